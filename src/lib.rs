@@ -1,1 +1,17 @@
+//! brandpress: keep a brand consistent across every channel it publishes to.
+//!
+//! The shape: the brand guide ([`brand`]) and the content ([`content`], one channel-neutral
+//! document model) feed one renderer per channel ([`render`]); [`lint`] checks any output
+//! against the guide and [`report`] formats its findings.
 
+pub mod brand;
+pub mod build;
+pub mod cli;
+pub mod content;
+pub mod error;
+pub mod init;
+pub mod links;
+pub mod lint;
+pub mod project;
+pub mod render;
+pub mod report;

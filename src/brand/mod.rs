@@ -1,0 +1,522 @@
+//! The brand guide (`brand/brand.toml`): loading, validation and lookups.
+//!
+//! Loading fails with a `file:line:col` error for anything the guide gets wrong: bad
+//! syntax, unknown keys, bad hex values, missing font or logo files, a font file whose
+//! family is not the one declared, pairs below WCAG AA without an exception.
+
+pub mod color;
+pub mod model;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+pub use color::Rgb;
+pub use model::*;
+use toml::Spanned;
+
+use crate::error::{Error, Result, SourceFile};
+
+/// Where the guide lives inside a project.
+pub const GUIDE_PATH: &str = "brand/brand.toml";
+
+/// Scripts the brand sets type for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Script {
+    Latin,
+    Thai,
+}
+
+/// A loaded, validated brand guide.
+#[derive(Debug, Clone)]
+pub struct Guide {
+    /// The project directory (the guide is `root/brand/brand.toml`).
+    pub root: PathBuf,
+    /// The guide's text, kept for error excerpts and finding locations.
+    pub source: SourceFile,
+    pub brand: BrandInfo,
+    pub colors: Colors,
+    pub fonts: BTreeMap<String, FontRole>,
+    pub logo: Logo,
+    pub tone: Tone,
+    pub channels: Channels,
+    pub lint: LintConfig,
+}
+
+impl Guide {
+    /// Loads and validates `<root>/brand/brand.toml`.
+    pub fn load(root: &Path) -> Result<Guide> {
+        let path = display_path(&root.join(GUIDE_PATH));
+        if !path.exists() {
+            return Err(Error::file(
+                &path,
+                "no brand guide here; run `brandpress init DIR` to start a project, or pass --project DIR",
+            ));
+        }
+        Guide::from_source(root, SourceFile::read(&path)?)
+    }
+
+    /// Parses and validates a guide from text already read.
+    pub fn from_source(root: &Path, source: SourceFile) -> Result<Guide> {
+        let file: GuideFile = toml::from_str(&source.text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            Error::from(source.error(span, e.message().trim().to_string(), "here"))
+        })?;
+        let guide = Guide {
+            root: root.to_path_buf(),
+            source,
+            brand: file.brand,
+            colors: file.colors,
+            fonts: file.fonts,
+            logo: file.logo,
+            tone: file.tone,
+            channels: file.channels,
+            lint: file.lint,
+        };
+        guide.validate()?;
+        Ok(guide)
+    }
+
+    /// The palette in declaration order.
+    pub fn palette(&self) -> impl Iterator<Item = (&str, &ColorDef)> {
+        self.colors
+            .palette
+            .iter()
+            .map(|(name, def)| (name.get_ref().as_str(), def))
+    }
+
+    pub fn color(&self, name: &str) -> Option<&ColorDef> {
+        self.palette().find(|(n, _)| *n == name).map(|(_, def)| def)
+    }
+
+    /// The first color with `role`, with its name.
+    pub fn role(&self, role: &str) -> Option<(&str, &ColorDef)> {
+        self.palette().find(|(_, def)| def.role.get_ref() == role)
+    }
+
+    /// The role's color value, or `fallback` if the guide has no such role.
+    pub fn role_rgb(&self, role: &str, fallback: Rgb) -> Rgb {
+        self.role(role).map(|(_, def)| def.hex).unwrap_or(fallback)
+    }
+
+    /// The palette color nearest to `rgb` by CIEDE2000, with its ΔE.
+    pub fn nearest(&self, rgb: Rgb) -> Option<(&str, &ColorDef, f32)> {
+        self.palette()
+            .map(|(name, def)| (name, def, def.hex.delta_e(rgb)))
+            .min_by(|a, b| a.2.total_cmp(&b.2))
+    }
+
+    pub fn font_role(&self, role: &str) -> Option<&FontRole> {
+        self.fonts.get(role)
+    }
+
+    /// The `heading` or `body` role (both required by validation).
+    pub fn heading(&self) -> &FontRole {
+        &self.fonts["heading"]
+    }
+
+    pub fn body(&self) -> &FontRole {
+        &self.fonts["body"]
+    }
+
+    /// Every brand font family name (Latin and Thai, all roles).
+    pub fn font_families(&self) -> BTreeSet<&str> {
+        self.fonts
+            .values()
+            .flat_map(|r| {
+                [
+                    r.latin.family.get_ref().as_str(),
+                    r.thai.family.get_ref().as_str(),
+                ]
+            })
+            .collect()
+    }
+
+    pub fn fonts_dir(&self) -> PathBuf {
+        self.root.join("brand/fonts")
+    }
+
+    pub fn font_path(&self, file: &str) -> PathBuf {
+        self.fonts_dir().join(file)
+    }
+
+    /// Paths of the font files of one role and script.
+    pub fn font_files(&self, role: &FontRole, script: Script) -> Vec<PathBuf> {
+        let family = match script {
+            Script::Latin => &role.latin,
+            Script::Thai => &role.thai,
+        };
+        family
+            .files
+            .iter()
+            .map(|f| self.font_path(f.get_ref()))
+            .collect()
+    }
+
+    /// Every distinct brand font file, in guide order.
+    pub fn all_font_files(&self) -> Vec<PathBuf> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for role in self.fonts.values() {
+            for fam in [&role.latin, &role.thai] {
+                for f in &fam.files {
+                    if seen.insert(f.get_ref().clone()) {
+                        out.push(self.font_path(f.get_ref()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    pub fn logo_path(&self, file: &str) -> PathBuf {
+        self.root.join("brand").join(file)
+    }
+
+    /// The logo file to use: the first SVG, else the first file.
+    pub fn logo_file(&self) -> Option<&str> {
+        let files = || self.logo.files.iter().map(|f| f.get_ref().as_str());
+        files()
+            .find(|f| f.ends_with(".svg"))
+            .or_else(|| files().next())
+    }
+
+    /// A CSS font-family stack for a role: Latin family, Thai family, then fallbacks.
+    pub fn css_stack(&self, role: &FontRole) -> String {
+        let mut parts = vec![
+            css_family(role.latin.family.get_ref()),
+            css_family(role.thai.family.get_ref()),
+        ];
+        parts.extend(role.fallbacks.iter().map(|f| css_family(f)));
+        parts.dedup();
+        parts.join(", ")
+    }
+
+    /// The tone rules in force for a channel (`None` for Markdown sources).
+    pub fn tone_for(&self, channel: Option<&str>) -> ToneOverride {
+        let base = ToneOverride {
+            banned: Some(self.tone.banned.clone()),
+            max_sentence_words: self.tone.max_sentence_words,
+            max_exclamations: self.tone.max_exclamations,
+        };
+        match channel.and_then(|c| self.tone.channels.get(c)) {
+            Some(o) => ToneOverride {
+                banned: o.banned.clone().or(base.banned),
+                max_sentence_words: o.max_sentence_words.or(base.max_sentence_words),
+                max_exclamations: o.max_exclamations.or(base.max_exclamations),
+            },
+            None => base,
+        }
+    }
+
+    /// Checks relations between parts of the guide and the files it names.
+    fn validate(&self) -> Result<()> {
+        let mut errors: Vec<Error> = Vec::new();
+        let mut err = |span: std::ops::Range<usize>, msg: String, label: &str| {
+            errors.push(self.source.error(span, msg, label).into());
+        };
+
+        // colors
+        if self.colors.palette.is_empty() {
+            err(
+                0..0,
+                "the guide declares no colors: add [colors.<name>] tables".into(),
+                "",
+            );
+        }
+        if !(self.colors.tolerance > 0.0 && self.colors.tolerance < self.colors.near_miss) {
+            err(
+                0..0,
+                format!(
+                    "[colors] tolerance ({}) must be above 0 and below near_miss ({})",
+                    self.colors.tolerance, self.colors.near_miss
+                ),
+                "",
+            );
+        }
+        let mut names = BTreeSet::new();
+        for (name, def) in &self.colors.palette {
+            if !valid_token(name.get_ref()) {
+                err(
+                    name.span(),
+                    format!(
+                        "color name {:?} must be lower-case letters, digits and '-'",
+                        name.get_ref()
+                    ),
+                    "used as a CSS token name",
+                );
+            }
+            names.insert(name.get_ref().as_str());
+            if let Some(cmyk) = &def.cmyk
+                && cmyk.get_ref().iter().any(|v| !(0.0..=100.0).contains(v))
+            {
+                err(
+                    cmyk.span(),
+                    "CMYK values are percentages from 0 to 100".into(),
+                    "out of range",
+                );
+            }
+        }
+        for role in ["text", "background", "primary"] {
+            if self.role(role).is_none() {
+                err(
+                    self.colors_span(),
+                    format!("no color has role \"{role}\"; every channel needs one"),
+                    "in [colors]",
+                );
+            }
+        }
+        for pair in &self.colors.pairs {
+            let (Some(fg), Some(bg)) = (
+                self.named_color(&pair.text, &mut err),
+                self.named_color(&pair.background, &mut err),
+            ) else {
+                continue;
+            };
+            let ratio = fg.hex.contrast(bg.hex);
+            match &pair.exception {
+                Some(reason) if reason.get_ref().trim().is_empty() => err(
+                    reason.span(),
+                    "an exception needs a reason".into(),
+                    "say why this pair may stay below AA",
+                ),
+                Some(_) => {}
+                None if ratio < color::AA_NORMAL => err(
+                    pair.text.span().start..pair.background.span().end,
+                    format!(
+                        "{} on {}: contrast {ratio:.2}:1 is below WCAG AA ({}:1)",
+                        pair.text.get_ref(),
+                        pair.background.get_ref(),
+                        color::AA_NORMAL
+                    ),
+                    "pair below AA",
+                ),
+                None => {}
+            }
+        }
+
+        // fonts
+        for role in ["heading", "body"] {
+            if !self.fonts.contains_key(role) {
+                err(
+                    0..0,
+                    format!("[fonts.{role}] is missing; the channels need it"),
+                    "",
+                );
+            }
+        }
+        for (role, def) in &self.fonts {
+            for family in [&def.latin, &def.thai] {
+                self.check_family(role, family, &mut err);
+            }
+        }
+
+        // logo
+        if self.logo.files.is_empty() {
+            err(0..0, "[logo] files is empty".into(), "");
+        }
+        for file in &self.logo.files {
+            let path = self.logo_path(file.get_ref());
+            if !path.is_file() {
+                err(
+                    file.span(),
+                    format!("logo file {} not found", path.display()),
+                    "no such file",
+                );
+            }
+        }
+        for bg in &self.logo.backgrounds {
+            self.named_color(bg, &mut err);
+        }
+        if !(0.0..=2.0).contains(&self.logo.clear_space) {
+            err(
+                0..0,
+                "[logo] clear_space is a fraction of the logo height, 0 to 2".into(),
+                "",
+            );
+        }
+
+        // channels
+        for channel in self.tone.channels.keys() {
+            if !["web", "email", "social", "print"].contains(&channel.as_str()) {
+                err(
+                    0..0,
+                    format!(
+                        "[tone.channels.{channel}]: unknown channel (web, email, social, print)"
+                    ),
+                    "",
+                );
+            }
+        }
+        let mut preset_names = BTreeSet::new();
+        for p in &self.channels.social.presets {
+            if p.width == 0 || p.height == 0 || p.width > 8192 || p.height > 8192 {
+                err(
+                    0..0,
+                    format!("card preset {:?}: size must be 1 to 8192 px", p.name),
+                    "",
+                );
+            }
+            if !preset_names.insert(p.name.as_str()) {
+                err(
+                    0..0,
+                    format!("card preset {:?} is declared twice", p.name),
+                    "",
+                );
+            }
+        }
+
+        // roles the templates use
+        for (role, template) in template_roles(&self.root.join("templates")) {
+            if self.role(&role).is_none() {
+                errors.push(Error::file(
+                    &template,
+                    format!("uses color role \"{role}\" (--role-{role}), which no color in {GUIDE_PATH} has"),
+                ));
+            }
+        }
+        Error::collect(errors)
+    }
+
+    fn colors_span(&self) -> std::ops::Range<usize> {
+        self.source
+            .text
+            .find("[colors]")
+            .map(|i| i..i + 8)
+            .unwrap_or(0..0)
+    }
+
+    fn named_color(
+        &self,
+        name: &Spanned<String>,
+        err: &mut impl FnMut(std::ops::Range<usize>, String, &str),
+    ) -> Option<&ColorDef> {
+        let found = self.color(name.get_ref());
+        if found.is_none() {
+            err(
+                name.span(),
+                format!("unknown color {:?}", name.get_ref()),
+                "not a [colors.<name>] table",
+            );
+        }
+        found
+    }
+
+    fn check_family(
+        &self,
+        role: &str,
+        family: &FontFamily,
+        err: &mut impl FnMut(std::ops::Range<usize>, String, &str),
+    ) {
+        if family.files.is_empty() {
+            err(
+                family.family.span(),
+                format!("[fonts.{role}] lists no files"),
+                "",
+            );
+        }
+        let mut db = fontdb::Database::new();
+        for file in &family.files {
+            let path = self.font_path(file.get_ref());
+            match std::fs::read(&path) {
+                Ok(data) => {
+                    let before = db.len();
+                    db.load_font_data(data);
+                    if db.len() == before {
+                        err(
+                            file.span(),
+                            format!("{} is not a font file", path.display()),
+                            "unreadable",
+                        );
+                    }
+                }
+                Err(_) => err(
+                    file.span(),
+                    format!("font file {} not found", path.display()),
+                    "no such file in brand/fonts/",
+                ),
+            }
+        }
+        if db.is_empty() {
+            return;
+        }
+        let wanted = family.family.get_ref();
+        let has = db
+            .faces()
+            .any(|f| f.families.iter().any(|(n, _)| n == wanted));
+        if !has {
+            let found: BTreeSet<String> = db
+                .faces()
+                .flat_map(|f| f.families.iter().map(|(n, _)| n.clone()))
+                .collect();
+            err(
+                family.family.span(),
+                format!(
+                    "font family {wanted:?} is not in its files (they hold {})",
+                    found.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+                "family not found",
+            );
+        }
+    }
+}
+
+/// Quotes a family name for CSS unless it is a generic family.
+pub fn css_family(name: &str) -> String {
+    const GENERIC: &[&str] = &[
+        "serif",
+        "sans-serif",
+        "monospace",
+        "cursive",
+        "fantasy",
+        "system-ui",
+        "ui-sans-serif",
+    ];
+    if GENERIC.contains(&name) {
+        name.to_string()
+    } else {
+        format!("\"{name}\"")
+    }
+}
+
+fn valid_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Color roles the templates reference as `--role-<name>`, with the first file using each.
+fn template_roles(dir: &Path) -> BTreeMap<String, PathBuf> {
+    let mut roles = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        for (i, _) in text.match_indices("--role-") {
+            let name: String = text[i + 7..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            if !name.is_empty() {
+                roles
+                    .entry(name)
+                    .or_insert_with(|| entry.path().to_path_buf());
+            }
+        }
+    }
+    roles
+}
+
+/// Drops a leading `./` so paths print the way users typed them.
+pub fn display_path(path: &Path) -> PathBuf {
+    path.strip_prefix(".")
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}

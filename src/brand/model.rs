@@ -1,0 +1,359 @@
+//! The serde model of `brand/brand.toml`. Unknown keys are rejected everywhere; values
+//! that later checks must point at are kept `Spanned`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use toml::Spanned;
+
+use super::color::Rgb;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuideFile {
+    pub brand: BrandInfo,
+    pub colors: Colors,
+    pub fonts: BTreeMap<String, FontRole>,
+    pub logo: Logo,
+    #[serde(default)]
+    pub tone: Tone,
+    #[serde(default)]
+    pub channels: Channels,
+    #[serde(default)]
+    pub lint: LintConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrandInfo {
+    pub name: String,
+    /// Canonical spellings of brand and product names ("LINE", "iPhone").
+    #[serde(default)]
+    pub terms: Vec<String>,
+    /// Whether raw HTML inside Markdown is passed through (escaped otherwise).
+    #[serde(default)]
+    pub allow_raw_html: bool,
+}
+
+/// `[colors]`: settings plus one `[colors.<name>]` table per brand color, in the order
+/// the guide declares them.
+#[derive(Debug, Clone)]
+pub struct Colors {
+    pub tolerance: f32,
+    pub near_miss: f32,
+    pub pairs: Vec<ColorPair>,
+    pub palette: Vec<(Spanned<String>, ColorDef)>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColorDef {
+    pub hex: Rgb,
+    pub role: Spanned<String>,
+    /// Print values in percent (C, M, Y, K).
+    pub cmyk: Option<Spanned<[f32; 4]>>,
+    /// The variant used in dark mode.
+    pub dark: Option<Rgb>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColorPair {
+    pub text: Spanned<String>,
+    pub background: Spanned<String>,
+    /// Why this pair may stay below WCAG AA.
+    pub exception: Option<Spanned<String>>,
+}
+
+impl<'de> Deserialize<'de> for Colors {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ColorsVisitor;
+        impl<'de> Visitor<'de> for ColorsVisitor {
+            type Value = Colors;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a [colors] table of settings and [colors.<name>] tables")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Colors, A::Error> {
+                let mut colors = Colors {
+                    tolerance: 1.0,
+                    near_miss: 5.0,
+                    pairs: Vec::new(),
+                    palette: Vec::new(),
+                };
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    match key.get_ref().as_str() {
+                        "tolerance" => colors.tolerance = map.next_value()?,
+                        "near_miss" => colors.near_miss = map.next_value()?,
+                        "pairs" => colors.pairs = map.next_value()?,
+                        _ => {
+                            let def: ColorDef = map.next_value()?;
+                            colors.palette.push((key, def));
+                        }
+                    }
+                }
+                Ok(colors)
+            }
+        }
+        deserializer.deserialize_map(ColorsVisitor)
+    }
+}
+
+/// `[fonts.<role>]`: one family per script, plus CSS fallbacks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FontRole {
+    pub latin: FontFamily,
+    pub thai: FontFamily,
+    #[serde(default = "default_weight")]
+    pub weight: u16,
+    #[serde(default)]
+    pub fallbacks: Vec<String>,
+    /// Size bounds in px for auto-fitting text (cards, print headings).
+    pub size: Option<SizeRange>,
+}
+
+fn default_weight() -> u16 {
+    400
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FontFamily {
+    pub family: Spanned<String>,
+    /// Font files under `brand/fonts/`.
+    pub files: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SizeRange {
+    pub min: f32,
+    pub max: f32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Logo {
+    /// Logo files under `brand/` (SVG preferred, PNG accepted).
+    pub files: Vec<Spanned<String>>,
+    pub alt: String,
+    /// Clear space around the logo, as a fraction of its height.
+    #[serde(default = "default_clear_space")]
+    pub clear_space: f32,
+    /// Color names the logo may be placed on.
+    #[serde(default)]
+    pub backgrounds: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub min_size: LogoMinSize,
+}
+
+fn default_clear_space() -> f32 {
+    0.25
+}
+
+/// Minimum logo sizes per channel: px for screens, mm for print.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogoMinSize {
+    pub web: f32,
+    pub email: f32,
+    pub social: f32,
+    pub print: f32,
+}
+
+impl Default for LogoMinSize {
+    fn default() -> Self {
+        Self {
+            web: 48.0,
+            email: 48.0,
+            social: 96.0,
+            print: 15.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tone {
+    #[serde(default)]
+    pub banned: Vec<String>,
+    #[serde(default)]
+    pub preferred: Vec<PreferredTerm>,
+    pub max_sentence_words: Option<usize>,
+    pub max_exclamations: Option<usize>,
+    /// Per-channel overrides (`[tone.channels.social]`).
+    #[serde(default)]
+    pub channels: BTreeMap<String, ToneOverride>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreferredTerm {
+    #[serde(rename = "use")]
+    pub use_: String,
+    pub instead_of: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToneOverride {
+    pub banned: Option<Vec<String>>,
+    pub max_sentence_words: Option<usize>,
+    pub max_exclamations: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channels {
+    #[serde(default)]
+    pub web: WebChannel,
+    #[serde(default)]
+    pub email: EmailChannel,
+    #[serde(default)]
+    pub social: SocialChannel,
+    #[serde(default)]
+    pub print: PrintChannel,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebChannel {
+    /// Public URL the web pages are published under; `<base_url><slug>/`.
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailChannel {
+    #[serde(default = "default_email_width")]
+    pub width: u32,
+}
+
+fn default_email_width() -> u32 {
+    600
+}
+
+impl Default for EmailChannel {
+    fn default() -> Self {
+        Self {
+            width: default_email_width(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SocialChannel {
+    #[serde(default = "default_presets")]
+    pub presets: Vec<CardPreset>,
+}
+
+impl Default for SocialChannel {
+    fn default() -> Self {
+        Self {
+            presets: default_presets(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardPreset {
+    pub name: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+fn default_presets() -> Vec<CardPreset> {
+    [
+        ("og", 1200, 630),
+        ("square", 1080, 1080),
+        ("story", 1080, 1920),
+    ]
+    .into_iter()
+    .map(|(name, width, height)| CardPreset {
+        name: name.into(),
+        width,
+        height,
+    })
+    .collect()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintChannel {
+    #[serde(default)]
+    pub page: PageSize,
+    #[serde(default = "default_bleed")]
+    pub bleed_mm: f32,
+    #[serde(default)]
+    pub crop_marks: bool,
+}
+
+fn default_bleed() -> f32 {
+    3.0
+}
+
+impl Default for PrintChannel {
+    fn default() -> Self {
+        Self {
+            page: PageSize::default(),
+            bleed_mm: default_bleed(),
+            crop_marks: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum PageSize {
+    A4,
+    #[default]
+    A5,
+    Letter,
+}
+
+impl PageSize {
+    /// Width and height in millimetres.
+    pub fn mm(self) -> (f32, f32) {
+        match self {
+            PageSize::A4 => (210.0, 297.0),
+            PageSize::A5 => (148.0, 210.0),
+            PageSize::Letter => (215.9, 279.4),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LintConfig {
+    /// Severity per rule id: "error", "warning", "info" or "off".
+    #[serde(default)]
+    pub rules: BTreeMap<Spanned<String>, RuleLevel>,
+    /// Share of off-palette pixels an image may have (0.02 = 2 %).
+    #[serde(default = "default_image_threshold")]
+    pub image_off_palette: f32,
+}
+
+impl Default for LintConfig {
+    fn default() -> Self {
+        Self {
+            rules: BTreeMap::new(),
+            image_off_palette: default_image_threshold(),
+        }
+    }
+}
+
+fn default_image_threshold() -> f32 {
+    0.02
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    Error,
+    Warning,
+    Info,
+    Off,
+}

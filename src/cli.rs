@@ -1,0 +1,260 @@
+//! The command line: `build`, `lint`, `check`, `init`, `brand validate`.
+//! Exit codes: 0 ok; 1 lint found error-severity findings; 2 bad input, configuration
+//! or usage.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::brand::{Guide, display_path};
+use crate::build::{self, BuildOptions};
+use crate::error::{Error, Result};
+use crate::lint::{self, LintContext};
+use crate::project::Project;
+use crate::render::Channel;
+use crate::report::{self, Format};
+
+#[derive(Parser)]
+#[command(
+    name = "brandpress",
+    version,
+    about = "Build every channel from one brand guide; lint any output against it."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render the project's content into every channel.
+    Build(BuildArgs),
+    /// Check files or folders (default: the project's out/) against the brand guide.
+    Lint(LintArgs),
+    /// Build, then lint what was built.
+    Check {
+        #[command(flatten)]
+        build: BuildArgs,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Create a new project that builds as it is.
+    Init { dir: PathBuf },
+    /// Work with the brand guide.
+    Brand {
+        #[command(subcommand)]
+        command: BrandCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BrandCommand {
+    /// Load and validate brand/brand.toml, and print a short summary.
+    Validate {
+        #[arg(long, default_value = ".")]
+        project: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// The project directory.
+    #[arg(long, default_value = ".")]
+    project: PathBuf,
+    /// Output directory [default: <project>/out].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Channels to build, comma-separated [default: all].
+    #[arg(long, value_delimiter = ',')]
+    channels: Vec<Channel>,
+}
+
+#[derive(clap::Args)]
+struct LintArgs {
+    /// Files or folders to check [default: <project>/out].
+    paths: Vec<PathBuf>,
+    #[arg(long, default_value = ".")]
+    project: PathBuf,
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+}
+
+impl clap::builder::ValueParserFactory for Channel {
+    type Parser = clap::builder::ValueParser;
+    fn value_parser() -> Self::Parser {
+        clap::builder::ValueParser::new(|s: &str| s.parse::<Channel>())
+    }
+}
+
+/// Runs the CLI and maps the outcome to an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{:?}", miette::Report::new(e));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Build(args) => {
+            let project = Project::load(&args.project)?;
+            run_build(&project, &args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Lint(args) => {
+            let guide = Guide::load(&display_path(&args.project))?;
+            let paths = if args.paths.is_empty() {
+                vec![display_path(&args.project.join("out"))]
+            } else {
+                args.paths
+            };
+            run_lint(&guide, &paths, args.format)
+        }
+        Command::Check { build, format } => {
+            let project = Project::load(&build.project)?;
+            let out = run_build(&project, &build)?;
+            run_lint(&project.guide, &[out], format)
+        }
+        Command::Init { dir } => {
+            crate::init::init(&dir)?;
+            println!(
+                "created a brandpress project in {}; build it with:",
+                dir.display()
+            );
+            println!("  brandpress build --project {}", dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Brand {
+            command: BrandCommand::Validate { project },
+        } => {
+            let guide = Guide::load(&display_path(&project))?;
+            print!("{}", summary(&guide));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn run_build(project: &Project, args: &BuildArgs) -> Result<PathBuf> {
+    let out = args.out.clone().unwrap_or_else(|| project.root.join("out"));
+    let channels = if args.channels.is_empty() {
+        crate::render::AVAILABLE.to_vec()
+    } else {
+        args.channels.clone()
+    };
+    let spinner = progress(&format!(
+        "building {} pieces × {} channels",
+        project.pieces.len(),
+        channels.len()
+    ));
+    let summary = build::build(
+        project,
+        &BuildOptions {
+            out: out.clone(),
+            channels,
+        },
+    );
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    let summary = summary?;
+    for w in &summary.warnings {
+        eprintln!("warning: {w}");
+    }
+    println!("{} → {}", summary.line(), out.display());
+    Ok(out)
+}
+
+fn run_lint(guide: &Guide, paths: &[PathBuf], format: Format) -> Result<ExitCode> {
+    let report = lint::lint_paths(&LintContext { guide }, paths)?;
+    let mut stdout = std::io::stdout().lock();
+    report::write(&report, format, &mut stdout)
+        .map_err(|e| Error::usage(format!("writing the report: {e}")))?;
+    Ok(if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn progress(message: &str) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner().with_message(message.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    Some(bar)
+}
+
+/// The short summary `brand validate` prints.
+pub fn summary(guide: &Guide) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{}: brand guide OK ({})",
+        guide.brand.name,
+        Path::new(&guide.source.path).display()
+    );
+    let _ = writeln!(
+        s,
+        "  colors: {}",
+        guide
+            .palette()
+            .map(|(n, d)| format!("{n} {} ({})", d.hex, d.role.get_ref()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for pair in &guide.colors.pairs {
+        let (Some(fg), Some(bg)) = (
+            guide.color(pair.text.get_ref()),
+            guide.color(pair.background.get_ref()),
+        ) else {
+            continue;
+        };
+        let _ = writeln!(
+            s,
+            "  contrast {} on {}: {:.2}:1{}",
+            pair.text.get_ref(),
+            pair.background.get_ref(),
+            fg.hex.contrast(bg.hex),
+            pair.exception
+                .as_ref()
+                .map(|e| format!(" (exception: {})", e.get_ref()))
+                .unwrap_or_default()
+        );
+    }
+    for (role, def) in &guide.fonts {
+        let _ = writeln!(
+            s,
+            "  font {role}: {} / {} (weight {})",
+            def.latin.family.get_ref(),
+            def.thai.family.get_ref(),
+            def.weight
+        );
+    }
+    let _ = writeln!(
+        s,
+        "  logo: {}",
+        guide
+            .logo
+            .files
+            .iter()
+            .map(|f| f.get_ref().as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(
+        s,
+        "  tone: {} banned terms, {} preferred terms, {} brand terms",
+        guide.tone.banned.len(),
+        guide.tone.preferred.len(),
+        guide.brand.terms.len()
+    );
+    s
+}

@@ -1,0 +1,118 @@
+//! Renderers: one per channel, each turning the document model into output files.
+//!
+//! A renderer is built once per build (templates and fonts loaded once) and then renders
+//! pieces in parallel; it returns files in memory, and the build writes them only when
+//! every piece rendered.
+
+pub mod html;
+pub mod web;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use crate::content::Piece;
+use crate::error::Result;
+use crate::project::Project;
+
+/// A publishing channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Channel {
+    Web,
+    Email,
+    Social,
+    Print,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 4] = [
+        Channel::Web,
+        Channel::Email,
+        Channel::Social,
+        Channel::Print,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Email => "email",
+            Channel::Social => "social",
+            Channel::Print => "print",
+        }
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Channel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Channel::ALL
+            .into_iter()
+            .find(|c| c.name() == s)
+            .ok_or_else(|| format!("unknown channel {s:?}: use web, email, social or print"))
+    }
+}
+
+/// A file to write, relative to the output directory.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+impl Output {
+    pub fn new(path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) -> Self {
+        Self {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// What rendering one piece (or a channel's shared assets) produced.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub outputs: Vec<Output>,
+    /// Non-fatal problems worth telling the user (printed by the build).
+    pub warnings: Vec<String>,
+}
+
+impl From<Vec<Output>> for Rendered {
+    fn from(outputs: Vec<Output>) -> Self {
+        Rendered {
+            outputs,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// A channel renderer. Built once per build; `render` runs on many threads at once.
+pub trait Renderer: Sync {
+    fn channel(&self) -> Channel;
+    /// Files shared by every piece of the channel (stylesheets, fonts, logo).
+    fn assets(&self) -> Result<Rendered> {
+        Ok(Rendered::default())
+    }
+    /// The files of one piece.
+    fn render(&self, piece: &Piece) -> Result<Rendered>;
+}
+
+/// Channels this build of brandpress can render.
+pub const AVAILABLE: &[Channel] = &[Channel::Web];
+
+/// Builds the renderer of `channel` for a project.
+pub fn renderer<'a>(channel: Channel, project: &'a Project) -> Result<Box<dyn Renderer + 'a>> {
+    Ok(match channel {
+        Channel::Web => Box::new(web::WebRenderer::new(project)?),
+        other => {
+            return Err(crate::error::Error::usage(format!(
+                "the {other} channel is not available in this version of brandpress"
+            )));
+        }
+    })
+}

@@ -1,0 +1,338 @@
+//! The web channel: one responsive HTML page per piece from `templates/web/page.html`
+//! (tera, autoescaped), plus shared assets: `brand.css` from the guide and the layout
+//! stylesheet, the brand fonts and the logo.
+//!
+//! Output: `web/<slug>/index.html`, `web/<slug>/<images>`, `web/assets/…`.
+
+mod css;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::content::{Facts, Piece, format_date};
+use crate::error::{Error, Result};
+use crate::links;
+use crate::project::Project;
+use crate::render::html::{self, HtmlOptions};
+use crate::render::{Channel, Output, Rendered, Renderer};
+
+pub use css::{WebFont, brand_css, web_fonts};
+
+/// Loads every `*.html` template of a channel directory with autoescaping on, naming the
+/// file and line of a template error.
+pub fn load_templates(dir: &Path) -> Result<Tera> {
+    if !dir.is_dir() {
+        return Err(Error::file(dir, "template directory not found"));
+    }
+    let glob = format!("{}/**/*.html", dir.display());
+    let mut tera = Tera::new(&glob).map_err(|e| Error::file(dir, tera_message(&e)))?;
+    tera.autoescape_on(vec![".html"]);
+    Ok(tera)
+}
+
+/// A tera error with its whole chain ("Failed to parse … --> 3:5 …").
+pub fn tera_message(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+pub struct WebRenderer<'a> {
+    project: &'a Project,
+    tera: Tera,
+    fonts: Vec<WebFont>,
+}
+
+/// Labels of the facts box, in the piece's language.
+#[derive(Serialize)]
+pub struct Labels {
+    pub price: &'static str,
+    pub promo_code: &'static str,
+    pub valid: &'static str,
+    pub until: &'static str,
+}
+
+impl Labels {
+    pub fn for_lang(lang: &str) -> Labels {
+        if lang == "th" {
+            Labels {
+                price: "ราคา",
+                promo_code: "โค้ดส่วนลด",
+                valid: "ระยะเวลา",
+                until: "ถึง",
+            }
+        } else {
+            Labels {
+                price: "Price",
+                promo_code: "Promo code",
+                valid: "Valid",
+                until: "to",
+            }
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct FactsView<'a> {
+    #[serde(flatten)]
+    facts: &'a Facts,
+    starts_display: Option<String>,
+    ends_display: Option<String>,
+}
+
+impl<'a> WebRenderer<'a> {
+    pub fn new(project: &'a Project) -> Result<Self> {
+        let dir = project.templates_dir(Channel::Web);
+        let tera = load_templates(&dir)?;
+        if !tera.get_template_names().any(|n| n == "page.html") {
+            return Err(Error::file(
+                dir.join("page.html"),
+                "the web channel needs this template",
+            ));
+        }
+        Ok(WebRenderer {
+            project,
+            tera,
+            fonts: web_fonts(&project.guide),
+        })
+    }
+}
+
+impl Renderer for WebRenderer<'_> {
+    fn channel(&self) -> Channel {
+        Channel::Web
+    }
+
+    fn assets(&self) -> Result<Rendered> {
+        let guide = &self.project.guide;
+        let mut css = brand_css(guide, &self.fonts, "fonts");
+        let layout = self.project.templates_dir(Channel::Web).join("layout.css");
+        if layout.is_file() {
+            css.push('\n');
+            css.push_str(&Error::read_text(&layout)?);
+        }
+        let mut outputs = vec![Output::new("web/assets/brand.css", css)];
+        for font in &self.fonts {
+            let path = guide.font_path(&font.file);
+            let bytes = std::fs::read(&path).map_err(|e| Error::file(&path, e))?;
+            outputs.push(Output::new(
+                format!("web/assets/fonts/{}", font.file),
+                bytes,
+            ));
+        }
+        for logo in &guide.logo.files {
+            let path = guide.logo_path(logo.get_ref());
+            let bytes = std::fs::read(&path).map_err(|e| Error::file(&path, e))?;
+            let name = Path::new(logo.get_ref()).file_name().unwrap_or_default();
+            outputs.push(Output::new(Path::new("web/assets").join(name), bytes));
+        }
+        Ok(outputs.into())
+    }
+
+    fn render(&self, piece: &Piece) -> Result<Rendered> {
+        let project = self.project;
+        let guide = &project.guide;
+        let dir = format!("web/{}", piece.slug);
+        let mut outputs = Vec::new();
+
+        // Images next to the page: the hero and relative images of the body.
+        let mut copy = |src: &str, line: Option<usize>| -> Result<String> {
+            let base = piece.source.path.parent().unwrap_or(Path::new(""));
+            let path = base.join(src);
+            let bytes = std::fs::read(&path).map_err(|e| match line {
+                Some(line) => piece
+                    .source
+                    .error(
+                        piece.source.line_offset(line)..piece.source.line_offset(line + 1),
+                        format!("image {} not found: {e}", path.display()),
+                        "referenced here",
+                    )
+                    .into(),
+                None => Error::file(
+                    &piece.source.path,
+                    format!("hero image {}: {e}", path.display()),
+                ),
+            })?;
+            let name = Path::new(src)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("image");
+            outputs.push(Output::new(format!("{dir}/{name}"), bytes));
+            Ok(name.to_string())
+        };
+        let hero = match &piece.meta.hero {
+            Some(h) => Some(copy(h.get_ref(), None)?),
+            None => None,
+        };
+        for (src, line) in local_images(&piece.body) {
+            copy(&src, Some(line))?;
+        }
+
+        let link = |url: &str| links::decorate(url, Channel::Web, piece);
+        let image = |src: &str| {
+            if is_local(src) {
+                Path::new(src)
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or(src)
+                    .to_string()
+            } else {
+                src.to_string()
+            }
+        };
+        let body = html::blocks(
+            &piece.body,
+            &HtmlOptions {
+                lang: &piece.lang,
+                allow_raw_html: guide.brand.allow_raw_html,
+                link: &link,
+                image: &image,
+            },
+        );
+
+        let title = piece.title(Channel::Web);
+        let summary = piece.summary(Channel::Web);
+        let og_rel = format!("social/{}-og.png", piece.slug);
+        let mut ctx = Context::new();
+        ctx.insert("lang", &piece.lang);
+        ctx.insert("title", title);
+        ctx.insert("title_html", &html::text_with_lang(title, &piece.lang));
+        ctx.insert("summary", summary);
+        ctx.insert("summary_html", &html::text_with_lang(summary, &piece.lang));
+        ctx.insert("body", &body);
+        ctx.insert("slug", &piece.slug);
+        ctx.insert(
+            "cta",
+            &piece.meta.cta.as_ref().map(|cta| {
+                BTreeMap::from([
+                    (
+                        "text",
+                        piece
+                            .cta_text(Channel::Web)
+                            .unwrap_or(&cta.text)
+                            .to_string(),
+                    ),
+                    ("url", link(&cta.url)),
+                ])
+            }),
+        );
+        ctx.insert(
+            "facts",
+            &FactsView {
+                facts: &piece.meta.facts,
+                starts_display: piece
+                    .meta
+                    .facts
+                    .starts
+                    .as_ref()
+                    .map(|d| format_date(d, &piece.lang)),
+                ends_display: piece
+                    .meta
+                    .facts
+                    .ends
+                    .as_ref()
+                    .map(|d| format_date(d, &piece.lang)),
+            },
+        );
+        ctx.insert(
+            "date",
+            &piece
+                .meta
+                .date
+                .as_ref()
+                .map(|d| format_date(d, &piece.lang)),
+        );
+        ctx.insert("labels", &Labels::for_lang(&piece.lang));
+        ctx.insert("brand", &guide.brand.name);
+        ctx.insert("assets", "../assets");
+        let logo_file = guide.logo_file().unwrap_or_default();
+        let logo_name = Path::new(logo_file)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("");
+        ctx.insert(
+            "logo",
+            &BTreeMap::from([
+                ("src", format!("../assets/{logo_name}")),
+                ("alt", guide.logo.alt.clone()),
+            ]),
+        );
+        ctx.insert("hero", &hero);
+        ctx.insert("segments", &piece.meta.segments);
+        ctx.insert(
+            "og",
+            &BTreeMap::from([
+                (
+                    "image",
+                    project
+                        .output_url(&og_rel)
+                        .unwrap_or_else(|| format!("../../{og_rel}")),
+                ),
+                ("url", project.page_url(piece).unwrap_or_default()),
+                (
+                    "locale",
+                    if piece.is_thai() { "th_TH" } else { "en_US" }.to_string(),
+                ),
+            ]),
+        );
+        let page = self.tera.render("page.html", &ctx).map_err(|e| {
+            Error::file(
+                project.templates_dir(Channel::Web).join("page.html"),
+                format!(
+                    "rendering {}: {}",
+                    piece.source.path.display(),
+                    tera_message(&e)
+                ),
+            )
+        })?;
+        outputs.push(Output::new(format!("{dir}/index.html"), page));
+        Ok(outputs.into())
+    }
+}
+
+fn is_local(src: &str) -> bool {
+    !(src.contains("://")
+        || src.starts_with("//")
+        || src.starts_with("data:")
+        || src.starts_with('/'))
+}
+
+/// Relative image sources in the body, with their lines.
+fn local_images(blocks: &[crate::content::Block]) -> Vec<(String, usize)> {
+    use crate::content::{BlockKind, Inline};
+    fn walk_inlines(inlines: &[Inline], line: usize, out: &mut Vec<(String, usize)>) {
+        for i in inlines {
+            match i {
+                Inline::Image { src, .. } if is_local(src) => out.push((src.clone(), line)),
+                Inline::Emphasis(c) | Inline::Strong(c) | Inline::Strike(c) => {
+                    walk_inlines(c, line, out)
+                }
+                Inline::Link { content, .. } => walk_inlines(content, line, out),
+                _ => {}
+            }
+        }
+    }
+    fn walk(blocks: &[crate::content::Block], out: &mut Vec<(String, usize)>) {
+        for b in blocks {
+            match &b.kind {
+                BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
+                    walk_inlines(content, b.line, out)
+                }
+                BlockKind::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
+                BlockKind::Quote(inner) => walk(inner, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(blocks, &mut out);
+    out
+}
