@@ -5,7 +5,13 @@
 //! `[lint.rules]` then sets or turns off each rule's severity; reporters (`report/`) only
 //! format.
 
+pub mod email;
 pub mod finding;
+pub mod html;
+pub mod image;
+pub mod markdown;
+pub mod pdf;
+pub mod tone;
 
 use std::path::{Path, PathBuf};
 
@@ -151,9 +157,19 @@ pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
 /// Lints one file.
 pub fn lint_file(ctx: &LintContext, path: &Path) -> Result<Vec<Finding>> {
     let bytes = std::fs::read(path).map_err(|e| Error::file(path, e))?;
-    let kind = detect_kind(path, &bytes);
-    let _ = (ctx, kind);
-    Ok(Vec::new())
+    Ok(match detect_kind(path, &bytes) {
+        FileKind::Html => html::lint(ctx, path, &bytes),
+        FileKind::EmailHtml => {
+            let mut findings = html::lint(ctx, path, &bytes);
+            findings.extend(email::lint(ctx, path, &bytes));
+            findings
+        }
+        FileKind::Eml => email::lint(ctx, path, &bytes),
+        FileKind::Png | FileKind::Jpeg => image::lint(ctx, path, &bytes),
+        FileKind::Pdf => pdf::lint(ctx, path, &bytes),
+        FileKind::Markdown => markdown::lint(ctx, path, &bytes),
+        FileKind::Other => Vec::new(),
+    })
 }
 
 /// Applies the guide's `[lint.rules]` severities; `off` drops the finding.

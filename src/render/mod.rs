@@ -4,7 +4,10 @@
 //! pieces in parallel; it returns files in memory, and the build writes them only when
 //! every piece rendered.
 
+pub mod email;
 pub mod html;
+pub mod print;
+pub mod social;
 pub mod web;
 
 use std::fmt;
@@ -109,10 +112,8 @@ pub const AVAILABLE: &[Channel] = &[Channel::Web];
 pub fn renderer<'a>(channel: Channel, project: &'a Project) -> Result<Box<dyn Renderer + 'a>> {
     Ok(match channel {
         Channel::Web => Box::new(web::WebRenderer::new(project)?),
-        other => {
-            return Err(crate::error::Error::usage(format!(
-                "the {other} channel is not available in this version of brandpress"
-            )));
-        }
+        Channel::Email => Box::new(email::EmailRenderer::new(project)?),
+        Channel::Social => Box::new(social::SocialRenderer::new(project)?),
+        Channel::Print => Box::new(print::PrintRenderer::new(project)?),
     })
 }
