@@ -42,6 +42,13 @@ enum Command {
     },
     /// Create a new project that builds as it is.
     Init { dir: PathBuf },
+    /// Generate a large example project (for benchmarks and load tests).
+    #[command(hide = true)]
+    Corpus {
+        dir: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        pieces: usize,
+    },
     /// Work with the brand guide.
     Brand {
         #[command(subcommand)]
@@ -90,6 +97,10 @@ impl clap::builder::ValueParserFactory for Channel {
 
 /// Runs the CLI and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
+    // Keep `file:line:col: message` on one line, so terminals and editors can jump to it.
+    let _ = miette::set_hook(Box::new(|_| {
+        Box::new(miette::MietteHandlerOpts::new().wrap_lines(false).build())
+    }));
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -128,6 +139,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 dir.display()
             );
             println!("  brandpress build --project {}", dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Corpus { dir, pieces } => {
+            crate::corpus::generate(&dir, pieces)?;
+            println!("wrote {pieces} pieces into {}", dir.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Brand {

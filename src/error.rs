@@ -53,6 +53,14 @@ impl Error {
         }
     }
 
+    /// Every message, flattening `Many` (one line each, as `file:line:col: message`).
+    pub fn messages(&self) -> Vec<String> {
+        match self {
+            Error::Many { errors } => errors.iter().flat_map(Error::messages).collect(),
+            other => vec![other.to_string()],
+        }
+    }
+
     /// Reads a file as UTF-8 text, naming the file on failure.
     pub fn read_text(path: &Path) -> Result<String> {
         std::fs::read_to_string(path).map_err(|e| Error::file(path, e))

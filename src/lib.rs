@@ -8,6 +8,7 @@ pub mod brand;
 pub mod build;
 pub mod cli;
 pub mod content;
+pub mod corpus;
 pub mod error;
 pub mod init;
 pub mod links;

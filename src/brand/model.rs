@@ -87,8 +87,8 @@ impl<'de> Deserialize<'de> for Colors {
                         "tolerance" => colors.tolerance = map.next_value()?,
                         "near_miss" => colors.near_miss = map.next_value()?,
                         "pairs" => colors.pairs = map.next_value()?,
-                        _ => {
-                            let def: ColorDef = map.next_value()?;
+                        name => {
+                            let def = map.next_value_seed(ColorEntry(name))?;
                             colors.palette.push((key, def));
                         }
                     }
@@ -97,6 +97,30 @@ impl<'de> Deserialize<'de> for Colors {
             }
         }
         deserializer.deserialize_map(ColorsVisitor)
+    }
+}
+
+/// A `[colors.<name>]` table; any other value under `[colors]` is an unknown setting.
+struct ColorEntry<'a>(&'a str);
+
+impl<'de> serde::de::DeserializeSeed<'de> for ColorEntry<'_> {
+    type Value = ColorDef;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<ColorDef, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ColorEntry<'_> {
+    type Value = ColorDef;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(
+            f,
+            "`{}` to be a [colors.{}] table (settings here are tolerance, near_miss and pairs)",
+            self.0, self.0
+        )
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ColorDef, A::Error> {
+        ColorDef::deserialize(serde::de::value::MapAccessDeserializer::new(map))
     }
 }
 
