@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use yoke::Yoke;
+
 use super::TextError;
 
 /// Identifies a face inside one [`FontStore`]: faces are numbered in load order from 0.
@@ -22,8 +24,14 @@ pub struct FaceMetrics {
     pub line_gap: i16,
 }
 
+/// A parsed rustybuzz face borrowing the bytes it is yoked to.
+#[derive(yoke::Yokeable, Clone)]
+pub(crate) struct ShaperFace<'a>(rustybuzz::Face<'a>);
+
 /// One loaded face: the file bytes, the face index inside them and its metrics.
-#[derive(Debug, Clone)]
+/// The face is parsed once at load time (rustybuzz's table parsing is the
+/// expensive part of shaping short texts).
+#[derive(Clone)]
 pub struct FaceEntry {
     /// Where the face was loaded from (empty for faces added from memory).
     pub path: PathBuf,
@@ -33,12 +41,40 @@ pub struct FaceEntry {
     pub index: u32,
     /// Parsed vertical metrics.
     pub metrics: FaceMetrics,
+    shaper: Yoke<ShaperFace<'static>, Arc<Vec<u8>>>,
+    /// Shape plans for Thai (`th`) and Latin (`en`), LTR: building a plan costs
+    /// more than shaping a short run, so they are made once here.
+    plans: Arc<[(rustybuzz::Script, rustybuzz::ShapePlan); 2]>,
+}
+
+impl std::fmt::Debug for FaceEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FaceEntry")
+            .field("path", &self.path)
+            .field("bytes", &self.data.len())
+            .field("index", &self.index)
+            .field("metrics", &self.metrics)
+            .finish()
+    }
 }
 
 impl FaceEntry {
-    /// Parses the face (cheap: ttf-parser reads tables lazily).
-    pub fn parse(&self) -> Option<ttf_parser::Face<'_>> {
-        ttf_parser::Face::parse(&self.data, self.index).ok()
+    /// The parsed face (ttf-parser view: cmap, outlines, bounding boxes).
+    pub fn ttf(&self) -> &ttf_parser::Face<'_> {
+        &self.shaper.get().0
+    }
+
+    /// The parsed face for shaping.
+    pub(crate) fn shaper(&self) -> &rustybuzz::Face<'_> {
+        &self.shaper.get().0
+    }
+
+    /// The prepared LTR shape plan for `script`, if one was made.
+    pub(crate) fn plan(&self, script: rustybuzz::Script) -> Option<&rustybuzz::ShapePlan> {
+        self.plans
+            .iter()
+            .find(|(s, _)| *s == script)
+            .map(|(_, p)| p)
     }
 }
 
@@ -93,30 +129,53 @@ impl FontStore {
         data: Arc<Vec<u8>>,
         index: u32,
     ) -> Result<FaceId, TextError> {
-        let metrics = {
-            let face = ttf_parser::Face::parse(&data, index).map_err(|e| TextError::FontParse {
-                path: path.clone(),
-                reason: e.to_string(),
-            })?;
-            FaceMetrics {
-                units_per_em: face.units_per_em(),
-                ascender: face.ascender(),
-                descender: face.descender(),
-                line_gap: face.line_gap(),
-            }
+        let parse_error = |reason: String| TextError::FontParse {
+            path: path.clone(),
+            reason,
+        };
+        let face = ttf_parser::Face::parse(&data, index).map_err(|e| parse_error(e.to_string()))?;
+        let metrics = FaceMetrics {
+            units_per_em: face.units_per_em(),
+            ascender: face.ascender(),
+            descender: face.descender(),
+            line_gap: face.line_gap(),
         };
         if metrics.units_per_em == 0 {
-            return Err(TextError::FontParse {
-                path,
-                reason: "units per em is 0".into(),
-            });
+            return Err(parse_error("units per em is 0".into()));
         }
+        let shaper: Yoke<ShaperFace<'static>, Arc<Vec<u8>>> =
+            Yoke::try_attach_to_cart(Arc::clone(&data), |bytes: &Vec<u8>| {
+                rustybuzz::Face::from_slice(bytes, index)
+                    .map(ShaperFace)
+                    .ok_or(())
+            })
+            .map_err(|()| parse_error("rustybuzz cannot use this face".into()))?;
+        let plans = {
+            let rb = &shaper.get().0;
+            let plan = |script: rustybuzz::Script, lang: &str| {
+                let lang = lang.parse::<rustybuzz::Language>().ok();
+                let plan = rustybuzz::ShapePlan::new(
+                    rb,
+                    rustybuzz::Direction::LeftToRight,
+                    Some(script),
+                    lang.as_ref(),
+                    &[],
+                );
+                (script, plan)
+            };
+            Arc::new([
+                plan(rustybuzz::script::THAI, "th"),
+                plan(rustybuzz::script::LATIN, "en"),
+            ])
+        };
         let id = FaceId(self.faces.len() as u32);
         self.faces.push(FaceEntry {
             path,
             data,
             index,
             metrics,
+            shaper,
+            plans,
         });
         Ok(id)
     }

@@ -106,9 +106,9 @@ pub fn itemize(text: &str, store: &FontStore, choice: &FontChoice) -> Vec<Run> {
             ids.push(id);
         }
     }
-    let parsed: Vec<(FaceId, ttf_parser::Face<'_>)> = ids
+    let parsed: Vec<(FaceId, &ttf_parser::Face<'_>)> = ids
         .iter()
-        .filter_map(|id| store.face(*id).and_then(|f| f.parse()).map(|p| (*id, p)))
+        .filter_map(|id| store.face(*id).map(|f| (*id, f.ttf())))
         .collect();
     let covers = |id: FaceId, g: &str| -> bool {
         parsed.iter().find(|(i, _)| *i == id).is_some_and(|(_, f)| {

@@ -7,7 +7,7 @@ use unicode_segmentation::UnicodeSegmentation;
 use super::fonts::{FaceId, FontChoice, FontStore};
 use super::itemize::itemize;
 use super::linebreak::{break_opportunities, never_starts_line};
-use super::shape::{ShapedGlyph, ShaperFaces, shape_run};
+use super::shape::{ShapedGlyph, shape_run};
 use super::{FitError, TextError};
 
 /// Horizontal alignment of lines inside the box.
@@ -165,7 +165,6 @@ pub fn shape_text(
             .face(id)
             .map_or(1000.0, |f| f32::from(f.metrics.units_per_em))
     };
-    let mut faces = ShaperFaces::new(store);
     let mut paragraphs = Vec::new();
     for range in paragraph_ranges(text) {
         let ptext = &text[range.clone()];
@@ -179,7 +178,7 @@ pub fn shape_text(
         };
         let mut glyphs = Vec::new();
         for run in itemize(ptext, store, choice) {
-            shape_run(&mut faces, store, ptext, &run, &mut glyphs);
+            shape_run(store, ptext, &run, &mut glyphs);
         }
         let em: Vec<(f32, f32, f32)> = glyphs
             .iter()

@@ -51,8 +51,7 @@ fn outline(face: &ttf_parser::Face<'_>, glyph_id: u16, size_px: f32) -> Option<P
 /// baseline, y down. `None` for glyphs without outline (spaces), unknown faces
 /// or non-positive sizes.
 pub fn glyph_path(store: &FontStore, face: FaceId, glyph_id: u16, size_px: f32) -> Option<Path> {
-    let parsed = store.face(face)?.parse()?;
-    outline(&parsed, glyph_id, size_px)
+    outline(store.face(face)?.ttf(), glyph_id, size_px)
 }
 
 /// Fills every glyph of `layout` with `paint`, the layout's top-left corner at
@@ -64,16 +63,13 @@ pub fn draw_layout(
     origin: (f32, f32),
     paint: &Paint<'_>,
 ) {
-    let mut faces: HashMap<FaceId, Option<ttf_parser::Face<'_>>> = HashMap::new();
     let mut paths: HashMap<(FaceId, u16), Option<Path>> = HashMap::new();
     for line in &layout.lines {
         for g in &line.glyphs {
             let path = paths.entry((g.face, g.glyph_id)).or_insert_with(|| {
-                let face = faces
-                    .entry(g.face)
-                    .or_insert_with(|| store.face(g.face).and_then(|f| f.parse()));
-                face.as_ref()
-                    .and_then(|f| outline(f, g.glyph_id, layout.size_px))
+                store
+                    .face(g.face)
+                    .and_then(|f| outline(f.ttf(), g.glyph_id, layout.size_px))
             });
             if let Some(path) = path {
                 let t = Transform::from_translate(origin.0 + g.x, origin.1 + g.y);

@@ -1,7 +1,7 @@
 //! Shaping runs with rustybuzz, in font units (size-independent, so one shaping
 //! serves every size that auto-fit tries).
 
-use rustybuzz::{Direction, Language, UnicodeBuffer};
+use rustybuzz::{Direction, Language, UnicodeBuffer, script};
 
 use super::fonts::{FaceId, FontStore};
 use super::itemize::{Run, ScriptClass};
@@ -23,67 +23,48 @@ pub struct ShapedGlyph {
     pub y_offset: i32,
 }
 
-/// Parsed rustybuzz faces, kept for the duration of one shaping call.
-pub(crate) struct ShaperFaces<'a> {
-    faces: Vec<(FaceId, rustybuzz::Face<'a>)>,
-}
-
-impl<'a> ShaperFaces<'a> {
-    pub(crate) fn new(store: &'a FontStore) -> Self {
-        let _ = store;
-        Self { faces: Vec::new() }
-    }
-
-    fn get(&mut self, store: &'a FontStore, id: FaceId) -> Option<&rustybuzz::Face<'a>> {
-        if let Some(pos) = self.faces.iter().position(|(i, _)| *i == id) {
-            return Some(&self.faces[pos].1);
-        }
-        let entry = store.face(id)?;
-        let face = rustybuzz::Face::from_slice(&entry.data, entry.index)?;
-        self.faces.push((id, face));
-        self.faces.last().map(|(_, f)| f)
-    }
-}
-
 /// Shapes one run of `text` (the run's range indexes `text`), appending glyphs
 /// with clusters as byte offsets into `text`. LTR; Thai runs get script Thai and
-/// language `th`, other runs a guessed script and language `en`.
+/// language `th`, other runs a guessed script (Latin when only digits or
+/// punctuation) and language `en`. Thai and Latin use the face's prepared plans.
 /// A face that cannot be parsed yields no glyphs.
-pub(crate) fn shape_run<'a>(
-    faces: &mut ShaperFaces<'a>,
-    store: &'a FontStore,
-    text: &str,
-    run: &Run,
-    out: &mut Vec<ShapedGlyph>,
-) {
+pub(crate) fn shape_run(store: &FontStore, text: &str, run: &Run, out: &mut Vec<ShapedGlyph>) {
     let Some(slice) = text.get(run.range.clone()) else {
         return;
     };
     if slice.is_empty() {
         return;
     }
-    let Some(face) = faces.get(store, run.face) else {
+    let Some(entry) = store.face(run.face) else {
         return;
     };
+    let face = entry.shaper();
     let mut buffer = UnicodeBuffer::new();
     buffer.push_str(slice);
     buffer.set_direction(Direction::LeftToRight);
-    match run.script {
-        ScriptClass::Thai => {
-            buffer.set_script(rustybuzz::script::THAI);
-            if let Ok(lang) = "th".parse::<Language>() {
-                buffer.set_language(lang);
-            }
-        }
+    let script = match run.script {
+        ScriptClass::Thai => script::THAI,
         ScriptClass::Other => {
             buffer.guess_segment_properties();
             buffer.set_direction(Direction::LeftToRight);
-            if let Ok(lang) = "en".parse::<Language>() {
-                buffer.set_language(lang);
+            match buffer.script() {
+                // Digits, punctuation and symbols alone: shape as Latin.
+                s if s == script::COMMON || s == script::INHERITED || s == script::UNKNOWN => {
+                    script::LATIN
+                }
+                s => s,
             }
         }
+    };
+    buffer.set_script(script);
+    let lang = if script == script::THAI { "th" } else { "en" };
+    if let Ok(lang) = lang.parse::<Language>() {
+        buffer.set_language(lang);
     }
-    let shaped = rustybuzz::shape(face, &[], buffer);
+    let shaped = match entry.plan(script) {
+        Some(plan) => rustybuzz::shape_with_plan(face, plan, buffer),
+        None => rustybuzz::shape(face, &[], buffer),
+    };
     for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
         out.push(ShapedGlyph {
             face: run.face,
