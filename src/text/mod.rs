@@ -7,19 +7,21 @@
 //! greedy fill, alignment ([`layout`]) and size search ([`fit`]) → outlines
 //! ([`glyph_path`], [`draw_layout`]).
 //!
-//! Why not parley: evaluated parley 0.12.0 in a throwaway crate (not committed)
-//! on the brand's Noto fonts. Without its `complex-scripts` feature it breaks Thai
-//! only at spaces (a 32-glyph first line in a 200 px box). With it, it gives
-//! the same lines as this engine for the promo sentence tested here (both use
-//! ICU4X's Thai dictionary), no dotted circles, and keeps `\n`/U+2028 inside Thai
-//! in 0.12.0 (the dropped-newline bug, parley #768, was fixed by #781). Speed is
-//! similar: 150–340 µs (parley) against 215–240 µs (here) for the same Thai
-//! paragraph, release builds, interleaved runs on a busy 2-core machine. We keep rustybuzz + icu_segmenter: shaping happens once in
-//! font units so [`fit`] tries every size without reshaping, faces are picked
-//! by [`FaceId`] from the brand's files (no family-name matching or system font
-//! discovery), the Thai rules and the overflow flag are ours, and we don't pull
-//! in a second shaping stack (harfrust/skrifa/fontique) beside rustybuzz,
-//! which resvg already uses.
+//! Why not parley: parley 0.12.0 was tried in a throwaway crate (not committed)
+//! on the brand's Noto fonts. Without its `complex-scripts` feature it breaks
+//! Thai only at spaces (a 32-glyph first line in a 200 px box). With it, it
+//! gives the same four lines as this engine for the promo sentence in the tests
+//! (both use ICU4X's Thai dictionary), no dotted circles, and it keeps `\n` and
+//! U+2028 inside Thai (the dropped-newline bug, parley #768, did not reproduce;
+//! #781 fixed it). Speed is similar: 150–340 µs (parley) against 215–240 µs (here)
+//! for the same Thai paragraph, release builds, interleaved runs on a busy
+//! 2-core machine. We keep rustybuzz + icu_segmenter: shaping happens once in
+//! font units so [`fit`] tries every size without reshaping; faces are chosen
+//! by [`FaceId`] from the brand's files (no family-name matching or system
+//! font discovery); the Thai rules (`ๆ`, emergency splits that keep leading
+//! and following vowels with their consonant) and the overflow flag are ours;
+//! and we avoid a second shaping stack (harfrust/skrifa/fontique) next to
+//! rustybuzz, which usvg and krilla already use.
 
 mod fonts;
 mod itemize;
