@@ -2,7 +2,8 @@
 //!
 //! The shape: the brand guide ([`brand`]) and the content ([`content`], one channel-neutral
 //! document model) feed one renderer per channel ([`render`]); [`lint`] checks any output
-//! against the guide and [`report`] formats its findings.
+//! against the guide and [`report`] formats its findings. [`text`] lays out Thai and
+//! Latin text (shaping, dictionary line breaks) for the channels that draw text themselves.
 
 pub mod brand;
 pub mod build;
@@ -16,3 +17,4 @@ pub mod lint;
 pub mod project;
 pub mod render;
 pub mod report;
+pub mod text;
