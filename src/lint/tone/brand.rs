@@ -7,7 +7,8 @@
 //! except where it is most likely an ordinary word, which we cannot tell from the brand
 //! by spelling alone ("a line of text", "cold brew" as a method):
 //!
-//! - an all-lower-case form spelled like the name ("line", "cold brew", "line man") is
+//! - an all-lower-case form spelled like the name, hyphens read as spaces ("line",
+//!   "cold brew", "cold-brew coffee", "line man") is
 //!   taken as ordinary words when the canonical name looks like capitalised ordinary
 //!   words (each word Capitalised or ALL CAPS: "LINE", "Cold Brew"). Names with an
 //!   inner capital ("iPhone") are never ordinary words, so "iphone" is flagged; nor is
@@ -16,7 +17,7 @@
 //!   ("Line up early.") is ordinary for the same names.
 //!
 //! Any other variant is flagged: "Line" inside a sentence, "LiNE", "Cold brew",
-//! "Tonkla coffee", "LINE-MAN", "IPHONE".
+//! "Tonkla coffee", "LINE-MAN", "IPHONE", "i-phone".
 
 use std::ops::Range;
 
@@ -38,7 +39,7 @@ impl BrandTerm {
         let canonical = collapse_spaces(canonical);
         let key = fold_term(&canonical, Fold::Squeeze)?;
         let ordinary = (!is_brand_name && looks_like_ordinary_words(&canonical))
-            .then(|| canonical.to_lowercase());
+            .then(|| canonical.to_lowercase().replace('-', " "));
         Some(BrandTerm {
             canonical,
             key,
@@ -63,13 +64,16 @@ impl BrandTerm {
         let Some(ordinary) = &self.ordinary else {
             return false;
         };
-        if found == ordinary {
-            return true;
+        let lower = found.to_lowercase().replace('-', " ");
+        if lower != *ordinary {
+            return false;
         }
         let mut chars = found.chars();
-        let capitalised = chars.next().is_some_and(char::is_uppercase)
-            && found.to_lowercase() == *ordinary
-            && !chars.any(char::is_uppercase);
+        if !found.chars().any(char::is_uppercase) {
+            return true;
+        }
+        let capitalised =
+            chars.next().is_some_and(char::is_uppercase) && !chars.any(char::is_uppercase);
         capitalised && text.starts_sentence(start)
     }
 }
@@ -151,7 +155,7 @@ mod tests {
             "Order Tonkla Coffee on LINE or LINE MAN, even from your iPhone.",
             "สั่ง Cold Brew ผ่าน LINE MAN ได้ทุกวัน",
             "เพิ่มเพื่อน Tonkla Coffee ในLINE",
-            "A line of text, a brew guide for cold brew, a line man.",
+            "A line of text, a brew guide for cold brew, a line man, cold-brew coffee.",
             "Line up early. Cold brew keeps.\n- Line two",
         ] {
             assert!(found(text).is_empty(), "{text}: {:?}", found(text));
@@ -180,10 +184,10 @@ mod tests {
             ]
         );
         assert_eq!(
-            found("สั่งผ่าน Line Man หรือ line-man ได้เลย tonkla coffee"),
+            found("สั่งผ่าน Line Man หรือ LINE-MAN ได้เลย tonkla coffee"),
             vec![
                 ("Line Man", "LINE MAN".to_string()),
-                ("line-man", "LINE MAN".to_string()),
+                ("LINE-MAN", "LINE MAN".to_string()),
                 ("tonkla coffee", "Tonkla Coffee".to_string()),
             ]
         );

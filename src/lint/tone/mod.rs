@@ -76,12 +76,9 @@ impl ToneRules {
             .preferred
             .iter()
             .flat_map(|p| {
-                p.instead_of.iter().filter_map(|y| {
-                    Some(Preferred {
-                        instead_of: Term::new(y)?,
-                        use_: p.use_.clone(),
-                    })
-                })
+                p.instead_of
+                    .iter()
+                    .filter_map(|y| Preferred::new(&p.use_, y))
             })
             .collect();
         let name = guide.brand.name.as_str();

@@ -8,8 +8,9 @@ use crate::lint::Severity;
 /// Sentences with more than `max` words (Thai words by the dictionary segmenter).
 pub(super) fn sentence_length(max: usize, text: &Text<'_>, hits: &mut Vec<ToneHit>) {
     for sentence in text.sentences() {
-        // A sentence has at most as many words as bytes: skip short ones without segmenting.
-        if sentence.len() <= max {
+        // A sentence has at most as many words as characters: skip short ones without
+        // segmenting.
+        if sentence.len() <= max || text.src[sentence.clone()].chars().count() <= max {
             continue;
         }
         let words = text.word_count(sentence);

@@ -38,8 +38,23 @@ impl Term {
 /// "use X instead of Y", one entry per Y.
 #[derive(Debug, Clone)]
 pub(super) struct Preferred {
-    pub instead_of: Term,
-    pub use_: String,
+    instead_of: Term,
+    use_: String,
+    /// X, when X contains Y ("LINE Official Account" instead of "LINE"): a Y inside an
+    /// X already in the text is what the guide wants.
+    containing: Option<Term>,
+}
+
+impl Preferred {
+    pub fn new(use_: &str, instead_of: &str) -> Option<Preferred> {
+        let instead_of = Term::new(instead_of)?;
+        let containing = Term::new(use_).filter(|u| u.key.contains(instead_of.key.as_str()));
+        Some(Preferred {
+            instead_of,
+            use_: use_.trim().to_string(),
+            containing,
+        })
+    }
 }
 
 pub(super) fn banned(terms: &[Term], text: &Text<'_>, hits: &mut Vec<ToneHit>) {
@@ -61,7 +76,17 @@ pub(super) fn banned(terms: &[Term], text: &Text<'_>, hits: &mut Vec<ToneHit>) {
 
 pub(super) fn preferred(terms: &[Preferred], text: &Text<'_>, hits: &mut Vec<ToneHit>) {
     for p in terms {
+        let wanted: Vec<Range<usize>> = match &p.containing {
+            Some(u) => u.find(text).collect(),
+            None => Vec::new(),
+        };
         for range in p.instead_of.find(text) {
+            if wanted
+                .iter()
+                .any(|w| w.start <= range.start && range.end <= w.end)
+            {
+                continue;
+            }
             let found = &text.src[range.clone()];
             let replacement = match_capital(found, &p.use_);
             hits.push(ToneHit {
@@ -200,5 +225,17 @@ mod tests {
             vec![("ผู้บริโภค", Some("ลูกค้า")), ("ซื้อด่วน", Some("สั่งเลย"))]
         );
         assert!(hits_of(&guide, None, "ลูกค้าชอบโคลด์บรูว์ สั่งเลยวันนี้", PREFERRED_TERM).is_empty());
+    }
+
+    #[test]
+    fn preferred_term_containing_the_old_one_is_not_flagged() {
+        let guide = example_with(
+            "[[tone.preferred]]",
+            "[[tone.preferred]]\nuse = \"LINE Official Account\"\ninstead_of = [\"LINE\"]\n\n[[tone.preferred]]",
+        );
+        let text = "Follow our LINE Official Account, not just LINE.";
+        let hits = hits_of(&guide, None, text, PREFERRED_TERM);
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].range.start, text.rfind("LINE").unwrap());
     }
 }

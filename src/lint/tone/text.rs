@@ -1,6 +1,8 @@
 //! The analysed form of one text that every tone rule shares: folded copies for matching
-//! terms, word boundaries (ICU dictionary segmentation, so Thai has words too) and
-//! sentences. Each part is computed at most once, and only when a rule asks for it.
+//! terms, sentences, and words (ICU dictionary segmentation, so Thai has words too).
+//! Folded copies and sentences are computed at most once, and only when a rule asks;
+//! the segmenter runs only on what needs it: sentences that may be too long, and the
+//! Thai run around a term match's edge.
 
 use std::cell::OnceCell;
 use std::ops::Range;
@@ -53,60 +55,92 @@ pub(super) enum Fold {
 }
 
 /// A lower-cased, separator-normalised copy of a text with, for every byte of the copy,
-/// the byte range of the original character it came from.
+/// the start of the original character it came from.
 #[derive(Debug)]
-pub(super) struct Folded {
+pub(super) struct Folded<'a> {
+    src: &'a str,
     pub text: String,
     starts: Vec<u32>,
-    ends: Vec<u32>,
 }
 
-impl Folded {
-    pub fn new(src: &str, mode: Fold) -> Folded {
+impl<'a> Folded<'a> {
+    pub fn new(src: &'a str, mode: Fold) -> Folded<'a> {
+        let collapsed = Folded::collapse(src);
+        match mode {
+            Fold::Collapse => collapsed,
+            Fold::Squeeze => collapsed.squeeze(),
+        }
+    }
+
+    /// Lower case, ignorables dropped, whitespace runs as one space (none at the ends).
+    fn collapse(src: &'a str) -> Folded<'a> {
         let mut f = Folded {
+            src,
             text: String::with_capacity(src.len()),
             starts: Vec::with_capacity(src.len()),
-            ends: Vec::with_capacity(src.len()),
         };
-        let mut space: Option<(usize, usize)> = None;
+        let mut space: Option<usize> = None;
         for (i, c) in src.char_indices() {
-            let end = i + c.len_utf8();
-            if is_ignorable(c) {
-                continue;
-            }
-            if c.is_whitespace() || (mode == Fold::Squeeze && is_hyphen(c)) {
-                if mode == Fold::Collapse {
-                    space = Some(space.map_or((i, end), |(s, _)| (s, end)));
-                }
-                continue;
-            }
-            if let Some((s, e)) = space.take()
-                && !f.text.is_empty()
-            {
-                f.push(' ', s, e);
-            }
             if c.is_ascii() {
-                f.push(c.to_ascii_lowercase(), i, end);
-            } else {
+                if c.is_ascii_whitespace() {
+                    space.get_or_insert(i);
+                } else {
+                    f.flush_space(&mut space);
+                    f.text.push(c.to_ascii_lowercase());
+                    f.starts.push(i as u32);
+                }
+            } else if is_thai(c) {
+                // Thai has no case.
+                f.flush_space(&mut space);
+                f.push(c, i);
+            } else if c.is_whitespace() {
+                space.get_or_insert(i);
+            } else if !is_ignorable(c) {
+                f.flush_space(&mut space);
                 for lc in c.to_lowercase() {
-                    f.push(lc, i, end);
+                    f.push(lc, i);
                 }
             }
         }
         f
     }
 
-    fn push(&mut self, c: char, start: usize, end: usize) {
-        self.text.push(c);
-        for _ in 0..c.len_utf8() {
-            self.starts.push(start as u32);
-            self.ends.push(end as u32);
+    /// This copy without spaces and hyphens.
+    fn squeeze(&self) -> Folded<'a> {
+        let mut f = Folded {
+            src: self.src,
+            text: String::with_capacity(self.text.len()),
+            starts: Vec::with_capacity(self.text.len()),
+        };
+        for (i, c) in self.text.char_indices() {
+            if c != ' ' && !is_hyphen(c) {
+                f.push(c, self.starts[i] as usize);
+            }
+        }
+        f
+    }
+
+    fn flush_space(&mut self, space: &mut Option<usize>) {
+        if let Some(s) = space.take()
+            && !self.text.is_empty()
+        {
+            self.text.push(' ');
+            self.starts.push(s as u32);
         }
     }
 
-    /// The original byte range of a non-empty range of the folded text.
+    fn push(&mut self, c: char, start: usize) {
+        self.text.push(c);
+        let n = c.len_utf8();
+        self.starts.extend(std::iter::repeat_n(start as u32, n));
+    }
+
+    /// The original byte range of a non-empty range of the folded text that does not end
+    /// in a collapsed space.
     pub fn original(&self, r: Range<usize>) -> Range<usize> {
-        self.starts[r.start] as usize..self.ends[r.end - 1] as usize
+        let last = self.starts[r.end - 1] as usize;
+        let len = self.src[last..].chars().next().map_or(0, char::len_utf8);
+        self.starts[r.start] as usize..last + len
     }
 }
 
@@ -119,18 +153,9 @@ pub(super) fn fold_term(term: &str, mode: Fold) -> Option<String> {
 /// One text under analysis.
 pub(super) struct Text<'a> {
     pub src: &'a str,
-    collapsed: OnceCell<Folded>,
-    squeezed: OnceCell<Folded>,
-    words: OnceCell<Words>,
+    collapsed: OnceCell<Folded<'a>>,
+    squeezed: OnceCell<Folded<'a>>,
     sentences: OnceCell<Vec<Range<usize>>>,
-}
-
-/// ICU word segmentation of the whole text.
-struct Words {
-    /// Every segment boundary, ascending.
-    breaks: Vec<usize>,
-    /// Start of every word-like segment (letters or numbers), ascending.
-    starts: Vec<usize>,
 }
 
 impl<'a> Text<'a> {
@@ -139,42 +164,31 @@ impl<'a> Text<'a> {
             src,
             collapsed: OnceCell::new(),
             squeezed: OnceCell::new(),
-            words: OnceCell::new(),
             sentences: OnceCell::new(),
         }
     }
 
-    pub fn folded(&self, mode: Fold) -> &Folded {
+    pub fn folded(&self, mode: Fold) -> &Folded<'a> {
+        let collapsed = self.collapsed.get_or_init(|| Folded::collapse(self.src));
         match mode {
-            Fold::Collapse => self.collapsed.get_or_init(|| Folded::new(self.src, mode)),
-            Fold::Squeeze => self.squeezed.get_or_init(|| Folded::new(self.src, mode)),
+            Fold::Collapse => collapsed,
+            Fold::Squeeze => self.squeezed.get_or_init(|| collapsed.squeeze()),
         }
     }
 
-    fn words(&self) -> &Words {
-        self.words.get_or_init(|| {
-            let mut words = Words {
-                breaks: Vec::new(),
-                starts: Vec::new(),
-            };
-            let mut it = SEGMENTER.segment_str(self.src);
-            let mut prev = 0;
-            while let Some(b) = it.next() {
-                if b > prev && it.is_word_like() {
-                    words.starts.push(prev);
-                }
-                words.breaks.push(b);
-                prev = b;
-            }
-            words
-        })
-    }
-
     /// Number of word-like segments (Thai words by the dictionary, Latin words, numbers)
-    /// starting inside `r`.
+    /// in `r`, which must start and end on word boundaries (a sentence does).
     pub fn word_count(&self, r: &Range<usize>) -> usize {
-        let starts = &self.words().starts;
-        starts.partition_point(|&s| s < r.end) - starts.partition_point(|&s| s < r.start)
+        let mut it = SEGMENTER.segment_str(&self.src[r.clone()]);
+        let mut words = 0;
+        let mut prev = 0;
+        while let Some(b) = it.next() {
+            if b > prev && it.is_word_like() {
+                words += 1;
+            }
+            prev = b;
+        }
+        words
     }
 
     /// Whether a term match may start or end at byte `p`. Between two Thai characters the
@@ -189,10 +203,27 @@ impl<'a> Text<'a> {
             return true;
         };
         match (is_thai(a), is_thai(b)) {
-            (true, true) => self.words().breaks.binary_search(&p).is_ok(),
+            (true, true) => self.thai_break(p),
             (false, false) => !(is_word_char(a) && is_word_char(b)),
             _ => true,
         }
+    }
+
+    /// Whether the dictionary segmenter breaks the run of Thai characters around `p` at
+    /// `p`. ICU segments each run of Thai on its own, so the run is all it needs to see.
+    fn thai_break(&self, p: usize) -> bool {
+        let start = self.src[..p]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !is_thai(c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let end = self.src[p..]
+            .char_indices()
+            .find(|&(_, c)| !is_thai(c))
+            .map_or(self.src.len(), |(i, _)| p + i);
+        SEGMENTER
+            .segment_str(&self.src[start..end])
+            .any(|b| start + b == p)
     }
 
     /// Sentences (trimmed byte ranges), see [`sentences`].
@@ -374,6 +405,9 @@ mod tests {
         let f = Folded::new("I-phone  x", Fold::Squeeze);
         assert_eq!(f.text, "iphonex");
         assert_eq!(f.original(0..6), 0..7);
+        let f = Folded::new("  ÀB\u{00A0}Ç ", Fold::Collapse);
+        assert_eq!(f.text, "àb ç");
+        assert_eq!(f.original(0..f.text.len()), 2..9); // "ÀB\u{A0}Ç"
     }
 
     #[test]
