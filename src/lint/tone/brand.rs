@@ -13,8 +13,9 @@
 //!   words (each word Capitalised or ALL CAPS: "LINE", "Cold Brew"). Names with an
 //!   inner capital ("iPhone") are never ordinary words, so "iphone" is flagged; nor is
 //!   the brand's own name (`brand.name`), so "tonkla coffee" is flagged;
-//! - the same form with only its first letter capitalised at the start of a sentence
-//!   ("Line up early.") is ordinary for the same names.
+//! - the same form with only its first letter capitalised at the start of an English
+//!   sentence ("Line up early.") is ordinary for the same names; at the start of a Thai
+//!   sentence ("Line ของร้าน") it is the brand misspelled.
 //!
 //! Any other variant is flagged: "Line" inside a sentence, "LiNE", "Cold brew",
 //! "Tonkla coffee", "LINE-MAN", "IPHONE", "i-phone".
@@ -74,7 +75,7 @@ impl BrandTerm {
         }
         let capitalised =
             chars.next().is_some_and(char::is_uppercase) && !chars.any(char::is_uppercase);
-        capitalised && text.starts_sentence(start)
+        capitalised && text.starts_latin_sentence(start)
     }
 }
 
@@ -171,6 +172,7 @@ mod tests {
                 ("Line", "LINE".to_string())
             ]
         );
+        assert_eq!(found("Line ของร้านเรา"), vec![("Line", "LINE".to_string())]);
     }
 
     #[test]

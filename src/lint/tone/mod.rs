@@ -162,6 +162,12 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn rules_are_shared_across_render_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<ToneRules>();
+    }
+
+    #[test]
     fn clean_mixed_text_has_no_hits() {
         let guide = example();
         let text = "โคลด์บรูว์ของ Tonkla Coffee สกัดเย็นนาน 18 ชั่วโมง สั่งเลยผ่าน LINE!\n\n\

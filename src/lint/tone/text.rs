@@ -231,12 +231,17 @@ impl<'a> Text<'a> {
         self.sentences.get_or_init(|| sentences(self.src))
     }
 
-    /// Whether only punctuation, bullets or numbering precede byte `p` in its sentence.
-    pub fn starts_sentence(&self, p: usize) -> bool {
+    /// Whether `p` starts an English sentence: only punctuation, bullets or numbering
+    /// precede it in its sentence, and the sentence has no Thai (Thai has no capitals,
+    /// so a capital there says nothing about the sentence start).
+    pub fn starts_latin_sentence(&self, p: usize) -> bool {
         let sentences = self.sentences();
         let i = sentences.partition_point(|s| s.start <= p);
         match i.checked_sub(1).map(|i| &sentences[i]) {
-            Some(s) if p < s.end => !self.src[s.start..p].chars().any(char::is_alphanumeric),
+            Some(s) if p < s.end => {
+                !self.src[s.start..p].chars().any(char::is_alphanumeric)
+                    && !self.src[s.clone()].chars().any(is_thai)
+            }
             _ => true,
         }
     }
@@ -441,11 +446,12 @@ mod tests {
 
     #[test]
     fn sentence_start_ignores_bullets_and_numbers() {
-        let s = "- Line up here\n1. Line two and Line";
+        let s = "- Line up here\n1. Line two and Line\nLine ของร้าน";
         let t = Text::new(s);
-        assert!(t.starts_sentence(2));
+        assert!(t.starts_latin_sentence(2));
         let second = s.find("1. Line").unwrap() + 3;
-        assert!(t.starts_sentence(second));
-        assert!(!t.starts_sentence(s.rfind("Line").unwrap()));
+        assert!(t.starts_latin_sentence(second));
+        assert!(!t.starts_latin_sentence(s.find("and Line").unwrap() + 4));
+        assert!(!t.starts_latin_sentence(s.rfind("Line").unwrap()));
     }
 }
