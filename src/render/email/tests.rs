@@ -198,3 +198,46 @@ fn vml_button_width_fits_the_text() {
     assert!((120..=200).contains(&short), "{short}");
     assert!(long > short + 100 && long <= 536, "{long}");
 }
+
+#[test]
+fn without_base_url_the_eml_embeds_the_logo_and_leaves_out_the_hero() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("p");
+    crate::init::init(&root).unwrap();
+    let guide_path = root.join("brand/brand.toml");
+    let guide = std::fs::read_to_string(&guide_path).unwrap();
+    let guide: String = guide
+        .lines()
+        .filter(|l| !l.starts_with("base_url"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&guide_path, guide).unwrap();
+    let project = Project::load(&root).unwrap();
+    let renderer = EmailRenderer::new(&project).unwrap();
+    let rendered = renderer.render(&project.pieces[0]).unwrap();
+    let eml = &rendered
+        .outputs
+        .iter()
+        .find(|o| o.path.extension().is_some_and(|e| e == "eml"))
+        .unwrap()
+        .bytes;
+    let html = &rendered
+        .outputs
+        .iter()
+        .find(|o| o.path.extension().is_some_and(|e| e == "html"))
+        .unwrap()
+        .bytes;
+    assert!(String::from_utf8_lossy(html).contains("src=\"assets/logo.png\""));
+    let msg = mail_parser::MessageParser::default().parse(eml).unwrap();
+    assert!(
+        msg.body_html(0)
+            .unwrap()
+            .contains("src=\"cid:logo@brandpress\"")
+    );
+    use mail_parser::MimeHeaders;
+    let logo = msg
+        .attachments()
+        .find(|a| a.content_id() == Some(LOGO_CID))
+        .expect("inline logo");
+    assert!(logo.contents().starts_with(b"\x89PNG"));
+}
