@@ -253,16 +253,24 @@ pub struct WebChannel {
 pub struct EmailChannel {
     #[serde(default = "default_email_width")]
     pub width: u32,
+    /// The sender of the built `.eml` files: `Name <address@domain>`.
+    #[serde(default = "default_email_from")]
+    pub from: String,
 }
 
 fn default_email_width() -> u32 {
     600
 }
 
+fn default_email_from() -> String {
+    "Newsletter <newsletter@example.com>".into()
+}
+
 impl Default for EmailChannel {
     fn default() -> Self {
         Self {
             width: default_email_width(),
+            from: default_email_from(),
         }
     }
 }

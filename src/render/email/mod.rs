@@ -1,28 +1,672 @@
-//! The email channel. (Seam: the renderer lands with the email channel work.)
+//! The email channel: one HTML email per piece from `templates/email/email.html` (tera),
+//! with every style inlined (css-inline; only `@media` and `@font-face` stay in a
+//! `<style>` block), a table layout at the guide's `[channels.email] width` that holds
+//! in Outlook (MSO ghost tables, a VML button), Gmail (inline styles) and Apple Mail
+//! (dark mode), a plain-text alternative, and a ready `.eml`.
+//!
+//! Output: `email/<slug>.html`, `email/<slug>.txt`, `email/<slug>.eml`,
+//! `email/<slug>-hero.png` (when the piece has a hero and `[channels.web] base_url` is
+//! set: emails need absolute image URLs) and `email/assets/logo.png` (the logo rendered
+//! at 2×: Gmail and Outlook do not show SVG).
 
-use crate::content::Piece;
+mod mime;
+pub mod text;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::brand::{Guide, Script};
+use crate::content::{Piece, format_date};
 use crate::error::{Error, Result};
+use crate::links;
 use crate::project::Project;
-use crate::render::{Channel, Rendered, Renderer};
+use crate::render::html::{self, HtmlOptions};
+use crate::render::web::{Labels, load_templates, tera_message, web_fonts};
+use crate::render::{Channel, Output, Rendered, Renderer};
 
-pub struct EmailRenderer;
+pub use mime::{Mailbox, message_date};
 
-impl EmailRenderer {
-    pub fn new(project: &Project) -> Result<Self> {
-        let _ = project;
-        Err(Error::usage(
-            "the email channel is not available in this version of brandpress",
-        ))
+/// The template every project's `templates/email/` must hold.
+pub const TEMPLATE: &str = "email.html";
+/// Where the raster logo is written, relative to the output directory.
+pub const LOGO_PNG: &str = "email/assets/logo.png";
+/// The Content-ID of the logo inside `.eml` files built without a `base_url`.
+pub const LOGO_CID: &str = "logo@brandpress";
+/// Displayed logo height in CSS px (at least the guide's email minimum).
+const LOGO_HEIGHT: f32 = 56.0;
+/// Fonts Outlook for Windows uses instead of the brand fonts (it ignores web fonts and
+/// would fall back to Times New Roman); Tahoma has Thai on every Windows.
+pub const MSO_FONT: &str = "Tahoma, Arial, sans-serif";
+
+/// The email renderer; built once per build, shared by the rendering threads.
+pub struct EmailRenderer<'a> {
+    project: &'a Project,
+    tera: Tera,
+    from: Mailbox,
+    logo: RasterLogo,
+    fontdb: Arc<fontdb::Database>,
+    /// Heading font bytes (Latin, Thai) for measuring the Outlook button.
+    measure: (Vec<u8>, Vec<u8>),
+}
+
+struct RasterLogo {
+    png: Vec<u8>,
+    width: u32,
+    height: u32,
+}
+
+#[derive(Serialize)]
+struct Fact {
+    label: String,
+    value: String,
+    code: bool,
+}
+
+#[derive(Serialize)]
+struct FontFace {
+    family: String,
+    url: String,
+    weight: u16,
+}
+
+impl<'a> EmailRenderer<'a> {
+    pub fn new(project: &'a Project) -> Result<Self> {
+        let guide = &project.guide;
+        let dir = project.templates_dir(Channel::Email);
+        let tera = load_templates(&dir)?;
+        if !tera.get_template_names().any(|n| n == TEMPLATE) {
+            return Err(Error::file(
+                dir.join(TEMPLATE),
+                "the email channel needs this template (`brandpress init` writes one)",
+            ));
+        }
+        let from = Mailbox::parse(&guide.channels.email.from).ok_or_else(|| {
+            Error::file(
+                &guide.source.path,
+                format!(
+                    "[channels.email] from = {:?} is not a mailbox: use \"Name <address@domain>\"",
+                    guide.channels.email.from
+                ),
+            )
+        })?;
+        let mut db = fontdb::Database::new();
+        for file in guide.all_font_files() {
+            // Validation already reported unreadable fonts.
+            let _ = db.load_font_file(file);
+        }
+        let fontdb = Arc::new(db);
+        let logo = raster_logo(guide, &fontdb)?;
+        let read_first = |files: Vec<std::path::PathBuf>| -> Result<Vec<u8>> {
+            match files.first() {
+                Some(p) => std::fs::read(p).map_err(|e| Error::file(p, e)),
+                None => Ok(Vec::new()),
+            }
+        };
+        let measure = (
+            read_first(guide.font_files(guide.heading(), Script::Latin))?,
+            read_first(guide.font_files(guide.heading(), Script::Thai))?,
+        );
+        Ok(EmailRenderer {
+            project,
+            tera,
+            from,
+            logo,
+            fontdb,
+            measure,
+        })
+    }
+
+    /// The width in px Outlook's VML button needs for `text` at 17 px bold, plus padding.
+    fn button_width(&self, text: &str) -> u32 {
+        let faces = [
+            ttf_parser::Face::parse(&self.measure.0, 0).ok(),
+            ttf_parser::Face::parse(&self.measure.1, 0).ok(),
+        ];
+        let size = 17.0f32;
+        let mut width = 0.0f32;
+        for ch in text.chars() {
+            let order = if crate::content::doc::is_thai(ch) {
+                [1, 0]
+            } else {
+                [0, 1]
+            };
+            let advance = order.iter().find_map(|&i| {
+                let face = faces[i].as_ref()?;
+                let gid = face.glyph_index(ch)?;
+                let adv = face.glyph_hor_advance(gid)? as f32;
+                Some(adv / face.units_per_em() as f32 * size)
+            });
+            // Unknown glyphs: an average Latin width. Outlook's Tahoma is a little wider
+            // than Noto, hence the 10 % margin below.
+            width += advance.unwrap_or(size * 0.6);
+        }
+        let max = self
+            .project
+            .guide
+            .channels
+            .email
+            .width
+            .saturating_sub(64)
+            .max(120);
+        ((width * 1.1 + 64.0).ceil() as u32).clamp(120, max)
+    }
+
+    fn hero(
+        &self,
+        piece: &Piece,
+        rendered: &mut Rendered,
+    ) -> Result<Option<BTreeMap<&str, String>>> {
+        let Some(hero) = &piece.meta.hero else {
+            return Ok(None);
+        };
+        let path = piece.hero_path().unwrap_or_default();
+        let ext = Path::new(hero.get_ref())
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let width = self.project.guide.channels.email.width;
+        let (bytes, ext) = match ext.as_str() {
+            "svg" => {
+                let data = std::fs::read(&path).map_err(|e| {
+                    Error::file(
+                        &piece.source.path,
+                        format!("hero image {}: {e}", path.display()),
+                    )
+                })?;
+                (
+                    rasterize_svg(&data, width * 2, &self.fontdb, &path)?.0,
+                    "png",
+                )
+            }
+            "png" | "jpg" | "jpeg" | "gif" => (
+                std::fs::read(&path).map_err(|e| {
+                    Error::file(
+                        &piece.source.path,
+                        format!("hero image {}: {e}", path.display()),
+                    )
+                })?,
+                if ext == "jpeg" { "jpg" } else { ext.as_str() },
+            ),
+            _ => {
+                rendered.warnings.push(format!(
+                    "{}: hero image {} left out of the email: email clients show PNG, JPEG or GIF",
+                    piece.source.path.display(),
+                    hero.get_ref()
+                ));
+                return Ok(None);
+            }
+        };
+        let rel = format!("email/{}-hero.{ext}", piece.slug);
+        let Some(url) = self.project.output_url(&rel) else {
+            rendered.warnings.push(format!(
+                "{}: hero image left out of the email: set [channels.web] base_url so email clients can load it",
+                piece.source.path.display()
+            ));
+            return Ok(None);
+        };
+        rendered.outputs.push(Output::new(rel, bytes));
+        Ok(Some(BTreeMap::from([
+            ("src", url),
+            ("alt", piece.title(Channel::Email).to_string()),
+        ])))
     }
 }
 
-impl Renderer for EmailRenderer {
+impl Renderer for EmailRenderer<'_> {
     fn channel(&self) -> Channel {
         Channel::Email
     }
 
+    fn assets(&self) -> Result<Rendered> {
+        Ok(vec![Output::new(LOGO_PNG, self.logo.png.clone())].into())
+    }
+
     fn render(&self, piece: &Piece) -> Result<Rendered> {
-        let _ = piece;
-        Ok(Rendered::default())
+        let project = self.project;
+        let guide = &project.guide;
+        let mut rendered = Rendered::default();
+        let link = |url: &str| links::decorate(url, Channel::Email, piece);
+
+        let hero = self.hero(piece, &mut rendered)?;
+        let image = |src: &str| {
+            if is_local(src) {
+                let name = Path::new(src)
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or(src);
+                if let Some(url) = project.output_url(&format!("web/{}/{name}", piece.slug)) {
+                    return url;
+                }
+            }
+            src.to_string()
+        };
+        let body = html::blocks(
+            &piece.body,
+            &HtmlOptions {
+                lang: &piece.lang,
+                allow_raw_html: guide.brand.allow_raw_html,
+                link: &link,
+                image: &image,
+            },
+        );
+        if project.guide.channels.web.base_url.is_none() && body.contains("<img") {
+            rendered.warnings.push(format!(
+                "{}: the email's body images have relative URLs: set [channels.web] base_url",
+                piece.source.path.display()
+            ));
+        }
+
+        let title = piece.title(Channel::Email);
+        let summary = piece.summary(Channel::Email);
+        let labels = Labels::for_lang(&piece.lang);
+        let facts = facts(piece, &labels);
+        let page_url = project.page_url(piece);
+        let logo_src = project
+            .output_url(LOGO_PNG)
+            .unwrap_or_else(|| "assets/logo.png".to_string());
+        let cta = piece.meta.cta.as_ref().map(|cta| {
+            let text = piece.cta_text(Channel::Email).unwrap_or(&cta.text);
+            BTreeMap::from([
+                ("text", text.to_string()),
+                ("url", link(&cta.url)),
+                ("vml_width", self.button_width(text).to_string()),
+            ])
+        });
+        let colors = role_colors(guide, false);
+        let dark = role_colors(guide, true);
+
+        let mut ctx = Context::new();
+        ctx.insert("lang", &piece.lang);
+        ctx.insert("title", title);
+        ctx.insert("title_html", &html::text_with_lang(title, &piece.lang));
+        ctx.insert("summary_html", &html::text_with_lang(summary, &piece.lang));
+        ctx.insert("preheader", summary);
+        // Hidden filler after the preheader, so clients do not pull body text into
+        // the inbox preview.
+        ctx.insert(
+            "preheader_pad",
+            &(90usize.saturating_sub(summary.chars().count()) / 2 + 8),
+        );
+        ctx.insert("body", &body);
+        ctx.insert("facts", &facts);
+        ctx.insert("cta", &cta);
+        ctx.insert("hero", &hero);
+        ctx.insert("brand", &guide.brand.name);
+        ctx.insert("width", &guide.channels.email.width);
+        ctx.insert("c", &colors);
+        ctx.insert("d", &dark);
+        ctx.insert(
+            "font",
+            &BTreeMap::from([
+                ("heading", email_stack(guide, guide.heading())),
+                ("body", email_stack(guide, guide.body())),
+                ("heading_weight", guide.heading().weight.to_string()),
+            ]),
+        );
+        ctx.insert("mso_font", MSO_FONT);
+        ctx.insert("web_fonts", &font_faces(project));
+        ctx.insert(
+            "logo",
+            &BTreeMap::from([
+                ("src", logo_src.clone()),
+                ("alt", guide.logo.alt.clone()),
+                ("width", self.logo.width.to_string()),
+                ("height", self.logo.height.to_string()),
+                ("href", page_url.as_deref().map(&link).unwrap_or_default()),
+            ]),
+        );
+        ctx.insert(
+            "webview",
+            &page_url.as_deref().map(|u| {
+                BTreeMap::from([
+                    ("url", link(u)),
+                    (
+                        "text",
+                        if piece.is_thai() {
+                            "ดูบนเว็บ"
+                        } else {
+                            "View in browser"
+                        }
+                        .to_string(),
+                    ),
+                ])
+            }),
+        );
+        ctx.insert(
+            "date",
+            &piece
+                .meta
+                .date
+                .as_ref()
+                .map(|d| format_date(d, &piece.lang)),
+        );
+        let template_path = project.templates_dir(Channel::Email).join(TEMPLATE);
+        let raw = self.tera.render(TEMPLATE, &ctx).map_err(|e| {
+            Error::file(
+                &template_path,
+                format!(
+                    "rendering {}: {}",
+                    piece.source.path.display(),
+                    tera_message(&e)
+                ),
+            )
+        })?;
+        let html = inline_css(&raw).map_err(|e| {
+            Error::file(
+                &template_path,
+                format!("inlining the styles of {}: {e}", piece.slug),
+            )
+        })?;
+
+        let text = plain_text(
+            piece,
+            guide,
+            &facts,
+            cta.as_ref(),
+            page_url.as_deref(),
+            &link,
+        );
+        let logo_cid = (!logo_src.contains("://")).then_some(&self.logo.png[..]);
+        let eml = mime::message(&mime::Message {
+            from: &self.from,
+            subject: title,
+            lang: &piece.lang,
+            date: piece.meta.date.as_ref().map(message_date).unwrap_or(0),
+            message_id: mime::message_id(piece, &self.from),
+            text: &text,
+            html: &match logo_cid {
+                Some(_) => html.replace(
+                    &format!("src=\"{logo_src}\""),
+                    &format!("src=\"cid:{LOGO_CID}\""),
+                ),
+                None => html.clone(),
+            },
+            logo_png: logo_cid,
+            seed: &format!(
+                "{}|{}",
+                piece.slug,
+                piece.meta.campaign.as_deref().unwrap_or("")
+            ),
+        })
+        .map_err(|e| Error::file(&piece.source.path, format!("building the .eml: {e}")))?;
+
+        let slug = &piece.slug;
+        rendered
+            .outputs
+            .push(Output::new(format!("email/{slug}.html"), html));
+        rendered
+            .outputs
+            .push(Output::new(format!("email/{slug}.txt"), text));
+        rendered
+            .outputs
+            .push(Output::new(format!("email/{slug}.eml"), eml));
+        Ok(rendered)
     }
 }
+
+/// Inlines every style rule into `style` attributes; `@media` and `@font-face` rules
+/// stay in one `<style>` block (clients without support ignore them).
+pub fn inline_css(html: &str) -> std::result::Result<String, css_inline::InlineError> {
+    css_inline::CSSInliner::options()
+        .keep_at_rules(true)
+        .keep_style_tags(false)
+        .load_remote_stylesheets(false)
+        .build()
+        .inline(html)
+}
+
+/// The role colors as hex (`primary`, `text`, …); `dark` picks each color's dark variant.
+fn role_colors(guide: &Guide, dark: bool) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (_, def) in guide.palette() {
+        let role = def.role.get_ref().clone();
+        if out.contains_key(&role) {
+            continue;
+        }
+        let rgb = if dark {
+            def.dark.unwrap_or(def.hex)
+        } else {
+            def.hex
+        };
+        out.insert(role, rgb.to_string());
+    }
+    // Templates may rely on these roles; fall back to neutral values when a guide
+    // leaves one out.
+    for (role, light, dark_value) in [
+        ("primary", "#1B1B1B", "#F4F4F4"),
+        ("secondary", "#1B1B1B", "#F4F4F4"),
+        ("accent", "#1B1B1B", "#F4F4F4"),
+        ("text", "#1B1B1B", "#F4F4F4"),
+        ("background", "#FFFFFF", "#121212"),
+        ("surface", "#F4F4F4", "#1E1E1E"),
+    ] {
+        out.entry(role.to_string())
+            .or_insert_with(|| if dark { dark_value } else { light }.to_string());
+    }
+    out
+}
+
+/// A font stack safe inside a `style="…"` attribute (single quotes), ending with the
+/// Outlook/Gmail-safe fallbacks when the guide lists none.
+pub fn email_stack(guide: &Guide, role: &crate::brand::FontRole) -> String {
+    let mut stack = guide.css_stack(role).replace('"', "'");
+    let lower = stack.to_ascii_lowercase();
+    if !["tahoma", "arial", "helvetica", "verdana"]
+        .iter()
+        .any(|f| lower.contains(f))
+    {
+        stack.push_str(", Tahoma, Arial");
+    }
+    if !lower.contains("sans-serif") && !lower.ends_with("serif") {
+        stack.push_str(", sans-serif");
+    }
+    stack
+}
+
+/// `@font-face` sources for clients that load web fonts (Apple Mail, iOS): the web
+/// channel's font files under `base_url`.
+fn font_faces(project: &Project) -> Vec<FontFace> {
+    if project.guide.channels.web.base_url.is_none() {
+        return Vec::new();
+    }
+    web_fonts(&project.guide)
+        .into_iter()
+        .filter(|f| !f.italic)
+        .filter_map(|f| {
+            Some(FontFace {
+                url: project.output_url(&format!("web/assets/fonts/{}", f.file))?,
+                family: f.family,
+                weight: f.weight,
+            })
+        })
+        .collect()
+}
+
+fn facts(piece: &Piece, labels: &Labels) -> Vec<Fact> {
+    let f = &piece.meta.facts;
+    let mut out = Vec::new();
+    if let Some(price) = &f.price {
+        out.push(Fact {
+            label: labels.price.into(),
+            value: price.clone(),
+            code: false,
+        });
+    }
+    if let Some(code) = &f.promo_code {
+        out.push(Fact {
+            label: labels.promo_code.into(),
+            value: code.clone(),
+            code: true,
+        });
+    }
+    if let Some(starts) = &f.starts {
+        let mut value = format_date(starts, &piece.lang);
+        if let Some(ends) = &f.ends {
+            value = format!(
+                "{value} {} {}",
+                labels.until,
+                format_date(ends, &piece.lang)
+            );
+        }
+        out.push(Fact {
+            label: labels.valid.into(),
+            value,
+            code: false,
+        });
+    }
+    for (key, value) in &f.other {
+        let value = match value {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Datetime(d) => format_date(d, &piece.lang),
+            other => other.to_string(),
+        };
+        out.push(Fact {
+            label: key.replace(['_', '-'], " "),
+            value,
+            code: false,
+        });
+    }
+    out
+}
+
+fn plain_text(
+    piece: &Piece,
+    guide: &Guide,
+    facts: &[Fact],
+    cta: Option<&BTreeMap<&str, String>>,
+    page_url: Option<&str>,
+    link: &dyn Fn(&str) -> String,
+) -> String {
+    let title = piece.title(Channel::Email);
+    let mut out = format!(
+        "{title}\n{}\n\n{}\n\n",
+        "=".repeat(title.chars().count().clamp(3, 60)),
+        piece.summary(Channel::Email)
+    );
+    if !facts.is_empty() {
+        for f in facts {
+            out.push_str(&format!("{}: {}\n", f.label, f.value));
+        }
+        out.push('\n');
+    }
+    let body = text::blocks(&piece.body, link);
+    if !body.is_empty() {
+        out.push_str(&body);
+        out.push_str("\n\n");
+    }
+    if let Some(cta) = cta {
+        out.push_str(&format!("{}: {}\n\n", cta["text"], cta["url"]));
+    }
+    if let Some(url) = page_url {
+        let label = if piece.is_thai() {
+            "ดูบนเว็บ"
+        } else {
+            "View in browser"
+        };
+        out.push_str(&format!("{label}: {}\n\n", link(url)));
+    }
+    out.push_str("-- \n");
+    out.push_str(&guide.brand.name);
+    if let Some(date) = &piece.meta.date {
+        out.push_str(&format!(" · {}", format_date(date, &piece.lang)));
+    }
+    out.push('\n');
+    out
+}
+
+fn is_local(src: &str) -> bool {
+    !(src.contains("://")
+        || src.starts_with("//")
+        || src.starts_with("data:")
+        || src.starts_with("cid:")
+        || src.starts_with('/'))
+}
+
+/// The guide's logo as a PNG at twice its displayed size, with the displayed size.
+fn raster_logo(guide: &Guide, fontdb: &Arc<fontdb::Database>) -> Result<RasterLogo> {
+    let file = guide
+        .logo_file()
+        .ok_or_else(|| Error::file(&guide.source.path, "[logo] files is empty"))?;
+    let path = guide.logo_path(file);
+    let data = std::fs::read(&path).map_err(|e| Error::file(&path, e))?;
+    let height = LOGO_HEIGHT.max(guide.logo.min_size.email).round() as u32;
+    if file.to_ascii_lowercase().ends_with(".svg") {
+        let (png, w, h) = rasterize_svg_height(&data, height * 2, fontdb, &path)?;
+        Ok(RasterLogo {
+            png,
+            width: (w as f32 / 2.0).round() as u32,
+            height: (h as f32 / 2.0).round() as u32,
+        })
+    } else {
+        let decoder = png::Decoder::new(std::io::Cursor::new(&data));
+        let reader = decoder
+            .read_info()
+            .map_err(|e| Error::file(&path, format!("not a readable PNG logo: {e}")))?;
+        let (w, h) = (reader.info().width, reader.info().height);
+        let width = (w as f32 * height as f32 / h.max(1) as f32).round() as u32;
+        Ok(RasterLogo {
+            png: data,
+            width,
+            height,
+        })
+    }
+}
+
+/// Renders an SVG `width` px wide; returns the PNG and its size.
+fn rasterize_svg(
+    data: &[u8],
+    width: u32,
+    fontdb: &Arc<fontdb::Database>,
+    path: &Path,
+) -> Result<(Vec<u8>, u32, u32)> {
+    rasterize(data, fontdb, path, |w, _| width as f32 / w)
+}
+
+fn rasterize_svg_height(
+    data: &[u8],
+    height: u32,
+    fontdb: &Arc<fontdb::Database>,
+    path: &Path,
+) -> Result<(Vec<u8>, u32, u32)> {
+    rasterize(data, fontdb, path, |_, h| height as f32 / h)
+}
+
+fn rasterize(
+    data: &[u8],
+    fontdb: &Arc<fontdb::Database>,
+    path: &Path,
+    scale: impl Fn(f32, f32) -> f32,
+) -> Result<(Vec<u8>, u32, u32)> {
+    use resvg::{tiny_skia, usvg};
+    let options = usvg::Options {
+        fontdb: fontdb.clone(),
+        ..Default::default()
+    };
+    let tree = usvg::Tree::from_data(data, &options)
+        .map_err(|e| Error::file(path, format!("cannot read the SVG: {e}")))?;
+    let size = tree.size();
+    let s = scale(size.width(), size.height());
+    let (w, h) = (
+        (size.width() * s).round().max(1.0) as u32,
+        (size.height() * s).round().max(1.0) as u32,
+    );
+    let mut pixmap = tiny_skia::Pixmap::new(w, h)
+        .ok_or_else(|| Error::file(path, format!("cannot render the SVG at {w}×{h} px")))?;
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(s, s),
+        &mut pixmap.as_mut(),
+    );
+    let png = pixmap
+        .encode_png()
+        .map_err(|e| Error::file(path, format!("encoding PNG: {e}")))?;
+    Ok((png, w, h))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,604 @@
+//! Lint rules for email files — HTML written for email clients and `.eml` messages,
+//! ours or anyone's:
+//!
+//! - `email/size`: HTML over ~90 KB warns, over 102 KB is an error (Gmail clips it).
+//! - `email/unsupported-css`: CSS that Gmail, Outlook for Windows, Apple Mail or Yahoo
+//!   drop, from the caniemail data (`caniemail.json`). Constructs inside `@media` and the
+//!   at-rules themselves are info (clients without support skip them whole), and so are
+//!   losses in Outlook alone when the email ships MSO conditional fallbacks.
+//! - `email/font-fallback`: a web font without a web-safe fallback after it.
+//! - `email/missing-alt`: images without alt text.
+//! - `email/width`: elements declaring a width wider than the guide's email width.
+//! - `email/missing-plain-text`: an HTML email without its `.txt`, an `.eml` without a
+//!   text/plain part.
+//!
+//! The HTML and tone rules run on email HTML through the lint dispatch; for `.eml` files
+//! this module runs them on the decoded parts.
+
+pub mod caniemail;
+pub mod css;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use scraper::{ElementRef, Html};
+
+use crate::error::line_col;
+use crate::lint::{FileKind, Finding, LintContext, Location, Severity, detect_kind};
+
+/// Gmail clips HTML beyond this many bytes.
+pub const GMAIL_CLIP: usize = 102 * 1024;
+/// Size from which `email/size` warns.
+pub const SIZE_WARNING: usize = 90 * 1024;
+
+/// Web-safe families: installed on (nearly) every Windows and macOS, so Outlook and
+/// Gmail can use them.
+const WEB_SAFE: &[&str] = &[
+    "arial",
+    "helvetica",
+    "helvetica neue",
+    "tahoma",
+    "verdana",
+    "georgia",
+    "times new roman",
+    "times",
+    "trebuchet ms",
+    "courier new",
+    "courier",
+    "lucida grande",
+    "lucida sans unicode",
+    "lucida console",
+    "segoe ui",
+    "calibri",
+    "cambria",
+    "garamond",
+    "palatino",
+    "palatino linotype",
+    "book antiqua",
+    "impact",
+    "arial black",
+    "consolas",
+    "microsoft sans serif",
+    "leelawadee",
+    "leelawadee ui",
+    "thonburi",
+    "cordia new",
+    "angsana new",
+    "browallia new",
+    "-apple-system",
+    "blinkmacsystemfont",
+];
+const GENERIC: &[&str] = &[
+    "serif",
+    "sans-serif",
+    "monospace",
+    "cursive",
+    "fantasy",
+    "system-ui",
+    "ui-sans-serif",
+    "ui-serif",
+    "ui-monospace",
+    "ui-rounded",
+    "emoji",
+    "math",
+];
+
+/// Lints one email file (email HTML or `.eml`).
+pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
+    if detect_kind(path, bytes) == FileKind::Eml {
+        return lint_eml(ctx, path, bytes);
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let mut findings = lint_html(ctx, path, &text, bytes.len(), true);
+    let txt = path.with_extension("txt");
+    if !txt.is_file() {
+        findings.push(
+            Finding::new(
+                "email/missing-plain-text",
+                Severity::Warning,
+                Location::file(path),
+                "HTML email without a plain-text alternative",
+            )
+            .expected(txt.display().to_string())
+            .fix("send a text/plain part too (brandpress build writes <slug>.txt): spam filters and text-only clients expect one"),
+        );
+    }
+    findings
+}
+
+fn lint_eml(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
+    use mail_parser::{MessageParser, PartType};
+    let Some(msg) = MessageParser::default().parse(bytes) else {
+        return vec![Finding::new(
+            "email/size",
+            Severity::Error,
+            Location::file(path),
+            "not a readable MIME message",
+        )];
+    };
+    let mut html = None;
+    let mut text = None;
+    for part in &msg.parts {
+        match &part.body {
+            PartType::Html(h) if html.is_none() => html = Some(h.to_string()),
+            PartType::Text(t) if text.is_none() => text = Some(t.to_string()),
+            _ => {}
+        }
+    }
+    let mut findings = Vec::new();
+    if let Some(html) = &html {
+        let mut inner = lint_html(ctx, path, html, html.len(), false);
+        // The HTML and tone rules, on the decoded part.
+        inner.extend(crate::lint::html::lint(ctx, path, html.as_bytes()));
+        for f in &mut inner {
+            if let (Some(line), Some(col)) = (f.location.line.take(), f.location.column.take()) {
+                f.message = format!("{} (text/html part, line {line}:{col})", f.message);
+            }
+        }
+        findings.extend(inner);
+    }
+    match &text {
+        Some(text) => {
+            for hit in crate::lint::tone::check(ctx.guide, Some("email"), text) {
+                let (line, col) = line_col(text, hit.range.start);
+                let mut f = Finding::new(
+                    hit.rule,
+                    hit.severity,
+                    Location::file(path),
+                    format!("{} (text/plain part, line {line}:{col})", hit.message),
+                );
+                f.expected = hit.expected;
+                f.found = hit.found;
+                f.fix = hit.fix;
+                findings.push(f);
+            }
+        }
+        None if html.is_some() => findings.push(
+            Finding::new(
+                "email/missing-plain-text",
+                Severity::Warning,
+                Location::file(path),
+                "message has an HTML part but no text/plain part",
+            )
+            .fix("send multipart/alternative with a text/plain part: spam filters and text-only clients expect one"),
+        ),
+        None => {}
+    }
+    findings
+}
+
+/// Element start offsets in the raw HTML, matched to scraper's elements by name in
+/// document order (a forward scan; elements the parser implies, like `tbody`, fall back
+/// to the previous offset).
+struct Offsets {
+    /// In the order of `doc.select("*")` (document order).
+    in_order: Vec<usize>,
+}
+
+impl Offsets {
+    fn new(raw: &str, doc: &Html, all: &scraper::Selector) -> Offsets {
+        let mut tags: HashMap<String, Vec<usize>> = HashMap::new();
+        let lower = raw.to_ascii_lowercase();
+        let b = lower.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i..].starts_with(b"<!--") {
+                i = lower[i + 4..]
+                    .find("-->")
+                    .map(|e| i + 4 + e + 3)
+                    .unwrap_or(b.len());
+                continue;
+            }
+            if b[i] == b'<' && b.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic()) {
+                let end = lower[i + 1..]
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
+                    .map(|e| i + 1 + e)
+                    .unwrap_or(b.len());
+                let name = &lower[i + 1..end];
+                tags.entry(name.to_string()).or_default().push(i);
+                if matches!(name, "style" | "script" | "title" | "textarea") {
+                    let close = format!("</{name}");
+                    i = lower[end..]
+                        .find(&close)
+                        .map(|e| end + e)
+                        .unwrap_or(b.len());
+                    continue;
+                }
+                i = end;
+                continue;
+            }
+            i += 1;
+        }
+        let mut cursor: HashMap<&str, usize> = HashMap::new();
+        let mut in_order = Vec::new();
+        let mut last = 0;
+        for el in doc.select(all) {
+            let name = el.value().name();
+            let idx = cursor.entry(name).or_insert(0);
+            let offset = match tags.get(name).and_then(|v| v.get(*idx)) {
+                Some(&o) if o >= last || name == "html" => {
+                    *idx += 1;
+                    o
+                }
+                _ => last,
+            };
+            last = offset;
+            in_order.push(offset);
+        }
+        Offsets { in_order }
+    }
+}
+
+/// A CSS construct found in the document.
+struct Use {
+    offset: usize,
+    in_media: bool,
+    found: String,
+}
+
+fn lint_html(ctx: &LintContext, path: &Path, raw: &str, size: usize, locate: bool) -> Vec<Finding> {
+    let doc = Html::parse_document(raw);
+    let all = scraper::Selector::parse("*").expect("valid selector");
+    let offsets = Offsets::new(raw, &doc, &all);
+    let at = |offset: usize| {
+        if locate {
+            let (line, col) = line_col(raw, offset);
+            Location::at(path, line, col)
+        } else {
+            let (line, col) = line_col(raw, offset);
+            Location {
+                path: path.to_path_buf(),
+                line: Some(line),
+                column: Some(col),
+                ..Default::default()
+            }
+        }
+    };
+    let mut findings = Vec::new();
+
+    // email/size
+    if size > SIZE_WARNING {
+        let error = size > GMAIL_CLIP;
+        findings.push(
+            Finding::new(
+                "email/size",
+                if error {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                Location::file(path),
+                if error {
+                    "HTML is over 102 KB: Gmail clips it behind “View entire message”"
+                } else {
+                    "HTML is close to Gmail's 102 KB clipping limit"
+                },
+            )
+            .expected(format!("at most {} KB", SIZE_WARNING / 1024))
+            .found(format!("{:.1} KB", size as f64 / 1024.0))
+            .fix("trim markup: fewer nested tables, shorter class names, no unused CSS"),
+        );
+    }
+
+    // Collect CSS: <style> blocks and style attributes.
+    let has_mso = raw.contains("<!--[if mso") || raw.contains("<!--[if gte mso");
+    let table = caniemail::table();
+    let mut uses: BTreeMap<usize, Vec<Use>> = BTreeMap::new();
+    let mut stacks: Vec<(String, usize)> = Vec::new();
+    let mut declared_fonts: Vec<String> = Vec::new();
+    let mut widths: Vec<(usize, String)> = Vec::new();
+    let email_width = ctx.guide.channels.email.width;
+    for (n, el) in doc.select(&all).enumerate() {
+        let name = el.value().name();
+        let offset = offsets.in_order.get(n).copied().unwrap_or(0);
+        if name == "style" {
+            let css: String = el.text().collect();
+            let base = raw[offset..]
+                .find('>')
+                .map(|e| offset + e + 1)
+                .unwrap_or(offset);
+            let in_media_attr = el
+                .value()
+                .attr("media")
+                .is_some_and(|m| !m.trim().is_empty() && m.trim() != "all");
+            for item in css::parse_sheet(&css) {
+                match item {
+                    css::Item::AtRule {
+                        name,
+                        prelude,
+                        offset: o,
+                    } => {
+                        for (i, found) in table.at_rule(&name, &prelude) {
+                            uses.entry(i).or_default().push(Use {
+                                offset: base + o,
+                                in_media: true,
+                                found,
+                            });
+                        }
+                        if name == "import" && prelude.contains("family=") {
+                            declared_fonts.extend(google_families(&prelude));
+                        }
+                    }
+                    css::Item::Rule {
+                        selectors,
+                        offset: o,
+                        ctx: c,
+                    } => {
+                        for (i, found) in table.selectors(&selectors) {
+                            uses.entry(i).or_default().push(Use {
+                                offset: base + o,
+                                in_media: c.in_media || in_media_attr,
+                                found,
+                            });
+                        }
+                    }
+                    css::Item::Decl(mut d) => {
+                        d.offset += base;
+                        d.ctx.in_media |= in_media_attr;
+                        check_decl(
+                            table,
+                            &d,
+                            &mut uses,
+                            &mut stacks,
+                            &mut declared_fonts,
+                            &mut widths,
+                            email_width,
+                        );
+                    }
+                }
+            }
+        }
+        if name == "link"
+            && let Some(href) = el.value().attr("href")
+            && href.contains("family=")
+        {
+            declared_fonts.extend(google_families(href));
+        }
+        if let Some(style) = el.value().attr("style") {
+            for mut d in css::parse_declarations(style) {
+                d.offset = offset;
+                check_decl(
+                    table,
+                    &d,
+                    &mut uses,
+                    &mut stacks,
+                    &mut declared_fonts,
+                    &mut widths,
+                    email_width,
+                );
+            }
+        }
+        if let Some(w) = el.value().attr("width")
+            && !w.contains('%')
+            && let Ok(px) = w.trim().trim_end_matches("px").parse::<u32>()
+            && px > email_width
+        {
+            widths.push((offset, format!("<{name} width=\"{w}\">")));
+        }
+        if name == "img" {
+            findings.extend(check_alt(&el, at(offset)));
+        }
+    }
+
+    // email/unsupported-css: one finding per construct, at its first use.
+    for (i, list) in uses {
+        let f = &table.features[i];
+        let first = &list[0];
+        let outlook_only = f.unsupported == ["outlook-windows"];
+        let enhancement = list.iter().all(|u| u.in_media);
+        let severity = if enhancement || (outlook_only && has_mso) {
+            Severity::Info
+        } else {
+            Severity::Warning
+        };
+        let more = match list.len() {
+            1 => String::new(),
+            n => format!(" ({} uses)", n),
+        };
+        let mut message = format!(
+            "{} is not supported by {}{more}",
+            f.title,
+            table.names(&f.unsupported)
+        );
+        if !f.partial.is_empty() {
+            message.push_str(&format!("; partly by {}", table.names(&f.partial)));
+        }
+        findings.push(
+            Finding::new("email/unsupported-css", severity, at(first.offset), message)
+                .found(first.found.clone())
+                .fix(if enhancement {
+                    format!("fine as an enhancement: those clients skip it ({})", f.url)
+                } else if outlook_only {
+                    format!("give Outlook an MSO conditional fallback, or accept the loss there ({})", f.url)
+                } else {
+                    format!("use a widely supported alternative (tables, attributes, padding), or accept the loss ({})", f.url)
+                }),
+        );
+    }
+
+    // email/font-fallback
+    let brand: Vec<String> = ctx
+        .guide
+        .font_families()
+        .iter()
+        .map(|f| f.to_ascii_lowercase())
+        .collect();
+    let mut seen = Vec::new();
+    for (stack, offset) in stacks {
+        if seen.contains(&stack) {
+            continue;
+        }
+        seen.push(stack.clone());
+        let families: Vec<String> = stack
+            .split(',')
+            .map(|f| {
+                f.trim()
+                    .trim_matches(['"', '\''])
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .filter(|f| !f.is_empty())
+            .collect();
+        let is_web_font = |f: &String| {
+            brand.contains(f)
+                || declared_fonts.iter().any(|d| d.eq_ignore_ascii_case(f))
+                || !(WEB_SAFE.contains(&f.as_str()) || GENERIC.contains(&f.as_str()))
+        };
+        let Some(first) = families.iter().position(is_web_font) else {
+            continue;
+        };
+        let after = &families[first + 1..];
+        let safe = after.iter().any(|f| WEB_SAFE.contains(&f.as_str()));
+        let generic = after.iter().any(|f| GENERIC.contains(&f.as_str()));
+        if safe {
+            continue;
+        }
+        let font = stack
+            .split(',')
+            .map(|f| f.trim().trim_matches(['"', '\'']).trim())
+            .filter(|f| !f.is_empty())
+            .nth(first)
+            .unwrap_or_default();
+        let kind = if brand.contains(&font.to_ascii_lowercase()) {
+            "brand font"
+        } else {
+            "web font"
+        };
+        findings.push(
+            Finding::new(
+                "email/font-fallback",
+                if generic { Severity::Warning } else { Severity::Error },
+                at(offset),
+                if generic {
+                    format!("{kind} “{font}” falls back only to a generic family: Outlook for Windows shows Times New Roman")
+                } else {
+                    format!("{kind} “{font}” has no fallback: Gmail and Outlook cannot load it")
+                },
+            )
+            .found(stack.clone())
+            .expected(format!("{stack}, Tahoma, Arial, sans-serif"))
+            .fix("add web-safe fonts after it (Tahoma has Thai on Windows), then a generic family"),
+        );
+    }
+
+    // email/width: one finding per declared value.
+    let mut by_value: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for (offset, found) in widths {
+        by_value
+            .entry(found)
+            .and_modify(|e| e.1 += 1)
+            .or_insert((offset, 1));
+    }
+    let mut by_value: Vec<_> = by_value.into_iter().collect();
+    by_value.sort_by_key(|(_, (o, _))| *o);
+    for (found, (offset, n)) in by_value {
+        findings.push(
+            Finding::new(
+                "email/width",
+                Severity::Warning,
+                at(offset),
+                format!(
+                    "wider than the guide's email width{}: clients scale or clip it",
+                    if n > 1 {
+                        format!(" ({n} uses)")
+                    } else {
+                        String::new()
+                    }
+                ),
+            )
+            .expected(format!("at most {email_width} px"))
+            .found(found)
+            .fix(format!(
+                "lay the email out at {email_width} px ([channels.email] width)"
+            )),
+        );
+    }
+    findings
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_decl(
+    table: &caniemail::Table,
+    d: &css::Decl,
+    uses: &mut BTreeMap<usize, Vec<Use>>,
+    stacks: &mut Vec<(String, usize)>,
+    declared_fonts: &mut Vec<String>,
+    widths: &mut Vec<(usize, String)>,
+    email_width: u32,
+) {
+    if d.ctx.in_font_face {
+        if d.prop == "font-family" {
+            declared_fonts.push(d.value.trim().trim_matches(['"', '\'']).to_string());
+        }
+        return;
+    }
+    for (i, found) in table.declaration(d) {
+        uses.entry(i).or_default().push(Use {
+            offset: d.offset,
+            in_media: d.ctx.in_media,
+            found,
+        });
+    }
+    if d.prop == "font-family" && !d.ctx.in_media {
+        stacks.push((d.value.clone(), d.offset));
+    }
+    if matches!(d.prop.as_str(), "width" | "min-width" | "max-width")
+        && !d.ctx.in_media
+        && let Some(px) = d
+            .value
+            .trim()
+            .strip_suffix("px")
+            .and_then(|v| v.trim().parse::<f32>().ok())
+        && px > email_width as f32
+    {
+        widths.push((d.offset, format!("{}: {}", d.prop, d.value)));
+    }
+}
+
+/// Family names of a Google Fonts URL (`family=Prompt:wght@400&family=Noto+Sans`).
+fn google_families(url: &str) -> Vec<String> {
+    url.split("family=")
+        .skip(1)
+        .filter_map(|s| {
+            let name = s.split([':', '&', ')', '"', '\'', ';']).next()?;
+            Some(name.replace('+', " ").replace("%20", " "))
+        })
+        .collect()
+}
+
+fn check_alt(el: &ElementRef, location: Location) -> Option<Finding> {
+    let v = el.value();
+    let src = v.attr("src").unwrap_or("").to_string();
+    match v.attr("alt") {
+        None => Some(
+            Finding::new(
+                "email/missing-alt",
+                Severity::Error,
+                location,
+                "image without alt text: most clients block images until the reader allows them",
+            )
+            .found(src)
+            .fix("add alt text saying what the image shows (alt=\"\" plus role=\"presentation\" for decoration)"),
+        ),
+        Some(alt) if alt.trim().is_empty() => {
+            let decorative = matches!(v.attr("role"), Some("presentation" | "none"))
+                || v.attr("aria-hidden") == Some("true");
+            let px = |a: &str| v.attr(a).and_then(|w| w.trim().trim_end_matches("px").parse::<u32>().ok());
+            let pixel = px("width").is_some_and(|w| w <= 1) && px("height").is_some_and(|h| h <= 1);
+            (!decorative && !pixel).then(|| {
+                Finding::new(
+                    "email/missing-alt",
+                    Severity::Warning,
+                    location,
+                    "empty alt on an image not marked decorative",
+                )
+                .found(src)
+                .fix("describe the image, or mark it role=\"presentation\" if it is decoration")
+            })
+        }
+        Some(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,210 @@
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::brand::Guide;
+
+fn guide() -> Guide {
+    Guide::load(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("example guide")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/email")
+        .join(name)
+}
+
+/// Lints `html` as `dir/mail.html`, with a sibling .txt unless `txt` is false.
+fn lint_str(html: &str, txt: bool) -> Vec<Finding> {
+    let g = guide();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mail.html");
+    std::fs::write(&path, html).unwrap();
+    if txt {
+        std::fs::write(dir.path().join("mail.txt"), "text").unwrap();
+    }
+    lint(&LintContext { guide: &g }, &path, html.as_bytes())
+}
+
+fn rules<'a>(f: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
+    f.iter().filter(|f| f.rule == rule).collect()
+}
+
+const HEAD: &str = "<!DOCTYPE html><html lang=\"th\"><head><meta name=\"x-apple-disable-message-reformatting\"></head><body>\n";
+
+fn email(body: &str) -> String {
+    format!("{HEAD}{body}\n</body></html>")
+}
+
+#[test]
+fn size_warns_near_and_errors_beyond_gmail_clipping() {
+    let small = email("<p style=\"color:#1B1B1B\">สวัสดี</p>");
+    assert!(rules(&lint_str(&small, true), "email/size").is_empty());
+    let line = "<p>ต้นกล้า คอฟฟี่</p>\n";
+    let filler = line.repeat(95 * 1024 / line.len());
+    let near = lint_str(&email(&filler), true);
+    assert_eq!(rules(&near, "email/size")[0].severity, Severity::Warning);
+    let big = lint_str(&email(&filler.repeat(2)), true);
+    assert_eq!(rules(&big, "email/size")[0].severity, Severity::Error);
+}
+
+#[test]
+fn unsupported_css_reports_the_clients_and_locates_the_use() {
+    let html = email(
+        "<div style=\"padding: 8px\">ok</div>\n<div style=\"box-shadow: 0 1px 2px #000\">x</div>",
+    );
+    let f = lint_str(&html, true);
+    let hits = rules(&f, "email/unsupported-css");
+    assert_eq!(hits.len(), 1, "{hits:#?}");
+    assert_eq!(hits[0].severity, Severity::Warning);
+    assert!(hits[0].message.contains("Gmail") && hits[0].message.contains("Outlook for Windows"));
+    assert_eq!(
+        (hits[0].location.line, hits[0].location.column),
+        (Some(3), Some(1))
+    );
+    let clean = email("<div style=\"padding: 8px; color: #1B1B1B\">ok</div>");
+    assert!(rules(&lint_str(&clean, true), "email/unsupported-css").is_empty());
+}
+
+#[test]
+fn media_blocks_and_outlook_only_losses_with_mso_fallbacks_are_info() {
+    let html = format!(
+        "{HEAD}<style>@media (prefers-color-scheme: dark) {{ .a {{ box-shadow: none !important }} }}</style>\n<!--[if mso]><table><tr><td><![endif]-->\n<td style=\"border-radius: 8px\">x</td>\n</body></html>"
+    );
+    let f = lint_str(&html, true);
+    let hits = rules(&f, "email/unsupported-css");
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter().all(|h| h.severity == Severity::Info),
+        "{hits:#?}"
+    );
+}
+
+#[test]
+fn font_fallback_needs_a_web_safe_font_after_the_brand_font() {
+    let ok = email("<p style=\"font-family: 'Noto Sans Thai', Tahoma, Arial, sans-serif\">ก</p>");
+    assert!(rules(&lint_str(&ok, true), "email/font-fallback").is_empty());
+    let generic = email("<p style=\"font-family: 'Noto Sans Thai', sans-serif\">ก</p>");
+    let f = lint_str(&generic, true);
+    let hit = rules(&f, "email/font-fallback");
+    assert_eq!(hit.len(), 1);
+    assert_eq!(hit[0].severity, Severity::Warning);
+    assert!(
+        hit[0].message.contains("brand font “Noto Sans Thai”"),
+        "{}",
+        hit[0].message
+    );
+    let none = email("<p style=\"font-family: 'Noto Sans Thai'\">ก</p>");
+    assert_eq!(
+        rules(&lint_str(&none, true), "email/font-fallback")[0].severity,
+        Severity::Error
+    );
+}
+
+#[test]
+fn missing_alt_allows_only_decorative_and_tracking_images() {
+    let ok = email(
+        "<img src=\"a.png\" alt=\"โลโก้\"><img src=\"s.png\" alt=\"\" role=\"presentation\"><img src=\"t.gif\" alt=\"\" width=\"1\" height=\"1\">",
+    );
+    assert!(rules(&lint_str(&ok, true), "email/missing-alt").is_empty());
+    let bad = email("<img src=\"a.png\">\n<img src=\"b.png\" alt=\"\">");
+    let f = lint_str(&bad, true);
+    let hits = rules(&f, "email/missing-alt");
+    assert_eq!(hits.len(), 2);
+    assert_eq!(hits[0].severity, Severity::Error);
+    assert_eq!(hits[1].severity, Severity::Warning);
+    assert_eq!(hits[1].location.line, Some(3));
+}
+
+#[test]
+fn width_beyond_the_guide_is_flagged() {
+    let ok = email(
+        "<table width=\"600\"><tr><td style=\"max-width: 600px\">x</td></tr></table><img src=\"a\" alt=\"a\" width=\"100%\">",
+    );
+    assert!(rules(&lint_str(&ok, true), "email/width").is_empty());
+    let bad = email(
+        "<table width=\"700\"><tr><td>x</td></tr></table><div style=\"min-width: 640px\">y</div>",
+    );
+    assert_eq!(rules(&lint_str(&bad, true), "email/width").len(), 2);
+}
+
+#[test]
+fn plain_text_alternative_is_required() {
+    let html = email("<p>x</p>");
+    assert!(rules(&lint_str(&html, true), "email/missing-plain-text").is_empty());
+    assert_eq!(
+        rules(&lint_str(&html, false), "email/missing-plain-text").len(),
+        1
+    );
+    let g = guide();
+    let ctx = LintContext { guide: &g };
+    let html_only = b"MIME-Version: 1.0\r\nSubject: x\r\nFrom: a@b.example\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>x</p></body></html>\r\n";
+    let f = lint(&ctx, Path::new("m.eml"), html_only);
+    assert_eq!(rules(&f, "email/missing-plain-text").len(), 1);
+}
+
+#[test]
+fn mjml_agency_email_is_flagged() {
+    // tests/fixtures/email/README.md says how this file was made (MJML 5.4.1).
+    let path = fixture("agency-promo.html");
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(detect_kind(&path, &bytes), FileKind::EmailHtml);
+    let g = guide();
+    let f = lint(&LintContext { guide: &g }, &path, &bytes);
+    let font = rules(&f, "email/font-fallback");
+    assert!(
+        font.iter().any(|h| h.message.contains("Prompt")),
+        "{font:#?}"
+    );
+    assert!(!rules(&f, "email/width").is_empty(), "640 px body");
+    assert!(
+        !rules(&f, "email/missing-alt").is_empty(),
+        "logo with alt=\"\""
+    );
+    assert!(!rules(&f, "email/missing-plain-text").is_empty());
+    let css = rules(&f, "email/unsupported-css");
+    for want in ["box-shadow", "text-shadow", "@import"] {
+        assert!(
+            css.iter().any(|h| h.message.contains(want)),
+            "{want}: {css:#?}"
+        );
+    }
+    // After the HTML rules land (merge of the html lint), the same file must also be
+    // flagged for its off-brand colors and font:
+    let all = crate::lint::lint_file(&LintContext { guide: &g }, &path).unwrap();
+    if all
+        .iter()
+        .any(|f| f.rule.starts_with("color/") || f.rule.starts_with("font/"))
+    {
+        assert!(
+            all.iter().any(|f| f.rule == "color/off-palette"),
+            "#E91E63 / #3366FF"
+        );
+        assert!(all.iter().any(|f| f.rule == "font/off-brand"), "Prompt");
+    }
+}
+
+#[test]
+fn built_example_emails_have_no_email_rule_errors_or_warnings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let project = crate::project::Project::load(root).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    crate::build::build(
+        &project,
+        &crate::build::BuildOptions {
+            out: out.path().to_path_buf(),
+            channels: vec![crate::render::Channel::Email],
+        },
+    )
+    .unwrap();
+    let ctx = LintContext {
+        guide: &project.guide,
+    };
+    let report = crate::lint::lint_paths(&ctx, &[out.path().join("email")]).unwrap();
+    assert!(report.files >= 8);
+    let bad: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("email/") && f.severity != Severity::Info)
+        .collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+}

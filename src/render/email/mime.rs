@@ -1,0 +1,181 @@
+//! The `.eml` of an email: multipart/alternative (plain text, then HTML), UTF-8, the
+//! subject encoded per RFC 2047 by mail-builder. Everything that mail tools usually
+//! randomise (Date, Message-ID, MIME boundaries) is derived from the piece, so builds
+//! are reproducible.
+
+use mail_builder::MessageBuilder;
+use mail_builder::headers::content_type::ContentType;
+use mail_builder::headers::text::Text;
+use mail_builder::mime::MimePart;
+use toml::value::Datetime;
+
+use crate::content::Piece;
+
+/// A sender: display name and address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mailbox {
+    pub name: String,
+    pub address: String,
+}
+
+impl Mailbox {
+    /// Parses `Name <user@domain>` or `user@domain`; `None` when it is not a mailbox.
+    pub fn parse(s: &str) -> Option<Mailbox> {
+        let s = s.trim();
+        let (name, address) = match (s.rfind('<'), s.ends_with('>')) {
+            (Some(open), true) => (
+                s[..open].trim().trim_matches('"').trim(),
+                s[open + 1..s.len() - 1].trim(),
+            ),
+            (None, false) => ("", s),
+            _ => return None,
+        };
+        let (local, domain) = address.split_once('@')?;
+        let ok = |p: &str| {
+            !p.is_empty()
+                && !p
+                    .chars()
+                    .any(|c| c.is_whitespace() || "<>@,;\"".contains(c))
+        };
+        if !ok(local) || !ok(domain) || !domain.contains('.') {
+            return None;
+        }
+        Some(Mailbox {
+            name: name.to_string(),
+            address: address.to_string(),
+        })
+    }
+
+    pub fn domain(&self) -> &str {
+        self.address.split_once('@').map(|(_, d)| d).unwrap_or("")
+    }
+}
+
+/// Unix time of a front-matter date: its time (09:00 when absent) at its offset (UTC
+/// when absent).
+pub fn message_date(date: &Datetime) -> i64 {
+    let Some(d) = date.date else {
+        return 0;
+    };
+    let (h, m, s) = date
+        .time
+        .map(|t| (t.hour as i64, t.minute as i64, t.second.unwrap_or(0) as i64))
+        .unwrap_or((9, 0, 0));
+    let offset_minutes = match date.offset {
+        Some(toml::value::Offset::Custom { minutes }) => minutes as i64,
+        _ => 0,
+    };
+    days_from_civil(d.year as i64, d.month as i64, d.day as i64) * 86_400 + h * 3600 + m * 60 + s
+        - offset_minutes * 60
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `<slug>.<campaign>@<sender domain>`: stable across builds, unique per piece.
+pub fn message_id(piece: &Piece, from: &Mailbox) -> String {
+    format!(
+        "{}.{}@{}",
+        piece.slug,
+        piece.meta.campaign.as_deref().unwrap_or("brandpress"),
+        from.domain()
+    )
+}
+
+/// What goes into one `.eml`.
+pub struct Message<'a> {
+    pub from: &'a Mailbox,
+    pub subject: &'a str,
+    pub lang: &'a str,
+    /// Unix time.
+    pub date: i64,
+    pub message_id: String,
+    pub text: &'a str,
+    pub html: &'a str,
+    /// A logo to attach inline (`cid:logo@brandpress`), when the HTML cannot link one.
+    pub logo_png: Option<&'a [u8]>,
+    /// Seed of the MIME boundaries.
+    pub seed: &'a str,
+}
+
+/// The message as bytes (CRLF line endings).
+pub fn message(m: &Message) -> std::io::Result<Vec<u8>> {
+    let hash = fnv1a(m.seed.as_bytes());
+    let boundary = |n: u8| format!("=_brandpress_{hash:016x}_{n}");
+    let text = MimePart::new("text/plain", m.text).language(m.lang);
+    let mut html = MimePart::new("text/html", m.html).language(m.lang);
+    if let Some(png) = m.logo_png {
+        html = MimePart::new(
+            ContentType::new("multipart/related").attribute("boundary", boundary(2)),
+            vec![
+                html,
+                MimePart::new("image/png", png)
+                    .inline()
+                    .cid(super::LOGO_CID),
+            ],
+        );
+    }
+    let body = MimePart::new(
+        ContentType::new("multipart/alternative").attribute("boundary", boundary(1)),
+        vec![text, html],
+    );
+    let from = if m.from.name.is_empty() {
+        mail_builder::headers::address::Address::from(m.from.address.as_str())
+    } else {
+        (m.from.name.as_str(), m.from.address.as_str()).into()
+    };
+    MessageBuilder::new()
+        .from(from)
+        .subject(m.subject)
+        .date(m.date)
+        .message_id(m.message_id.as_str())
+        .header("Content-Language", Text::new(m.lang))
+        .body(body)
+        .write_to_vec()
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_mailboxes() {
+        assert_eq!(
+            Mailbox::parse("Tonkla Coffee <hello@tonkla.example>"),
+            Some(Mailbox {
+                name: "Tonkla Coffee".into(),
+                address: "hello@tonkla.example".into()
+            })
+        );
+        assert_eq!(
+            Mailbox::parse("hi@x.example").map(|m| m.name),
+            Some(String::new())
+        );
+        assert_eq!(Mailbox::parse("Tonkla <hello>"), None);
+        assert_eq!(Mailbox::parse("Tonkla hello@x.example>"), None);
+        assert_eq!(Mailbox::parse("not a mailbox"), None);
+    }
+
+    #[test]
+    fn dates_are_unix_times() {
+        let d: Datetime = "2026-11-28".parse().unwrap();
+        // 2026-11-28T09:00:00Z
+        assert_eq!(message_date(&d), 1_795_856_400);
+        let d: Datetime = "1970-01-01T07:00:00+07:00".parse().unwrap();
+        assert_eq!(message_date(&d), 0);
+    }
+}

@@ -1,0 +1,243 @@
+use std::path::Path;
+
+use super::*;
+use crate::project::Project;
+
+fn project() -> Project {
+    Project::load(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("example project loads")
+}
+
+fn render(slug: &str) -> (String, String, Vec<u8>) {
+    let project = project();
+    let renderer = EmailRenderer::new(&project).expect("renderer");
+    let piece = project
+        .pieces
+        .iter()
+        .find(|p| p.slug == slug)
+        .expect("piece");
+    let rendered = renderer.render(piece).expect("render");
+    let get = |ext: &str| {
+        rendered
+            .outputs
+            .iter()
+            .find(|o| o.path == Path::new(&format!("email/{slug}.{ext}")))
+            .unwrap_or_else(|| panic!("no .{ext}"))
+            .bytes
+            .clone()
+    };
+    (
+        String::from_utf8(get("html")).unwrap(),
+        String::from_utf8(get("txt")).unwrap(),
+        get("eml"),
+    )
+}
+
+#[test]
+fn html_is_a_600px_table_layout_with_outlook_ghost_table() {
+    let (html, _, _) = render("cold-brew-winter");
+    assert!(
+        html.contains("<!--[if mso]><table role=\"presentation\" width=\"600\""),
+        "ghost table"
+    );
+    assert!(
+        html.contains("max-width: 600px"),
+        "fluid container capped at the guide width"
+    );
+    assert!(html.contains("v:roundrect"), "VML button for Outlook");
+    assert!(
+        html.contains("font-family: Tahoma, Arial, sans-serif !important"),
+        "MSO font override"
+    );
+}
+
+#[test]
+fn preheader_is_the_hidden_summary_first_in_the_body() {
+    let (html, _, _) = render("cold-brew-winter");
+    let body = &html[html.find("<body").unwrap()..];
+    let pre = body.find("ต้อนรับลมหนาวด้วยโคลด์บรูว์").expect("summary in body");
+    let first_div = body.find("<div").unwrap();
+    assert!(first_div < pre && pre < body.find("<table").unwrap());
+    assert!(
+        body[first_div..pre].contains("display: none"),
+        "{}",
+        &body[first_div..pre]
+    );
+}
+
+#[test]
+fn styles_are_inlined_and_style_block_keeps_only_at_rules() {
+    let (html, _, _) = render("cold-brew-winter");
+    // The title carries its styles itself (Gmail drops classes in many contexts).
+    let h1 = &html[html.find("<h1").unwrap()..];
+    let h1 = &h1[..h1.find('>').unwrap()];
+    assert!(
+        h1.contains("style=") && h1.contains("color: #1F5C4A"),
+        "{h1}"
+    );
+    assert!(h1.contains("Noto Sans Thai"), "{h1}");
+    // Outside MSO comments, every <style> block holds only @-rules.
+    let mut rest = html.as_str();
+    let mut blocks = 0;
+    while let Some(start) = rest.find("<style") {
+        let before = &rest[..start];
+        let in_comment = before.rfind("<!--[if mso]>") > before.rfind("<![endif]-->");
+        let end = rest[start..].find("</style>").unwrap() + start;
+        let css = &rest[rest[start..].find('>').unwrap() + start + 1..end];
+        if !in_comment {
+            blocks += 1;
+            let top: String = top_level(css);
+            assert!(top.trim().is_empty(), "non-@ rules left in <style>: {top}");
+            assert!(css.contains("@media (prefers-color-scheme: dark)"));
+        }
+        rest = &rest[end..];
+    }
+    assert_eq!(blocks, 1);
+}
+
+/// The CSS outside of `@…{…}` blocks.
+fn top_level(css: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    let mut in_at = false;
+    for c in css.chars() {
+        match c {
+            '@' if depth == 0 => in_at = true,
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    in_at = false;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        if !in_at && depth == 0 {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn dark_mode_meta_and_guide_dark_colors() {
+    let (html, _, _) = render("cold-brew-winter");
+    assert!(html.contains("<meta name=\"color-scheme\" content=\"light dark\">"));
+    assert!(html.contains("<meta name=\"supported-color-schemes\" content=\"light dark\">"));
+    assert!(html.contains("#7FC4AE !important"), "forest's dark variant");
+    assert!(html.contains("#151A18 !important"), "paper's dark variant");
+}
+
+#[test]
+fn links_carry_email_utm_and_logo_is_the_raster_png() {
+    let (html, _, _) = render("cold-brew-winter");
+    assert!(html.contains(
+        "https://tonkla.example/order/cold-brew?utm_source=email&amp;utm_medium=email&amp;utm_campaign=winter-2026"
+    ));
+    assert!(html.contains(
+        "src=\"https://tonkla.example/campaigns/email/assets/logo.png\" alt=\"Tonkla Coffee\" width=\"56\" height=\"56\""
+    ));
+    assert!(
+        html.contains("src=\"https://tonkla.example/campaigns/email/cold-brew-winter-hero.png\"")
+    );
+    for href in html.split("href=\"").skip(1) {
+        let url = &href[..href.find('"').unwrap()];
+        if url.starts_with("http") {
+            assert!(url.contains("utm_source=email"), "{url}");
+        }
+    }
+}
+
+#[test]
+fn plain_text_has_facts_and_the_cta_url() {
+    let (_, txt, _) = render("cold-brew-winter");
+    assert!(txt.starts_with("โคลด์บรูว์รับลมหนาว สองแก้ว 89 บาท\n"), "{txt}");
+    assert!(txt.contains("ราคา: ฿89"));
+    assert!(txt.contains("โค้ดส่วนลด: WINTER26"));
+    assert!(txt.contains("ระยะเวลา: 1 ธ.ค. 2569 ถึง 31 ธ.ค. 2569"));
+    assert!(txt.contains(
+        "สั่งเลยผ่าน LINE: https://tonkla.example/order/cold-brew?utm_source=email&utm_medium=email&utm_campaign=winter-2026"
+    ), "{txt}");
+    assert!(!txt.contains('<'), "no markup in text: {txt}");
+}
+
+#[test]
+fn eml_parses_with_thai_subject_both_parts_and_tagged_links() {
+    let (_, _, eml) = render("cold-brew-winter");
+    let head = String::from_utf8_lossy(&eml[..eml.len().min(2000)]).to_string();
+    assert!(
+        head.contains("Subject: =?utf-8?"),
+        "RFC 2047 subject: {head}"
+    );
+    assert!(head.contains("Message-ID: <cold-brew-winter.winter-2026@tonkla.example>"));
+    assert!(
+        head.contains("Date: Sat, 28 Nov 2026 09:00:00 +0000"),
+        "{head}"
+    );
+    let msg = mail_parser::MessageParser::default()
+        .parse(&eml)
+        .expect("parses");
+    assert_eq!(msg.subject(), Some("โคลด์บรูว์รับลมหนาว สองแก้ว 89 บาท"));
+    let from = msg.from().and_then(|a| a.first()).unwrap();
+    assert_eq!(from.address(), Some("hello@tonkla.example"));
+    let text = msg.body_text(0).expect("text part");
+    let html = msg.body_html(0).expect("html part");
+    assert!(text.contains("utm_source=email"));
+    assert!(html.contains("utm_source=email"));
+    assert!(html.contains("โคลด์บรูว์รับลมหนาว"));
+    // Deterministic: the same bytes on every build.
+    assert_eq!(eml, render("cold-brew-winter").2);
+}
+
+#[test]
+fn vml_button_width_fits_the_text() {
+    let project = project();
+    let r = EmailRenderer::new(&project).unwrap();
+    let short = r.button_width("สั่งเลย");
+    let long = r.button_width("สั่งเลยผ่าน LINE วันนี้ รับส่วนลดเพิ่ม");
+    assert!((120..=200).contains(&short), "{short}");
+    assert!(long > short + 100 && long <= 536, "{long}");
+}
+
+#[test]
+fn without_base_url_the_eml_embeds_the_logo_and_leaves_out_the_hero() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("p");
+    crate::init::init(&root).unwrap();
+    let guide_path = root.join("brand/brand.toml");
+    let guide = std::fs::read_to_string(&guide_path).unwrap();
+    let guide: String = guide
+        .lines()
+        .filter(|l| !l.starts_with("base_url"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&guide_path, guide).unwrap();
+    let project = Project::load(&root).unwrap();
+    let renderer = EmailRenderer::new(&project).unwrap();
+    let rendered = renderer.render(&project.pieces[0]).unwrap();
+    let eml = &rendered
+        .outputs
+        .iter()
+        .find(|o| o.path.extension().is_some_and(|e| e == "eml"))
+        .unwrap()
+        .bytes;
+    let html = &rendered
+        .outputs
+        .iter()
+        .find(|o| o.path.extension().is_some_and(|e| e == "html"))
+        .unwrap()
+        .bytes;
+    assert!(String::from_utf8_lossy(html).contains("src=\"assets/logo.png\""));
+    let msg = mail_parser::MessageParser::default().parse(eml).unwrap();
+    assert!(
+        msg.body_html(0)
+            .unwrap()
+            .contains("src=\"cid:logo@brandpress\"")
+    );
+    use mail_parser::MimeHeaders;
+    let logo = msg
+        .attachments()
+        .find(|a| a.content_id() == Some(LOGO_CID))
+        .expect("inline logo");
+    assert!(logo.contents().starts_with(b"\x89PNG"));
+}
