@@ -284,7 +284,12 @@ impl<'a> Scanner<'a> {
         // Marked-content stack: whether each level carries /ActualText (then its text
         // replaces the glyphs shown inside it).
         let mut marked: Vec<bool> = Vec::new();
+        // Text position, to start a new line when the baseline moves by more than half
+        // the font size (marks raised by a point or two stay on their line).
         let mut last_y: Option<f32> = None;
+        let mut line_y = 0.0f32;
+        let mut tm_scale = 1.0f32;
+        let mut font_size = 0.0f32;
         for op in &content.operations {
             let args = &op.operands;
             match op.operator.as_str() {
@@ -345,25 +350,29 @@ impl<'a> Scanner<'a> {
                     font = args
                         .first()
                         .and_then(|o| o.as_name().ok())
-                        .map(<[u8]>::to_vec)
+                        .map(<[u8]>::to_vec);
+                    font_size = args
+                        .get(1)
+                        .and_then(|o| o.as_float().ok())
+                        .unwrap_or(font_size);
                 }
-                "BT" => last_y = None,
+                "BT" => {
+                    tm_scale = 1.0;
+                    line_y = 0.0;
+                }
                 "Td" | "TD" => {
-                    if let Some(ty) = args.get(1).and_then(|o| o.as_float().ok())
-                        && ty.abs() > 0.01
-                    {
-                        self.newline();
-                    }
+                    let ty = args.get(1).and_then(|o| o.as_float().ok()).unwrap_or(0.0);
+                    line_y += ty * tm_scale;
+                    self.text_at(line_y, font_size * tm_scale, &mut last_y);
                 }
                 "T*" => self.newline(),
                 "Tm" => {
-                    let y = args.get(5).and_then(|o| o.as_float().ok());
-                    if let (Some(y), Some(prev)) = (y, last_y)
-                        && (y - prev).abs() > 0.01
-                    {
-                        self.newline();
+                    let n = numbers(args);
+                    if let [_, _, _, d, _, f] = n.as_slice() {
+                        tm_scale = if d.abs() > 1e-6 { d.abs() } else { 1.0 };
+                        line_y = *f;
+                        self.text_at(line_y, font_size * tm_scale, &mut last_y);
                     }
-                    last_y = y.or(last_y);
                 }
                 "BMC" => marked.push(false),
                 "BDC" => {
@@ -431,6 +440,15 @@ impl<'a> Scanner<'a> {
                 _ => {}
             }
         }
+    }
+
+    fn text_at(&mut self, y: f32, size: f32, last: &mut Option<f32>) {
+        if let Some(prev) = *last
+            && (y - prev).abs() > (size.abs() * 0.5).max(0.5)
+        {
+            self.newline();
+        }
+        *last = Some(y);
     }
 
     fn newline(&mut self) {

@@ -370,7 +370,7 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Stri
     let mut cta_w = w - 2.0 * m;
     if let Some(url) = ctx.url {
         let (modules, width) = vector::qr_matrix(url).map_err(err)?;
-        let quiet = qr_size / width as f32 * 2.0;
+        let quiet = qr_size / width as f32 * 4.0;
         let qx = w - m - qr_size;
         let qy = band_top + (footer_h - qr_size) / 2.0;
         cur.push(Op::Rect {
