@@ -322,6 +322,12 @@ pub struct PrintChannel {
     pub bleed_mm: f32,
     #[serde(default)]
     pub crop_marks: bool,
+    /// Export PDF/A-2b (archival). CMYK colors then need `cmyk_profile`.
+    #[serde(default)]
+    pub pdfa: bool,
+    /// An ICC profile for CMYK colors (under `brand/`), embedded when `pdfa` is on.
+    #[serde(default)]
+    pub cmyk_profile: Option<String>,
 }
 
 fn default_bleed() -> f32 {
@@ -334,6 +340,8 @@ impl Default for PrintChannel {
             page: PageSize::default(),
             bleed_mm: default_bleed(),
             crop_marks: false,
+            pdfa: false,
+            cmyk_profile: None,
         }
     }
 }

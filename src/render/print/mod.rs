@@ -1,28 +1,420 @@
-//! The print channel. (Seam: the renderer lands with the print channel work.)
+//! The print channel: one press-ready PDF flyer per piece, `print/<slug>.pdf`.
+//!
+//! - Page size from `[channels.print] page`; the media box is the trim box plus
+//!   `bleed_mm` on every side (trim and bleed boxes written), backgrounds run into the
+//!   bleed; optional crop marks outside the trim in registration color (`Separation All`).
+//! - Text is set by the shared engine ([`crate::text`]: rustybuzz shaping, ICU line
+//!   breaking) in the brand fonts, embedded and subset by krilla; content that overflows
+//!   flows onto more pages.
+//! - Colors in CMYK from the guide's `cmyk` values (black text as pure K); a color
+//!   without CMYK values is printed in RGB with a build warning. SVG art (logo, hero) is
+//!   drawn as vectors with brand colors mapped to CMYK; PNG/JPEG heroes are checked for
+//!   300 dpi at their printed size.
+//! - A QR code (vector, K) to the piece's web page, tagged `utm_source=print`.
+//! - Deterministic: the creation date is the piece's `date`, the document id a hash of
+//!   the piece and guide sources, so rebuilds are byte-identical. `pdfa = true` exports
+//!   PDF/A-2b (needs `cmyk_profile`, since krilla must embed an ICC profile for CMYK; its
+//!   output intent is krilla's sRGB one — krilla 0.8 writes no CMYK/PDF/X output intent).
 
+mod flow;
+mod vector;
+
+use std::sync::Arc;
+
+use krilla::configure::{Archival, ConfigurationBuilder};
+use krilla::geom::Rect;
+use krilla::metadata::{DateTime, Metadata};
+use krilla::page::PageSettings;
+use krilla::{Document, SerializeSettings};
+
+use crate::brand::{ColorDef, FontRole, Guide, PageSize, Script};
 use crate::content::Piece;
 use crate::error::{Error, Result};
+use crate::lint::pdf::PT_PER_MM;
 use crate::project::Project;
-use crate::render::{Channel, Rendered, Renderer};
+use crate::render::{Channel, Output, Rendered, Renderer};
+use crate::text::{FaceId, FontChoice, FontStore};
 
-pub struct PrintRenderer;
+pub use flow::{Ink, PageOps};
 
-impl PrintRenderer {
-    pub fn new(project: &Project) -> Result<Self> {
-        let _ = project;
-        Err(Error::usage(
-            "the print channel is not available in this version of brandpress",
-        ))
+/// Room for crop marks outside the bleed, in mm.
+pub const CROP_MARK_ROOM_MM: f32 = 6.0;
+pub use vector::{Svg, qr_matrix};
+
+/// Print colors resolved from the guide once.
+#[derive(Clone)]
+pub struct Inks {
+    pub text: Ink,
+    pub background: Ink,
+    pub primary: Ink,
+    pub surface: Ink,
+    pub accent: Ink,
+    /// Light text on the primary color.
+    pub on_primary: Ink,
+}
+
+/// Faces for each text style.
+#[derive(Clone)]
+pub struct Faces {
+    pub heading: FontChoice,
+    pub body: FontChoice,
+    pub bold: FontChoice,
+}
+
+/// The print renderer: fonts, logo and colors loaded once, shared by every piece.
+pub struct PrintRenderer<'a> {
+    project: &'a Project,
+    store: Arc<FontStore>,
+    pdf_fonts: Vec<krilla::text::Font>,
+    faces: Faces,
+    inks: Inks,
+    logo: Option<Svg>,
+    cmyk_profile: Option<Vec<u8>>,
+    /// Guide-level warnings (colors printed in RGB), repeated in every piece's result.
+    warnings: Vec<String>,
+}
+
+fn font_error(e: impl std::fmt::Display) -> Error {
+    Error::usage(format!("print: {e}"))
+}
+
+/// The face among `paths` whose weight is nearest `weight`.
+fn pick_face(store: &FontStore, ids: &[FaceId], weight: u16) -> Option<FaceId> {
+    ids.iter().copied().min_by_key(|id| {
+        let w = store
+            .face(*id)
+            .map(|f| f.ttf().weight().to_number())
+            .unwrap_or(400);
+        (i32::from(w) - i32::from(weight)).abs()
+    })
+}
+
+fn choice(guide: &Guide, store: &FontStore, role: &FontRole, weight: u16) -> Result<FontChoice> {
+    let ids = |script| -> Vec<FaceId> {
+        guide
+            .font_files(role, script)
+            .iter()
+            .filter_map(|p| store.id_for_path(p))
+            .collect()
+    };
+    let latin = pick_face(store, &ids(Script::Latin), weight)
+        .ok_or_else(|| font_error("no Latin font file for a role"))?;
+    let thai = pick_face(store, &ids(Script::Thai), weight)
+        .ok_or_else(|| font_error("no Thai font file for a role"))?;
+    // Other faces for characters the script's face lacks (Noto Sans Thai has no Latin
+    // digits), nearest weight first so "89" in bold Thai text stays bold.
+    let weight_of = |id: FaceId| {
+        store
+            .face(id)
+            .map(|f| f.ttf().weight().to_number())
+            .unwrap_or(400)
+    };
+    let mut fallbacks: Vec<FaceId> = std::iter::once(latin)
+        .chain((0..store.len() as u32).map(FaceId))
+        .filter(|id| *id != thai)
+        .collect();
+    fallbacks.dedup();
+    fallbacks.sort_by_key(|id| (i32::from(weight_of(*id)) - i32::from(weight)).abs());
+    Ok(FontChoice {
+        latin,
+        thai,
+        fallbacks,
+    })
+}
+
+impl<'a> PrintRenderer<'a> {
+    pub fn new(project: &'a Project) -> Result<Self> {
+        let guide = &project.guide;
+        let files = guide.all_font_files();
+        let store = FontStore::load(&files).map_err(font_error)?;
+        let mut pdf_fonts = Vec::with_capacity(store.len());
+        for i in 0..store.len() as u32 {
+            let (data, index) = store.data(FaceId(i)).ok_or_else(|| font_error("face"))?;
+            let path = &files[i as usize];
+            let font = krilla::text::Font::new(data.into(), index)
+                .ok_or_else(|| Error::file(path, "krilla cannot use this font for PDF"))?;
+            pdf_fonts.push(font);
+        }
+        let faces = Faces {
+            heading: choice(guide, &store, guide.heading(), guide.heading().weight)?,
+            body: choice(guide, &store, guide.body(), guide.body().weight)?,
+            bold: choice(guide, &store, guide.body(), 700)?,
+        };
+        let mut warnings = Vec::new();
+        let mut ink = |role: &str, fallback: Option<&str>| -> Ink {
+            let def = guide
+                .role(role)
+                .or_else(|| fallback.and_then(|r| guide.role(r)));
+            match def {
+                Some((name, def)) => ink_of(name, def, &mut warnings),
+                None => Ink::Cmyk([0.0, 0.0, 0.0, 100.0]),
+            }
+        };
+        let inks = Inks {
+            text: ink("text", None),
+            background: ink("background", None),
+            primary: ink("primary", None),
+            surface: ink("surface", Some("background")),
+            accent: ink("accent", Some("primary")),
+            on_primary: ink("background", None),
+        };
+        warnings.dedup();
+        let logo = match guide.logo_file() {
+            Some(file) if file.ends_with(".svg") => {
+                let path = guide.logo_path(file);
+                let bytes = std::fs::read(&path).map_err(|e| Error::file(&path, e))?;
+                Some(Svg::parse(&bytes).map_err(|e| Error::file(&path, e))?)
+            }
+            Some(file) => {
+                warnings.push(format!(
+                    "print: the logo {file} is not SVG; the flyer is printed without it (add an SVG to [logo] files)"
+                ));
+                None
+            }
+            None => None,
+        };
+        let print = &guide.channels.print;
+        let cmyk_profile = match (&print.cmyk_profile, print.pdfa) {
+            (Some(file), _) => {
+                let path = guide.root.join("brand").join(file);
+                let bytes = std::fs::read(&path).map_err(|e| Error::file(&path, e))?;
+                if krilla::icc::ICCProfile::<4>::new(&bytes).is_none() {
+                    return Err(Error::file(&path, "not a CMYK ICC profile krilla can use"));
+                }
+                Some(bytes)
+            }
+            (None, true) => {
+                return Err(Error::file(
+                    guide.source.path.clone(),
+                    "[channels.print] pdfa = true needs cmyk_profile = \"<file under brand/>.icc\": PDF/A requires an ICC profile for the CMYK colors",
+                ));
+            }
+            (None, false) => None,
+        };
+        Ok(PrintRenderer {
+            project,
+            store: Arc::new(store),
+            pdf_fonts,
+            faces,
+            inks,
+            logo,
+            cmyk_profile,
+            warnings,
+        })
+    }
+
+    /// Renders one piece to PDF bytes, with warnings.
+    pub fn render_pdf(&self, piece: &Piece) -> Result<(Vec<u8>, Vec<String>)> {
+        let guide = &self.project.guide;
+        let print = &guide.channels.print;
+        let (w_mm, h_mm) = print.page.mm();
+        let trim = (w_mm * PT_PER_MM, h_mm * PT_PER_MM);
+        let bleed = print.bleed_mm.max(0.0) * PT_PER_MM;
+        let mut warnings = self.warnings.clone();
+
+        let url = self
+            .project
+            .page_url(piece)
+            .map(|u| crate::links::decorate(&u, Channel::Print, piece));
+        if url.is_none() {
+            warnings.push(format!(
+                "print/{}.pdf: no QR code, [channels.web] base_url is not set",
+                piece.slug
+            ));
+        }
+        let hero = self.load_hero(piece, &mut warnings)?;
+        let ctx = flow::FlowContext {
+            guide,
+            store: &self.store,
+            faces: &self.faces,
+            inks: &self.inks,
+            trim,
+            bleed,
+            margin: if print.page == PageSize::A5 {
+                12.0
+            } else {
+                15.0
+            } * PT_PER_MM,
+            body_pt: if print.page == PageSize::A5 {
+                10.0
+            } else {
+                11.0
+            },
+            logo: self.logo.as_ref(),
+            hero: hero.as_ref(),
+            url: url.as_deref(),
+        };
+        let flowed = flow::flow(&ctx, piece).map_err(|e| Error::file(&piece.source.path, e))?;
+        if let (Some(px), Some(width_pt)) = (
+            hero.as_ref().and_then(|h| h.pixel_width()),
+            flowed.hero_width_pt,
+        ) {
+            let dpi = px as f32 / (width_pt / 72.0);
+            if dpi < 300.0 {
+                warnings.push(format!(
+                    "print/{}.pdf: the hero image prints at {dpi:.0} dpi (below 300 dpi); supply one at least {:.0} px wide",
+                    piece.slug,
+                    (width_pt / 72.0 * 300.0).ceil()
+                ));
+            }
+        }
+
+        let mut settings = SerializeSettings::default();
+        if print.pdfa {
+            settings.configuration = ConfigurationBuilder::new()
+                .with_archival_validator(Archival::A2_B)
+                .finish()
+                .map_err(|e| Error::usage(format!("print: PDF/A configuration: {e:?}")))?;
+            settings.cmyk_profile = self
+                .cmyk_profile
+                .as_deref()
+                .and_then(krilla::icc::ICCProfile::<4>::new);
+        }
+        let mut doc = Document::new_with(settings);
+        // Crop marks need room outside the bleed: the media box grows by a slug.
+        let slug = if print.crop_marks {
+            CROP_MARK_ROOM_MM * PT_PER_MM
+        } else {
+            0.0
+        };
+        let out = slug + bleed;
+        let media = (trim.0 + 2.0 * out, trim.1 + 2.0 * out);
+        let mut rgb_left = 0;
+        for page_ops in &flowed.pages {
+            let page_settings = PageSettings::from_wh(media.0, media.1)
+                .ok_or_else(|| Error::usage("print: empty page size"))?
+                .with_trim_box(Rect::from_xywh(out, out, trim.0, trim.1))
+                .with_bleed_box(Rect::from_xywh(
+                    slug,
+                    slug,
+                    trim.0 + 2.0 * bleed,
+                    trim.1 + 2.0 * bleed,
+                ));
+            let mut page = doc.start_page_with(page_settings);
+            let mut surface = page.surface();
+            rgb_left += flow::paint(
+                &mut surface,
+                page_ops,
+                &flow::PaintContext {
+                    guide,
+                    fonts: &self.pdf_fonts,
+                    trim,
+                    bleed,
+                    slug,
+                    crop_marks: print.crop_marks,
+                },
+            );
+            surface.finish();
+            page.finish();
+        }
+        if rgb_left > 0 {
+            warnings.push(format!(
+                "print/{}.pdf: {rgb_left} color(s) in the artwork match no brand color with CMYK values and print as RGB",
+                piece.slug
+            ));
+        }
+        let mut meta = Metadata::new()
+            .title(piece.title(Channel::Print).to_string())
+            .language(piece.lang.clone())
+            .creator("brandpress".into())
+            .producer(format!("brandpress {}", env!("CARGO_PKG_VERSION")))
+            .document_id(content_id(piece, guide));
+        if let Some(date) = piece.meta.date.as_ref().and_then(|d| d.date) {
+            meta = meta.creation_date(
+                DateTime::new(date.year)
+                    .month(date.month)
+                    .day(date.day)
+                    .hour(0)
+                    .minute(0)
+                    .second(0)
+                    .utc_offset_hour(0)
+                    .utc_offset_minute(0),
+            );
+        }
+        doc.set_metadata(meta);
+        let bytes = doc.finish().map_err(|e| {
+            Error::file(
+                &piece.source.path,
+                format!("print: cannot write the PDF: {e:?}"),
+            )
+        })?;
+        Ok((bytes, warnings))
+    }
+
+    fn load_hero(&self, piece: &Piece, warnings: &mut Vec<String>) -> Result<Option<flow::Hero>> {
+        let Some(path) = piece.hero_path() else {
+            return Ok(None);
+        };
+        let bytes = std::fs::read(&path).map_err(|e| Error::file(&path, e))?;
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let kind = if ext == "svg" {
+            flow::HeroKind::Svg(Box::new(
+                Svg::parse(&bytes).map_err(|e| Error::file(&path, e))?,
+            ))
+        } else {
+            let data: krilla::Data = bytes.into();
+            let image = if ext == "png" {
+                krilla::image::Image::from_png(data, true)
+            } else if ext == "jpg" || ext == "jpeg" {
+                krilla::image::Image::from_jpeg(data, true)
+            } else {
+                warnings.push(format!(
+                    "print/{}.pdf: hero {} is not SVG, PNG or JPEG; left out",
+                    piece.slug,
+                    path.display()
+                ));
+                return Ok(None);
+            }
+            .map_err(|e| Error::file(&path, format!("cannot read the image: {e}")))?;
+            flow::HeroKind::Raster(image)
+        };
+        Ok(Some(flow::Hero::new(kind)))
     }
 }
 
-impl Renderer for PrintRenderer {
+fn ink_of(name: &str, def: &ColorDef, warnings: &mut Vec<String>) -> Ink {
+    match &def.cmyk {
+        Some(v) => Ink::Cmyk(*v.get_ref()),
+        None => {
+            warnings.push(format!(
+                "print: color {name} has no cmyk values in the guide; printed as RGB {}",
+                def.hex.hex()
+            ));
+            Ink::Rgb(def.hex)
+        }
+    }
+}
+
+/// A stable id of what the PDF is made from (FNV-1a over the piece and guide sources).
+fn content_id(piece: &Piece, guide: &Guide) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [
+        piece.source.text.as_bytes(),
+        b"\0",
+        guide.source.text.as_bytes(),
+    ] {
+        for b in part {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{}-{h:016x}", piece.slug)
+}
+
+impl Renderer for PrintRenderer<'_> {
     fn channel(&self) -> Channel {
         Channel::Print
     }
 
     fn render(&self, piece: &Piece) -> Result<Rendered> {
-        let _ = piece;
-        Ok(Rendered::default())
+        let (bytes, warnings) = self.render_pdf(piece)?;
+        Ok(Rendered {
+            outputs: vec![Output::new(format!("print/{}.pdf", piece.slug), bytes)],
+            warnings,
+        })
     }
 }

@@ -1,0 +1,549 @@
+//! Lint rules for PDF files — ours or anyone's (Chromium prints, LibreOffice exports…):
+//!
+//! - `pdf/unreadable`: the file does not parse as a PDF.
+//! - `pdf/font-not-embedded`: a font without `FontFile`/`FontFile2`/`FontFile3` (the
+//!   standard 14 included: they are not embedded either). Type 3 fonts are skipped: their
+//!   glyphs are drawings inside the file.
+//! - `font/off-brand`: a font whose name is not one of the guide's families (subset
+//!   prefixes and style suffixes ignored).
+//! - `color/off-palette`, `color/near-miss`: colors painted with (fill and stroke, paths
+//!   and text) compared with the palette: RGB and gray by CIEDE2000 against the hex values
+//!   (`tolerance` / `near_miss`), CMYK against the guide's CMYK values (within 2 points
+//!   of one = on palette; else converted naively to RGB and compared by ΔE).
+//!   Accepted without a palette entry: white paper (gray 1, RGB 1/1/1, CMYK 0/0/0/0)
+//!   because it is no ink; pure K (CMYK 0/0/0/100) when some brand color's CMYK is pure K
+//!   (the brand's print black); registration colors (`Separation /All` or `/None`), used
+//!   for crop marks.
+//! - `pdf/page-size`: the trim box (else crop box, else media box) is not the guide's
+//!   page size, in either orientation, within 1 pt.
+//! - `pdf/bleed`: no bleed box beyond the trim box, or less bleed than `bleed_mm`.
+//! - Tone rules (`tone/*`) on the text extracted from each page.
+
+mod scan;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+pub use scan::{FontUse, PageScan, PaintKind, PdfColor, scan_page};
+
+use crate::brand::{Guide, Rgb};
+use crate::lint::{Finding, LintContext, Location, Severity, tone};
+
+/// Points per millimetre.
+pub const PT_PER_MM: f32 = 72.0 / 25.4;
+
+/// Tolerance of page size comparisons, in points.
+const SIZE_TOLERANCE_PT: f32 = 1.0;
+
+/// CMYK values within this many percentage points of a guide value are that color.
+const CMYK_TOLERANCE: f32 = 2.0;
+
+/// Lints one pdf file.
+pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
+    let doc = match Document::load_mem(bytes) {
+        Ok(doc) => doc,
+        Err(e) => {
+            return vec![Finding::new(
+                "pdf/unreadable",
+                Severity::Error,
+                Location::file(path),
+                format!("cannot read this PDF: {e}"),
+            )];
+        }
+    };
+    let guide = ctx.guide;
+    let mut findings = Vec::new();
+    let mut fonts_seen: Vec<FontKey> = Vec::new();
+    let mut colors_seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (number, page_id) in doc.get_pages() {
+        let page = number as usize;
+        let at = || Location {
+            page: Some(page),
+            ..Location::file(path)
+        };
+        findings.extend(check_boxes(guide, &doc, page_id, at()));
+        let scan = scan_page(&doc, page_id);
+        for font in &scan.fonts {
+            let key = FontKey::of(font);
+            if fonts_seen.contains(&key) {
+                continue;
+            }
+            fonts_seen.push(key);
+            findings.extend(check_font(guide, &doc, &font.dict, at()));
+        }
+        for (kind, color) in &scan.paints {
+            let Some(verdict) = judge_color(guide, *color) else {
+                continue;
+            };
+            // One finding per color and file, at its first page, counting the uses.
+            let id = verdict.found.clone();
+            if let Some(&i) = colors_seen.get(&id) {
+                bump_count(&mut findings[i]);
+                continue;
+            }
+            colors_seen.insert(id, findings.len());
+            findings.push(verdict.finding(*kind, at()));
+        }
+        for hit in tone::check(guide, Some("print"), &scan.text) {
+            let mut f = Finding::new(hit.rule, hit.severity, at(), hit.message);
+            f.expected = hit.expected;
+            f.found = hit.found;
+            f.fix = hit.fix;
+            findings.push(f);
+        }
+    }
+    findings
+}
+
+/// The text of every page, as the tone rules see it (pages separated by form feeds).
+pub fn extract_text(bytes: &[u8]) -> Result<Vec<String>, String> {
+    let doc = Document::load_mem(bytes).map_err(|e| e.to_string())?;
+    Ok(doc
+        .get_pages()
+        .values()
+        .map(|id| scan_page(&doc, *id).text)
+        .collect())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum FontKey {
+    Id(ObjectId),
+    Name(String),
+}
+
+impl FontKey {
+    fn of(font: &FontUse) -> FontKey {
+        match font.id {
+            Some(id) => FontKey::Id(id),
+            None => FontKey::Name(format!(
+                "{}/{}",
+                font.resource,
+                base_font(&font.dict).unwrap_or_default()
+            )),
+        }
+    }
+}
+
+fn bump_count(finding: &mut Finding) {
+    // Messages end with "(used N times)" once a color repeats.
+    let msg = &finding.message;
+    let (base, n) = match msg.rfind(" (used ") {
+        Some(i) => {
+            let n: usize = msg[i + 7..]
+                .trim_end_matches(" times)")
+                .parse()
+                .unwrap_or(1);
+            (msg[..i].to_string(), n)
+        }
+        None => (msg.clone(), 1),
+    };
+    finding.message = format!("{base} (used {} times)", n + 1);
+}
+
+// ------------------------------------------------------------------ page boxes
+
+fn inherited<'a>(doc: &'a Document, page: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    let mut dict = page;
+    for _ in 0..32 {
+        if let Ok(v) = dict.get(key) {
+            return doc.dereference(v).ok().map(|(_, o)| o);
+        }
+        let parent = dict.get(b"Parent").ok()?.as_reference().ok()?;
+        dict = doc.get_dictionary(parent).ok()?;
+    }
+    None
+}
+
+/// A box as `[x0, y0, x1, y1]`, normalized.
+fn page_box(doc: &Document, page: &Dictionary, key: &[u8]) -> Option<[f32; 4]> {
+    let arr = inherited(doc, page, key)?.as_array().ok()?;
+    let n: Vec<f32> = arr
+        .iter()
+        .filter_map(|o| doc.dereference(o).ok()?.1.as_float().ok())
+        .collect();
+    let [a, b, c, d] = n.as_slice() else {
+        return None;
+    };
+    Some([a.min(*c), b.min(*d), a.max(*c), b.max(*d)])
+}
+
+fn check_boxes(guide: &Guide, doc: &Document, page_id: ObjectId, at: Location) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Ok(page) = doc.get_dictionary(page_id) else {
+        return out;
+    };
+    let Some(media) = page_box(doc, page, b"MediaBox") else {
+        out.push(Finding::new(
+            "pdf/page-size",
+            Severity::Error,
+            at,
+            "the page has no MediaBox",
+        ));
+        return out;
+    };
+    let crop = page_box(doc, page, b"CropBox").unwrap_or(media);
+    let trim = page_box(doc, page, b"TrimBox");
+    let finished = trim.unwrap_or(crop);
+    let print = &guide.channels.print;
+    let (w_mm, h_mm) = print.page.mm();
+    let (w, h) = (finished[2] - finished[0], finished[3] - finished[1]);
+    let (ew, eh) = (w_mm * PT_PER_MM, h_mm * PT_PER_MM);
+    let close = |a: f32, b: f32| (a - b).abs() <= SIZE_TOLERANCE_PT;
+    if !((close(w, ew) && close(h, eh)) || (close(w, eh) && close(h, ew))) {
+        let which = if trim.is_some() {
+            "trim box"
+        } else {
+            "page (no TrimBox)"
+        };
+        out.push(
+            Finding::new(
+                "pdf/page-size",
+                Severity::Error,
+                at.clone(),
+                format!(
+                    "the {which} is {:.1} × {:.1} mm, not the guide's {:?} page",
+                    w / PT_PER_MM,
+                    h / PT_PER_MM,
+                    print.page
+                ),
+            )
+            .expected(format!("{:?} ({w_mm} × {h_mm} mm)", print.page))
+            .found(format!("{:.1} × {:.1} mm", w / PT_PER_MM, h / PT_PER_MM))
+            .fix("set the document's page size to the guide's (channels.print.page)"),
+        );
+    }
+    if print.bleed_mm > 0.0 {
+        let want = print.bleed_mm * PT_PER_MM;
+        let bleed = page_box(doc, page, b"BleedBox");
+        let have = match (trim, bleed) {
+            (Some(t), Some(b)) => Some(
+                [t[0] - b[0], t[1] - b[1], b[2] - t[2], b[3] - t[3]]
+                    .into_iter()
+                    .fold(f32::INFINITY, f32::min),
+            ),
+            // Without a bleed box, content may extend to the crop/media box.
+            (Some(t), None) => Some(
+                [
+                    t[0] - crop[0],
+                    t[1] - crop[1],
+                    crop[2] - t[2],
+                    crop[3] - t[3],
+                ]
+                .into_iter()
+                .fold(f32::INFINITY, f32::min),
+            ),
+            _ => None,
+        };
+        let message = match have {
+            None => Some("the page has no TrimBox, so it has no bleed".to_string()),
+            Some(b) if b + 0.5 < want => Some(format!(
+                "the bleed is {:.1} mm, less than the guide's {} mm",
+                (b / PT_PER_MM).max(0.0),
+                print.bleed_mm
+            )),
+            _ => None,
+        };
+        if let Some(message) = message {
+            out.push(
+                Finding::new("pdf/bleed", Severity::Warning, at, message)
+                    .expected(format!("{} mm bleed on every side", print.bleed_mm))
+                    .fix("export with a trim box and bleed (e.g. \"use document bleed settings\")"),
+            );
+        }
+    }
+    out
+}
+
+// ------------------------------------------------------------------ fonts
+
+fn name_of(obj: Option<&Object>) -> Option<String> {
+    obj.and_then(|o| o.as_name().ok())
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+}
+
+/// The font's base font name; for Type 0 fonts the descendant's.
+fn base_font(dict: &Dictionary) -> Option<String> {
+    name_of(dict.get(b"BaseFont").ok())
+}
+
+/// The dictionary holding the font descriptor: the font itself, or its descendant.
+fn descriptor_owner<'a>(doc: &'a Document, font: &'a Dictionary) -> &'a Dictionary {
+    if font.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"Type0") {
+        let first = font
+            .get_deref(b"DescendantFonts", doc)
+            .ok()
+            .and_then(|o| o.as_array().ok())
+            .and_then(|a| a.first())
+            .and_then(|o| doc.dereference(o).ok())
+            .and_then(|(_, o)| o.as_dict().ok());
+        if let Some(d) = first {
+            return d;
+        }
+    }
+    font
+}
+
+fn check_font(guide: &Guide, doc: &Document, font: &Dictionary, at: Location) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if font.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"Type3") {
+        return out;
+    }
+    let owner = descriptor_owner(doc, font);
+    let name = base_font(owner)
+        .or_else(|| base_font(font))
+        .unwrap_or_else(|| "(unnamed font)".into());
+    let embedded = owner
+        .get_deref(b"FontDescriptor", doc)
+        .ok()
+        .and_then(|o| o.as_dict().ok())
+        .is_some_and(|d| d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3"));
+    if !embedded {
+        out.push(
+            Finding::new(
+                "pdf/font-not-embedded",
+                Severity::Error,
+                at.clone(),
+                format!("font {name} is not embedded: the printer will substitute another"),
+            )
+            .found(name.clone())
+            .fix("embed all fonts when exporting the PDF"),
+        );
+    }
+    let families = guide.font_families();
+    let family = font_family_key(&name);
+    if !families.iter().any(|f| family_key(f) == family) {
+        let list = families.iter().copied().collect::<Vec<_>>().join(", ");
+        out.push(
+            Finding::new(
+                "font/off-brand",
+                Severity::Error,
+                at,
+                format!("font {name} is not a brand font"),
+            )
+            .expected(list)
+            .found(strip_subset(&name).to_string())
+            .fix("set the text in the brand fonts from brand/fonts/"),
+        );
+    }
+    out
+}
+
+/// `ABCDEF+Name` → `Name`.
+fn strip_subset(name: &str) -> &str {
+    match name.split_once('+') {
+        Some((tag, rest)) if tag.len() == 6 && tag.bytes().all(|b| b.is_ascii_uppercase()) => rest,
+        _ => name,
+    }
+}
+
+/// A family name compared without case, spaces, hyphens or underscores.
+pub fn family_key(family: &str) -> String {
+    family
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Style words PostScript names append to the family (`NotoSans-Bold`, `ArialMT`,
+/// `Arial,BoldItalic`, `NotoSansThaiBold`).
+const STYLE_WORDS: &[&str] = &[
+    "regular",
+    "italic",
+    "oblique",
+    "bold",
+    "semibold",
+    "demibold",
+    "extrabold",
+    "ultrabold",
+    "black",
+    "heavy",
+    "medium",
+    "light",
+    "extralight",
+    "ultralight",
+    "thin",
+    "book",
+    "roman",
+    "condensed",
+    "semicondensed",
+    "extracondensed",
+    "narrow",
+    "identityh",
+    "identityv",
+    "psmt",
+    "mt",
+    "ps",
+];
+
+/// The family part of a PDF font name, as a [`family_key`].
+pub fn font_family_key(name: &str) -> String {
+    let name = strip_subset(name);
+    let name = name.split(',').next().unwrap_or(name);
+    // PostScript names: Family-Style; keep everything before the first hyphen unless the
+    // name is only "-Identity-H" suffixed.
+    let family = name.split('-').next().unwrap_or(name);
+    let mut key = family_key(family);
+    loop {
+        let before = key.len();
+        for word in STYLE_WORDS {
+            if key.len() > word.len()
+                && let Some(stripped) = key.strip_suffix(word)
+            {
+                key = stripped.to_string();
+            }
+        }
+        if key.len() == before {
+            break;
+        }
+    }
+    key
+}
+
+// ------------------------------------------------------------------ colors
+
+/// A judged off-palette or near-miss color.
+struct ColorVerdict {
+    rule: &'static str,
+    severity: Severity,
+    found: String,
+    expected: String,
+    delta: Option<f32>,
+}
+
+impl ColorVerdict {
+    fn finding(&self, kind: PaintKind, at: Location) -> Finding {
+        let what = match kind {
+            PaintKind::Fill => "fill",
+            PaintKind::Stroke => "stroke",
+        };
+        let closeness = match self.delta {
+            Some(d) => format!(" (ΔE {d:.1} from {})", self.expected),
+            None => format!(" (nearest {})", self.expected),
+        };
+        let message = if self.rule == "color/near-miss" {
+            format!(
+                "{what} color {} is close to but not a brand color{closeness}",
+                self.found
+            )
+        } else {
+            format!(
+                "{what} color {} is not in the palette{closeness}",
+                self.found
+            )
+        };
+        Finding::new(self.rule, self.severity, at, message)
+            .expected(self.expected.clone())
+            .found(self.found.clone())
+            .fix(format!("use {} exactly", self.expected))
+    }
+}
+
+fn to_u8(v: f32) -> u8 {
+    (v.clamp(0.0, 1.0) * 255.0).round() as u8
+}
+
+/// Naive CMYK → RGB (no profile): `(1 - c)(1 - k)` per channel.
+pub fn cmyk_to_rgb([c, m, y, k]: [f32; 4]) -> Rgb {
+    Rgb(
+        to_u8((1.0 - c) * (1.0 - k)),
+        to_u8((1.0 - m) * (1.0 - k)),
+        to_u8((1.0 - y) * (1.0 - k)),
+    )
+}
+
+fn cmyk_text(c: [f32; 4]) -> String {
+    format!(
+        "cmyk({:.0}, {:.0}, {:.0}, {:.0})",
+        c[0] * 100.0,
+        c[1] * 100.0,
+        c[2] * 100.0,
+        c[3] * 100.0
+    )
+}
+
+/// `None` when the color is fine; otherwise what is wrong with it.
+fn judge_color(guide: &Guide, color: PdfColor) -> Option<ColorVerdict> {
+    let tol = guide.colors.tolerance;
+    let near = guide.colors.near_miss;
+    let by_delta_e = |rgb: Rgb, found: String| -> Option<ColorVerdict> {
+        let (name, def, de) = guide.nearest(rgb)?;
+        if de <= tol {
+            return None;
+        }
+        let (rule, severity) = if de <= near {
+            ("color/near-miss", Severity::Warning)
+        } else {
+            ("color/off-palette", Severity::Error)
+        };
+        Some(ColorVerdict {
+            rule,
+            severity,
+            found,
+            expected: format!("{name} {}", def.hex.hex()),
+            delta: Some(de),
+        })
+    };
+    match color {
+        PdfColor::Registration | PdfColor::Other => None,
+        PdfColor::Gray(g) if g >= 0.999 => None,
+        PdfColor::Rgb([r, g, b]) if r.min(g).min(b) >= 0.999 => None,
+        PdfColor::Gray(g) => {
+            let v = to_u8(g);
+            let rgb = Rgb(v, v, v);
+            by_delta_e(rgb, format!("gray {:.2} ({})", g, rgb.hex()))
+        }
+        PdfColor::Rgb([r, g, b]) => {
+            let rgb = Rgb(to_u8(r), to_u8(g), to_u8(b));
+            by_delta_e(rgb, rgb.hex())
+        }
+        PdfColor::Cmyk(c) => {
+            let pct = c.map(|v| v * 100.0);
+            if pct.iter().all(|v| *v < 0.5) {
+                return None; // no ink: paper
+            }
+            let matches = |want: &[f32; 4]| {
+                want.iter()
+                    .zip(pct.iter())
+                    .all(|(a, b)| (a - b).abs() <= CMYK_TOLERANCE)
+            };
+            if guide
+                .palette()
+                .filter_map(|(_, def)| def.cmyk.as_ref())
+                .any(|cm| matches(cm.get_ref()))
+            {
+                return None;
+            }
+            let rgb = cmyk_to_rgb(c);
+            let (name, def, de) = guide.nearest(rgb)?;
+            // A color the guide gives no CMYK for may match by its hex value.
+            if def.cmyk.is_none() && de <= tol {
+                return None;
+            }
+            let (rule, severity) = if de <= near {
+                ("color/near-miss", Severity::Warning)
+            } else {
+                ("color/off-palette", Severity::Error)
+            };
+            let expected = match &def.cmyk {
+                Some(cm) => {
+                    let v = cm.get_ref();
+                    format!("{name} cmyk({}, {}, {}, {})", v[0], v[1], v[2], v[3])
+                }
+                None => format!("{name} {}", def.hex.hex()),
+            };
+            Some(ColorVerdict {
+                rule,
+                severity,
+                found: cmyk_text(c),
+                expected,
+                delta: Some(de),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

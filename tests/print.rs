@@ -1,0 +1,353 @@
+//! The print channel, end to end on the example project: fonts, boxes, inks, QR code,
+//! determinism, and our own PDF lint on the result.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use brandpress::lint::pdf::{PT_PER_MM, extract_text};
+use brandpress::lint::{LintContext, lint_file};
+use brandpress::project::Project;
+use brandpress::render::print::{CROP_MARK_ROOM_MM, PrintRenderer, qr_matrix};
+use lopdf::content::Content;
+use lopdf::{Document, Object};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn project() -> Project {
+    Project::load(&root()).expect("example project loads")
+}
+
+fn flyer(project: &Project, slug: &str) -> (Vec<u8>, Vec<String>) {
+    let renderer = PrintRenderer::new(project).expect("renderer");
+    let piece = project
+        .pieces
+        .iter()
+        .find(|p| p.slug == slug)
+        .expect("piece");
+    renderer.render_pdf(piece).expect("renders")
+}
+
+fn write_tmp(bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("flyer.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn fonts_are_embedded_brand_fonts() {
+    let (pdf, _) = flyer(&project(), "cold-brew-winter");
+    let doc = Document::load_mem(&pdf).unwrap();
+    let mut names = Vec::new();
+    for (_, obj) in doc.objects.iter() {
+        let Ok(dict) = obj.as_dict() else { continue };
+        if dict.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"FontDescriptor") {
+            continue;
+        }
+        let name = dict.get(b"FontName").unwrap().as_name().unwrap();
+        names.push(String::from_utf8_lossy(name).into_owned());
+        assert!(
+            dict.has(b"FontFile2") || dict.has(b"FontFile3"),
+            "{name:?} not embedded"
+        );
+    }
+    let mut families: Vec<&str> = names
+        .iter()
+        .map(|n| n.split_once('+').map(|(_, r)| r).unwrap_or(n))
+        .collect();
+    families.sort();
+    assert_eq!(
+        families,
+        vec![
+            "NotoSans-Bold",
+            "NotoSans-Regular",
+            "NotoSansThai-Bold",
+            "NotoSansThai-Regular"
+        ]
+    );
+}
+
+#[test]
+fn pdffonts_lists_only_embedded_brand_fonts() {
+    let (pdf, _) = flyer(&project(), "cold-brew-winter");
+    let (_dir, path) = write_tmp(&pdf);
+    let out = Command::new("pdffonts")
+        .arg(&path)
+        .output()
+        .expect("pdffonts (poppler-utils) runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = text.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{text}");
+    for row in rows {
+        assert!(row.contains("+NotoSans"), "{row}");
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        // name type… encoding emb sub uni id gen
+        let emb = cols[cols.len() - 5];
+        assert_eq!(emb, "yes", "{row}");
+    }
+}
+
+fn boxes(doc: &Document, page: lopdf::ObjectId, key: &[u8]) -> [f32; 4] {
+    let arr = doc
+        .get_dictionary(page)
+        .unwrap()
+        .get(key)
+        .unwrap()
+        .as_array()
+        .unwrap();
+    let v: Vec<f32> = arr.iter().map(|o| o.as_float().unwrap()).collect();
+    [v[0], v[1], v[2], v[3]]
+}
+
+#[test]
+fn trim_bleed_and_media_boxes() {
+    let project = project();
+    let (pdf, _) = flyer(&project, "cold-brew-winter");
+    let doc = Document::load_mem(&pdf).unwrap();
+    let print = &project.guide.channels.print;
+    let (w, h) = print.page.mm();
+    let bleed = print.bleed_mm * PT_PER_MM;
+    let slug = if print.crop_marks {
+        CROP_MARK_ROOM_MM * PT_PER_MM
+    } else {
+        0.0
+    };
+    for page in doc.get_pages().values() {
+        let trim = boxes(&doc, *page, b"TrimBox");
+        let bleed_box = boxes(&doc, *page, b"BleedBox");
+        let media = boxes(&doc, *page, b"MediaBox");
+        assert!(
+            ((trim[2] - trim[0]) - w * PT_PER_MM).abs() < 0.1,
+            "{trim:?}"
+        );
+        assert!(
+            ((trim[3] - trim[1]) - h * PT_PER_MM).abs() < 0.1,
+            "{trim:?}"
+        );
+        for i in 0..2 {
+            assert!(
+                (trim[i] - bleed_box[i] - bleed).abs() < 0.1,
+                "{trim:?} {bleed_box:?}"
+            );
+            assert!((bleed_box[i + 2] - trim[i + 2] - bleed).abs() < 0.1);
+            assert!((bleed_box[i] - media[i] - slug).abs() < 0.1, "{media:?}");
+        }
+    }
+}
+
+/// (operator, fill color operands) at each text-showing operator of every page.
+fn text_fills(pdf: &[u8]) -> Vec<Vec<f32>> {
+    let doc = Document::load_mem(pdf).unwrap();
+    let mut out = Vec::new();
+    for page in doc.get_pages().values() {
+        let content = Content::decode(&doc.get_page_content(*page)).unwrap();
+        let mut fill: Vec<f32> = Vec::new();
+        let mut stack = Vec::new();
+        for op in &content.operations {
+            match op.operator.as_str() {
+                "q" => stack.push(fill.clone()),
+                "Q" => fill = stack.pop().unwrap_or_default(),
+                "k" | "rg" | "g" | "sc" | "scn" => {
+                    fill = op
+                        .operands
+                        .iter()
+                        .filter_map(|o| o.as_float().ok())
+                        .collect();
+                    if op.operator == "rg" {
+                        fill.insert(0, -1.0); // mark RGB
+                    }
+                }
+                "Tj" | "TJ" => out.push(fill.clone()),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn cmyk_inks_and_body_text_in_pure_k() {
+    let (pdf, warnings) = flyer(&project(), "cold-brew-winter");
+    let fills = text_fills(&pdf);
+    assert!(!fills.is_empty());
+    // Every text fill is CMYK (4 components), none RGB.
+    assert!(fills.iter().all(|f| f.len() == 4), "{fills:?}");
+    // Body text is pure K: 0 0 0 1.
+    let pure_k = fills
+        .iter()
+        .filter(|f| f.as_slice() == [0.0, 0.0, 0.0, 1.0])
+        .count();
+    assert!(pure_k > 5, "{fills:?}");
+    // Headings in forest (66/0/20/64).
+    assert!(
+        fills
+            .iter()
+            .any(|f| (f[0] - 0.66).abs() < 0.01 && (f[3] - 0.64).abs() < 0.01)
+    );
+    // Every guide color has CMYK values, so no RGB warning.
+    assert!(!warnings.iter().any(|w| w.contains("RGB")), "{warnings:?}");
+}
+
+#[test]
+fn thai_text_is_extractable_from_our_pdf() {
+    let (pdf, _) = flyer(&project(), "cold-brew-winter");
+    let pages = extract_text(&pdf).unwrap();
+    let all = pages.join("\n");
+    assert!(all.contains("โคลด์บรูว์รับลมหนาว"), "{all}");
+    assert!(all.contains("ชั่วโมง"), "{all}");
+    assert!(all.contains("น้ำตาล"), "{all}");
+    assert!(all.contains("WINTER26"), "{all}");
+}
+
+#[test]
+fn our_flyers_pass_our_lint() {
+    let project = project();
+    let renderer = PrintRenderer::new(&project).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for piece in &project.pieces {
+        let (pdf, _) = renderer.render_pdf(piece).unwrap();
+        let path = dir.path().join(format!("{}.pdf", piece.slug));
+        std::fs::write(&path, &pdf).unwrap();
+        let findings = lint_file(
+            &LintContext {
+                guide: &project.guide,
+            },
+            &path,
+        )
+        .unwrap();
+        assert!(findings.is_empty(), "{}: {findings:#?}", piece.slug);
+    }
+}
+
+#[test]
+fn rebuilds_are_byte_identical() {
+    let project = project();
+    let (a, _) = flyer(&project, "cold-brew-winter");
+    let (b, _) = flyer(&project, "cold-brew-winter");
+    assert_eq!(a, b);
+    // The creation date is the piece's date.
+    let doc = Document::load_mem(&a).unwrap();
+    let info = doc.trailer.get(b"Info").unwrap().as_reference().unwrap();
+    let date = doc
+        .get_dictionary(info)
+        .unwrap()
+        .get(b"CreationDate")
+        .unwrap();
+    let Object::String(s, _) = date else {
+        panic!("{date:?}")
+    };
+    assert!(
+        String::from_utf8_lossy(s).starts_with("D:20261128"),
+        "{s:?}"
+    );
+}
+
+fn decode_qr(png_path: &Path) -> Vec<String> {
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(png_path).unwrap(),
+    ));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let channels = info.line_size / w;
+    let luma = |x: usize, y: usize| buf[y * info.line_size + x * channels];
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, luma);
+    img.detect_grids()
+        .into_iter()
+        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+        .collect()
+}
+
+#[test]
+fn qr_code_decodes_to_the_tagged_page_url() {
+    let project = project();
+    let (pdf, _) = flyer(&project, "cold-brew-winter");
+    let (dir, path) = write_tmp(&pdf);
+    let pages = Document::load_mem(&pdf).unwrap().get_pages().len();
+    let prefix = dir.path().join("page");
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-gray", "-r", "300", "-f"])
+        .arg(pages.to_string())
+        .args(["-l", &pages.to_string()])
+        .arg(&path)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm (poppler-utils) runs");
+    assert!(status.success());
+    let png = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "png"))
+        .unwrap();
+    let found = decode_qr(&png);
+    assert_eq!(
+        found,
+        vec![
+            "https://tonkla.example/campaigns/web/cold-brew-winter/?utm_source=print&utm_medium=offline&utm_campaign=winter-2026"
+                .to_string()
+        ]
+    );
+}
+
+#[test]
+fn qr_matrix_round_trips_through_rqrr() {
+    let url = "https://tonkla.example/campaigns/web/x/?utm_source=print";
+    let (modules, width) = qr_matrix(url).unwrap();
+    let quiet = 4;
+    let size = width + 2 * quiet;
+    let mut grid = rqrr::PreparedImage::prepare_from_bitmap(size * 4, size * 4, |x, y| {
+        let (mx, my) = (x / 4, y / 4);
+        mx >= quiet
+            && my >= quiet
+            && mx < quiet + width
+            && my < quiet + width
+            && modules[(my - quiet) * width + (mx - quiet)]
+    });
+    let grids = grid.detect_grids();
+    assert_eq!(grids.len(), 1);
+    assert_eq!(grids[0].decode().unwrap().1, url);
+}
+
+#[test]
+fn without_base_url_there_is_no_qr_and_a_warning() {
+    let mut project = project();
+    project.guide.channels.web.base_url = None;
+    let (pdf, warnings) = flyer(&project, "cold-brew-winter");
+    assert!(
+        warnings.iter().any(|w| w.contains("no QR code")),
+        "{warnings:?}"
+    );
+    assert!(Document::load_mem(&pdf).is_ok());
+}
+
+#[test]
+fn pdfa_without_a_cmyk_profile_is_a_clear_error() {
+    let mut project = project();
+    project.guide.channels.print.pdfa = true;
+    let err = PrintRenderer::new(&project).err().expect("error");
+    assert!(err.to_string().contains("cmyk_profile"), "{err}");
+}
+
+#[test]
+fn long_content_flows_onto_more_pages() {
+    let mut project = project();
+    let piece = project
+        .pieces
+        .iter_mut()
+        .find(|p| p.slug == "cold-brew-winter")
+        .unwrap();
+    let extra = piece.body.clone();
+    for _ in 0..6 {
+        piece.body.extend(extra.iter().cloned());
+    }
+    let (pdf, _) = flyer(&project, "cold-brew-winter");
+    let doc = Document::load_mem(&pdf).unwrap();
+    assert!(
+        doc.get_pages().len() >= 4,
+        "{} pages",
+        doc.get_pages().len()
+    );
+}
