@@ -15,3 +15,4 @@ pub mod lint;
 pub mod project;
 pub mod render;
 pub mod report;
+pub mod text;

@@ -1,0 +1,82 @@
+//! Shared text layout engine for the PNG (tiny-skia) and PDF (krilla) renderers.
+//!
+//! Pipeline: split at hard breaks → itemize into Thai / other runs on grapheme
+//! clusters and pick a face per cluster ([`itemize`]) → shape each run with
+//! rustybuzz in font units ([`shape_text`]) → line break opportunities from
+//! ICU4X's dictionary segmenter plus Thai rules ([`break_opportunities`]) →
+//! greedy fill, alignment ([`layout`]) and size search ([`fit`]) → outlines
+//! ([`glyph_path`], [`draw_layout`]).
+//!
+//! PARLEY_DECISION_PLACEHOLDER
+
+mod fonts;
+mod itemize;
+mod layout;
+mod linebreak;
+mod outline;
+mod shape;
+
+pub use fonts::{FaceEntry, FaceId, FaceMetrics, FontChoice, FontStore};
+pub use itemize::{Run, ScriptClass, is_default_ignorable, is_thai, itemize};
+pub use layout::{
+    Align, Layout, Line, PositionedGlyph, ShapedText, TextStyle, fit, layout, shape_text,
+};
+pub use linebreak::{MAI_YAMOK, break_opportunities, never_starts_line};
+pub use outline::{draw_layout, glyph_path};
+pub use shape::ShapedGlyph;
+
+use std::path::PathBuf;
+
+/// Errors of font loading and layout.
+#[derive(Debug, thiserror::Error)]
+pub enum TextError {
+    /// A font file could not be read.
+    #[error("cannot read font file {path}: {source}")]
+    FontIo {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A font file is not a usable font.
+    #[error("cannot parse font file {path}: {reason}")]
+    FontParse {
+        /// The file.
+        path: PathBuf,
+        /// What the parser said.
+        reason: String,
+    },
+    /// A [`FontChoice`] names a face that is not in the store.
+    #[error("face {0:?} is not in the font store")]
+    UnknownFace(FaceId),
+    /// Size, line height or box are not usable numbers.
+    #[error("invalid text style: {0}")]
+    InvalidStyle(String),
+}
+
+/// Errors of [`fit`].
+#[derive(Debug, thiserror::Error)]
+pub enum FitError {
+    /// Even the smallest allowed size overflows the box.
+    #[error("text does not fit the box even at {min_size}px ({} lines, {:.1}px tall)", layout.lines.len(), layout.height)]
+    DoesNotFit {
+        /// The smallest size tried.
+        min_size: f32,
+        /// The overflowing layout at `min_size`, for reporting.
+        layout: Box<Layout>,
+    },
+    /// `min_size`/`max_size` are not a positive, ordered range.
+    #[error("invalid size range {min_size}..={max_size}")]
+    InvalidRange {
+        /// Lower bound given.
+        min_size: f32,
+        /// Upper bound given.
+        max_size: f32,
+    },
+    /// Font or style problem.
+    #[error(transparent)]
+    Text(#[from] TextError),
+}
+
+#[cfg(test)]
+mod tests;
