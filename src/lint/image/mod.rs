@@ -27,6 +27,9 @@ pub use decode::{Decoded, PHOTO_KEYWORD, decode, dimensions};
 /// Largest ΔE (CIEDE2000) between a pixel and the nearest blend of two palette colors
 /// for the pixel to count as such a blend.
 const BLEND_TOLERANCE: f32 = 3.0;
+/// Largest distance (sRGB, 0–255 per channel) of a pixel from the segment between two
+/// neighbouring colors for it to count as their anti-aliased blend.
+const NEIGHBOUR_BLEND: f32 = 3.0;
 /// Blend steps (of 64) a palette pair's blends must cover to count as a gradient.
 const GRADIENT_STEPS: u32 = 12;
 
@@ -287,46 +290,86 @@ pub fn palette_report(ctx: &LintContext, image: &Decoded) -> PaletteReport {
 
     // Pass 2: blends next to a palette pixel are anti-aliased edges; other blends are
     // gradients if their pair's blends span many steps, off-palette otherwise.
-    let mut off: HashMap<u32, Stat, BuildFast> = HashMap::default();
-    let mut pending: HashMap<u16, (u64, HashMap<u32, Stat, BuildFast>), BuildFast> =
-        HashMap::default();
+    let key_at = |i: usize| {
+        let px = &image.rgba[i * 4..i * 4 + 4];
+        (u32::from(px[0]) << 16) | (u32::from(px[1]) << 8) | u32::from(px[2])
+    };
+    let mut off_px: Vec<usize> = Vec::new();
+    let mut pending: HashMap<u16, (u64, Vec<usize>), BuildFast> = HashMap::default();
     let mut blends = 0u64;
     for i in 0..w * h {
         let c = classes[i];
-        if c != BLEND && c != OFF {
+        if c == OFF {
+            off_px.push(i);
+            continue;
+        }
+        if c != BLEND {
             continue;
         }
         let (x, y) = (i % w, i / w);
-        let px = &image.rgba[i * 4..i * 4 + 4];
-        let key = (u32::from(px[0]) << 16) | (u32::from(px[1]) << 8) | u32::from(px[2]);
-        let (xu, yu) = (x as u32, y as u32);
-        if c == OFF {
-            off.entry(key).or_insert(Stat::new(xu, yu)).add(xu, yu);
-            continue;
-        }
         let edge = (y.saturating_sub(1)..=(y + 1).min(h - 1)).any(|ny| {
             (x.saturating_sub(1)..=(x + 1).min(w - 1)).any(|nx| classes[ny * w + nx] == PALETTE)
         });
         if edge {
             blends += 1;
-            continue;
-        }
-        if let Class::Blend { pair, step } = lookup(key) {
+        } else if let Class::Blend { pair, step } = lookup(key_at(i)) {
             let entry = pending.entry(pair).or_default();
             entry.0 |= 1u64 << step.min(63);
-            entry.1.entry(key).or_insert(Stat::new(xu, yu)).add(xu, yu);
+            entry.1.push(i);
         }
     }
-    for (steps, colors) in pending.into_values() {
+    for (steps, pixels) in pending.into_values() {
         if steps.count_ones() >= GRADIENT_STEPS {
-            blends += colors.values().map(|s| s.count).sum::<u64>();
+            blends += pixels.len() as u64;
         } else {
-            for (key, stat) in colors {
-                off.entry(key)
-                    .and_modify(|s| s.merge(&stat))
-                    .or_insert(stat);
+            off_px.extend(pixels);
+        }
+    }
+
+    // Pass 3: edges over gradients and between blends (text on a gradient): a pixel on
+    // the segment between two palette-or-blend colors of its 5×5 neighbourhood.
+    off_px.sort_unstable();
+    let before = off_px.len();
+    off_px.retain(|&i| {
+        let (x, y) = (i % w, i / w);
+        let mut near: Vec<[f32; 3]> = Vec::new();
+        for ny in y.saturating_sub(2)..=(y + 2).min(h - 1) {
+            for nx in x.saturating_sub(2)..=(x + 2).min(w - 1) {
+                let j = ny * w + nx;
+                if classes[j] == PALETTE || classes[j] == BLEND {
+                    let p = &image.rgba[j * 4..j * 4 + 3];
+                    let c = [f32::from(p[0]), f32::from(p[1]), f32::from(p[2])];
+                    if !near.contains(&c) {
+                        near.push(c);
+                    }
+                }
             }
         }
+        if near.len() < 2 {
+            return true;
+        }
+        let p = &image.rgba[i * 4..i * 4 + 3];
+        let p = [f32::from(p[0]), f32::from(p[1]), f32::from(p[2])];
+        let on_segment = near.iter().enumerate().any(|(k, a)| {
+            near[k + 1..].iter().any(|b| {
+                let t = project(p, *a, *b);
+                let m = [
+                    a[0] + t * (b[0] - a[0]),
+                    a[1] + t * (b[1] - a[1]),
+                    a[2] + t * (b[2] - a[2]),
+                ];
+                let d2 = (p[0] - m[0]).powi(2) + (p[1] - m[1]).powi(2) + (p[2] - m[2]).powi(2);
+                t > 0.0 && t < 1.0 && d2 <= NEIGHBOUR_BLEND * NEIGHBOUR_BLEND
+            })
+        });
+        !on_segment
+    });
+    blends += (before - off_px.len()) as u64;
+
+    let mut off: HashMap<u32, Stat, BuildFast> = HashMap::default();
+    for &i in &off_px {
+        let (x, y) = ((i % w) as u32, (i / w) as u32);
+        off.entry(key_at(i)).or_insert(Stat::new(x, y)).add(x, y);
     }
 
     let mut colors: Vec<(Rgb, u64)> = off

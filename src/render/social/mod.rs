@@ -107,10 +107,23 @@ impl Picture {
 }
 
 /// A rendered card.
+#[derive(Debug)]
 pub struct Card {
     pub pixmap: Pixmap,
     /// `[x, y, w, h]` of the hero photo, recorded in the PNG for the image linter.
     pub photo: Option<[u32; 4]>,
+    /// Where each element went, `[x, y, w, h]` in px: `logo`, `logo-clear` (the logo
+    /// with its clear space), `title`, `summary`, `facts`, `cta` (the pill).
+    pub regions: Vec<(&'static str, [f32; 4])>,
+    /// The title as broken into lines.
+    pub title_lines: Vec<String>,
+}
+
+impl Card {
+    /// The region named `name`.
+    pub fn region(&self, name: &str) -> Option<[f32; 4]> {
+        self.regions.iter().find(|r| r.0 == name).map(|r| r.1)
+    }
 }
 
 impl Card {
@@ -334,6 +347,18 @@ impl<'a> SocialRenderer<'a> {
             ));
         }
         self.logo.draw(&mut pixmap, x0, top, logo_scale);
+        let mut regions = vec![
+            ("logo", [x0, top, logo_w, logo_h]),
+            (
+                "logo-clear",
+                [
+                    clear_zone[0],
+                    clear_zone[1],
+                    clear_zone[2] - clear_zone[0],
+                    clear_zone[3] - clear_zone[1],
+                ],
+            ),
+        ];
 
         // Bottom: call to action and facts.
         let min_body = guide.body().size.map(|s| s.min).unwrap_or(16.0) * scale;
@@ -362,6 +387,7 @@ impl<'a> SocialRenderer<'a> {
                     None,
                 );
             }
+            regions.push(("cta", [x0, pill_y, pill_w, pill_h]));
             let ty = pill_y + (pill_h - layout.height) / 2.0;
             self.draw(&mut pixmap, &layout, x0 + pad_x, ty, style.accent_text.rgb);
             y_bottom = pill_y - gap;
@@ -371,6 +397,7 @@ impl<'a> SocialRenderer<'a> {
                 .fit_line(&self.strong, &facts, col_w, min_body, meta)
                 .map_err(|e| fit_err("price and promo code", e))?;
             let fy = y_bottom - layout.height;
+            regions.push(("facts", [x0, fy, layout.width, layout.height]));
             self.draw(&mut pixmap, &layout, x0, fy, style.text.rgb);
             y_bottom = fy - gap * 0.5;
         }
@@ -410,6 +437,12 @@ impl<'a> SocialRenderer<'a> {
             )
             .map_err(|e| fit_err("title", e))?;
         self.draw(&mut pixmap, &title_layout, x0, y, style.title.rgb);
+        regions.push(("title", [x0, y, title_layout.width, title_layout.height]));
+        let title_lines = title_layout
+            .lines
+            .iter()
+            .map(|l| title.get(l.text_range.clone()).unwrap_or("").to_string())
+            .collect();
         if !summary.is_empty() {
             let sy = y + title_layout.height + meta * 0.5;
             let smax = max_body.min(title_layout.size_px * 0.6).max(min_body);
@@ -424,10 +457,13 @@ impl<'a> SocialRenderer<'a> {
                 )
                 .map_err(|e| fit_err("summary", e))?;
             self.draw(&mut pixmap, &layout, x0, sy, style.text.rgb);
+            regions.push(("summary", [x0, sy, layout.width, layout.height]));
         }
         Ok(Card {
             pixmap,
             photo: hero_box,
+            regions,
+            title_lines,
         })
     }
 
