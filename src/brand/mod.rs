@@ -365,6 +365,11 @@ impl Guide {
             }
         }
 
+        // the social card layout (colors by palette name, contrast, logo background)
+        if let Err(e) = crate::render::social::CardStyle::resolve(self) {
+            errors.push(e);
+        }
+
         // roles the templates use
         for (role, template) in template_roles(&self.root.join("templates")) {
             if self.role(&role).is_none() {

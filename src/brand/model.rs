@@ -280,14 +280,97 @@ impl Default for EmailChannel {
 pub struct SocialChannel {
     #[serde(default = "default_presets")]
     pub presets: Vec<CardPreset>,
+    /// How cards are composed (`[channels.social.layout]`).
+    #[serde(default)]
+    pub layout: CardLayout,
 }
 
 impl Default for SocialChannel {
     fn default() -> Self {
         Self {
             presets: default_presets(),
+            layout: CardLayout::default(),
         }
     }
+}
+
+/// `[channels.social.layout]`: the declarative card layout. Colors are palette names;
+/// unset colors fall back to roles (background: `primary`, title and text: `background`,
+/// accent: `accent` else `secondary`, accent text: `text`). Fractions are of the card's
+/// shorter side unless said otherwise.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardLayout {
+    /// Solid background color.
+    pub background: Option<Spanned<String>>,
+    /// Two or more colors for a diagonal gradient (top-left to bottom-right) instead.
+    pub gradient: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Title color.
+    pub title_color: Option<Spanned<String>>,
+    /// Summary and facts color.
+    pub text_color: Option<Spanned<String>>,
+    /// Fill of the call-to-action pill.
+    pub accent: Option<Spanned<String>>,
+    /// Text color on the pill.
+    pub accent_text: Option<Spanned<String>>,
+    /// Margin around the content.
+    #[serde(default = "default_card_padding")]
+    pub padding: f32,
+    /// Logo height (never below `[logo.min_size] social`).
+    #[serde(default = "default_card_logo")]
+    pub logo_size: f32,
+    /// Share of the card the hero image takes: of the width on landscape and square cards,
+    /// of the height on portrait ones.
+    #[serde(default = "default_card_hero")]
+    pub hero: f32,
+}
+
+impl CardLayout {
+    /// Every color name the layout sets, for validation against the palette.
+    pub fn color_names(&self) -> Vec<&Spanned<String>> {
+        let mut out: Vec<&Spanned<String>> = [
+            &self.background,
+            &self.title_color,
+            &self.text_color,
+            &self.accent,
+            &self.accent_text,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if let Some(g) = &self.gradient {
+            out.extend(g.get_ref().iter());
+        }
+        out
+    }
+}
+
+impl Default for CardLayout {
+    fn default() -> Self {
+        Self {
+            background: None,
+            gradient: None,
+            title_color: None,
+            text_color: None,
+            accent: None,
+            accent_text: None,
+            padding: default_card_padding(),
+            logo_size: default_card_logo(),
+            hero: default_card_hero(),
+        }
+    }
+}
+
+fn default_card_padding() -> f32 {
+    0.07
+}
+
+fn default_card_logo() -> f32 {
+    0.14
+}
+
+fn default_card_hero() -> f32 {
+    0.4
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -106,7 +106,7 @@ pub trait Renderer: Sync {
 }
 
 /// Channels this build of brandpress can render.
-pub const AVAILABLE: &[Channel] = &[Channel::Web, Channel::Email, Channel::Print];
+pub const AVAILABLE: &[Channel] = &Channel::ALL;
 
 /// Builds the renderer of `channel` for a project.
 pub fn renderer<'a>(channel: Channel, project: &'a Project) -> Result<Box<dyn Renderer + 'a>> {

@@ -23,6 +23,7 @@
 //! and we avoid a second shaping stack (harfrust/skrifa/fontique) next to
 //! rustybuzz, which usvg and krilla already use.
 
+pub mod brand;
 mod fonts;
 mod itemize;
 mod layout;

@@ -27,7 +27,7 @@ use krilla::metadata::{DateTime, Metadata};
 use krilla::page::PageSettings;
 use krilla::{Document, SerializeSettings};
 
-use crate::brand::{ColorDef, FontRole, Guide, PageSize, Script};
+use crate::brand::{ColorDef, Guide, PageSize};
 use crate::content::Piece;
 use crate::error::{Error, Result};
 use crate::lint::pdf::PT_PER_MM;
@@ -78,55 +78,11 @@ fn font_error(e: impl std::fmt::Display) -> Error {
     Error::usage(format!("print: {e}"))
 }
 
-/// The face among `paths` whose weight is nearest `weight`.
-fn pick_face(store: &FontStore, ids: &[FaceId], weight: u16) -> Option<FaceId> {
-    ids.iter().copied().min_by_key(|id| {
-        let w = store
-            .face(*id)
-            .map(|f| f.ttf().weight().to_number())
-            .unwrap_or(400);
-        (i32::from(w) - i32::from(weight)).abs()
-    })
-}
-
-fn choice(guide: &Guide, store: &FontStore, role: &FontRole, weight: u16) -> Result<FontChoice> {
-    let ids = |script| -> Vec<FaceId> {
-        guide
-            .font_files(role, script)
-            .iter()
-            .filter_map(|p| store.id_for_path(p))
-            .collect()
-    };
-    let latin = pick_face(store, &ids(Script::Latin), weight)
-        .ok_or_else(|| font_error("no Latin font file for a role"))?;
-    let thai = pick_face(store, &ids(Script::Thai), weight)
-        .ok_or_else(|| font_error("no Thai font file for a role"))?;
-    // Other faces for characters the script's face lacks (Noto Sans Thai has no Latin
-    // digits), nearest weight first so "89" in bold Thai text stays bold.
-    let weight_of = |id: FaceId| {
-        store
-            .face(id)
-            .map(|f| f.ttf().weight().to_number())
-            .unwrap_or(400)
-    };
-    let mut fallbacks: Vec<FaceId> = std::iter::once(latin)
-        .chain((0..store.len() as u32).map(FaceId))
-        .filter(|id| *id != thai)
-        .collect();
-    fallbacks.dedup();
-    fallbacks.sort_by_key(|id| (i32::from(weight_of(*id)) - i32::from(weight)).abs());
-    Ok(FontChoice {
-        latin,
-        thai,
-        fallbacks,
-    })
-}
-
 impl<'a> PrintRenderer<'a> {
     pub fn new(project: &'a Project) -> Result<Self> {
         let guide = &project.guide;
         let files = guide.all_font_files();
-        let store = FontStore::load(&files).map_err(font_error)?;
+        let store = crate::text::brand::load_brand_fonts(guide)?;
         let mut pdf_fonts = Vec::with_capacity(store.len());
         for i in 0..store.len() as u32 {
             let (data, index) = store.data(FaceId(i)).ok_or_else(|| font_error("face"))?;
@@ -136,9 +92,19 @@ impl<'a> PrintRenderer<'a> {
             pdf_fonts.push(font);
         }
         let faces = Faces {
-            heading: choice(guide, &store, guide.heading(), guide.heading().weight)?,
-            body: choice(guide, &store, guide.body(), guide.body().weight)?,
-            bold: choice(guide, &store, guide.body(), 700)?,
+            heading: crate::text::brand::role_choice(
+                guide,
+                &store,
+                guide.heading(),
+                guide.heading().weight,
+            )?,
+            body: crate::text::brand::role_choice(
+                guide,
+                &store,
+                guide.body(),
+                guide.body().weight,
+            )?,
+            bold: crate::text::brand::role_choice(guide, &store, guide.body(), 700)?,
         };
         let mut warnings = Vec::new();
         let mut ink = |role: &str, fallback: Option<&str>| -> Ink {

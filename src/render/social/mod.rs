@@ -1,28 +1,627 @@
-//! The social channel. (Seam: the renderer lands with the social channel work.)
+//! The social channel: one PNG card per piece and preset of `[channels.social] presets`,
+//! written as `social/<slug>-<preset>.png` (the web pages' `og:image` points at
+//! `social/<slug>-og.png`).
+//!
+//! A card is composed from `[channels.social.layout]` (see [`CardStyle`]): a palette
+//! background (solid or gradient), the optional hero image cover-fitted into its band
+//! (right side of landscape and square cards, top of portrait ones), the logo with its
+//! clear space, the title (heading font) and summary (body font) auto-fitted by the
+//! shared text engine ([`crate::text`]), the price / promo code line and the call to
+//! action in an accent pill. Text that does not fit even at the guide's smallest size
+//! is an error naming the piece and the card, never clipped.
+//!
+//! Sizes of `[fonts.<role>] size` are for a 630 px tall Open Graph card and scale with
+//! the card's shorter side. Fonts, the logo tree and the SVG options are built once per
+//! renderer and shared by the threads rendering cards.
 
+pub mod style;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tiny_skia::{
+    Color, FillRule, FilterQuality, GradientStop, IntSize, LinearGradient, Paint, PathBuilder,
+    Pixmap, PixmapPaint, Point, Rect, Shader, SpreadMode, Transform,
+};
+
+pub use style::CardStyle;
+
+use crate::brand::{CardPreset, Guide, Rgb};
 use crate::content::Piece;
 use crate::error::{Error, Result};
+use crate::lint::image::{PHOTO_KEYWORD, decode};
 use crate::project::Project;
-use crate::render::{Channel, Rendered, Renderer};
+use crate::render::web::Labels;
+use crate::render::{Channel, Output, Rendered, Renderer};
+use crate::text::{self, Align, FitError, FontChoice, FontStore, Layout, TextStyle};
 
-pub struct SocialRenderer;
+/// Line height of titles (Thai marks stack above and below: keep room for them).
+const TITLE_LINE_HEIGHT: f32 = 1.3;
+/// Line height of the summary.
+const BODY_LINE_HEIGHT: f32 = 1.45;
+/// The card height the guide's font sizes are meant for.
+const REFERENCE_SIDE: f32 = 630.0;
 
-impl SocialRenderer {
-    pub fn new(project: &Project) -> Result<Self> {
-        let _ = project;
-        Err(Error::usage(
-            "the social channel is not available in this version of brandpress",
-        ))
+/// A decoded image ready to draw: an SVG tree or premultiplied pixels.
+pub enum Picture {
+    Svg(Box<resvg::usvg::Tree>),
+    Raster(Pixmap),
+}
+
+impl Picture {
+    /// Loads an SVG (usvg, with the brand fonts for any text), PNG or JPEG file.
+    pub fn load(path: &Path, options: &resvg::usvg::Options<'_>) -> Result<Picture, String> {
+        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        let is_svg = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+        if is_svg {
+            let options = resvg::usvg::Options {
+                resources_dir: path.parent().map(Path::to_path_buf),
+                fontdb: options.fontdb.clone(),
+                font_family: options.font_family.clone(),
+                ..Default::default()
+            };
+            let tree = resvg::usvg::Tree::from_data(&bytes, &options)
+                .map_err(|e| format!("not a usable SVG: {e}"))?;
+            return Ok(Picture::Svg(Box::new(tree)));
+        }
+        let image = decode(&bytes)?;
+        let mut data = image.rgba;
+        for px in data.chunks_exact_mut(4) {
+            let a = u16::from(px[3]);
+            for c in &mut px[..3] {
+                *c = ((u16::from(*c) * a + 127) / 255) as u8;
+            }
+        }
+        let size = IntSize::from_wh(image.width, image.height).ok_or("empty image")?;
+        Pixmap::from_vec(data, size)
+            .map(Picture::Raster)
+            .ok_or_else(|| "image size does not match its data".into())
+    }
+
+    /// Width and height in px.
+    pub fn size(&self) -> (f32, f32) {
+        match self {
+            Picture::Svg(t) => (t.size().width(), t.size().height()),
+            Picture::Raster(p) => (p.width() as f32, p.height() as f32),
+        }
+    }
+
+    /// Draws the picture scaled by `scale` with its top-left at `(x, y)`.
+    fn draw(&self, target: &mut Pixmap, x: f32, y: f32, scale: f32) {
+        let t = Transform::from_row(scale, 0.0, 0.0, scale, x, y);
+        match self {
+            Picture::Svg(tree) => resvg::render(tree, t, &mut target.as_mut()),
+            Picture::Raster(p) => {
+                let paint = PixmapPaint {
+                    quality: FilterQuality::Bicubic,
+                    ..Default::default()
+                };
+                target.draw_pixmap(0, 0, p.as_ref(), &paint, t, None);
+            }
+        }
     }
 }
 
-impl Renderer for SocialRenderer {
+/// A rendered card.
+#[derive(Debug)]
+pub struct Card {
+    pub pixmap: Pixmap,
+    /// `[x, y, w, h]` of the hero photo, recorded in the PNG for the image linter.
+    pub photo: Option<[u32; 4]>,
+    /// Where each element went, `[x, y, w, h]` in px: `logo`, `logo-clear` (the logo
+    /// with its clear space), `title`, `summary`, `facts`, `cta` (the pill).
+    pub regions: Vec<(&'static str, [f32; 4])>,
+    /// The title as broken into lines.
+    pub title_lines: Vec<String>,
+}
+
+impl Card {
+    /// The region named `name`.
+    pub fn region(&self, name: &str) -> Option<[f32; 4]> {
+        self.regions.iter().find(|r| r.0 == name).map(|r| r.1)
+    }
+}
+
+impl Card {
+    /// Encodes the card as an opaque RGB PNG (fast deflate, adaptive filters), with the
+    /// photo box in a `brandpress:photo` tEXt chunk.
+    pub fn encode_png(&self) -> Result<Vec<u8>> {
+        let (w, h) = (self.pixmap.width(), self.pixmap.height());
+        let mut rgb = Vec::with_capacity(w as usize * h as usize * 3);
+        for px in self.pixmap.data().chunks_exact(4) {
+            rgb.extend_from_slice(&px[..3]);
+        }
+        let mut out = Vec::new();
+        let fail = |e: png::EncodingError| Error::usage(format!("PNG encoding failed: {e}"));
+        {
+            let mut encoder = png::Encoder::new(&mut out, w, h);
+            encoder.set_color(png::ColorType::Rgb);
+            encoder.set_depth(png::BitDepth::Eight);
+            encoder.set_compression(png::Compression::Fast);
+            encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+            if let Some([x, y, pw, ph]) = self.photo {
+                encoder
+                    .add_text_chunk(PHOTO_KEYWORD.into(), format!("{x},{y},{pw},{ph}"))
+                    .map_err(fail)?;
+            }
+            let mut writer = encoder.write_header().map_err(fail)?;
+            writer.write_image_data(&rgb).map_err(fail)?;
+            writer.finish().map_err(fail)?;
+        }
+        Ok(out)
+    }
+}
+
+/// Renders the social cards of every piece.
+pub struct SocialRenderer<'a> {
+    project: &'a Project,
+    style: CardStyle,
+    fonts: FontStore,
+    heading: FontChoice,
+    body: FontChoice,
+    strong: FontChoice,
+    logo: Picture,
+    svg_options: resvg::usvg::Options<'static>,
+}
+
+impl<'a> SocialRenderer<'a> {
+    /// Loads the fonts, the logo and the card layout once.
+    pub fn new(project: &'a Project) -> Result<Self> {
+        let guide = &project.guide;
+        let style = CardStyle::resolve(guide)?;
+        let fonts = text::brand::load_brand_fonts(guide)?;
+        let heading =
+            text::brand::role_choice(guide, &fonts, guide.heading(), guide.heading().weight)?;
+        let body = text::brand::role_choice(guide, &fonts, guide.body(), guide.body().weight)?;
+        let strong = text::brand::role_choice(guide, &fonts, guide.body(), 700)?;
+
+        let mut db = resvg::usvg::fontdb::Database::new();
+        for f in &guide.all_font_files() {
+            db.load_font_file(f).map_err(|e| Error::file(f, e))?;
+        }
+        let svg_options = resvg::usvg::Options {
+            fontdb: Arc::new(db),
+            font_family: guide.body().latin.family.get_ref().clone(),
+            ..Default::default()
+        };
+        let logo_file = guide
+            .logo_file()
+            .ok_or_else(|| Error::file(&guide.source.path, "[logo] files is empty"))?;
+        let logo_path = guide.logo_path(logo_file);
+        let logo =
+            Picture::load(&logo_path, &svg_options).map_err(|e| Error::file(&logo_path, e))?;
+        Ok(SocialRenderer {
+            project,
+            style,
+            fonts,
+            heading,
+            body,
+            strong,
+            logo,
+            svg_options,
+        })
+    }
+
+    fn guide(&self) -> &Guide {
+        &self.project.guide
+    }
+
+    /// Loads a piece's hero image, if it has one.
+    pub fn hero(&self, piece: &Piece) -> Result<Option<Picture>> {
+        let Some(path) = piece.hero_path() else {
+            return Ok(None);
+        };
+        Picture::load(&path, &self.svg_options)
+            .map(Some)
+            .map_err(|e| {
+                let msg = format!("hero image {}: {e}", path.display());
+                match front_matter_span(piece, "hero", "") {
+                    Some(span) => piece.source.error(span, msg, "hero").into(),
+                    None => Error::file(&piece.source.path, msg),
+                }
+            })
+    }
+
+    /// Renders one card of `piece` at `preset` (loading the hero image itself).
+    pub fn card(&self, piece: &Piece, preset: &CardPreset) -> Result<Card> {
+        let hero = self.hero(piece)?;
+        self.compose(piece, preset, hero.as_ref())
+    }
+
+    /// Composes one card.
+    pub fn compose(
+        &self,
+        piece: &Piece,
+        preset: &CardPreset,
+        hero: Option<&Picture>,
+    ) -> Result<Card> {
+        let guide = self.guide();
+        let style = &self.style;
+        let card_name = format!("{}-{}", piece.slug, preset.name);
+        let (w, h) = (preset.width as f32, preset.height as f32);
+        let mut pixmap = Pixmap::new(preset.width, preset.height)
+            .ok_or_else(|| Error::usage(format!("card preset {:?} has no pixels", preset.name)))?;
+
+        // Background.
+        let mut paint = Paint {
+            anti_alias: true,
+            ..Default::default()
+        };
+        if style.background.len() == 1 {
+            pixmap.fill(color(style.background[0].rgb));
+        } else {
+            let n = style.background.len() as f32 - 1.0;
+            let stops = style
+                .background
+                .iter()
+                .enumerate()
+                .map(|(i, p)| GradientStop::new(i as f32 / n, color(p.rgb)))
+                .collect();
+            paint.shader = LinearGradient::new(
+                Point::from_xy(0.0, 0.0),
+                Point::from_xy(w, h),
+                stops,
+                SpreadMode::Pad,
+                Transform::identity(),
+            )
+            .unwrap_or(Shader::SolidColor(color(style.background[0].rgb)));
+            let rect = Rect::from_xywh(0.0, 0.0, w, h).ok_or_else(|| Error::usage("empty card"))?;
+            pixmap.fill_rect(rect, &paint, Transform::identity(), None);
+        }
+
+        // Geometry.
+        let short = w.min(h);
+        let scale = short / REFERENCE_SIDE;
+        let pad = style.padding * short;
+        let logo_h = (style.logo_size * short).max(guide.logo.min_size.social);
+        let clear = guide.logo.clear_space * logo_h;
+        let margin = pad.max(clear);
+        let landscape = w >= h;
+        let hero_box = hero.map(|_| {
+            if landscape {
+                let hx = (w * (1.0 - style.hero)).round();
+                [hx as u32, 0, preset.width - hx as u32, preset.height]
+            } else {
+                let hh = (h * style.hero).round();
+                [0, 0, preset.width, hh as u32]
+            }
+        });
+        let (x0, x1, top, bottom) = match hero_box {
+            Some([hx, ..]) if landscape => (margin, hx as f32 - margin, margin, h - margin),
+            Some([_, _, _, hh]) => (margin, w - margin, hh as f32 + margin, h - margin),
+            None => (margin, w - margin, margin, h - margin),
+        };
+        let col_w = x1 - x0;
+
+        // Hero, cover-fitted into its box.
+        if let (Some(pic), Some([bx, by, bw, bh])) = (hero, hero_box) {
+            let mut band = Pixmap::new(bw, bh)
+                .ok_or_else(|| Error::usage(format!("card {card_name}: empty hero area")))?;
+            let (iw, ih) = pic.size();
+            let s = (bw as f32 / iw).max(bh as f32 / ih);
+            pic.draw(
+                &mut band,
+                (bw as f32 - iw * s) / 2.0,
+                (bh as f32 - ih * s) / 2.0,
+                s,
+            );
+            pixmap.draw_pixmap(
+                bx as i32,
+                by as i32,
+                band.as_ref(),
+                &PixmapPaint::default(),
+                Transform::identity(),
+                None,
+            );
+        }
+
+        // Logo with its clear space.
+        let (lw0, lh0) = self.logo.size();
+        let logo_scale = logo_h / lh0;
+        let logo_w = lw0 * logo_scale;
+        let clear_zone = [
+            x0 - clear,
+            top - clear,
+            x0 + logo_w + clear,
+            top + logo_h + clear,
+        ];
+        let hero_hit = hero_box.is_some_and(|[bx, by, bw, bh]| {
+            let hb = [bx as f32, by as f32, (bx + bw) as f32, (by + bh) as f32];
+            clear_zone[0] < hb[2]
+                && hb[0] < clear_zone[2]
+                && clear_zone[1] < hb[3]
+                && hb[1] < clear_zone[3]
+        });
+        if clear_zone[0] < 0.0 || clear_zone[1] < 0.0 || clear_zone[2] > w || hero_hit {
+            return Err(Error::file(
+                &piece.source.path,
+                format!(
+                    "social card {card_name} ({}×{}): no room for the logo and its clear space",
+                    preset.width, preset.height
+                ),
+            ));
+        }
+        self.logo.draw(&mut pixmap, x0, top, logo_scale);
+        let mut regions = vec![
+            ("logo", [x0, top, logo_w, logo_h]),
+            (
+                "logo-clear",
+                [
+                    clear_zone[0],
+                    clear_zone[1],
+                    clear_zone[2] - clear_zone[0],
+                    clear_zone[3] - clear_zone[1],
+                ],
+            ),
+        ];
+
+        // Bottom: call to action and facts.
+        let min_body = guide.body().size.map(|s| s.min).unwrap_or(16.0) * scale;
+        let max_body = guide.body().size.map(|s| s.max).unwrap_or(32.0) * scale;
+        let meta = (max_body * 0.8).max(min_body);
+        let gap = meta * 0.8;
+        let mut y_bottom = bottom;
+        let fit_err = |what: &str, e: FitError| -> Error {
+            self.fit_error(piece, &card_name, preset, what, e)
+        };
+        if let Some(cta) = piece.cta_text(Channel::Social) {
+            let pill_h = (meta * 2.1).round();
+            let pad_x = meta;
+            let layout = self
+                .fit_line(&self.strong, cta, col_w - 2.0 * pad_x, min_body, meta)
+                .map_err(|e| fit_err("call to action", e))?;
+            let pill_w = layout.width + 2.0 * pad_x;
+            let pill_y = bottom - pill_h;
+            if let Some(path) = rounded_rect(x0, pill_y, pill_w, pill_h, pill_h / 2.0) {
+                let paint = solid(style.accent.rgb);
+                pixmap.fill_path(
+                    &path,
+                    &paint,
+                    FillRule::Winding,
+                    Transform::identity(),
+                    None,
+                );
+            }
+            regions.push(("cta", [x0, pill_y, pill_w, pill_h]));
+            let ty = pill_y + (pill_h - layout.height) / 2.0;
+            self.draw(&mut pixmap, &layout, x0 + pad_x, ty, style.accent_text.rgb);
+            y_bottom = pill_y - gap;
+        }
+        if let Some(facts) = facts_line(piece) {
+            let layout = self
+                .fit_line(&self.strong, &facts, col_w, min_body, meta)
+                .map_err(|e| fit_err("price and promo code", e))?;
+            let fy = y_bottom - layout.height;
+            regions.push(("facts", [x0, fy, layout.width, layout.height]));
+            self.draw(&mut pixmap, &layout, x0, fy, style.text.rgb);
+            y_bottom = fy - gap * 0.5;
+        }
+
+        // Title and summary between the logo's clear space and the bottom block.
+        let y = top + logo_h + clear.max(pad * 0.5);
+        let avail = y_bottom - y;
+        let summary = piece.summary(Channel::Social).trim();
+        let title_h = if summary.is_empty() {
+            avail
+        } else {
+            avail * 0.62
+        };
+        let heading = guide.heading().size;
+        let (tmin, tmax) = (
+            heading.map(|s| s.min).unwrap_or(28.0) * scale,
+            heading.map(|s| s.max).unwrap_or(72.0) * scale,
+        );
+        let title = piece.title(Channel::Social);
+        if avail <= 0.0 {
+            return Err(fit_err(
+                "title",
+                FitError::InvalidRange {
+                    min_size: tmin,
+                    max_size: tmax,
+                },
+            ));
+        }
+        let title_layout = self
+            .fit(
+                &self.heading,
+                title,
+                TITLE_LINE_HEIGHT,
+                (col_w, title_h),
+                tmin,
+                tmax,
+            )
+            .map_err(|e| fit_err("title", e))?;
+        self.draw(&mut pixmap, &title_layout, x0, y, style.title.rgb);
+        regions.push(("title", [x0, y, title_layout.width, title_layout.height]));
+        let title_lines = title_layout
+            .lines
+            .iter()
+            .map(|l| title.get(l.text_range.clone()).unwrap_or("").to_string())
+            .collect();
+        if !summary.is_empty() {
+            let sy = y + title_layout.height + meta * 0.5;
+            let smax = max_body.min(title_layout.size_px * 0.6).max(min_body);
+            let layout = self
+                .fit(
+                    &self.body,
+                    summary,
+                    BODY_LINE_HEIGHT,
+                    (col_w, (y_bottom - sy).max(0.0)),
+                    min_body,
+                    smax,
+                )
+                .map_err(|e| fit_err("summary", e))?;
+            self.draw(&mut pixmap, &layout, x0, sy, style.text.rgb);
+            regions.push(("summary", [x0, sy, layout.width, layout.height]));
+        }
+        Ok(Card {
+            pixmap,
+            photo: hero_box,
+            regions,
+            title_lines,
+        })
+    }
+
+    fn fit(
+        &self,
+        choice: &FontChoice,
+        text: &str,
+        line_height: f32,
+        box_size: (f32, f32),
+        min: f32,
+        max: f32,
+    ) -> Result<Layout, FitError> {
+        let style = TextStyle {
+            size_px: max,
+            line_height,
+            choice: choice.clone(),
+            align: Align::Left,
+        };
+        text::fit(&self.fonts, text, &style, box_size, min, max)
+    }
+
+    /// Fits `text` on one line of `width`.
+    fn fit_line(
+        &self,
+        choice: &FontChoice,
+        text: &str,
+        width: f32,
+        min: f32,
+        max: f32,
+    ) -> Result<Layout, FitError> {
+        // One line at the largest size is `max × 1.2` tall: a second line never fits.
+        self.fit(choice, text, 1.2, (width.max(1.0), max * 1.2), min, max)
+    }
+
+    fn draw(&self, pixmap: &mut Pixmap, layout: &Layout, x: f32, y: f32, rgb: Rgb) {
+        let paint = solid(rgb);
+        text::draw_layout(&mut pixmap.as_mut(), layout, &self.fonts, (x, y), &paint);
+    }
+
+    fn fit_error(
+        &self,
+        piece: &Piece,
+        card: &str,
+        preset: &CardPreset,
+        what: &str,
+        e: FitError,
+    ) -> Error {
+        let detail = match &e {
+            FitError::DoesNotFit { min_size, layout } => format!(
+                "does not fit even at the smallest size {min_size:.0}px ({} lines)",
+                layout.lines.len()
+            ),
+            FitError::InvalidRange { .. } => "has no room left on the card".to_string(),
+            FitError::Text(t) => t.to_string(),
+        };
+        let msg = format!(
+            "social card {card} ({}×{}): the {what} {detail}; shorten it or set a shorter text in [overrides.social]",
+            preset.width, preset.height
+        );
+        let key = match what {
+            "title" => Some(("title", piece.title(Channel::Social))),
+            "summary" => Some(("summary", piece.summary(Channel::Social))),
+            "call to action" => Some(("text", piece.cta_text(Channel::Social).unwrap_or(""))),
+            _ => None,
+        };
+        match key.and_then(|(k, v)| front_matter_span(piece, k, v)) {
+            Some(span) => piece.source.error(span, msg, "this text").into(),
+            None => Error::file(&piece.source.path, msg),
+        }
+    }
+}
+
+impl Renderer for SocialRenderer<'_> {
     fn channel(&self) -> Channel {
         Channel::Social
     }
 
     fn render(&self, piece: &Piece) -> Result<Rendered> {
-        let _ = piece;
-        Ok(Rendered::default())
+        let hero = self.hero(piece)?;
+        let outputs = self
+            .guide()
+            .channels
+            .social
+            .presets
+            .par_iter()
+            .map(|preset| {
+                let card = self.compose(piece, preset, hero.as_ref())?;
+                Ok(Output::new(
+                    format!("social/{}-{}.png", piece.slug, preset.name),
+                    card.encode_png()?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(outputs.into())
     }
+}
+
+/// "ราคา ฿89 · โค้ดส่วนลด WINTER26": the facts a card states, in the piece's language.
+fn facts_line(piece: &Piece) -> Option<String> {
+    let labels = Labels::for_lang(&piece.lang);
+    let facts = &piece.meta.facts;
+    let mut parts = Vec::new();
+    if let Some(price) = &facts.price {
+        parts.push(format!("{} {price}", labels.price));
+    }
+    if let Some(code) = &facts.promo_code {
+        parts.push(format!("{} {code}", labels.promo_code));
+    }
+    (!parts.is_empty()).then(|| parts.join("  ·  "))
+}
+
+/// Byte span of the front matter line `key = ...` whose value holds `value` (else the
+/// first `key = ...` line).
+fn front_matter_span(piece: &Piece, key: &str, value: &str) -> Option<std::ops::Range<usize>> {
+    let text: &str = &piece.source.text;
+    let end = text.get(3..)?.find("\n+++").map(|i| i + 3)?;
+    let mut offset = 0;
+    let mut first = None;
+    for line in text[..end].split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let span = offset + (line.len() - trimmed.len())..offset + line.trim_end().len();
+            if !value.is_empty() && rest.contains(value) {
+                return Some(span);
+            }
+            first.get_or_insert(span);
+        }
+        offset += line.len();
+    }
+    first
+}
+
+fn color(rgb: Rgb) -> Color {
+    Color::from_rgba8(rgb.0, rgb.1, rgb.2, 255)
+}
+
+fn solid(rgb: Rgb) -> Paint<'static> {
+    let mut paint = Paint::default();
+    paint.set_color(color(rgb));
+    paint.anti_alias = true;
+    paint
+}
+
+/// A rectangle with rounded corners of radius `r`.
+fn rounded_rect(x: f32, y: f32, w: f32, h: f32, r: f32) -> Option<tiny_skia::Path> {
+    let r = r.min(w / 2.0).min(h / 2.0);
+    let k = 0.552_284_8 * r;
+    let mut pb = PathBuilder::new();
+    pb.move_to(x + r, y);
+    pb.line_to(x + w - r, y);
+    pb.cubic_to(x + w - r + k, y, x + w, y + r - k, x + w, y + r);
+    pb.line_to(x + w, y + h - r);
+    pb.cubic_to(x + w, y + h - r + k, x + w - r + k, y + h, x + w - r, y + h);
+    pb.line_to(x + r, y + h);
+    pb.cubic_to(x + r - k, y + h, x, y + h - r + k, x, y + h - r);
+    pb.line_to(x, y + r);
+    pb.cubic_to(x, y + r - k, x + r - k, y, x + r, y);
+    pb.close();
+    pb.finish()
 }

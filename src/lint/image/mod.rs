@@ -1,0 +1,493 @@
+//! Lint rules for PNG and JPEG images, ours or anyone's.
+//!
+//! - `image/unreadable`: the file does not decode.
+//! - `image/dimensions`: the size is not one of the guide's social card presets (checked
+//!   for images outside `web/`, `email/` and `print/` folders, whose images are free-size
+//!   illustrations rather than cards).
+//! - `image/off-palette`: more than `[lint] image_off_palette` of the pixels are off the
+//!   palette. Not counted: anti-aliased edges (a color on the blend between two palette
+//!   colors next to a palette pixel), smooth gradients between two palette colors (blends
+//!   spanning many steps, unlike a flat tint), semi-transparent pixels, and the photo area
+//!   a card declares in its `brandpress:photo=x,y,w,h` tEXt chunk.
+
+pub mod decode;
+
+use std::collections::HashMap;
+use std::path::{Component, Path};
+
+use palette::color_difference::Ciede2000;
+use palette::{IntoColor, Lab, LinSrgb, Srgb};
+
+use crate::brand::Rgb;
+use crate::lint::finding::Severity;
+use crate::lint::{Finding, LintContext, Location};
+
+pub use decode::{Decoded, PHOTO_KEYWORD, decode, dimensions};
+
+/// Largest ΔE (CIEDE2000) between a pixel and the nearest blend of two palette colors
+/// for the pixel to count as such a blend.
+const BLEND_TOLERANCE: f32 = 3.0;
+/// Largest distance (sRGB, 0–255 per channel) of a pixel from the segment between two
+/// neighbouring colors for it to count as their anti-aliased blend.
+const NEIGHBOUR_BLEND: f32 = 3.0;
+/// Blend steps (of 64) a palette pair's blends must cover to count as a gradient.
+const GRADIENT_STEPS: u32 = 12;
+
+/// Lints one image file.
+pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    match dimensions(bytes) {
+        Ok(size) => findings.extend(check_dimensions(ctx, path, size)),
+        Err(e) => {
+            findings.push(unreadable(path, e));
+            return findings;
+        }
+    }
+    match decode(bytes) {
+        Ok(image) => findings.extend(check_palette(ctx, path, &image)),
+        Err(e) => findings.push(unreadable(path, e)),
+    }
+    findings
+}
+
+fn unreadable(path: &Path, message: String) -> Finding {
+    Finding::new(
+        "image/unreadable",
+        Severity::Error,
+        Location::file(path),
+        message,
+    )
+}
+
+/// `image/dimensions`: cards must have a preset size.
+pub fn check_dimensions(ctx: &LintContext, path: &Path, (w, h): (u32, u32)) -> Option<Finding> {
+    let free = path.components().any(|c| match c {
+        Component::Normal(s) => ["web", "email", "print"].contains(&s.to_str().unwrap_or("")),
+        _ => false,
+    });
+    let presets = &ctx.guide.channels.social.presets;
+    if free || presets.iter().any(|p| p.width == w && p.height == h) {
+        return None;
+    }
+    let list = presets
+        .iter()
+        .map(|p| format!("{} {}×{}", p.name, p.width, p.height))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(
+        Finding::new(
+            "image/dimensions",
+            Severity::Error,
+            Location::file(path),
+            format!("{w}×{h} is not a social card size of the guide"),
+        )
+        .expected(list)
+        .found(format!("{w}×{h}"))
+        .fix("export the card at one of the guide's [channels.social] presets"),
+    )
+}
+
+/// A palette color in the forms the checks need.
+struct Swatch {
+    rgb: Rgb,
+    lab: Lab,
+    lin: LinSrgb,
+}
+
+/// What one distinct color is.
+#[derive(Clone, Copy)]
+enum Class {
+    /// Within tolerance of a palette color.
+    Palette,
+    /// A blend of palette pair `pair` at step `step` (of 64).
+    Blend { pair: u16, step: u8 },
+    /// Off the palette.
+    Off,
+}
+
+/// Off-palette pixels of one color: count and bounding box.
+#[derive(Clone, Copy)]
+struct Stat {
+    count: u64,
+    bbox: [u32; 4], // x0, y0, x1, y1 inclusive
+}
+
+impl Stat {
+    fn new(x: u32, y: u32) -> Self {
+        Stat {
+            count: 0,
+            bbox: [x, y, x, y],
+        }
+    }
+    fn add(&mut self, x: u32, y: u32) {
+        self.count += 1;
+        self.bbox[0] = self.bbox[0].min(x);
+        self.bbox[1] = self.bbox[1].min(y);
+        self.bbox[2] = self.bbox[2].max(x);
+        self.bbox[3] = self.bbox[3].max(y);
+    }
+    fn merge(&mut self, o: &Stat) {
+        self.count += o.count;
+        self.bbox[0] = self.bbox[0].min(o.bbox[0]);
+        self.bbox[1] = self.bbox[1].min(o.bbox[1]);
+        self.bbox[2] = self.bbox[2].max(o.bbox[2]);
+        self.bbox[3] = self.bbox[3].max(o.bbox[3]);
+    }
+}
+
+/// The result of the palette check, before it becomes a finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaletteReport {
+    /// Pixels considered (opaque, outside the photo area).
+    pub considered: u64,
+    /// Off-palette pixels among them.
+    pub off: u64,
+    /// Anti-aliased edge and gradient pixels not counted.
+    pub blends: u64,
+    /// Main off-palette colors with their pixel counts, most frequent first.
+    pub colors: Vec<(Rgb, u64)>,
+    /// `[x, y, w, h]` around all off-palette pixels.
+    pub pixel_box: Option<[u32; 4]>,
+}
+
+impl PaletteReport {
+    /// Share of considered pixels that are off the palette.
+    pub fn share(&self) -> f64 {
+        if self.considered == 0 {
+            0.0
+        } else {
+            self.off as f64 / self.considered as f64
+        }
+    }
+}
+
+fn lab_of(rgb: Rgb) -> Lab {
+    rgb.to_lab()
+}
+
+/// Classifies every pixel of `image` against the guide's palette.
+pub fn palette_report(ctx: &LintContext, image: &Decoded) -> PaletteReport {
+    let guide = ctx.guide;
+    let swatches: Vec<Swatch> = guide
+        .palette()
+        .map(|(_, def)| Swatch {
+            rgb: def.hex,
+            lab: lab_of(def.hex),
+            lin: def.hex.to_srgb().into_linear(),
+        })
+        .collect();
+    let pairs: Vec<(usize, usize)> = (0..swatches.len())
+        .flat_map(|a| (a + 1..swatches.len()).map(move |b| (a, b)))
+        .collect();
+    let tolerance = guide.colors.tolerance;
+    let classify = |rgb: Rgb| -> Class {
+        let lab = lab_of(rgb);
+        if swatches.iter().any(|s| s.lab.difference(lab) <= tolerance) {
+            return Class::Palette;
+        }
+        // The nearest blend of two palette colors, mixed in sRGB (how most tools
+        // anti-alias and interpolate gradients) and in linear light.
+        let px = [f32::from(rgb.0), f32::from(rgb.1), f32::from(rgb.2)];
+        let lin: LinSrgb = rgb.to_srgb().into_linear();
+        let mut best: Option<(f32, u16, f32)> = None;
+        for (i, &(a, b)) in pairs.iter().enumerate() {
+            let (sa, sb) = (&swatches[a], &swatches[b]);
+            let ca = [
+                f32::from(sa.rgb.0),
+                f32::from(sa.rgb.1),
+                f32::from(sa.rgb.2),
+            ];
+            let cb = [
+                f32::from(sb.rgb.0),
+                f32::from(sb.rgb.1),
+                f32::from(sb.rgb.2),
+            ];
+            let t = project(px, ca, cb);
+            let mix = Srgb::new(
+                (ca[0] + t * (cb[0] - ca[0])) / 255.0,
+                (ca[1] + t * (cb[1] - ca[1])) / 255.0,
+                (ca[2] + t * (cb[2] - ca[2])) / 255.0,
+            );
+            let mix_lab: Lab = mix.into_color();
+            let d = mix_lab.difference(lab);
+            if best.is_none_or(|(bd, _, _)| d < bd) {
+                best = Some((d, i as u16, t));
+            }
+            let la = [sa.lin.red, sa.lin.green, sa.lin.blue];
+            let lb = [sb.lin.red, sb.lin.green, sb.lin.blue];
+            let tl = project([lin.red, lin.green, lin.blue], la, lb);
+            let mix = LinSrgb::new(
+                la[0] + tl * (lb[0] - la[0]),
+                la[1] + tl * (lb[1] - la[1]),
+                la[2] + tl * (lb[2] - la[2]),
+            );
+            let mix_lab: Lab = mix.into_color();
+            let d = mix_lab.difference(lab);
+            if best.is_none_or(|(bd, _, _)| d < bd) {
+                best = Some((d, i as u16, tl));
+            }
+        }
+        match best {
+            Some((d, pair, t)) if d <= BLEND_TOLERANCE && t > 0.0 && t < 1.0 => Class::Blend {
+                pair,
+                step: (t * 63.0).round() as u8,
+            },
+            _ => Class::Off,
+        }
+    };
+
+    let (w, h) = (image.width as usize, image.height as usize);
+    let in_photo = |x: usize, y: usize| match image.photo {
+        Some([px, py, pw, ph]) => {
+            let (x, y) = (x as u64, y as u64);
+            x >= u64::from(px)
+                && y >= u64::from(py)
+                && x < u64::from(px) + u64::from(pw)
+                && y < u64::from(py) + u64::from(ph)
+        }
+        None => false,
+    };
+
+    // Pass 1: one class per distinct color (cached), one byte per pixel.
+    const PALETTE: u8 = 0;
+    const BLEND: u8 = 1;
+    const OFF: u8 = 2;
+    const SKIP: u8 = 3;
+    let mut cache: HashMap<u32, Class, BuildFast> = HashMap::default();
+    let mut lookup = |key: u32| -> Class {
+        *cache
+            .entry(key)
+            .or_insert_with(|| classify(Rgb((key >> 16) as u8, (key >> 8) as u8, key as u8)))
+    };
+    let mut classes = vec![SKIP; w * h];
+    let mut last: Option<(u32, Class)> = None;
+    let mut considered = 0u64;
+    for (i, px) in image.rgba.chunks_exact(4).enumerate().take(w * h) {
+        let (x, y) = (i % w, i / w);
+        if px[3] == 0 || in_photo(x, y) {
+            continue;
+        }
+        considered += 1;
+        if px[3] < 255 {
+            classes[i] = PALETTE; // semi-transparent edge: not judged
+            continue;
+        }
+        let key = (u32::from(px[0]) << 16) | (u32::from(px[1]) << 8) | u32::from(px[2]);
+        let class = match last {
+            Some((k, c)) if k == key => c,
+            _ => {
+                let c = lookup(key);
+                last = Some((key, c));
+                c
+            }
+        };
+        classes[i] = match class {
+            Class::Palette => PALETTE,
+            Class::Blend { .. } => BLEND,
+            Class::Off => OFF,
+        };
+    }
+
+    // Pass 2: blends next to a palette pixel are anti-aliased edges; other blends are
+    // gradients if their pair's blends span many steps, off-palette otherwise.
+    let key_at = |i: usize| {
+        let px = &image.rgba[i * 4..i * 4 + 4];
+        (u32::from(px[0]) << 16) | (u32::from(px[1]) << 8) | u32::from(px[2])
+    };
+    let mut off_px: Vec<usize> = Vec::new();
+    let mut pending: HashMap<u16, (u64, Vec<usize>), BuildFast> = HashMap::default();
+    let mut blends = 0u64;
+    for i in 0..w * h {
+        let c = classes[i];
+        if c == OFF {
+            off_px.push(i);
+            continue;
+        }
+        if c != BLEND {
+            continue;
+        }
+        let (x, y) = (i % w, i / w);
+        let edge = (y.saturating_sub(1)..=(y + 1).min(h - 1)).any(|ny| {
+            (x.saturating_sub(1)..=(x + 1).min(w - 1)).any(|nx| classes[ny * w + nx] == PALETTE)
+        });
+        if edge {
+            blends += 1;
+        } else if let Class::Blend { pair, step } = lookup(key_at(i)) {
+            let entry = pending.entry(pair).or_default();
+            entry.0 |= 1u64 << step.min(63);
+            entry.1.push(i);
+        }
+    }
+    for (steps, pixels) in pending.into_values() {
+        if steps.count_ones() >= GRADIENT_STEPS {
+            blends += pixels.len() as u64;
+        } else {
+            off_px.extend(pixels);
+        }
+    }
+
+    // Pass 3: edges over gradients and between blends (text on a gradient): a pixel on
+    // the segment between two palette-or-blend colors of its 5×5 neighbourhood.
+    off_px.sort_unstable();
+    let before = off_px.len();
+    off_px.retain(|&i| {
+        let (x, y) = (i % w, i / w);
+        let mut near: Vec<[f32; 3]> = Vec::new();
+        for ny in y.saturating_sub(2)..=(y + 2).min(h - 1) {
+            for nx in x.saturating_sub(2)..=(x + 2).min(w - 1) {
+                let j = ny * w + nx;
+                if classes[j] == PALETTE || classes[j] == BLEND {
+                    let p = &image.rgba[j * 4..j * 4 + 3];
+                    let c = [f32::from(p[0]), f32::from(p[1]), f32::from(p[2])];
+                    if !near.contains(&c) {
+                        near.push(c);
+                    }
+                }
+            }
+        }
+        if near.len() < 2 {
+            return true;
+        }
+        let p = &image.rgba[i * 4..i * 4 + 3];
+        let p = [f32::from(p[0]), f32::from(p[1]), f32::from(p[2])];
+        let on_segment = near.iter().enumerate().any(|(k, a)| {
+            near[k + 1..].iter().any(|b| {
+                let t = project(p, *a, *b);
+                let m = [
+                    a[0] + t * (b[0] - a[0]),
+                    a[1] + t * (b[1] - a[1]),
+                    a[2] + t * (b[2] - a[2]),
+                ];
+                let d2 = (p[0] - m[0]).powi(2) + (p[1] - m[1]).powi(2) + (p[2] - m[2]).powi(2);
+                t > 0.0 && t < 1.0 && d2 <= NEIGHBOUR_BLEND * NEIGHBOUR_BLEND
+            })
+        });
+        !on_segment
+    });
+    blends += (before - off_px.len()) as u64;
+
+    let mut off: HashMap<u32, Stat, BuildFast> = HashMap::default();
+    for &i in &off_px {
+        let (x, y) = ((i % w) as u32, (i / w) as u32);
+        off.entry(key_at(i)).or_insert(Stat::new(x, y)).add(x, y);
+    }
+
+    let mut colors: Vec<(Rgb, u64)> = off
+        .iter()
+        .map(|(k, s)| (Rgb((k >> 16) as u8, (k >> 8) as u8, *k as u8), s.count))
+        .collect();
+    colors.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.hex().cmp(&b.0.hex())));
+    let total: u64 = colors.iter().map(|c| c.1).sum();
+    let pixel_box = off.values().copied().reduce(|mut a, b| {
+        a.merge(&b);
+        a
+    });
+    PaletteReport {
+        considered,
+        off: total,
+        blends,
+        colors,
+        pixel_box: pixel_box.map(|s| {
+            [
+                s.bbox[0],
+                s.bbox[1],
+                s.bbox[2] - s.bbox[0] + 1,
+                s.bbox[3] - s.bbox[1] + 1,
+            ]
+        }),
+    }
+}
+
+/// Parameter (0..1) of the point of segment `a`–`b` nearest to `p`.
+fn project(p: [f32; 3], a: [f32; 3], b: [f32; 3]) -> f32 {
+    let d = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+    let len2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+    if len2 <= f32::EPSILON {
+        return 0.0;
+    }
+    let t = ((p[0] - a[0]) * d[0] + (p[1] - a[1]) * d[1] + (p[2] - a[2]) * d[2]) / len2;
+    t.clamp(0.0, 1.0)
+}
+
+/// `image/off-palette`.
+pub fn check_palette(ctx: &LintContext, path: &Path, image: &Decoded) -> Option<Finding> {
+    let report = palette_report(ctx, image);
+    let threshold = f64::from(ctx.guide.lint.image_off_palette);
+    let share = report.share();
+    if share <= threshold {
+        return None;
+    }
+    let main: Vec<String> = report
+        .colors
+        .iter()
+        .take(3)
+        .map(|(rgb, n)| {
+            let near = ctx
+                .guide
+                .nearest(*rgb)
+                .map(|(name, _, de)| format!(", nearest {name} ΔE {de:.1}"))
+                .unwrap_or_default();
+            format!(
+                "{} ({:.1}%{near})",
+                rgb.hex(),
+                *n as f64 * 100.0 / report.considered as f64
+            )
+        })
+        .collect();
+    let palette: Vec<String> = ctx
+        .guide
+        .palette()
+        .map(|(name, def)| format!("{name} {}", def.hex.hex()))
+        .collect();
+    let mut location = Location::file(path);
+    location.pixel_box = report.pixel_box;
+    Some(
+        Finding::new(
+            "image/off-palette",
+            Severity::Error,
+            location,
+            format!(
+                "{:.1}% of the pixels are off the palette (the guide allows {:.1}%); main colors: {}",
+                share * 100.0,
+                threshold * 100.0,
+                main.join(", ")
+            ),
+        )
+        .expected(palette.join(", "))
+        .found(main.join(", "))
+        .fix("use palette colors; photos belong in the card's declared photo area"),
+    )
+}
+
+/// A fast hasher for packed RGB keys (FxHash's multiply-rotate).
+#[derive(Default, Clone, Copy)]
+struct BuildFast;
+
+impl std::hash::BuildHasher for BuildFast {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0)
+    }
+}
+
+struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
