@@ -67,9 +67,17 @@ mod tests {
         let weight = |id: FaceId| store.face(id).unwrap().ttf().weight().to_number();
         assert_eq!((weight(bold.latin), weight(bold.thai)), (700, 700));
         assert_eq!(
-            weight(bold.fallbacks[2]),
-            700,
-            "nearest weight first after the role's faces"
+            bold.fallbacks[..2],
+            [bold.latin, bold.thai],
+            "the role's own faces first"
+        );
+        let mut all = bold.fallbacks.clone();
+        all.sort_by_key(|id| id.0);
+        all.dedup();
+        assert_eq!(
+            all.len(),
+            store.len(),
+            "every brand face is a fallback once"
         );
         let regular = role_choice(&guide, &store, guide.body(), 400).unwrap();
         assert_eq!((weight(regular.latin), weight(regular.thai)), (400, 400));
