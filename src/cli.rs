@@ -138,10 +138,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", summary(&guide));
             let findings = lint::guide::lint(&guide);
             if !findings.is_empty() {
-                let report = lint::LintReport {
-                    files: 1,
-                    findings,
-                };
+                let report = lint::LintReport { files: 1, findings };
                 report::write(&report, Format::Human, &mut std::io::stdout().lock())
                     .map_err(|e| Error::usage(format!("writing the report: {e}")))?;
             }

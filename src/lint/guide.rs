@@ -38,9 +38,16 @@ pub fn lint(guide: &Guide) -> Vec<Finding> {
                             guide.colors.tolerance
                         ),
                     )
-                    .expected(format!("colors more than ΔE {} apart", guide.colors.tolerance))
+                    .expected(format!(
+                        "colors more than ΔE {} apart",
+                        guide.colors.tolerance
+                    ))
                     .found(format!("{} {}", name_j.get_ref(), def_j.hex))
-                    .fix(format!("remove {} or use {}", name_j.get_ref(), name_i.get_ref())),
+                    .fix(format!(
+                        "remove {} or use {}",
+                        name_j.get_ref(),
+                        name_i.get_ref()
+                    )),
                 );
             }
         }
@@ -100,7 +107,12 @@ fn template_text(guide: &Guide) -> String {
 /// for `brand validate`: ratios below AA (4.5:1) are marked `✗`, below 3:1 `✗✗`.
 pub fn contrast_matrix(guide: &Guide) -> String {
     let names: Vec<&str> = guide.palette().map(|(n, _)| n).collect();
-    let w = names.iter().map(|n| n.chars().count()).max().unwrap_or(4).max(7);
+    let w = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(7);
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -160,14 +172,20 @@ mod tests {
 
     #[test]
     fn duplicate_and_unused_colors() {
-        let (g, text) = guide_with(
-            "[colors.pine]\nhex = \"#205D4B\"\nrole = \"decoration\"\n",
-        );
+        let (g, text) = guide_with("[colors.pine]\nhex = \"#205D4B\"\nrole = \"decoration\"\n");
         let f = lint(&g);
         let rules: Vec<_> = f.iter().map(|f| f.rule).collect();
-        assert_eq!(rules, ["guide/duplicate-color", "guide/unused-color"], "{f:#?}");
+        assert_eq!(
+            rules,
+            ["guide/duplicate-color", "guide/unused-color"],
+            "{f:#?}"
+        );
         let forest_line = text.lines().position(|l| l == "[colors.forest]").unwrap() + 1;
-        assert_eq!(f[0].location.line, Some(forest_line), "forest comes after pine");
+        assert_eq!(
+            f[0].location.line,
+            Some(forest_line),
+            "forest comes after pine"
+        );
         let pine_line = text.lines().position(|l| l == "[colors.pine]").unwrap() + 1;
         assert_eq!(f[1].location.line, Some(pine_line));
         assert_eq!(f[1].severity, Severity::Info);

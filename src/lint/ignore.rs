@@ -122,13 +122,18 @@ mod tests {
 
     #[test]
     fn directives() {
-        let d = parse(" brandpress-ignore color/off-palette, font/off-brand: partner's logo colors ").unwrap();
+        let d =
+            parse(" brandpress-ignore color/off-palette, font/off-brand: partner's logo colors ")
+                .unwrap();
         assert!(!d.whole_file);
         assert_eq!(d.rules, ["color/off-palette", "font/off-brand"]);
         assert_eq!(d.reason, "partner's logo colors");
         let f = parse("brandpress-ignore-file tone/banned-term: quoting a competitor").unwrap();
         assert!(f.whole_file);
-        assert_eq!(parse("brandpress-ignore color/off-palette").unwrap().reason, "");
+        assert_eq!(
+            parse("brandpress-ignore color/off-palette").unwrap().reason,
+            ""
+        );
         assert!(parse("brandpress-ignored x").is_none());
         assert!(parse("just a comment").is_none());
     }
@@ -137,17 +142,47 @@ mod tests {
     fn ignores_need_reasons() {
         let (mut ig, mut f) = (Vec::new(), Vec::new());
         let at = Location::at("p.html", 3, 1);
-        admit(parse("brandpress-ignore color/off-palette").unwrap(), at.clone(), Some((4, 4)), &mut ig, &mut f);
+        admit(
+            parse("brandpress-ignore color/off-palette").unwrap(),
+            at.clone(),
+            Some((4, 4)),
+            &mut ig,
+            &mut f,
+        );
         assert!(ig.is_empty());
         assert_eq!(f[0].rule, "lint/ignore-without-reason");
-        admit(parse("brandpress-ignore color/off-palette: partner").unwrap(), at, Some((4, 6)), &mut ig, &mut f);
+        admit(
+            parse("brandpress-ignore color/off-palette: partner").unwrap(),
+            at,
+            Some((4, 6)),
+            &mut ig,
+            &mut f,
+        );
         let mut findings = vec![
-            Finding::new("color/off-palette", Severity::Error, Location::at("p.html", 5, 2), "x"),
-            Finding::new("color/off-palette", Severity::Error, Location::at("p.html", 7, 2), "x"),
-            Finding::new("font/off-brand", Severity::Error, Location::at("p.html", 5, 2), "x"),
+            Finding::new(
+                "color/off-palette",
+                Severity::Error,
+                Location::at("p.html", 5, 2),
+                "x",
+            ),
+            Finding::new(
+                "color/off-palette",
+                Severity::Error,
+                Location::at("p.html", 7, 2),
+                "x",
+            ),
+            Finding::new(
+                "font/off-brand",
+                Severity::Error,
+                Location::at("p.html", 5, 2),
+                "x",
+            ),
         ];
         apply(&mut findings, Path::new("p.html"), &ig);
         let left: Vec<_> = findings.iter().map(|f| (f.rule, f.location.line)).collect();
-        assert_eq!(left, [("color/off-palette", Some(7)), ("font/off-brand", Some(5))]);
+        assert_eq!(
+            left,
+            [("color/off-palette", Some(7)), ("font/off-brand", Some(5))]
+        );
     }
 }

@@ -67,8 +67,7 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
             *c = Default::default();
         }
     };
-    for (event, range) in Parser::new_ext(body, Options::ENABLE_STRIKETHROUGH).into_offset_iter()
-    {
+    for (event, range) in Parser::new_ext(body, Options::ENABLE_STRIKETHROUGH).into_offset_iter() {
         match event {
             Event::Text(t) | Event::Code(t) => {
                 let at = body[range.clone()]
@@ -83,7 +82,15 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
                 current.0.push(' ');
             }
             Event::Html(h) | Event::InlineHtml(h) => {
-                comments(&h, body_start + range.start, text, &lines, path, &mut ignores, &mut out);
+                comments(
+                    &h,
+                    body_start + range.start,
+                    text,
+                    &lines,
+                    path,
+                    &mut ignores,
+                    &mut out,
+                );
             }
             Event::Start(Tag::Image { .. }) => {}
             Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::Item | Tag::TableCell)
@@ -132,11 +139,20 @@ fn comments(
     let mut from = 0;
     while let Some(k) = html[from..].find("<!--") {
         let start = from + k;
-        let end = html[start..].find("-->").map(|e| start + e).unwrap_or(html.len());
+        let end = html[start..]
+            .find("-->")
+            .map(|e| start + e)
+            .unwrap_or(html.len());
         if let Some(d) = ignore::parse(&html[start + 4..end]) {
             let (first, col) = lines.line_col(text, base + start);
             let last = lines.line(text, base + end) + 1;
-            ignore::admit(d, Location::at(path, first, col), Some((first, last)), ignores, out);
+            ignore::admit(
+                d,
+                Location::at(path, first, col),
+                Some((first, last)),
+                ignores,
+                out,
+            );
         }
         from = (end + 3).min(html.len());
     }
@@ -156,7 +172,10 @@ fn split(text: &str) -> (Option<(&str, usize)>, usize) {
     let mut offset = fm_start;
     for line in text[fm_start..].split_inclusive('\n') {
         if line.trim_end() == "+++" {
-            return (Some((&text[fm_start..offset], fm_start)), offset + line.len());
+            return (
+                Some((&text[fm_start..offset], fm_start)),
+                offset + line.len(),
+            );
         }
         offset += line.len();
     }

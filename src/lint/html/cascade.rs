@@ -234,7 +234,10 @@ impl<'a> Cascade<'a> {
             if let Some(f) = ua {
                 size = parent * f;
             }
-            if matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "b" | "strong" | "th") {
+            if matches!(
+                name,
+                "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "b" | "strong" | "th"
+            ) {
                 bold = true;
             }
             if let Some(Ok(v)) = self.get(e, "font-size")
@@ -348,7 +351,9 @@ fn compound(doc: &Document, el: usize, c: &Compound) -> bool {
     let e = &doc.elements[el];
     c.tag.as_ref().is_none_or(|t| *t == e.name)
         && (!c.root || e.name == "html")
-        && c.ids.iter().all(|id| e.attr_value("id") == Some(id.as_str()))
+        && c.ids
+            .iter()
+            .all(|id| e.attr_value("id") == Some(id.as_str()))
         && c.classes.iter().all(|cl| e.has_class(cl))
 }
 
@@ -365,10 +370,21 @@ mod tests {
         let vars: HashMap<String, String> = [("--ink".to_string(), "#1B1B1B".to_string())].into();
         let cas = Cascade::new(&doc, &[&sheet], &HashMap::new(), &vars);
         let p = doc.find("p").unwrap();
-        assert_eq!(cas.color(p), Some((Rgb(0x99, 0x99, 0x99), 1.0)), "!important beats the id");
+        assert_eq!(
+            cas.color(p),
+            Some((Rgb(0x99, 0x99, 0x99), 1.0)),
+            "!important beats the id"
+        );
         let span = doc.find("span").unwrap();
-        assert_eq!(cas.color(span).unwrap().0, Rgb(0x99, 0x99, 0x99), "inherited");
-        assert_eq!(cas.background(span), Some(blend(Rgb(0, 0, 0), 0.5, Rgb(0xFF, 0xF8, 0xEE))));
+        assert_eq!(
+            cas.color(span).unwrap().0,
+            Rgb(0x99, 0x99, 0x99),
+            "inherited"
+        );
+        assert_eq!(
+            cas.background(span),
+            Some(blend(Rgb(0, 0, 0), 0.5, Rgb(0xFF, 0xF8, 0xEE)))
+        );
         assert_eq!(cas.font(span), (24.0, true));
         let h1 = doc.find("h1").unwrap();
         assert_eq!(cas.font(h1), (32.0, true));

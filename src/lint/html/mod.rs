@@ -278,8 +278,7 @@ impl<'a> Page<'a> {
                 for cand in a.split(',') {
                     let url = cand.split_whitespace().next().unwrap_or("");
                     let off = a.find(url).unwrap_or(0);
-                    if let Some(f) =
-                        link::check(&self.dir, url, self.src.loc(a.source_offset(off)))
+                    if let Some(f) = link::check(&self.dir, url, self.src.loc(a.source_offset(off)))
                     {
                         out.push(f);
                     }
@@ -300,13 +299,10 @@ impl<'a> Page<'a> {
                         ctx.guide.logo.min_size.web
                     };
                     for dim in ["width", "height"] {
-                        let declared = cascade
-                            .px(i, dim)
-                            .map(|v| (v, at.clone()))
-                            .or_else(|| {
-                                let a = e.attr(dim)?;
-                                Some((logo::px(a)?, self.src.loc(a.start)))
-                            });
+                        let declared = cascade.px(i, dim).map(|v| (v, at.clone())).or_else(|| {
+                            let a = e.attr(dim)?;
+                            Some((logo::px(a)?, self.src.loc(a.start)))
+                        });
                         if let Some((v, loc)) = declared
                             && let Some(f) = logo::min_size(min, dim, v, loc)
                         {
@@ -397,9 +393,12 @@ impl<'a> Page<'a> {
     /// Points text findings of our own pages back to their Markdown source
     /// (`<meta name="brandpress:source" content="content/x.md">`).
     fn map_to_source(&mut self) {
-        let Some(meta) = self.doc.elements.iter().find(|e| {
-            e.name == "meta" && e.attr_value("name") == Some("brandpress:source")
-        }) else {
+        let Some(meta) = self
+            .doc
+            .elements
+            .iter()
+            .find(|e| e.name == "meta" && e.attr_value("name") == Some("brandpress:source"))
+        else {
             return;
         };
         let Some(rel) = meta.attr_value("content").filter(|s| !s.is_empty()) else {
@@ -412,7 +411,8 @@ impl<'a> Page<'a> {
         let lines = LineIndex::new(&md);
         let shown = crate::brand::display_path(&md_path);
         for f in &mut self.out {
-            if f.source.is_some() || !(f.rule.starts_with("tone/") || f.rule == "font/missing-glyph")
+            if f.source.is_some()
+                || !(f.rule.starts_with("tone/") || f.rule == "font/missing-glyph")
             {
                 continue;
             }
@@ -463,7 +463,10 @@ fn walk_text(doc: &Document, el: usize, current: &mut Chunk, chunks: &mut Vec<Ch
             Node::Text(t) => current.push(&doc.texts[t]),
             Node::Element(c) => {
                 let name = doc.elements[c].name.as_str();
-                if matches!(name, "script" | "style" | "template" | "noscript" | "textarea") {
+                if matches!(
+                    name,
+                    "script" | "style" | "template" | "noscript" | "textarea"
+                ) {
                     continue;
                 }
                 if name == "head" {
@@ -526,7 +529,10 @@ fn check_decls(
     for d in decls {
         if color::is_color_property(&d.name) {
             for c in color::colors_in(&d.value) {
-                if let Some(f) = ctx.palette.check(&c, src.loc(map(d.offset + c.range.start))) {
+                if let Some(f) = ctx
+                    .palette
+                    .check(&c, src.loc(map(d.offset + c.range.start)))
+                {
                     out.push(f);
                 }
             }

@@ -352,7 +352,9 @@ impl Builder<'_> {
                     _ => {
                         let vs = j;
                         let mut ve = j;
-                        while ve < bytes.len() && !bytes[ve].is_ascii_whitespace() && bytes[ve] != b'>'
+                        while ve < bytes.len()
+                            && !bytes[ve].is_ascii_whitespace()
+                            && bytes[ve] != b'>'
                         {
                             ve += 1;
                         }
@@ -378,18 +380,18 @@ impl Builder<'_> {
 
         // implied end tags
         if CLOSES_P.contains(&name.as_str()) {
-            self.close_implied(&["p"], &["button", "table", "td", "th", "body", "html"], start);
+            self.close_implied(
+                &["p"],
+                &["button", "table", "td", "th", "body", "html"],
+                start,
+            );
         }
         match name.as_str() {
             "li" => self.close_implied(&["li"], &["ul", "ol", "menu"], start),
             "dt" | "dd" => self.close_implied(&["dt", "dd"], &["dl"], start),
             "tr" => self.close_implied(&["tr"], &["table", "tbody", "thead", "tfoot"], start),
             "td" | "th" => self.close_implied(&["td", "th"], &["tr", "table"], start),
-            "option" => {
-                if self.current() == "option" {
-                    self.close_top(start);
-                }
-            }
+            "option" if self.current() == "option" => self.close_top(start),
             _ => {}
         }
 

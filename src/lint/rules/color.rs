@@ -40,8 +40,18 @@ struct Entry {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
     Brand,
-    NearMiss { name: String, hex: Rgb, dark: bool, delta: f32 },
-    OffPalette { name: String, hex: Rgb, dark: bool, delta: f32 },
+    NearMiss {
+        name: String,
+        hex: Rgb,
+        dark: bool,
+        delta: f32,
+    },
+    OffPalette {
+        name: String,
+        hex: Rgb,
+        dark: bool,
+        delta: f32,
+    },
 }
 
 impl Palette {
@@ -169,13 +179,14 @@ pub fn colors_in(value: &str) -> Vec<CssColor> {
 
 fn walk(p: &mut Parser, out: &mut Vec<CssColor>) {
     loop {
+        p.skip_whitespace();
         let start = p.position();
         let token = match p.next() {
             Ok(t) => t.clone(),
             Err(_) => return,
         };
         let found = match &token {
-            Token::Hash(h) | Token::IDHash(h) => hex(h).map(|(rgb, alpha)| (rgb, alpha)),
+            Token::Hash(h) | Token::IDHash(h) => hex(h),
             Token::Ident(name) => named(name),
             Token::Function(name) => {
                 let name = name.to_ascii_lowercase();
@@ -533,7 +544,11 @@ mod tests {
         assert_eq!(c[2].rgb, Rgb(64, 191, 64));
         assert_eq!(c[3].rgb, Rgb(255, 99, 71));
         assert_eq!(c[4].alpha, 0.0);
-        assert!(colors_in("currentColor inherit transparent").iter().all(|c| c.alpha == 0.0));
+        assert!(
+            colors_in("currentColor inherit transparent")
+                .iter()
+                .all(|c| c.alpha == 0.0)
+        );
         assert!(NAMED.windows(2).all(|w| w[0].0 < w[1].0), "sorted");
     }
 
@@ -544,8 +559,11 @@ mod tests {
         let at = || Location::at("x.css", 1, 1);
         let c = |s: &str| colors_in(s).remove(0);
         assert!(p.check(&c("#1F5C4A"), at()).is_none(), "forest");
-        assert!(p.check(&c("#7fc4ae"), at()).is_none(), "forest dark variant");
-        let near = p.check(&c("#215E4C"), at()).unwrap();
+        assert!(
+            p.check(&c("#7fc4ae"), at()).is_none(),
+            "forest dark variant"
+        );
+        let near = p.check(&c("#2A6652"), at()).unwrap();
         assert_eq!(near.rule, "color/near-miss");
         assert_eq!(near.expected.as_deref(), Some("forest #1F5C4A"));
         assert_eq!(

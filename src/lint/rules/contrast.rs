@@ -19,7 +19,11 @@ pub fn blend(fg: Rgb, alpha: f32, bg: Rgb) -> Rgb {
 pub fn check(fg: Rgb, bg: Rgb, size_px: f32, bold: bool, location: Location) -> Option<Finding> {
     let ratio = fg.contrast(bg);
     let large = is_large(size_px, bold);
-    let need = if large { color::AA_LARGE } else { color::AA_NORMAL };
+    let need = if large {
+        color::AA_LARGE
+    } else {
+        color::AA_NORMAL
+    };
     if ratio >= need {
         return None;
     }
@@ -49,7 +53,10 @@ mod tests {
         let at = || Location::at("p.html", 1, 1);
         let grey = Rgb(0x99, 0x99, 0x99);
         let white = Rgb(255, 255, 255);
-        assert_eq!(check(grey, white, 16.0, false, at()).unwrap().rule, "contrast/insufficient");
+        assert_eq!(
+            check(grey, white, 16.0, false, at()).unwrap().rule,
+            "contrast/insufficient"
+        );
         // #767676 on white is 4.54:1: passes normal text
         assert!(check(Rgb(0x76, 0x76, 0x76), white, 16.0, false, at()).is_none());
         // #949494 on white (3.03:1) passes only as large text

@@ -27,8 +27,16 @@ pub fn families(value: &str) -> Vec<String> {
 /// everything after the size (the first token with a digit, or a size keyword).
 pub fn shorthand_families(value: &str) -> Option<String> {
     const SIZE_WORDS: &[&str] = &[
-        "xx-small", "x-small", "small", "medium", "large", "x-large", "xx-large", "xxx-large",
-        "smaller", "larger",
+        "xx-small",
+        "x-small",
+        "small",
+        "medium",
+        "large",
+        "x-large",
+        "xx-large",
+        "xxx-large",
+        "smaller",
+        "larger",
     ];
     let mut rest = value.trim();
     loop {
@@ -110,13 +118,23 @@ mod tests {
 
     #[test]
     fn first_family_must_be_a_brand_font() {
-        let g = crate::brand::Guide::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let g =
+            crate::brand::Guide::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
         let at = || Location::at("x.css", 1, 1);
         assert!(check(&g, "\"Noto Sans Thai\", sans-serif", "x", at()).is_none());
         assert!(check(&g, "inherit", "inherit", at()).is_none());
-        let f = check(&g, "Kanit, \"Noto Sans\", sans-serif", "Kanit, \"Noto Sans\", sans-serif", at()).unwrap();
+        let f = check(
+            &g,
+            "Kanit, \"Noto Sans\", sans-serif",
+            "Kanit, \"Noto Sans\", sans-serif",
+            at(),
+        )
+        .unwrap();
         assert_eq!(f.rule, "font/off-brand");
         assert!(f.message.contains("\"Kanit\""));
-        assert!(check(&g, "sans-serif", "sans-serif", at()).is_some(), "generic first is off-brand");
+        assert!(
+            check(&g, "sans-serif", "sans-serif", at()).is_some(),
+            "generic first is off-brand"
+        );
     }
 }

@@ -147,12 +147,20 @@ mod tests {
         let fonts = BrandFonts::load(&g);
         let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let text = "Cold Brew ถูกใจ";
-        assert!(fonts.missing(&s(&["Noto Sans", "Noto Sans Thai"]), text).is_none());
-        let (at, chars) = fonts.missing(&s(&["Noto Sans", "sans-serif"]), text).unwrap();
+        assert!(
+            fonts
+                .missing(&s(&["Noto Sans", "Noto Sans Thai"]), text)
+                .is_none()
+        );
+        let (at, chars) = fonts
+            .missing(&s(&["Noto Sans", "sans-serif"]), text)
+            .unwrap();
         assert_eq!(at, text.find('ถ').unwrap());
         assert!(chars.contains(&'ถ') && !chars.contains(&'C'));
         // an emoji no brand font has
-        let (_, chars) = fonts.missing(&s(&["Noto Sans Thai", "Noto Sans"]), "กาแฟ ☕").unwrap();
+        let (_, chars) = fonts
+            .missing(&s(&["Noto Sans Thai", "Noto Sans"]), "กาแฟ ☕")
+            .unwrap();
         assert_eq!(chars, ['☕']);
         // off-brand first family: not this rule's finding
         assert!(fonts.missing(&s(&["Kanit"]), text).is_none());

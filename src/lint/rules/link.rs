@@ -101,6 +101,7 @@ pub fn css_urls(value: &str) -> Vec<(String, Range<usize>)> {
 
 fn walk(p: &mut Parser, out: &mut Vec<(String, Range<usize>)>) {
     loop {
+        p.skip_whitespace();
         let start = p.position().byte_index();
         let token = match p.next() {
             Ok(t) => t.clone(),
@@ -136,9 +137,18 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let dir = root.join("brand");
         let at = || Location::at("p.html", 1, 1);
-        for ok in ["logo.svg", "./fonts/NotoSans-Regular.ttf?v=2#x", "/Cargo.toml", "#top",
-            "mailto:a@b.c", "tel:+66", "data:image/png;base64,xx", "https://x.example/y.png",
-            "//cdn.example/x.js", "fonts/NotoSans%2DRegular.ttf"] {
+        for ok in [
+            "logo.svg",
+            "./fonts/NotoSans-Regular.ttf?v=2#x",
+            "/Cargo.toml",
+            "#top",
+            "mailto:a@b.c",
+            "tel:+66",
+            "data:image/png;base64,xx",
+            "https://x.example/y.png",
+            "//cdn.example/x.js",
+            "fonts/NotoSans%2DRegular.ttf",
+        ] {
             assert!(check(&dir, ok, at()).is_none(), "{ok}");
         }
         let f = check(&dir, "img/missing.png", at()).unwrap();

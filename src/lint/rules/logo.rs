@@ -71,7 +71,10 @@ pub fn min_size(min: f32, dimension: &str, px: f32, location: Location) -> Optio
 /// relative units and anything not static.
 pub fn px(value: &str) -> Option<f32> {
     let v = value.trim().to_ascii_lowercase();
-    let (num, unit) = v.split_at(v.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(v.len()));
+    let (num, unit) = v.split_at(
+        v.find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(v.len()),
+    );
     let n: f32 = num.parse().ok()?;
     match unit.trim() {
         "" | "px" => Some(n),
@@ -95,10 +98,16 @@ mod tests {
         assert!(is_logo(&g, "img/brand.png", Some("Tonkla Coffee")));
         assert!(!is_logo(&g, "img/hero.jpg", Some("")));
         assert!(missing_alt(&g, Some("Tonkla Coffee"), at()).is_none());
-        assert_eq!(missing_alt(&g, Some(" "), at()).unwrap().rule, "logo/missing-alt");
+        assert_eq!(
+            missing_alt(&g, Some(" "), at()).unwrap().rule,
+            "logo/missing-alt"
+        );
         assert!(missing_alt(&g, None, at()).is_some());
         assert!(min_size(48.0, "width", 56.0, at()).is_none());
-        assert_eq!(min_size(48.0, "width", 32.0, at()).unwrap().rule, "logo/min-size");
+        assert_eq!(
+            min_size(48.0, "width", 32.0, at()).unwrap().rule,
+            "logo/min-size"
+        );
         assert_eq!(px("32px"), Some(32.0));
         assert_eq!(px("40"), Some(40.0));
         assert_eq!(px("3rem"), None);

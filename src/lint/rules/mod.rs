@@ -130,17 +130,18 @@ mod tests {
     fn unknown_rule_ids_in_the_guide_are_errors_at_the_key() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(root.join("brand/brand.toml")).unwrap();
-        let good = Guide::from_source(root, SourceFile::new("brand/brand.toml", text.clone()))
-            .unwrap();
+        let good =
+            Guide::from_source(root, SourceFile::new("brand/brand.toml", text.clone())).unwrap();
         assert!(validate_levels(&good).is_ok());
         let bad_text = format!("{text}\"color/off-pallete\" = \"warning\"\n");
-        let bad =
-            Guide::from_source(root, SourceFile::new("brand/brand.toml", bad_text.clone()))
-                .unwrap();
+        let bad = Guide::from_source(root, SourceFile::new("brand/brand.toml", bad_text.clone()))
+            .unwrap();
         let err = validate_levels(&bad).unwrap_err().to_string();
         let line = bad_text.lines().count();
         assert!(
-            err.starts_with(&format!("brand/brand.toml:{line}:1: [lint.rules]: unknown rule id \"color/off-pallete\"")),
+            err.starts_with(&format!(
+                "brand/brand.toml:{line}:1: [lint.rules]: unknown rule id \"color/off-pallete\""
+            )),
             "{err}"
         );
     }
