@@ -325,7 +325,7 @@ fn rule_color() {
     );
     assert_eq!(
         (f[0].location.line, f[0].location.column),
-        (Some(1), Some(21))
+        (Some(1), Some(19))
     );
     // a second page linking the same sheet does not repeat its findings
     assert!(lint::html::lint(&ctx, &p, html.as_bytes()).is_empty());
