@@ -68,7 +68,11 @@ fn bench(c: &mut Criterion) {
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
         .count();
     // the pages must lint clean, or the benchmark measures error paths
-    let report = lint::lint_paths(&LintContext::new(&project.guide), &[web.clone()]).expect("lint");
+    let report = lint::lint_paths(
+        &LintContext::new(&project.guide),
+        std::slice::from_ref(&web),
+    )
+    .expect("lint");
     assert_eq!(
         report.count(lint::Severity::Error),
         0,
@@ -82,7 +86,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function(format!("{html}_html_pages"), |b| {
         b.iter(|| {
             let ctx = LintContext::new(&project.guide);
-            lint::lint_paths(&ctx, &[web.clone()]).expect("lint")
+            lint::lint_paths(&ctx, std::slice::from_ref(&web)).expect("lint")
         })
     });
     group.finish();
