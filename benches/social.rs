@@ -56,7 +56,7 @@ fn cards(c: &mut Criterion) {
         .unwrap()
         .encode_png()
         .unwrap();
-    let ctx = LintContext { guide: &p.guide };
+    let ctx = LintContext::new(&p.guide);
     g.bench_function("lint 1080x1920 card (decode + rules)", |b| {
         b.iter(|| black_box(image::lint(&ctx, Path::new("story.png"), &png)))
     });

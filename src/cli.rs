@@ -150,7 +150,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             command: BrandCommand::Validate { project },
         } => {
             let guide = Guide::load(&display_path(&project))?;
+            lint::rules::validate_levels(&guide)?;
             print!("{}", summary(&guide));
+            let findings = lint::guide::lint(&guide);
+            if !findings.is_empty() {
+                let report = lint::LintReport { files: 1, findings };
+                report::write(&report, Format::Human, &mut std::io::stdout().lock())
+                    .map_err(|e| Error::usage(format!("writing the report: {e}")))?;
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -187,7 +194,7 @@ fn run_build(project: &Project, args: &BuildArgs) -> Result<PathBuf> {
 }
 
 fn run_lint(guide: &Guide, paths: &[PathBuf], format: Format) -> Result<ExitCode> {
-    let report = lint::lint_paths(&LintContext { guide }, paths)?;
+    let report = lint::lint_paths(&LintContext::new(guide), paths)?;
     let mut stdout = std::io::stdout().lock();
     report::write(&report, format, &mut stdout)
         .map_err(|e| Error::usage(format!("writing the report: {e}")))?;
@@ -245,6 +252,7 @@ pub fn summary(guide: &Guide) -> String {
                 .unwrap_or_default()
         );
     }
+    s.push_str(&lint::guide::contrast_matrix(guide));
     for (role, def) in &guide.fonts {
         let _ = writeln!(
             s,

@@ -26,7 +26,7 @@ fn rules(findings: &[brandpress::lint::Finding]) -> Vec<&str> {
 #[test]
 fn agency_card_is_flagged_with_share_colors_and_box() {
     let g = guide();
-    let ctx = LintContext { guide: &g };
+    let ctx = LintContext::new(&g);
     let findings = lint_file(&ctx, &fixture("agency-card.png")).unwrap();
     assert_eq!(rules(&findings), ["image/off-palette"], "{findings:?}");
     let f = &findings[0];
@@ -45,7 +45,7 @@ fn agency_card_is_flagged_with_share_colors_and_box() {
 fn off_palette_box_surrounds_the_offending_pixels() {
     // Forest card with a red square: only the square is off-palette.
     let g = guide();
-    let ctx = LintContext { guide: &g };
+    let ctx = LintContext::new(&g);
     let mut img = solid(1200, 630, [0x1F, 0x5C, 0x4A]);
     paint(&mut img, [100, 50, 200, 100], [255, 0, 0]);
     let report = palette_report(&ctx, &img);
@@ -63,7 +63,7 @@ fn off_palette_box_surrounds_the_offending_pixels() {
 #[test]
 fn declared_photo_area_is_not_counted() {
     let g = guide();
-    let ctx = LintContext { guide: &g };
+    let ctx = LintContext::new(&g);
     let mut img = solid(1200, 630, [0x1F, 0x5C, 0x4A]);
     paint(&mut img, [700, 0, 500, 630], [200, 30, 90]);
     assert!(image::check_palette(&ctx, Path::new("x.png"), &img).is_some());
@@ -76,7 +76,7 @@ fn declared_photo_area_is_not_counted() {
 #[test]
 fn gradients_between_palette_colors_pass_but_flat_tints_do_not() {
     let g = guide();
-    let ctx = LintContext { guide: &g };
+    let ctx = LintContext::new(&g);
     let (a, b) = ([0x1F, 0x5C, 0x4A], [0x6B, 0x3E, 0x26]); // forest → roast
     let mut img = solid(600, 300, a);
     for y in 0..300 {
@@ -106,7 +106,7 @@ fn gradients_between_palette_colors_pass_but_flat_tints_do_not() {
 #[test]
 fn jpeg_in_brand_colors_decodes_and_passes() {
     let g = guide();
-    let ctx = LintContext { guide: &g };
+    let ctx = LintContext::new(&g);
     let path = fixture("brand-circle.jpg");
     let bytes = std::fs::read(&path).unwrap();
     let img = image::decode(&bytes).unwrap();
@@ -118,7 +118,7 @@ fn jpeg_in_brand_colors_decodes_and_passes() {
 #[test]
 fn dimensions_must_be_a_preset() {
     let g = guide();
-    let ctx = LintContext { guide: &g };
+    let ctx = LintContext::new(&g);
     let findings = lint_file(&ctx, &fixture("odd-size.png")).unwrap();
     assert_eq!(rules(&findings), ["image/dimensions"], "{findings:?}");
     assert_eq!(findings[0].found.as_deref(), Some("1000×500"));
@@ -139,7 +139,7 @@ fn dimensions_must_be_a_preset() {
 #[test]
 fn broken_files_are_findings_not_panics() {
     let g = guide();
-    let ctx = LintContext { guide: &g };
+    let ctx = LintContext::new(&g);
     let bytes = std::fs::read(fixture("agency-card.png")).unwrap();
     for cut in [8, 40, 200, bytes.len() / 2] {
         let findings = image::lint(&ctx, Path::new("cut.png"), &bytes[..cut]);

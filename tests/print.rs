@@ -210,13 +210,7 @@ fn our_flyers_pass_our_lint() {
         let (pdf, _) = renderer.render_pdf(piece).unwrap();
         let path = dir.path().join(format!("{}.pdf", piece.slug));
         std::fs::write(&path, &pdf).unwrap();
-        let findings = lint_file(
-            &LintContext {
-                guide: &project.guide,
-            },
-            &path,
-        )
-        .unwrap();
+        let findings = lint_file(&LintContext::new(&project.guide), &path).unwrap();
         assert!(findings.is_empty(), "{}: {findings:#?}", piece.slug);
     }
 }

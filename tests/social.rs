@@ -305,7 +305,7 @@ fn gradient_cards_render_and_pass_the_image_lint() {
     assert_eq!(pixel(&card, 0.0, 0.0), hex(&p, "forest"));
     assert_eq!(pixel(&card, 1199.0, 629.0), hex(&p, "roast"));
     let decoded = image::decode(&card.encode_png().unwrap()).unwrap();
-    let ctx = LintContext { guide: &p.guide };
+    let ctx = LintContext::new(&p.guide);
     let report = palette_report(&ctx, &decoded);
     // Glyph edges over the gradient are three-color blends; all but stray pixels are
     // recognised (the whole card: 756,000 pixels).
@@ -321,7 +321,7 @@ fn our_cards_pass_the_image_lint_and_edges_are_not_counted() {
         fixture("thai-marks.md"),
     ]);
     let r = SocialRenderer::new(&p).unwrap();
-    let ctx = LintContext { guide: &p.guide };
+    let ctx = LintContext::new(&p.guide);
     for piece in &p.pieces {
         let rendered = r.render(piece).unwrap();
         for out in &rendered.outputs {

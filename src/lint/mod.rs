@@ -7,13 +7,18 @@
 
 pub mod email;
 pub mod finding;
+pub mod guide;
 pub mod html;
+pub mod ignore;
 pub mod image;
 pub mod markdown;
 pub mod pdf;
+pub mod rules;
 pub mod tone;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -86,9 +91,45 @@ pub fn detect_kind(path: &Path, bytes: &[u8]) -> FileKind {
     FileKind::Other
 }
 
-/// What the linters share.
+/// What the linters share: built once per run, used by every thread.
 pub struct LintContext<'a> {
     pub guide: &'a Guide,
+    /// The palette with Lab values computed once.
+    pub palette: rules::color::Palette,
+    /// The brand fonts' cmaps, loaded once.
+    pub fonts: rules::glyph::BrandFonts,
+    /// Linked stylesheets by canonical path, parsed once.
+    sheets: Mutex<HashMap<PathBuf, Arc<html::LinkedSheet>>>,
+}
+
+impl<'a> LintContext<'a> {
+    pub fn new(guide: &'a Guide) -> LintContext<'a> {
+        LintContext {
+            guide,
+            palette: rules::color::Palette::new(guide),
+            fonts: rules::glyph::BrandFonts::load(guide),
+            sheets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A linked stylesheet, read and parsed on first use; `true` the first time (the
+    /// caller then reports the sheet's own findings, so they appear once per run).
+    pub fn linked_sheet(&self, path: &Path) -> Option<(Arc<html::LinkedSheet>, bool)> {
+        let key = path.canonicalize().ok()?;
+        let mut sheets = self.sheets.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = sheets.get(&key) {
+            return Some((s.clone(), false));
+        }
+        let text = std::fs::read_to_string(path).ok()?;
+        let sheet = Arc::new(html::css::Sheet::parse(&text, 0));
+        let linked = Arc::new(html::LinkedSheet {
+            path: crate::brand::display_path(path),
+            text,
+            sheet,
+        });
+        sheets.insert(key, linked.clone());
+        Some((linked, true))
+    }
 }
 
 /// The result of a lint run.
@@ -131,13 +172,17 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 /// Lints every file under `paths` in parallel.
+///
+/// Fails (exit 2) on unknown rule ids in `[lint.rules]`; the guide's own findings
+/// (`guide/*`) come first in the report.
 pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
+    rules::validate_levels(ctx.guide)?;
     let files = collect_files(paths)?;
     let results: Vec<Result<Vec<Finding>>> =
         files.par_iter().map(|path| lint_file(ctx, path)).collect();
     let mut report = LintReport {
         files: files.len(),
-        findings: Vec::new(),
+        findings: guide::lint(ctx.guide),
     };
     for result in results {
         report.findings.extend(result?);

@@ -1,10 +1,20 @@
 //! Reporters: each formats a [`LintReport`]; none decides anything.
+//!
+//! - `human`: rustc-style, with the source line and a caret; colored on a terminal
+//!   unless `NO_COLOR` is set.
+//! - `json`: `{"findings":[{rule,severity,path,line,column,message,expected,found,…}],
+//!   "summary":{files,errors,warnings}}` — a stable shape.
+//! - `sarif`: SARIF 2.1.0 for GitHub code scanning.
+//! - `github`: workflow commands (`::error file=…,line=…,col=…,title=…::message`).
 
-use std::io::Write;
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::lint::{LintReport, Severity};
+use crate::lint::rules::{self, RULES};
+use crate::lint::{Finding, LintReport, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -18,17 +28,325 @@ pub enum Format {
     Github,
 }
 
+/// Writes `report` to `out`. Human output is colored when stdout is a terminal and
+/// `NO_COLOR` is not set.
 pub fn write(report: &LintReport, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
     match format {
-        Format::Json => json(report, out),
-        _ => human(report, out),
+        Format::Human => {
+            let color = std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            human(report, color, out)
+        }
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &json_value(report))?;
+            writeln!(out)
+        }
+        Format::Sarif => {
+            serde_json::to_writer_pretty(&mut *out, &sarif_value(report))?;
+            writeln!(out)
+        }
+        Format::Github => github(report, out),
     }
 }
 
-fn human(report: &LintReport, out: &mut dyn Write) -> std::io::Result<()> {
+/// Source lines of the files findings point into, read once.
+#[derive(Default)]
+struct Lines {
+    files: HashMap<PathBuf, Option<Vec<String>>>,
+}
+
+impl Lines {
+    fn get(&mut self, path: &Path, line: Option<usize>) -> Option<String> {
+        let line = line?;
+        let lines = self.files.entry(path.to_path_buf()).or_insert_with(|| {
+            let bytes = std::fs::read(path).ok()?;
+            if bytes.contains(&0) {
+                return None; // binary (PNG, PDF)
+            }
+            Some(
+                String::from_utf8_lossy(&bytes)
+                    .lines()
+                    .map(str::to_string)
+                    .collect(),
+            )
+        });
+        lines.as_ref()?.get(line - 1).cloned()
+    }
+}
+
+/// rustc-style output.
+pub fn human(report: &LintReport, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let mut lines = Lines::default();
     for f in &report.findings {
-        writeln!(out, "{}[{}]: {}", f.severity, f.rule, f.message)?;
-        writeln!(out, "  --> {}", f.location)?;
+        let (code, label) = match f.severity {
+            Severity::Error => ("1;31", "error"),
+            Severity::Warning => ("1;33", "warning"),
+            Severity::Info => ("1;36", "info"),
+        };
+        writeln!(
+            out,
+            "{}{} {}",
+            paint(code, &format!("{label}[{}]", f.rule)),
+            paint("1", ":"),
+            paint("1", &f.message)
+        )?;
+        writeln!(out, "  {} {}", paint("1;34", "-->"), f.location)?;
+        if let Some(text) = lines.get(&f.location.path, f.location.line) {
+            let n = f.location.line.unwrap_or(0).to_string();
+            let pad = " ".repeat(n.len());
+            let col = f.location.column.unwrap_or(1);
+            let before: String = text.chars().take(col.saturating_sub(1)).collect();
+            // keep the caret under the column: tabs stay tabs, other characters are spaces
+            let indent: String = before
+                .chars()
+                .filter(|c| !is_zero_width(*c))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            writeln!(out, "{pad} {}", paint("1;34", "|"))?;
+            writeln!(out, "{} {} {}", paint("1;34", &n), paint("1;34", "|"), text)?;
+            writeln!(
+                out,
+                "{pad} {} {indent}{}",
+                paint("1;34", "|"),
+                paint(code, "^")
+            )?;
+        }
+        for (key, value) in [
+            ("expected", &f.expected),
+            ("found", &f.found),
+            ("help", &f.fix),
+        ] {
+            if let Some(v) = value {
+                writeln!(out, "  {} {key}: {v}", paint("1;34", "="))?;
+            }
+        }
+        if let Some(src) = &f.source {
+            writeln!(out, "  {} source: {src}", paint("1;34", "="))?;
+        }
+        writeln!(out)?;
+    }
+    let summary = format!(
+        "{} files checked: {} errors, {} warnings, {} info",
+        report.files,
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+        report.count(Severity::Info)
+    );
+    let code = if report.has_errors() { "1;31" } else { "1;32" };
+    writeln!(out, "{}", paint(code, &summary))
+}
+
+/// Thai vowel and tone marks above/below take no column of their own.
+fn is_zero_width(c: char) -> bool {
+    matches!(c as u32, 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E | 0x200B..=0x200F)
+}
+
+fn path_string(p: &Path) -> String {
+    let p = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| p.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| p.to_path_buf());
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// The stable JSON shape.
+pub fn json_value(report: &LintReport) -> Value {
+    let findings: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let mut v = json!({
+                "rule": f.rule,
+                "severity": f.severity,
+                "path": path_string(&f.location.path),
+                "line": f.location.line,
+                "column": f.location.column,
+                "message": f.message,
+                "expected": f.expected,
+                "found": f.found,
+            });
+            if let Some(fix) = &f.fix {
+                v["fix"] = json!(fix);
+            }
+            if let Some(page) = f.location.page {
+                v["page"] = json!(page);
+            }
+            if let Some(b) = f.location.pixel_box {
+                v["pixel_box"] = json!(b);
+            }
+            if let Some(s) = &f.source {
+                v["source"] = json!({
+                    "path": path_string(&s.path),
+                    "line": s.line,
+                    "column": s.column,
+                });
+            }
+            v
+        })
+        .collect();
+    json!({
+        "findings": findings,
+        "summary": {
+            "files": report.files,
+            "errors": report.count(Severity::Error),
+            "warnings": report.count(Severity::Warning),
+        }
+    })
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// FNV-1a, 64 bit: a fingerprint that stays the same across runs and versions.
+fn fnv1a(data: &str) -> u64 {
+    data.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100000001b3)
+    })
+}
+
+/// A fingerprint of a finding that survives line moves: rule, path, the found value and
+/// the trimmed text of its source line — not the line number.
+pub fn fingerprint(f: &Finding, line_text: &str) -> String {
+    let key = format!(
+        "{}\u{0}{}\u{0}{}\u{0}{}",
+        f.rule,
+        path_string(&f.location.path),
+        f.found.as_deref().unwrap_or(""),
+        line_text.trim()
+    );
+    format!(
+        "{:016x}{:016x}",
+        fnv1a(&key),
+        fnv1a(&format!("brandpress:{key}"))
+    )
+}
+
+/// SARIF 2.1.0.
+pub fn sarif_value(report: &LintReport) -> Value {
+    let mut ids: Vec<(&str, Severity, &str, String)> = RULES
+        .iter()
+        .map(|r| (r.id, r.severity, r.summary, r.help_uri.to_string()))
+        .collect();
+    for f in &report.findings {
+        if !ids.iter().any(|r| r.0 == f.rule) {
+            ids.push((
+                f.rule,
+                f.severity,
+                "",
+                format!("{}#{}", rules::DOCS, f.rule),
+            ));
+        }
+    }
+    let rule_objects: Vec<Value> = ids
+        .iter()
+        .map(|(id, sev, summary, uri)| {
+            json!({
+                "id": id,
+                "name": id.replace(['/', '-'], "_"),
+                "shortDescription": { "text": if summary.is_empty() { *id } else { *summary } },
+                "helpUri": uri,
+                "defaultConfiguration": { "level": sarif_level(*sev) },
+            })
+        })
+        .collect();
+    let mut lines = Lines::default();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let index = ids.iter().position(|r| r.0 == f.rule).unwrap_or(0);
+            let line_text = lines
+                .get(&f.location.path, f.location.line)
+                .unwrap_or_default();
+            let mut text = f.message.clone();
+            if let Some(e) = &f.expected {
+                text.push_str(&format!(" Expected: {e}."));
+            }
+            if let Some(fix) = &f.fix {
+                text.push_str(&format!(" Fix: {fix}."));
+            }
+            let mut physical = json!({
+                "artifactLocation": { "uri": path_string(&f.location.path) },
+            });
+            if let Some(line) = f.location.line {
+                physical["region"] = json!({
+                    "startLine": line,
+                    "startColumn": f.location.column.unwrap_or(1),
+                });
+            }
+            json!({
+                "ruleId": f.rule,
+                "ruleIndex": index,
+                "level": sarif_level(f.severity),
+                "message": { "text": text },
+                "locations": [{ "physicalLocation": physical }],
+                "partialFingerprints": { "brandpressFinding/v1": fingerprint(f, &line_text) },
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "brandpress",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": rules::DOCS,
+                "rules": rule_objects,
+            }},
+            "results": results,
+        }]
+    })
+}
+
+/// Escapes a workflow-command message (`%`, CR, LF).
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow-command property (data escapes plus `:` and `,`).
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// GitHub workflow commands, one per finding, then a summary line.
+pub fn github(report: &LintReport, out: &mut dyn Write) -> std::io::Result<()> {
+    for f in &report.findings {
+        let level = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut props = vec![format!(
+            "file={}",
+            escape_property(&path_string(&f.location.path))
+        )];
+        if let Some(l) = f.location.line {
+            props.push(format!("line={l}"));
+        }
+        if let Some(c) = f.location.column {
+            props.push(format!("col={c}"));
+        }
+        props.push(format!("title={}", escape_property(f.rule)));
+        let mut msg = f.message.clone();
+        if let Some(fix) = &f.fix {
+            msg.push_str(&format!("\nhelp: {fix}"));
+        }
+        writeln!(out, "::{level} {}::{}", props.join(","), escape_data(&msg))?;
     }
     writeln!(
         out,
@@ -39,31 +357,66 @@ fn human(report: &LintReport, out: &mut dyn Write) -> std::io::Result<()> {
     )
 }
 
-fn json(report: &LintReport, out: &mut dyn Write) -> std::io::Result<()> {
-    let findings: Vec<_> = report
-        .findings
-        .iter()
-        .map(|f| {
-            json!({
-                "rule": f.rule,
-                "severity": f.severity,
-                "path": f.location.path,
-                "line": f.location.line,
-                "column": f.location.column,
-                "message": f.message,
-                "expected": f.expected,
-                "found": f.found,
-            })
-        })
-        .collect();
-    let value = json!({
-        "findings": findings,
-        "summary": {
-            "files": report.files,
-            "errors": report.count(Severity::Error),
-            "warnings": report.count(Severity::Warning),
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::Location;
+
+    fn report() -> LintReport {
+        LintReport {
+            files: 1,
+            findings: vec![
+                Finding::new(
+                    "color/off-palette",
+                    Severity::Error,
+                    Location::at("tests/fixtures/lint/agency/agency-page.html", 8, 36),
+                    "#E63946 is not a brand color, 100%: a, b",
+                )
+                .found("#E63946")
+                .fix("use var(--color-roast) / #6B3E26"),
+            ],
         }
-    });
-    serde_json::to_writer_pretty(&mut *out, &value)?;
-    writeln!(out)
+    }
+
+    #[test]
+    fn github_escapes_properties_and_data() {
+        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        let mut out = Vec::new();
+        github(&report(), &mut out).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert!(s.starts_with("::error file=tests/fixtures/lint/agency/agency-page.html,line=8,col=36,title=color/off-palette::#E63946 is not a brand color, 100%25: a, b%0Ahelp: use var(--color-roast) / #6B3E26\n"), "{s}");
+    }
+
+    #[test]
+    fn human_has_excerpt_and_caret() {
+        let mut out = Vec::new();
+        human(&report(), false, &mut out).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert!(s.contains("error[color/off-palette]: #E63946"), "{s}");
+        assert!(s.contains("--> tests/fixtures/lint/agency/agency-page.html:8:36"));
+        let caret = s.lines().find(|l| l.trim_end().ends_with('^')).unwrap();
+        let src = s.lines().find(|l| l.contains("#E63946;")).unwrap();
+        assert_eq!(
+            caret.find('^').unwrap(),
+            src.find("#E63946;").unwrap(),
+            "caret under the column:\n{s}"
+        );
+        assert!(s.contains("= help: use var(--color-roast)"));
+    }
+
+    #[test]
+    fn fingerprints_ignore_line_numbers() {
+        let mut f = report().findings.remove(0);
+        let a = fingerprint(&f, "  .promo { border-top: 4px solid #E63946; }");
+        f.location.line = Some(40);
+        assert_eq!(
+            a,
+            fingerprint(&f, ".promo { border-top: 4px solid #E63946; }  ")
+        );
+        f.found = Some("#E63947".into());
+        assert_ne!(
+            a,
+            fingerprint(&f, ".promo { border-top: 4px solid #E63946; }")
+        );
+    }
 }

@@ -22,7 +22,7 @@ fn lint_str(html: &str, txt: bool) -> Vec<Finding> {
     if txt {
         std::fs::write(dir.path().join("mail.txt"), "text").unwrap();
     }
-    lint(&LintContext { guide: &g }, &path, html.as_bytes())
+    lint(&LintContext::new(&g), &path, html.as_bytes())
 }
 
 fn rules<'a>(f: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
@@ -136,7 +136,7 @@ fn plain_text_alternative_is_required() {
         1
     );
     let g = guide();
-    let ctx = LintContext { guide: &g };
+    let ctx = LintContext::new(&g);
     let html_only = b"MIME-Version: 1.0\r\nSubject: x\r\nFrom: a@b.example\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>x</p></body></html>\r\n";
     let f = lint(&ctx, Path::new("m.eml"), html_only);
     assert_eq!(rules(&f, "email/missing-plain-text").len(), 1);
@@ -149,7 +149,7 @@ fn mjml_agency_email_is_flagged() {
     let bytes = std::fs::read(&path).unwrap();
     assert_eq!(detect_kind(&path, &bytes), FileKind::EmailHtml);
     let g = guide();
-    let f = lint(&LintContext { guide: &g }, &path, &bytes);
+    let f = lint(&LintContext::new(&g), &path, &bytes);
     let font = rules(&f, "email/font-fallback");
     assert!(
         font.iter().any(|h| h.message.contains("Prompt")),
@@ -170,7 +170,7 @@ fn mjml_agency_email_is_flagged() {
     }
     // After the HTML rules land (merge of the html lint), the same file must also be
     // flagged for its off-brand colors and font:
-    let all = crate::lint::lint_file(&LintContext { guide: &g }, &path).unwrap();
+    let all = crate::lint::lint_file(&LintContext::new(&g), &path).unwrap();
     if all
         .iter()
         .any(|f| f.rule.starts_with("color/") || f.rule.starts_with("font/"))
@@ -196,9 +196,7 @@ fn built_example_emails_have_no_email_rule_errors_or_warnings() {
         },
     )
     .unwrap();
-    let ctx = LintContext {
-        guide: &project.guide,
-    };
+    let ctx = LintContext::new(&project.guide);
     let report = crate::lint::lint_paths(&ctx, &[out.path().join("email")]).unwrap();
     assert!(report.files >= 8);
     let bad: Vec<_> = report

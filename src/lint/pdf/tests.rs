@@ -19,7 +19,7 @@ fn fixture(name: &str) -> Vec<u8> {
 
 fn run(bytes: &[u8]) -> Vec<Finding> {
     let guide = guide();
-    lint(&LintContext { guide: &guide }, Path::new("x.pdf"), bytes)
+    lint(&LintContext::new(&guide), Path::new("x.pdf"), bytes)
 }
 
 fn rules(findings: &[Finding]) -> Vec<&'static str> {

@@ -209,6 +209,12 @@ impl Renderer for WebRenderer<'_> {
         ctx.insert("summary_html", &html::text_with_lang(summary, &piece.lang));
         ctx.insert("body", &body);
         ctx.insert("slug", &piece.slug);
+        let source = piece
+            .source
+            .path
+            .strip_prefix(&project.root)
+            .unwrap_or(&piece.source.path);
+        ctx.insert("source", &source.to_string_lossy().replace('\\', "/"));
         ctx.insert(
             "cta",
             &piece.meta.cta.as_ref().map(|cta| {

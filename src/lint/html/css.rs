@@ -1,0 +1,365 @@
+//! CSS as the linter needs it: rules with simple selectors, declarations with the byte
+//! offset of their value, tokenized by `cssparser` (so comments, strings, escapes and
+//! nested blocks are read the way browsers read them).
+
+use cssparser::{Delimiter, ParseError, Parser, ParserInput, Token};
+
+/// A declaration: lower-case property name, value (without `!important`) and the byte
+/// offset of the value in its file.
+#[derive(Debug, Clone)]
+pub struct Decl {
+    pub name: String,
+    pub value: String,
+    pub offset: usize,
+    pub important: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    /// A style rule at the top level: applies statically.
+    Style,
+    /// A style rule inside `@media`, `@supports`, `@keyframes`…: applies only sometimes.
+    Conditional,
+    /// `@font-face` and other at-rules with declarations: not style.
+    AtRule,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub kind: RuleKind,
+    /// Selectors this reader can match statically; unsupported ones are left out.
+    pub selectors: Vec<Selector>,
+    pub decls: Vec<Decl>,
+}
+
+/// A parsed stylesheet (a `<style>` block, or a linked file).
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    pub rules: Vec<Rule>,
+}
+
+type Err<'i> = ParseError<'i, ()>;
+
+impl Sheet {
+    /// Parses CSS found at byte offset `base` of its file.
+    pub fn parse(css: &str, base: usize) -> Sheet {
+        let mut input = ParserInput::new(css);
+        let mut p = Parser::new(&mut input);
+        let mut sheet = Sheet::default();
+        rules(&mut p, base, RuleKind::Style, &mut sheet.rules);
+        sheet
+    }
+}
+
+fn rules(p: &mut Parser, base: usize, kind: RuleKind, out: &mut Vec<Rule>) {
+    loop {
+        let start = p.position();
+        let token = match p.next() {
+            Ok(t) => t.clone(),
+            Err(_) => return,
+        };
+        match token {
+            Token::AtKeyword(name) => {
+                let name = name.to_ascii_lowercase();
+                // prelude up to `;` or a block
+                let mut has_block = false;
+                loop {
+                    match p.next() {
+                        Ok(Token::CurlyBracketBlock) => {
+                            has_block = true;
+                            break;
+                        }
+                        Ok(Token::Semicolon) | Err(_) => break,
+                        Ok(_) => {}
+                    }
+                }
+                if !has_block {
+                    continue;
+                }
+                let _ = p.parse_nested_block(|p| -> Result<(), Err> {
+                    match name.as_str() {
+                        "media" | "supports" | "container" | "keyframes" | "-webkit-keyframes"
+                        | "document" => rules(p, base, RuleKind::Conditional, out),
+                        "layer" | "scope" | "starting-style" => rules(p, base, kind, out),
+                        _ => out.push(Rule {
+                            kind: RuleKind::AtRule,
+                            selectors: Vec::new(),
+                            decls: declarations(p, base),
+                        }),
+                    }
+                    Ok(())
+                });
+            }
+            Token::CurlyBracketBlock => {
+                // a block without a prelude: skipped, as browsers do
+            }
+            _ => {
+                loop {
+                    match p.next() {
+                        Ok(Token::CurlyBracketBlock) => break,
+                        Ok(_) => {}
+                        Err(_) => return,
+                    }
+                }
+                let prelude = p.slice_from(start);
+                let prelude = prelude.strip_suffix('{').unwrap_or(prelude);
+                let prelude = strip_comments(prelude);
+                let selectors = prelude.split(',').filter_map(Selector::parse).collect();
+                let decls = p
+                    .parse_nested_block(|p| -> Result<_, Err> { Ok(declarations(p, base)) })
+                    .unwrap_or_default();
+                out.push(Rule {
+                    kind,
+                    selectors,
+                    decls,
+                });
+            }
+        }
+    }
+}
+
+fn strip_comments(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(k) = rest.find("/*") {
+        out.push_str(&rest[..k]);
+        out.push(' ');
+        rest = rest[k + 2..]
+            .find("*/")
+            .map(|e| &rest[k + 2 + e + 2..])
+            .unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Reads `name: value;` declarations; anything else up to the next `;` is skipped.
+pub fn declarations(p: &mut Parser, base: usize) -> Vec<Decl> {
+    let mut out = Vec::new();
+    while !p.is_exhausted() {
+        let result = p.parse_until_after(Delimiter::Semicolon, |p| -> Result<_, Err> {
+            let name = p.expect_ident()?.to_ascii_lowercase();
+            p.expect_colon()?;
+            p.skip_whitespace();
+            let start = p.position();
+            while p.next_including_whitespace_and_comments().is_ok() {}
+            let raw = p.slice_from(start);
+            Ok((name, start.byte_index(), raw.to_string()))
+        });
+        if let Ok((name, offset, raw)) = result {
+            let (value, important) = strip_important(&raw);
+            out.push(Decl {
+                name,
+                value: value.to_string(),
+                offset: base + offset,
+                important,
+            });
+        }
+    }
+    out
+}
+
+/// Declarations of a `style` attribute found at byte offset `base`.
+pub fn style_attribute(css: &str, base: usize) -> Vec<Decl> {
+    let mut input = ParserInput::new(css);
+    let mut p = Parser::new(&mut input);
+    declarations(&mut p, base)
+}
+
+fn strip_important(raw: &str) -> (&str, bool) {
+    let v = raw.trim_end().trim_end_matches(';').trim_end();
+    if let Some(bang) = v.rfind('!')
+        && v[bang + 1..].trim().eq_ignore_ascii_case("important")
+    {
+        return (v[..bang].trim_end(), true);
+    }
+    (v, false)
+}
+
+/// How selectors combine compounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Combinator {
+    Descendant,
+    Child,
+}
+
+/// `tag#id.class…`, or `:root`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Compound {
+    pub tag: Option<String>,
+    pub ids: Vec<String>,
+    pub classes: Vec<String>,
+    pub root: bool,
+}
+
+/// A selector the linter can match statically: compounds joined by descendant or child
+/// combinators. Pseudo-classes other than `:root`, attribute selectors and sibling
+/// combinators are not static (they depend on state or on other elements) and are left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selector {
+    /// Rightmost compound first; each with the combinator that joins it to the next.
+    pub compounds: Vec<(Compound, Combinator)>,
+    pub specificity: (u32, u32, u32),
+}
+
+impl Selector {
+    pub fn parse(text: &str) -> Option<Selector> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let mut compounds: Vec<(Compound, Combinator)> = Vec::new();
+        let mut pending = Combinator::Descendant;
+        let mut spec = (0, 0, 0);
+        for word in text.replace('>', " > ").split_ascii_whitespace() {
+            if word == ">" {
+                pending = Combinator::Child;
+                continue;
+            }
+            let c = Compound::parse(word)?;
+            spec.0 += c.ids.len() as u32;
+            spec.1 += c.classes.len() as u32 + u32::from(c.root);
+            spec.2 += u32::from(c.tag.is_some());
+            compounds.push((c, pending));
+            pending = Combinator::Descendant;
+        }
+        if compounds.is_empty() || pending == Combinator::Child {
+            return None;
+        }
+        // store right to left; each compound keeps the combinator to its left neighbour
+        let combs: Vec<Combinator> = compounds.iter().map(|c| c.1).collect();
+        let mut out: Vec<(Compound, Combinator)> = Vec::new();
+        for (i, (c, _)) in compounds.into_iter().enumerate().rev() {
+            out.push((c, combs[i]));
+        }
+        Some(Selector {
+            compounds: out,
+            specificity: spec,
+        })
+    }
+}
+
+impl Compound {
+    fn parse(word: &str) -> Option<Compound> {
+        let mut c = Compound::default();
+        let mut rest = word;
+        let ident_end = |s: &str| {
+            s.find(|ch: char| !(ch.is_alphanumeric() || ch == '-' || ch == '_'))
+                .unwrap_or(s.len())
+        };
+        if rest.starts_with('*') {
+            rest = &rest[1..];
+        } else if rest.starts_with(|ch: char| ch.is_ascii_alphabetic()) {
+            let e = ident_end(rest);
+            c.tag = Some(rest[..e].to_ascii_lowercase());
+            rest = &rest[e..];
+        }
+        while !rest.is_empty() {
+            let (kind, tail) = rest.split_at(1);
+            let e = ident_end(tail);
+            if e == 0 {
+                return None;
+            }
+            let name = tail[..e].to_string();
+            match kind {
+                "." => c.classes.push(name),
+                "#" => c.ids.push(name),
+                ":" if name.eq_ignore_ascii_case("root") => c.root = true,
+                _ => return None,
+            }
+            rest = &tail[e..];
+        }
+        Some(c)
+    }
+}
+
+/// Splits a value at top-level commas (not inside functions or strings).
+pub fn split_commas(value: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut quote, mut start) = (0i32, None, 0);
+    for (i, ch) in value.char_indices() {
+        match (quote, ch) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(ch),
+            (None, '(') => depth += 1,
+            (None, ')') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                out.push(&value[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&value[start..]);
+    out
+}
+
+/// Substitutes `var(--x)` / `var(--x, fallback)` from `lookup`, up to 8 levels deep;
+/// `None` when a variable is neither defined nor has a fallback.
+pub fn resolve_vars(value: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let mut value = value.to_string();
+    for _ in 0..8 {
+        let Some(at) = value.to_ascii_lowercase().find("var(") else {
+            return Some(value);
+        };
+        let open = at + 4;
+        let mut depth = 1;
+        let mut close = None;
+        for (i, ch) in value[open..].char_indices() {
+            match ch {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        close = Some(open + i);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let close = close?;
+        let inner = &value[open..close];
+        let (name, fallback) = match inner.find(',') {
+            Some(k) => (inner[..k].trim(), Some(inner[k + 1..].trim())),
+            None => (inner.trim(), None),
+        };
+        let replacement = lookup(name).or_else(|| fallback.map(str::to_string))?;
+        value = format!("{}{}{}", &value[..at], replacement, &value[close + 1..]);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_declarations_and_offsets() {
+        let css = "/* x */ :root /* y */ { --c: #1F5C4A; }\n.a > p.b, h1:hover { color: var(--c) !important; }\n@media (min-width: 1px) { body { color: red } }\n@font-face { font-family: X; }";
+        let sheet = Sheet::parse(css, 100);
+        assert_eq!(sheet.rules.len(), 4);
+        let r = &sheet.rules[1];
+        assert_eq!(r.selectors.len(), 1, "h1:hover is not static");
+        assert_eq!(r.selectors[0].specificity, (0, 2, 1));
+        assert_eq!(r.decls[0].value, "var(--c)");
+        assert!(r.decls[0].important);
+        assert_eq!(r.decls[0].offset, 100 + css.find("var(").unwrap());
+        assert_eq!(sheet.rules[2].kind, RuleKind::Conditional);
+        assert_eq!(sheet.rules[3].kind, RuleKind::AtRule);
+        let d = &sheet.rules[0].decls[0];
+        assert_eq!((d.name.as_str(), d.value.as_str()), ("--c", "#1F5C4A"));
+    }
+
+    #[test]
+    fn vars_resolve_with_fallbacks() {
+        let lookup = |n: &str| (n == "--a").then(|| "var(--b, #fff)".to_string());
+        assert_eq!(
+            resolve_vars("1px solid var(--a)", &lookup).as_deref(),
+            Some("1px solid #fff")
+        );
+        assert_eq!(resolve_vars("var(--zz)", &lookup), None);
+        assert_eq!(split_commas("\"A, B\", rgb(1,2,3), c").len(), 3);
+    }
+}

@@ -1,0 +1,585 @@
+//! Lint rules for HTML pages: colors, fonts, contrast, logo, links, glyphs and tone, on
+//! pages we made and pages we did not (an agency's hand-written page, a builder export).
+//!
+//! The page is read by [`parse`] (positions kept), its CSS by [`css`] (`<style>` blocks,
+//! `style=` attributes and linked local stylesheets — each linked file is parsed and
+//! checked once per run, its findings located in the CSS file). Rules live in
+//! `lint::rules`; this module finds what they look at and where it is.
+
+mod cascade;
+pub mod css;
+pub mod parse;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use cascade::Cascade;
+use css::{Decl, RuleKind, Sheet, resolve_vars};
+use parse::{Document, Node};
+
+use crate::lint::ignore::{self, Ignore};
+use crate::lint::rules::{color, contrast, font, glyph, link, logo};
+use crate::lint::{FileKind, Finding, LintContext, Location, detect_kind, tone};
+
+/// Line starts of a text, for offset → line/column.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        LineIndex {
+            starts: std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (line, text[start..offset].chars().count() + 1)
+    }
+
+    pub fn line(&self, text: &str, offset: usize) -> usize {
+        self.line_col(text, offset).0
+    }
+}
+
+/// A stylesheet file linked from pages, read and parsed once per run.
+#[derive(Debug)]
+pub struct LinkedSheet {
+    pub path: PathBuf,
+    pub text: String,
+    pub sheet: Arc<Sheet>,
+}
+
+/// Lints one HTML file.
+pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
+    let text = String::from_utf8_lossy(bytes);
+    let email = detect_kind(path, bytes) == FileKind::EmailHtml;
+    Page::new(ctx, path, &text, email).run()
+}
+
+/// A file whose offsets findings point into.
+struct Src<'a> {
+    path: &'a Path,
+    text: &'a str,
+    lines: LineIndex,
+}
+
+impl Src<'_> {
+    fn loc(&self, offset: usize) -> Location {
+        let (line, col) = self.lines.line_col(self.text, offset);
+        Location::at(self.path, line, col)
+    }
+}
+
+struct Page<'a> {
+    ctx: &'a LintContext<'a>,
+    src: Src<'a>,
+    dir: PathBuf,
+    doc: Document,
+    email: bool,
+    out: Vec<Finding>,
+}
+
+impl<'a> Page<'a> {
+    fn new(ctx: &'a LintContext<'a>, path: &'a Path, text: &'a str, email: bool) -> Page<'a> {
+        Page {
+            ctx,
+            src: Src {
+                path,
+                text,
+                lines: LineIndex::new(text),
+            },
+            dir: path.parent().unwrap_or(Path::new("")).to_path_buf(),
+            doc: Document::parse(text),
+            email,
+            out: Vec::new(),
+        }
+    }
+
+    fn run(mut self) -> Vec<Finding> {
+        // stylesheets in document order
+        let mut sheets: Vec<Arc<Sheet>> = Vec::new();
+        let mut css_ignores = Vec::new();
+        let mut own_sheets = Vec::new();
+        let mut first_seen = Vec::new();
+        for (i, e) in self.doc.elements.iter().enumerate() {
+            if e.name == "style" {
+                if let Some(Node::Text(t)) = e.children.first() {
+                    let t = &self.doc.texts[*t];
+                    let sheet = Arc::new(Sheet::parse(t, t.start));
+                    sheets.push(sheet.clone());
+                    own_sheets.push(sheet);
+                    css_comment_ignores(&self.src, t, t.start, &mut css_ignores, &mut self.out);
+                }
+            } else if e.name == "link"
+                && e.attr_value("rel").is_some_and(|r| {
+                    r.split_ascii_whitespace()
+                        .any(|w| w.eq_ignore_ascii_case("stylesheet"))
+                })
+                && let Some(href) = e.attr_value("href")
+                && link::is_local(href)
+                && let Ok(p) = link::resolve(&self.dir, href)
+                && let Some((linked, first)) = self.ctx.linked_sheet(&p)
+            {
+                let _ = i;
+                if first {
+                    first_seen.push(linked.clone());
+                }
+                sheets.push(linked.sheet.clone());
+            }
+        }
+        for linked in first_seen {
+            self.check_linked(&linked);
+        }
+        let vars = custom_properties(sheets.iter().map(|s| &**s));
+
+        // declarations of <style> blocks and style attributes
+        for sheet in &own_sheets {
+            for rule in &sheet.rules {
+                let fonts = rule.kind != RuleKind::AtRule;
+                check_decls(
+                    self.ctx,
+                    &rule.decls,
+                    &self.src,
+                    &|o| o,
+                    &vars,
+                    &self.dir,
+                    fonts,
+                    &mut self.out,
+                );
+            }
+        }
+        let mut inline: HashMap<usize, Vec<Decl>> = HashMap::new();
+        for (i, e) in self.doc.elements.iter().enumerate() {
+            if let Some(style) = e.attr("style") {
+                let decls = css::style_attribute(style, 0);
+                check_decls(
+                    self.ctx,
+                    &decls,
+                    &self.src,
+                    &|o| style.source_offset(o),
+                    &vars,
+                    &self.dir,
+                    true,
+                    &mut self.out,
+                );
+                inline.insert(i, decls);
+            }
+            for attr in ["color", "bgcolor", "fill", "stroke", "stop-color"] {
+                if let Some(a) = e.attr(attr)
+                    && let Some(c) = color::parse_color(a)
+                    && let Some(f) = self.ctx.palette.check(&c, self.src.loc(a.start))
+                {
+                    self.out.push(f);
+                }
+            }
+            if e.name == "font"
+                && let Some(face) = e.attr("face")
+                && let Some(f) = font::check(self.ctx.guide, face, face, self.src.loc(face.start))
+            {
+                self.out.push(f);
+            }
+        }
+
+        let sheet_refs: Vec<&Sheet> = sheets.iter().map(|s| &**s).collect();
+        let cascade = Cascade::new(&self.doc, &sheet_refs, &inline, &vars);
+        let mut out = std::mem::take(&mut self.out);
+        self.elements(&cascade, &mut out);
+        self.out = out;
+        self.tone();
+
+        // ignores
+        let mut ignores = css_ignores;
+        for c in &self.doc.comments {
+            let Some(d) = ignore::parse(&c.text) else {
+                continue;
+            };
+            let next = self.doc.elements[1..]
+                .iter()
+                .find(|e| e.start >= c.end)
+                .map(|e| (e.start, e.end.max(e.start + 1) - 1));
+            let lines = next.map(|(s, e)| {
+                (
+                    self.src.lines.line(self.src.text, c.start),
+                    self.src.lines.line(self.src.text, e.max(s)),
+                )
+            });
+            ignore::admit(
+                d,
+                self.src.loc(c.start + 4),
+                lines,
+                &mut ignores,
+                &mut self.out,
+            );
+        }
+        ignore::apply(&mut self.out, self.src.path, &ignores);
+        self.map_to_source();
+        self.out
+    }
+
+    /// Findings of a linked stylesheet, located in the CSS file (once per run).
+    fn check_linked(&mut self, linked: &LinkedSheet) {
+        let src = Src {
+            path: &linked.path,
+            text: &linked.text,
+            lines: LineIndex::new(&linked.text),
+        };
+        let vars = custom_properties(std::iter::once(&*linked.sheet));
+        let dir = linked.path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let mut found = Vec::new();
+        for rule in &linked.sheet.rules {
+            check_decls(
+                self.ctx,
+                &rule.decls,
+                &src,
+                &|o| o,
+                &vars,
+                &dir,
+                rule.kind != RuleKind::AtRule,
+                &mut found,
+            );
+        }
+        let mut ignores = Vec::new();
+        css_comment_ignores(&src, &linked.text, 0, &mut ignores, &mut found);
+        ignore::apply(&mut found, &linked.path, &ignores);
+        self.out.extend(found);
+    }
+
+    /// Rules on elements: contrast, logo, links, glyphs.
+    fn elements(&self, cascade: &Cascade, out: &mut Vec<Finding>) {
+        let ctx = self.ctx;
+        let in_head = |el: usize| {
+            self.doc
+                .ancestors(el)
+                .any(|a| self.doc.elements[a].name == "head")
+        };
+        for (i, e) in self.doc.elements.iter().enumerate().skip(1) {
+            // links
+            for name in ["href", "src", "poster"] {
+                if let Some(a) = e.attr(name)
+                    && !(name == "href" && e.name == "base")
+                    && let Some(f) = link::check(&self.dir, a, self.src.loc(a.start))
+                {
+                    out.push(f);
+                }
+            }
+            if let Some(a) = e.attr("srcset") {
+                for cand in a.split(',') {
+                    let url = cand.split_whitespace().next().unwrap_or("");
+                    let off = a.find(url).unwrap_or(0);
+                    if let Some(f) = link::check(&self.dir, url, self.src.loc(a.source_offset(off)))
+                    {
+                        out.push(f);
+                    }
+                }
+            }
+            // logo
+            if e.name == "img" {
+                let src = e.attr_value("src").unwrap_or("");
+                let alt = e.attr_value("alt");
+                if logo::is_logo(ctx.guide, src, alt) {
+                    let at = self.src.loc(e.start);
+                    if let Some(f) = logo::missing_alt(ctx.guide, alt, at.clone()) {
+                        out.push(f);
+                    }
+                    let min = if self.email {
+                        ctx.guide.logo.min_size.email
+                    } else {
+                        ctx.guide.logo.min_size.web
+                    };
+                    for dim in ["width", "height"] {
+                        let declared = cascade.px(i, dim).map(|v| (v, at.clone())).or_else(|| {
+                            let a = e.attr(dim)?;
+                            Some((logo::px(a)?, self.src.loc(a.start)))
+                        });
+                        if let Some((v, loc)) = declared
+                            && let Some(f) = logo::min_size(min, dim, v, loc)
+                        {
+                            out.push(f);
+                        }
+                    }
+                }
+            }
+            // text: contrast and glyphs
+            if matches!(
+                e.name.as_str(),
+                "script" | "style" | "title" | "textarea" | "noscript" | "template"
+            ) || in_head(i)
+            {
+                continue;
+            }
+            let texts: Vec<usize> = e
+                .children
+                .iter()
+                .filter_map(|n| match n {
+                    Node::Text(t) if !self.doc.texts[*t].trim().is_empty() => Some(*t),
+                    _ => None,
+                })
+                .collect();
+            if texts.is_empty() || cascade.hidden(i) {
+                continue;
+            }
+            if let (Some((fg, alpha)), Some(bg)) = (cascade.color(i), cascade.background(i))
+                && alpha > 0.0
+            {
+                let fg = contrast::blend(fg, alpha, bg);
+                let (size, bold) = cascade.font(i);
+                if let Some(f) = contrast::check(fg, bg, size, bold, self.src.loc(e.start)) {
+                    out.push(f);
+                }
+            }
+            if let Some(stack) = cascade.font_stack(i) {
+                for t in texts {
+                    let text = &self.doc.texts[t];
+                    if let Some((at, missing)) = ctx.fonts.missing(&stack, text) {
+                        out.push(glyph::finding(
+                            &stack,
+                            &missing,
+                            self.src.loc(text.source_offset(at)),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Tone rules on the visible text, block by block (inline elements join their
+    /// block's text), plus `alt` and `title` attributes.
+    fn tone(&mut self) {
+        let channel = if self.email { "email" } else { "web" };
+        let mut chunks: Vec<Chunk> = Vec::new();
+        let mut current = Chunk::default();
+        walk_text(&self.doc, 0, &mut current, &mut chunks);
+        chunks.push(current);
+        for e in &self.doc.elements {
+            for name in ["alt", "title"] {
+                if let Some(a) = e.attr(name)
+                    && !a.trim().is_empty()
+                {
+                    let mut c = Chunk::default();
+                    c.push(a);
+                    chunks.push(c);
+                }
+            }
+        }
+        for chunk in chunks {
+            if chunk.text.trim().is_empty() {
+                continue;
+            }
+            for hit in tone::check(self.ctx.guide, Some(channel), &chunk.text) {
+                let offset = chunk.source_offset(hit.range.start);
+                let mut f = Finding::new(hit.rule, hit.severity, self.src.loc(offset), hit.message);
+                f.expected = hit.expected;
+                f.found = hit
+                    .found
+                    .or_else(|| chunk.text.get(hit.range.clone()).map(str::to_string));
+                f.fix = hit.fix;
+                self.out.push(f);
+            }
+        }
+    }
+
+    /// Points text findings of our own pages back to their Markdown source
+    /// (`<meta name="brandpress:source" content="content/x.md">`).
+    fn map_to_source(&mut self) {
+        let Some(meta) = self
+            .doc
+            .elements
+            .iter()
+            .find(|e| e.name == "meta" && e.attr_value("name") == Some("brandpress:source"))
+        else {
+            return;
+        };
+        let Some(rel) = meta.attr_value("content").filter(|s| !s.is_empty()) else {
+            return;
+        };
+        let md_path = self.ctx.guide.root.join(rel);
+        let Ok(md) = std::fs::read_to_string(&md_path) else {
+            return;
+        };
+        let lines = LineIndex::new(&md);
+        let shown = crate::brand::display_path(&md_path);
+        for f in &mut self.out {
+            if f.source.is_some()
+                || !(f.rule.starts_with("tone/") || f.rule == "font/missing-glyph")
+            {
+                continue;
+            }
+            if let Some(found) = &f.found
+                && let Some(at) = md.find(found.as_str())
+            {
+                let (line, col) = lines.line_col(&md, at);
+                f.source = Some(Location::at(&shown, line, col));
+            }
+        }
+    }
+}
+
+/// Text of one block, with where each piece came from.
+#[derive(Default)]
+struct Chunk {
+    text: String,
+    /// `(offset in text, the source text)`
+    parts: Vec<(usize, parse::Text)>,
+}
+
+impl Chunk {
+    fn push(&mut self, t: &parse::Text) {
+        self.parts.push((self.text.len(), t.clone()));
+        self.text.push_str(t);
+    }
+
+    fn source_offset(&self, i: usize) -> usize {
+        let k = self.parts.partition_point(|(o, _)| *o <= i);
+        match k.checked_sub(1) {
+            Some(k) => {
+                let (o, t) = &self.parts[k];
+                t.source_offset(i - o)
+            }
+            None => 0,
+        }
+    }
+}
+
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "label",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "font",
+];
+
+fn walk_text(doc: &Document, el: usize, current: &mut Chunk, chunks: &mut Vec<Chunk>) {
+    for node in &doc.elements[el].children {
+        match *node {
+            Node::Text(t) => current.push(&doc.texts[t]),
+            Node::Element(c) => {
+                let name = doc.elements[c].name.as_str();
+                if matches!(
+                    name,
+                    "script" | "style" | "template" | "noscript" | "textarea"
+                ) {
+                    continue;
+                }
+                if name == "head" {
+                    // only the title of the head is visible
+                    if let Some(Node::Text(t)) = doc
+                        .elements
+                        .iter()
+                        .position(|e| e.name == "title")
+                        .and_then(|ti| doc.elements[ti].children.first())
+                    {
+                        let mut chunk = Chunk::default();
+                        chunk.push(&doc.texts[*t]);
+                        chunks.push(chunk);
+                    }
+                    continue;
+                }
+                if INLINE.contains(&name) {
+                    walk_text(doc, c, current, chunks);
+                } else {
+                    chunks.push(std::mem::take(current));
+                    walk_text(doc, c, current, chunks);
+                    chunks.push(std::mem::take(current));
+                }
+            }
+        }
+    }
+}
+
+/// Custom properties defined by static rules, the last definition winning.
+fn custom_properties<'s>(sheets: impl Iterator<Item = &'s Sheet>) -> HashMap<String, String> {
+    let mut vars = HashMap::new();
+    for sheet in sheets {
+        for rule in &sheet.rules {
+            if rule.kind != RuleKind::Style {
+                continue;
+            }
+            for d in &rule.decls {
+                if d.name.starts_with("--") {
+                    vars.insert(d.name.clone(), d.value.clone());
+                }
+            }
+        }
+    }
+    vars
+}
+
+/// Colors, font stacks and `url()`s of declarations. `map` turns an offset in the parsed
+/// text into an offset in `src` (attribute values are decoded).
+#[allow(clippy::too_many_arguments)]
+fn check_decls(
+    ctx: &LintContext,
+    decls: &[Decl],
+    src: &Src,
+    map: &dyn Fn(usize) -> usize,
+    vars: &HashMap<String, String>,
+    dir: &Path,
+    fonts: bool,
+    out: &mut Vec<Finding>,
+) {
+    for d in decls {
+        if color::is_color_property(&d.name) {
+            for c in color::colors_in(&d.value) {
+                if let Some(f) = ctx
+                    .palette
+                    .check(&c, src.loc(map(d.offset + c.range.start)))
+                {
+                    out.push(f);
+                }
+            }
+        }
+        if fonts && (d.name == "font-family" || d.name == "font") {
+            let resolved = resolve_vars(&d.value, &|n| vars.get(n).cloned());
+            let family = match (&resolved, d.name.as_str()) {
+                (Some(r), "font") => font::shorthand_families(r),
+                (Some(r), _) => Some(r.clone()),
+                (None, _) => None,
+            };
+            if let Some(family) = family
+                && let Some(f) = font::check(ctx.guide, &family, &d.value, src.loc(map(d.offset)))
+            {
+                out.push(f);
+            }
+        }
+        if d.value.contains("url(") {
+            for (url, range) in link::css_urls(&d.value) {
+                if let Some(f) = link::check(dir, &url, src.loc(map(d.offset + range.start))) {
+                    out.push(f);
+                }
+            }
+        }
+    }
+}
+
+/// `/* brandpress-ignore … */` comments in CSS text found at `base` of `src`.
+fn css_comment_ignores(
+    src: &Src,
+    css: &str,
+    base: usize,
+    ignores: &mut Vec<Ignore>,
+    out: &mut Vec<Finding>,
+) {
+    let mut from = 0;
+    while let Some(k) = css[from..].find("/*") {
+        let start = from + k;
+        let end = css[start + 2..]
+            .find("*/")
+            .map(|e| start + 2 + e)
+            .unwrap_or(css.len());
+        if let Some(d) = ignore::parse(&css[start + 2..end]) {
+            let first = src.lines.line(src.text, base + start);
+            let last = src.lines.line(src.text, base + end) + 1;
+            ignore::admit(d, src.loc(base + start), Some((first, last)), ignores, out);
+        }
+        from = (end + 2).min(css.len());
+    }
+}
