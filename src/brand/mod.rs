@@ -465,18 +465,25 @@ impl Guide {
     }
 }
 
+/// CSS generic font families (lower case): valid last resorts in any font stack.
+pub const GENERIC_FAMILIES: &[&str] = &[
+    "serif",
+    "sans-serif",
+    "monospace",
+    "cursive",
+    "fantasy",
+    "system-ui",
+    "ui-sans-serif",
+    "ui-serif",
+    "ui-monospace",
+    "ui-rounded",
+    "emoji",
+    "math",
+];
+
 /// Quotes a family name for CSS unless it is a generic family.
 pub fn css_family(name: &str) -> String {
-    const GENERIC: &[&str] = &[
-        "serif",
-        "sans-serif",
-        "monospace",
-        "cursive",
-        "fantasy",
-        "system-ui",
-        "ui-sans-serif",
-    ];
-    if GENERIC.contains(&name) {
+    if GENERIC_FAMILIES.contains(&name) {
         name.to_string()
     } else {
         format!("\"{name}\"")

@@ -68,20 +68,6 @@ const WEB_SAFE: &[&str] = &[
     "-apple-system",
     "blinkmacsystemfont",
 ];
-const GENERIC: &[&str] = &[
-    "serif",
-    "sans-serif",
-    "monospace",
-    "cursive",
-    "fantasy",
-    "system-ui",
-    "ui-sans-serif",
-    "ui-serif",
-    "ui-monospace",
-    "ui-rounded",
-    "emoji",
-    "math",
-];
 
 /// Lints one email file (email HTML or `.eml`).
 pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
@@ -442,14 +428,17 @@ fn lint_html(ctx: &LintContext, path: &Path, raw: &str, size: usize, locate: boo
         let is_web_font = |f: &String| {
             brand.contains(f)
                 || declared_fonts.iter().any(|d| d.eq_ignore_ascii_case(f))
-                || !(WEB_SAFE.contains(&f.as_str()) || GENERIC.contains(&f.as_str()))
+                || !(WEB_SAFE.contains(&f.as_str())
+                    || crate::brand::GENERIC_FAMILIES.contains(&f.as_str()))
         };
         let Some(first) = families.iter().position(is_web_font) else {
             continue;
         };
         let after = &families[first + 1..];
         let safe = after.iter().any(|f| WEB_SAFE.contains(&f.as_str()));
-        let generic = after.iter().any(|f| GENERIC.contains(&f.as_str()));
+        let generic = after
+            .iter()
+            .any(|f| crate::brand::GENERIC_FAMILIES.contains(&f.as_str()));
         if safe {
             continue;
         }
