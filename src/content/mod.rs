@@ -374,6 +374,93 @@ pub fn load_all(root: &Path) -> Result<Vec<Piece>> {
     Ok(pieces)
 }
 
+/// Labels of the facts box, in the piece's language.
+#[derive(Serialize)]
+pub struct Labels {
+    pub price: &'static str,
+    pub promo_code: &'static str,
+    pub valid: &'static str,
+    pub until: &'static str,
+}
+
+impl Labels {
+    pub fn for_lang(lang: &str) -> Labels {
+        if lang == "th" {
+            Labels {
+                price: "ราคา",
+                promo_code: "โค้ดส่วนลด",
+                valid: "ระยะเวลา",
+                until: "ถึง",
+            }
+        } else {
+            Labels {
+                price: "Price",
+                promo_code: "Promo code",
+                valid: "Valid",
+                until: "to",
+            }
+        }
+    }
+}
+
+/// What a stated fact is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactKind {
+    Price,
+    PromoCode,
+    Validity,
+    Other,
+}
+
+/// A fact as every channel states it: labelled and formatted in the piece's language.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FactLine {
+    pub kind: FactKind,
+    pub label: String,
+    pub value: String,
+}
+
+impl Piece {
+    /// The piece's facts in the order channels state them: price, promo code, validity,
+    /// then any further facts (`weight = "250 g"` → "weight: 250 g").
+    pub fn fact_lines(&self) -> Vec<FactLine> {
+        let labels = Labels::for_lang(&self.lang);
+        let facts = &self.meta.facts;
+        let date = |d: &Datetime| format_date(d, &self.lang);
+        let line = |kind, label: &str, value: String| FactLine {
+            kind,
+            label: label.to_string(),
+            value,
+        };
+        let mut out = Vec::new();
+        if let Some(price) = &facts.price {
+            out.push(line(FactKind::Price, labels.price, price.clone()));
+        }
+        if let Some(code) = &facts.promo_code {
+            out.push(line(FactKind::PromoCode, labels.promo_code, code.clone()));
+        }
+        let validity = match (&facts.starts, &facts.ends) {
+            (Some(s), Some(e)) => Some(format!("{} {} {}", date(s), labels.until, date(e))),
+            (Some(s), None) => Some(date(s)),
+            (None, Some(e)) => Some(format!("{} {}", labels.until, date(e))),
+            (None, None) => None,
+        };
+        if let Some(v) = validity {
+            out.push(line(FactKind::Validity, labels.valid, v));
+        }
+        for (key, value) in &facts.other {
+            let value = match value {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Datetime(d) => date(d),
+                other => other.to_string(),
+            };
+            out.push(line(FactKind::Other, &key.replace(['_', '-'], " "), value));
+        }
+        out
+    }
+}
+
 /// A date as readers of `lang` expect it: Thai uses the Buddhist era and Thai month
 /// abbreviations ("1 ธ.ค. 2569"); English "1 Dec 2026".
 pub fn format_date(date: &Datetime, lang: &str) -> String {
@@ -469,6 +556,31 @@ mod tests {
         let e =
             piece("+++\ntitle = \"a\"\nsummary = \"b\"\nslug = \"Bad Slug\"\n+++\n").unwrap_err();
         assert!(e.to_string().starts_with("content/x.md:4:8:"), "{e}");
+    }
+
+    #[test]
+    fn fact_lines_are_labelled_in_the_piece_language() {
+        let p = piece(
+            "+++\ntitle = \"ลด\"\nsummary = \"ส\"\nlang = \"th\"\n[facts]\nprice = \"฿89\"\nends = 2026-12-31\nweight = \"250 g\"\n+++\n",
+        )
+        .unwrap();
+        let lines: Vec<(FactKind, String, String)> = p
+            .fact_lines()
+            .into_iter()
+            .map(|f| (f.kind, f.label, f.value))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (FactKind::Price, "ราคา".into(), "฿89".into()),
+                (
+                    FactKind::Validity,
+                    "ระยะเวลา".into(),
+                    "ถึง 31 ธ.ค. 2569".into()
+                ),
+                (FactKind::Other, "weight".into(), "250 g".into()),
+            ]
+        );
     }
 
     #[test]

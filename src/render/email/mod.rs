@@ -20,12 +20,13 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::brand::{Guide, Script};
+use crate::content::FactKind;
 use crate::content::{Piece, format_date};
 use crate::error::{Error, Result};
 use crate::links;
 use crate::project::Project;
 use crate::render::html::{self, HtmlOptions};
-use crate::render::web::{Labels, load_templates, tera_message, web_fonts};
+use crate::render::web::{load_templates, tera_message, web_fonts};
 use crate::render::{Channel, Output, Rendered, Renderer};
 
 pub use mime::{Mailbox, message_date};
@@ -263,8 +264,7 @@ impl Renderer for EmailRenderer<'_> {
 
         let title = piece.title(Channel::Email);
         let summary = piece.summary(Channel::Email);
-        let labels = Labels::for_lang(&piece.lang);
-        let facts = facts(piece, &labels);
+        let facts = facts(piece);
         let page_url = project.page_url(piece);
         let logo_src = project
             .output_url(LOGO_PNG)
@@ -487,51 +487,17 @@ fn font_faces(project: &Project) -> Vec<FontFace> {
         .collect()
 }
 
-fn facts(piece: &Piece, labels: &Labels) -> Vec<Fact> {
-    let f = &piece.meta.facts;
-    let mut out = Vec::new();
-    if let Some(price) = &f.price {
-        out.push(Fact {
-            label: labels.price.into(),
-            value: price.clone(),
-            code: false,
-        });
-    }
-    if let Some(code) = &f.promo_code {
-        out.push(Fact {
-            label: labels.promo_code.into(),
-            value: code.clone(),
-            code: true,
-        });
-    }
-    if let Some(starts) = &f.starts {
-        let mut value = format_date(starts, &piece.lang);
-        if let Some(ends) = &f.ends {
-            value = format!(
-                "{value} {} {}",
-                labels.until,
-                format_date(ends, &piece.lang)
-            );
-        }
-        out.push(Fact {
-            label: labels.valid.into(),
-            value,
-            code: false,
-        });
-    }
-    for (key, value) in &f.other {
-        let value = match value {
-            toml::Value::String(s) => s.clone(),
-            toml::Value::Datetime(d) => format_date(d, &piece.lang),
-            other => other.to_string(),
-        };
-        out.push(Fact {
-            label: key.replace(['_', '-'], " "),
-            value,
-            code: false,
-        });
-    }
-    out
+/// The facts box rows: the piece's facts, the promo code set apart.
+fn facts(piece: &Piece) -> Vec<Fact> {
+    piece
+        .fact_lines()
+        .into_iter()
+        .map(|f| Fact {
+            code: f.kind == FactKind::PromoCode,
+            label: f.label,
+            value: f.value,
+        })
+        .collect()
 }
 
 fn plain_text(

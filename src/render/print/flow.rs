@@ -13,10 +13,9 @@ use krilla::text::{Font, GlyphId, KrillaGlyph};
 use super::vector::{self, InkMap, Svg, cmyk_paint, rect_path};
 use super::{Faces, Inks};
 use crate::brand::{Guide, Rgb};
-use crate::content::{Block, BlockKind, Inline, Piece, format_date};
+use crate::content::{Block, BlockKind, Inline, Piece};
 use crate::lint::pdf::PT_PER_MM;
 use crate::render::Channel;
-use crate::render::web::Labels;
 use crate::text::{Align, FontChoice, FontStore, PositionedGlyph, fit, layout};
 
 /// A print color.
@@ -292,34 +291,11 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Stri
     flow_blocks(ctx, &mut cur, &piece.body, m, w - 2.0 * m, &body)?;
 
     // Facts box.
-    let labels = Labels::for_lang(&piece.lang);
-    let facts = &piece.meta.facts;
-    let mut fact_lines = Vec::new();
-    if let Some(price) = &facts.price {
-        fact_lines.push(format!("{}: {price}", labels.price));
-    }
-    if let Some(code) = &facts.promo_code {
-        fact_lines.push(format!("{}: {code}", labels.promo_code));
-    }
-    match (&facts.starts, &facts.ends) {
-        (Some(s), Some(e)) => fact_lines.push(format!(
-            "{}: {} {} {}",
-            labels.valid,
-            format_date(s, &piece.lang),
-            labels.until,
-            format_date(e, &piece.lang)
-        )),
-        (Some(s), None) => {
-            fact_lines.push(format!("{}: {}", labels.valid, format_date(s, &piece.lang)))
-        }
-        (None, Some(e)) => fact_lines.push(format!(
-            "{}: {} {}",
-            labels.valid,
-            labels.until,
-            format_date(e, &piece.lang)
-        )),
-        (None, None) => {}
-    }
+    let fact_lines: Vec<String> = piece
+        .fact_lines()
+        .into_iter()
+        .map(|f| format!("{}: {}", f.label, f.value))
+        .collect();
     if !fact_lines.is_empty() {
         let pad = 4.0 * PT_PER_MM;
         let bold = TextStyle {

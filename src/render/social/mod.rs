@@ -28,11 +28,11 @@ use tiny_skia::{
 pub use style::CardStyle;
 
 use crate::brand::{CardPreset, Guide, Rgb};
+use crate::content::FactKind;
 use crate::content::Piece;
 use crate::error::{Error, Result};
 use crate::lint::image::{PHOTO_KEYWORD, decode};
 use crate::project::Project;
-use crate::render::web::Labels;
 use crate::render::{Channel, Output, Rendered, Renderer};
 use crate::text::{self, Align, FitError, FontChoice, FontStore, Layout, TextStyle};
 
@@ -562,15 +562,12 @@ impl Renderer for SocialRenderer<'_> {
 
 /// "ราคา ฿89 · โค้ดส่วนลด WINTER26": the facts a card states, in the piece's language.
 fn facts_line(piece: &Piece) -> Option<String> {
-    let labels = Labels::for_lang(&piece.lang);
-    let facts = &piece.meta.facts;
-    let mut parts = Vec::new();
-    if let Some(price) = &facts.price {
-        parts.push(format!("{} {price}", labels.price));
-    }
-    if let Some(code) = &facts.promo_code {
-        parts.push(format!("{} {code}", labels.promo_code));
-    }
+    let parts: Vec<String> = piece
+        .fact_lines()
+        .into_iter()
+        .filter(|f| matches!(f.kind, FactKind::Price | FactKind::PromoCode))
+        .map(|f| format!("{} {}", f.label, f.value))
+        .collect();
     (!parts.is_empty()).then(|| parts.join("  ·  "))
 }
 

@@ -12,7 +12,7 @@ use std::path::Path;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::content::{Facts, Piece, format_date};
+use crate::content::{Facts, Labels, Piece, format_date};
 use crate::error::{Error, Result};
 use crate::links;
 use crate::project::Project;
@@ -49,35 +49,6 @@ pub struct WebRenderer<'a> {
     project: &'a Project,
     tera: Tera,
     fonts: Vec<WebFont>,
-}
-
-/// Labels of the facts box, in the piece's language.
-#[derive(Serialize)]
-pub struct Labels {
-    pub price: &'static str,
-    pub promo_code: &'static str,
-    pub valid: &'static str,
-    pub until: &'static str,
-}
-
-impl Labels {
-    pub fn for_lang(lang: &str) -> Labels {
-        if lang == "th" {
-            Labels {
-                price: "ราคา",
-                promo_code: "โค้ดส่วนลด",
-                valid: "ระยะเวลา",
-                until: "ถึง",
-            }
-        } else {
-            Labels {
-                price: "Price",
-                promo_code: "Promo code",
-                valid: "Valid",
-                until: "to",
-            }
-        }
-    }
 }
 
 #[derive(Serialize)]
