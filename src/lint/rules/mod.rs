@@ -52,11 +52,11 @@ rules! {
     "guide/duplicate-color", Warning, "Two palette colors within colors.tolerance of each other.";
     "tone/banned-term", Error, "A term the guide bans.";
     "tone/preferred-term", Warning, "A term the guide replaces with a preferred one.";
-    "tone/brand-spelling", Warning, "A brand or product name spelled differently from the guide.";
+    "tone/brand-spelling", Error, "A brand or product name spelled differently from the guide.";
     "tone/sentence-length", Warning, "A sentence longer than the guide's maximum.";
     "tone/exclamation", Warning, "More exclamation marks than the guide allows.";
-    "image/off-palette", Warning, "An image with more off-palette pixels than lint.image_off_palette.";
-    "image/dimensions", Warning, "An image whose size is not one of the guide's presets.";
+    "image/off-palette", Error, "An image with more off-palette pixels than lint.image_off_palette.";
+    "image/dimensions", Error, "An image whose size is not one of the guide's presets.";
     "image/unreadable", Error, "An image that cannot be read.";
     "email/size", Error, "Email HTML over Gmail's 102 KB clipping limit (warning above 90 KB).";
     "email/unsupported-css", Warning, "CSS that major email clients drop (caniemail data).";
