@@ -16,7 +16,7 @@ use crate::brand::{Guide, Rgb};
 use crate::content::{Block, BlockKind, Inline, Piece};
 use crate::lint::pdf::PT_PER_MM;
 use crate::render::Channel;
-use crate::text::{Align, FontChoice, FontStore, PositionedGlyph, fit, layout};
+use crate::text::{Align, FontChoice, FontStore, Line, PositionedGlyph, fit, layout};
 
 /// A print color.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -253,14 +253,14 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Stri
     let title_top = cur.y;
     for line in &title_layout.lines {
         let dy = title_top;
-        cur.push(Op::Glyphs {
-            glyphs: shift(&line.glyphs, title_x, dy),
-            baseline: line.baseline + dy,
-            text: title_text.clone(),
-            end: line.text_range.end,
-            size: title_layout.size_px,
-            ink: ctx.inks.primary,
-        });
+        cur.push(Op::line(
+            line,
+            title_x,
+            dy,
+            &title_text,
+            title_layout.size_px,
+            ctx.inks.primary,
+        ));
     }
     let logo_bottom = if ctx.logo.is_some() { logo_size } else { 0.0 };
     cur.y = title_top + title_layout.height.max(logo_bottom) + gap;
@@ -320,14 +320,7 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Stri
         let text: Arc<str> = text.into();
         let top = cur.y + pad;
         for line in &lay.lines {
-            cur.push(Op::Glyphs {
-                glyphs: shift(&line.glyphs, m + pad, top),
-                baseline: line.baseline + top,
-                text: text.clone(),
-                end: line.text_range.end,
-                size: bold.size,
-                ink: bold.ink,
-            });
+            cur.push(Op::line(line, m + pad, top, &text, bold.size, bold.ink));
         }
         cur.y += box_h;
     }
@@ -388,14 +381,14 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Stri
     let cta_text: Arc<str> = cta.into();
     let cta_top = band_top + 5.0 * PT_PER_MM;
     for line in &cta_layout.lines {
-        cur.push(Op::Glyphs {
-            glyphs: shift(&line.glyphs, m, cta_top),
-            baseline: line.baseline + cta_top,
-            text: cta_text.clone(),
-            end: line.text_range.end,
-            size: cta_layout.size_px,
-            ink: ctx.inks.on_primary,
-        });
+        cur.push(Op::line(
+            line,
+            m,
+            cta_top,
+            &cta_text,
+            cta_layout.size_px,
+            ctx.inks.on_primary,
+        ));
     }
     if let Some(url) = ctx.url {
         // The address without tracking parameters, for people who type it.
@@ -414,14 +407,7 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Stri
         let text: Arc<str> = short.into();
         let top = cta_top + cta_layout.height + 2.0 * PT_PER_MM;
         for line in &lay.lines {
-            cur.push(Op::Glyphs {
-                glyphs: shift(&line.glyphs, m, top),
-                baseline: line.baseline + top,
-                text: text.clone(),
-                end: line.text_range.end,
-                size: small.size,
-                ink: small.ink,
-            });
+            cur.push(Op::line(line, m, top, &text, small.size, small.ink));
         }
     }
     Ok(Flowed {
@@ -445,6 +431,21 @@ fn style_of(s: &TextStyle) -> crate::text::TextStyle {
         line_height: s.line_height,
         choice: s.choice.clone(),
         align: Align::Left,
+    }
+}
+
+impl Op<'_> {
+    /// One laid-out line placed with its origin at (`dx`, `dy`), keeping the text it
+    /// shows (for copy/paste and text extraction).
+    fn line(line: &Line, dx: f32, dy: f32, text: &Arc<str>, size: f32, ink: Ink) -> Self {
+        Op::Glyphs {
+            glyphs: shift(&line.glyphs, dx, dy),
+            baseline: line.baseline + dy,
+            text: text.clone(),
+            end: line.text_range.end,
+            size,
+            ink,
+        }
     }
 }
 
@@ -477,14 +478,7 @@ fn text_block(
     for (i, line) in lay.lines.iter().enumerate() {
         cur.ensure(line_px);
         let dy = cur.y - i as f32 * line_px;
-        cur.push(Op::Glyphs {
-            glyphs: shift(&line.glyphs, x, dy),
-            baseline: line.baseline + dy,
-            text: shared.clone(),
-            end: line.text_range.end,
-            size: style.size,
-            ink: style.ink,
-        });
+        cur.push(Op::line(line, x, dy, &shared, style.size, style.ink));
         cur.y += line_px;
     }
     Ok(())
