@@ -121,7 +121,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Lint(args) => {
             let guide = Guide::load(&display_path(&args.project))?;
             let paths = if args.paths.is_empty() {
-                vec![display_path(&args.project.join("out"))]
+                let out = display_path(&args.project.join("out"));
+                if !out.exists() {
+                    return Err(Error::file(
+                        &out,
+                        "nothing built yet: run `brandpress build` (or `brandpress check`), or name the files to lint",
+                    ));
+                }
+                vec![out]
             } else {
                 args.paths
             };
