@@ -39,6 +39,34 @@ pub fn decorate(url: &str, channel: Channel, piece: &Piece) -> String {
     parsed.to_string()
 }
 
+/// Whether a reference points at a file next to the document — relative (`img/a.png`) or
+/// root-relative (`/a.png`) — rather than a fragment, a protocol-relative URL or any
+/// scheme (`https:`, `mailto:`, `tel:`, `data:`, `cid:`…).
+pub fn is_file_reference(url: &str) -> bool {
+    let url = url.trim();
+    if url.is_empty() || url.starts_with('#') || url.starts_with("//") {
+        return false;
+    }
+    // a scheme: letters, digits, + - . before the first ':'
+    if let Some(colon) = url.find(':') {
+        let scheme = &url[..colon];
+        if !scheme.is_empty()
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// A file reference relative to the document's directory (renderers copy such files).
+pub fn is_relative_file(url: &str) -> bool {
+    is_file_reference(url) && !url.trim().starts_with('/')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +92,25 @@ mod tests {
             decorate("mailto:hi@tonkla.example", Channel::Email, &p),
             "mailto:hi@tonkla.example"
         );
+    }
+
+    #[test]
+    fn file_references() {
+        for local in ["img/a.png", "../x.css", "a b.png", "/assets/logo.svg"] {
+            assert!(is_file_reference(local), "{local}");
+        }
+        for remote in [
+            "https://x.example/a.png",
+            "//cdn.example/a.png",
+            "data:image/png;base64,AA",
+            "cid:logo@x",
+            "mailto:a@b",
+            "#top",
+            "",
+        ] {
+            assert!(!is_file_reference(remote), "{remote}");
+        }
+        assert!(is_relative_file("img/a.png") && !is_relative_file("/assets/logo.svg"));
     }
 
     #[test]

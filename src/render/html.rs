@@ -7,7 +7,10 @@ use std::fmt::Write;
 
 use tera::escape_html;
 
+use crate::brand::Guide;
+use crate::content::Piece;
 use crate::content::doc::{Block, BlockKind, Inline, thai_runs};
+use crate::render::Channel;
 
 /// How to write a piece's body.
 pub struct HtmlOptions<'a> {
@@ -19,6 +22,26 @@ pub struct HtmlOptions<'a> {
     pub link: &'a (dyn Fn(&str) -> String + Sync),
     /// Rewrites image sources (copied assets).
     pub image: &'a (dyn Fn(&str) -> String + Sync),
+}
+
+/// A piece's body as HTML for `channel`: every link decorated for the channel (through
+/// [`crate::links::decorate`]), raw HTML as the guide allows, image sources through `image`.
+pub fn piece_body(
+    piece: &Piece,
+    guide: &Guide,
+    channel: Channel,
+    image: &(dyn Fn(&str) -> String + Sync),
+) -> String {
+    let link = |url: &str| crate::links::decorate(url, channel, piece);
+    blocks(
+        &piece.body,
+        &HtmlOptions {
+            lang: &piece.lang,
+            allow_raw_html: guide.brand.allow_raw_html,
+            link: &link,
+            image,
+        },
+    )
 }
 
 /// The blocks as HTML.

@@ -7,26 +7,7 @@ use cssparser::{ParseError, Parser, ParserInput, Token};
 
 use crate::lint::{Finding, Location, Severity};
 
-/// Whether a reference points at a local file (not a fragment, scheme or protocol-relative URL).
-pub fn is_local(url: &str) -> bool {
-    let url = url.trim();
-    if url.is_empty() || url.starts_with('#') || url.starts_with("//") {
-        return false;
-    }
-    // a scheme: letters, digits, + - . before the first ':' (mailto:, tel:, data:, https:)
-    if let Some(colon) = url.find(':') {
-        let scheme = &url[..colon];
-        if !scheme.is_empty()
-            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        {
-            return false;
-        }
-    }
-    true
-}
+pub use crate::links::is_file_reference as is_local;
 
 /// Resolves a local reference from a file in `dir`. Root-relative references (`/x`)
 /// resolve against the nearest ancestor directory where they exist (the site root is

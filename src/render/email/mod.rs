@@ -25,7 +25,7 @@ use crate::content::{Piece, format_date};
 use crate::error::{Error, Result};
 use crate::links;
 use crate::project::Project;
-use crate::render::html::{self, HtmlOptions};
+use crate::render::html;
 use crate::render::web::{load_templates, tera_message, web_fonts};
 use crate::render::{Channel, Output, Rendered, Renderer};
 
@@ -235,7 +235,7 @@ impl Renderer for EmailRenderer<'_> {
 
         let hero = self.hero(piece, &mut rendered)?;
         let image = |src: &str| {
-            if is_local(src) {
+            if links::is_relative_file(src) {
                 let name = Path::new(src)
                     .file_name()
                     .and_then(|n| n.to_str())
@@ -246,15 +246,7 @@ impl Renderer for EmailRenderer<'_> {
             }
             src.to_string()
         };
-        let body = html::blocks(
-            &piece.body,
-            &HtmlOptions {
-                lang: &piece.lang,
-                allow_raw_html: guide.brand.allow_raw_html,
-                link: &link,
-                image: &image,
-            },
-        );
+        let body = html::piece_body(piece, guide, Channel::Email, &image);
         if project.guide.channels.web.base_url.is_none() && body.contains("<img") {
             rendered.warnings.push(format!(
                 "{}: the email's body images have relative URLs: set [channels.web] base_url",
@@ -543,14 +535,6 @@ fn plain_text(
     }
     out.push('\n');
     out
-}
-
-fn is_local(src: &str) -> bool {
-    !(src.contains("://")
-        || src.starts_with("//")
-        || src.starts_with("data:")
-        || src.starts_with("cid:")
-        || src.starts_with('/'))
 }
 
 /// The guide's logo as a PNG at twice its displayed size, with the displayed size.

@@ -16,7 +16,7 @@ use crate::content::{Facts, Labels, Piece, format_date};
 use crate::error::{Error, Result};
 use crate::links;
 use crate::project::Project;
-use crate::render::html::{self, HtmlOptions};
+use crate::render::html;
 use crate::render::{Channel, Output, Rendered, Renderer};
 
 pub use css::{WebFont, brand_css, web_fonts};
@@ -149,7 +149,7 @@ impl Renderer for WebRenderer<'_> {
 
         let link = |url: &str| links::decorate(url, Channel::Web, piece);
         let image = |src: &str| {
-            if is_local(src) {
+            if links::is_relative_file(src) {
                 Path::new(src)
                     .file_name()
                     .and_then(|n| n.to_str())
@@ -159,15 +159,7 @@ impl Renderer for WebRenderer<'_> {
                 src.to_string()
             }
         };
-        let body = html::blocks(
-            &piece.body,
-            &HtmlOptions {
-                lang: &piece.lang,
-                allow_raw_html: guide.brand.allow_raw_html,
-                link: &link,
-                image: &image,
-            },
-        );
+        let body = html::piece_body(piece, guide, Channel::Web, &image);
 
         let title = piece.title(Channel::Web);
         let summary = piece.summary(Channel::Web);
@@ -275,20 +267,15 @@ impl Renderer for WebRenderer<'_> {
     }
 }
 
-fn is_local(src: &str) -> bool {
-    !(src.contains("://")
-        || src.starts_with("//")
-        || src.starts_with("data:")
-        || src.starts_with('/'))
-}
-
 /// Relative image sources in the body, with their lines.
 fn local_images(blocks: &[crate::content::Block]) -> Vec<(String, usize)> {
     use crate::content::{BlockKind, Inline};
     fn walk_inlines(inlines: &[Inline], line: usize, out: &mut Vec<(String, usize)>) {
         for i in inlines {
             match i {
-                Inline::Image { src, .. } if is_local(src) => out.push((src.clone(), line)),
+                Inline::Image { src, .. } if links::is_relative_file(src) => {
+                    out.push((src.clone(), line))
+                }
                 Inline::Emphasis(c) | Inline::Strong(c) | Inline::Strike(c) => {
                     walk_inlines(c, line, out)
                 }
