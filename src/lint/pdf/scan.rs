@@ -299,29 +299,19 @@ impl<'a> Scanner<'a> {
                         gs = prev;
                     }
                 }
-                "g" => {
-                    gs.fill_space = Space::Gray;
-                    gs.fill = color_from(Space::Gray, args);
-                }
-                "G" => {
-                    gs.stroke_space = Space::Gray;
-                    gs.stroke = color_from(Space::Gray, args);
-                }
-                "rg" => {
-                    gs.fill_space = Space::Rgb;
-                    gs.fill = color_from(Space::Rgb, args);
-                }
-                "RG" => {
-                    gs.stroke_space = Space::Rgb;
-                    gs.stroke = color_from(Space::Rgb, args);
-                }
-                "k" => {
-                    gs.fill_space = Space::Cmyk;
-                    gs.fill = color_from(Space::Cmyk, args);
-                }
-                "K" => {
-                    gs.stroke_space = Space::Cmyk;
-                    gs.stroke = color_from(Space::Cmyk, args);
+                // Device color operators: lower case fills, upper case strokes.
+                op @ ("g" | "G" | "rg" | "RG" | "k" | "K") => {
+                    let space = match op.to_ascii_lowercase().as_str() {
+                        "g" => Space::Gray,
+                        "rg" => Space::Rgb,
+                        _ => Space::Cmyk,
+                    };
+                    let color = color_from(space, args);
+                    if op.starts_with(|c: char| c.is_ascii_lowercase()) {
+                        (gs.fill_space, gs.fill) = (space, color);
+                    } else {
+                        (gs.stroke_space, gs.stroke) = (space, color);
+                    }
                 }
                 "cs" | "CS" => {
                     let space = args
