@@ -14,6 +14,7 @@ pub mod error;
 pub mod init;
 pub mod links;
 pub mod lint;
+pub mod paths;
 pub mod project;
 pub mod render;
 pub mod report;

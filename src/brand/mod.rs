@@ -15,6 +15,7 @@ pub use model::*;
 use toml::Spanned;
 
 use crate::error::{Error, Result, SourceFile};
+use crate::paths::Sandbox;
 
 /// Where the guide lives inside a project.
 pub const GUIDE_PATH: &str = "brand/brand.toml";
@@ -40,6 +41,8 @@ pub struct Guide {
     pub tone: Tone,
     pub channels: Channels,
     pub lint: LintConfig,
+    /// Where pieces and the guide may read files from: the project and `asset_roots`.
+    pub sandbox: Sandbox,
 }
 
 impl Guide {
@@ -61,7 +64,14 @@ impl Guide {
             let span = e.span().unwrap_or(0..0);
             Error::from(source.error(span, e.message().trim().to_string(), "here"))
         })?;
+        let asset_roots: Vec<PathBuf> = file
+            .brand
+            .asset_roots
+            .iter()
+            .map(|r| PathBuf::from(r.get_ref()))
+            .collect();
         let guide = Guide {
+            sandbox: Sandbox::new(root, &asset_roots),
             root: root.to_path_buf(),
             source,
             brand: file.brand,
@@ -166,6 +176,11 @@ impl Guide {
             }
         }
         out
+    }
+
+    /// The sandbox of the logo SVG: it may read images under `brand/` only.
+    pub fn brand_sandbox(&self) -> Sandbox {
+        Sandbox::only(&self.root.join("brand"))
     }
 
     pub fn logo_path(&self, file: &str) -> PathBuf {

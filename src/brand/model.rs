@@ -35,6 +35,10 @@ pub struct BrandInfo {
     /// Whether raw HTML inside Markdown is passed through (escaped otherwise).
     #[serde(default)]
     pub allow_raw_html: bool,
+    /// Folders outside the project that pieces may take pictures from (a monorepo's
+    /// shared images), relative to the project root. Nothing else outside is readable.
+    #[serde(default)]
+    pub asset_roots: Vec<Spanned<String>>,
 }
 
 /// `[colors]`: settings plus one `[colors.<name>]` table per brand color, in the order
