@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use brandpress::brand::Guide;
 use brandpress::content::Piece;
-use brandpress::error::SourceFile;
 use brandpress::lint::LintContext;
 use brandpress::lint::image;
 use brandpress::project::Project;
@@ -15,9 +14,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn project() -> Project {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let piece = |p: &str| Piece::parse(SourceFile::read(&root.join(p)).unwrap()).unwrap();
+    let guide = Guide::load(&root).unwrap();
+    let piece = |p: &str| Piece::load(&root.join(p), &guide.sandbox).unwrap();
     Project {
-        guide: Guide::load(&root).unwrap(),
+        guide: guide.clone(),
         pieces: vec![
             piece("content/winter-2026/cold-brew-winter.md"),
             piece("tests/fixtures/social/thai-marks.md"),

@@ -61,10 +61,30 @@ impl Error {
         }
     }
 
-    /// Reads a file as UTF-8 text, naming the file on failure.
+    /// Reads a file as UTF-8 text, naming the file on failure; text that is not UTF-8
+    /// is an error at the first bad byte (its offset, line and column).
     pub fn read_text(path: &Path) -> Result<String> {
-        std::fs::read_to_string(path).map_err(|e| Error::file(path, e))
+        let bytes = std::fs::read(path).map_err(|e| Error::file(path, e))?;
+        String::from_utf8(bytes).map_err(|e| not_utf8(path, e))
     }
+}
+
+/// The error for a file that is not UTF-8, pointing at the first invalid byte.
+fn not_utf8(path: &Path, e: std::string::FromUtf8Error) -> Error {
+    let at = e.utf8_error().valid_up_to();
+    let bytes = e.as_bytes();
+    let lossy = String::from_utf8_lossy(bytes);
+    // The valid prefix is the same in the lossy text, so offsets agree up to `at`.
+    let src = SourceFile::new(path, lossy.as_ref());
+    src.error(
+        at..at + '\u{FFFD}'.len_utf8(),
+        format!(
+            "not UTF-8: invalid byte 0x{:02X} at byte offset {at}; save the file as UTF-8",
+            bytes[at]
+        ),
+        "not UTF-8",
+    )
+    .into()
 }
 
 /// An error pointing at a span of a source file: printed as `file:line:col: message`

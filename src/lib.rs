@@ -19,3 +19,4 @@ pub mod project;
 pub mod render;
 pub mod report;
 pub mod text;
+pub mod untrusted;

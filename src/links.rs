@@ -62,9 +62,89 @@ pub fn is_file_reference(url: &str) -> bool {
     true
 }
 
-/// A file reference relative to the document's directory (renderers copy such files).
-pub fn is_relative_file(url: &str) -> bool {
-    is_file_reference(url) && !url.trim().starts_with('/')
+/// What a link or image reference in a piece points at, after the checks every
+/// reference passes ([`classify`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `http:`/`https:` or protocol-relative (`//cdn.example/a.png`).
+    Web,
+    /// `mailto:` or `tel:` (links only).
+    Contact,
+    /// `#section` on the same page.
+    Fragment,
+    /// A path relative to the piece's file (`img/a.png`, `../menu.pdf`), `%`-escapes
+    /// decoded and any `?query` or `#fragment` removed.
+    Relative(String),
+    /// A path from the site root (`/menu/`): links only; it is published as written.
+    RootRelative,
+}
+
+/// Schemes that survive into web and email hrefs.
+pub const LINK_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// Checks a link (`image == false`) or image source as written in a piece. Only http,
+/// https, mailto, tel, in-page fragments and relative paths pass; `javascript:`,
+/// `vbscript:`, `data:`, `file:` and every other scheme are refused, with the scheme
+/// read the way browsers read it (case folded, tabs and newlines removed, leading
+/// control characters and spaces stripped — the WHATWG URL parser the `url` crate
+/// implements), so `" JaVa\tScript:"` is `javascript:`.
+pub fn classify(reference: &str, image: bool) -> Result<Target, String> {
+    let trimmed = reference.trim_matches(|c: char| c <= ' ');
+    if let Some(c) = trimmed.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "the URL holds the control character U+{:04X}",
+            c as u32
+        ));
+    }
+    match Url::parse(trimmed) {
+        Ok(url) => {
+            let scheme = url.scheme();
+            let allowed: &[&str] = if image {
+                &["http", "https"]
+            } else {
+                LINK_SCHEMES
+            };
+            if allowed.contains(&scheme) {
+                if matches!(scheme, "mailto" | "tel") {
+                    Ok(Target::Contact)
+                } else {
+                    Ok(Target::Web)
+                }
+            } else {
+                let what = if image { "an image source" } else { "a link" };
+                Err(format!(
+                    "{scheme}: URLs are not allowed as {what}; use {}",
+                    if image {
+                        "https:, or a picture file next to the piece"
+                    } else {
+                        "https:, mailto:, tel:, #fragment or a relative path"
+                    }
+                ))
+            }
+        }
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                Ok(Target::Fragment)
+            } else if trimmed.starts_with("//") || trimmed.starts_with("\\\\") {
+                Ok(Target::Web)
+            } else if trimmed.starts_with('/') || trimmed.starts_with('\\') {
+                if image {
+                    Err("a root-relative image path cannot be published: write it relative to the piece".into())
+                } else {
+                    Ok(Target::RootRelative)
+                }
+            } else {
+                let path = trimmed.split(['?', '#']).next().unwrap_or("");
+                let decoded = crate::paths::decode_reference(path)
+                    .map_err(|why| format!("the path is not usable: {why}"))?;
+                if decoded.is_empty() {
+                    return Ok(Target::Fragment);
+                }
+                Ok(Target::Relative(decoded))
+            }
+        }
+        Err(e) => Err(format!("not a valid URL: {e}")),
+    }
 }
 
 #[cfg(test)]
@@ -95,22 +175,39 @@ mod tests {
     }
 
     #[test]
-    fn file_references() {
-        for local in ["img/a.png", "../x.css", "a b.png", "/assets/logo.svg"] {
-            assert!(is_file_reference(local), "{local}");
-        }
-        for remote in [
-            "https://x.example/a.png",
-            "//cdn.example/a.png",
-            "data:image/png;base64,AA",
-            "cid:logo@x",
-            "mailto:a@b",
-            "#top",
-            "",
+    fn classifies_references_the_way_browsers_read_them() {
+        use Target::*;
+        let ok = |r: &str, image: bool| classify(r, image).unwrap();
+        assert_eq!(ok("https://x.example/a.png", true), Web);
+        assert_eq!(ok("//cdn.example/a.png", true), Web);
+        assert_eq!(ok("mailto:a@b.example", false), Contact);
+        assert_eq!(ok("tel:+6621234567", false), Contact);
+        assert_eq!(ok("#top", false), Fragment);
+        assert_eq!(ok("/menu/", false), RootRelative);
+        assert_eq!(ok("img/a.png", true), Relative("img/a.png".into()));
+        assert_eq!(ok("a%20b.png?v=2#x", true), Relative("a b.png".into()));
+        assert_eq!(ok("%2e%2e/x.png", true), Relative("../x.png".into()));
+        assert_eq!(ok("รูป/กาแฟ.png", true), Relative("รูป/กาแฟ.png".into()));
+        for bad in [
+            "javascript:alert(1)",
+            " JaVaScRiPt:alert(1)",
+            "java\tscript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "vbscript:msgbox",
+            "data:text/html;base64,AA",
+            "file:///etc/passwd",
+            "ftp://x.example/",
         ] {
-            assert!(!is_file_reference(remote), "{remote}");
+            assert!(classify(bad, false).is_err(), "{bad:?}");
         }
-        assert!(is_relative_file("img/a.png") && !is_relative_file("/assets/logo.svg"));
+        for bad in [
+            "data:image/png;base64,AA",
+            "mailto:a@b",
+            "/x.png",
+            "cid:logo",
+        ] {
+            assert!(classify(bad, true).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ impl Project {
     pub fn load(root: &Path) -> Result<Project> {
         let root = display_path(root);
         let guide = Guide::load(&root)?;
-        let pieces = content::load_all(&root)?;
+        let pieces = content::load_all(&root, &guide.sandbox)?;
         Ok(Project {
             root,
             guide,

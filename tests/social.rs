@@ -25,14 +25,17 @@ fn project(pieces: Vec<Piece>) -> Project {
     }
 }
 
+fn load(path: &std::path::Path) -> Piece {
+    let guide = Guide::load(&root()).expect("example guide loads");
+    Piece::load(path, &guide.sandbox).unwrap()
+}
+
 fn fixture(name: &str) -> Piece {
-    let path = root().join("tests/fixtures/social").join(name);
-    Piece::parse(SourceFile::read(&path).unwrap()).unwrap()
+    load(&root().join("tests/fixtures/social").join(name))
 }
 
 fn example(name: &str) -> Piece {
-    let path = root().join("content/winter-2026").join(name);
-    Piece::parse(SourceFile::read(&path).unwrap()).unwrap()
+    load(&root().join("content/winter-2026").join(name))
 }
 
 fn preset(p: &Project, name: &str) -> CardPreset {

@@ -15,7 +15,7 @@ pub use model::*;
 use toml::Spanned;
 
 use crate::error::{Error, Result, SourceFile};
-use crate::paths::Sandbox;
+use crate::paths::{PathProblem, Sandbox};
 
 /// Where the guide lives inside a project.
 pub const GUIDE_PATH: &str = "brand/brand.toml";
@@ -64,6 +64,20 @@ impl Guide {
             let span = e.span().unwrap_or(0..0);
             Error::from(source.error(span, e.message().trim().to_string(), "here"))
         })?;
+        if let Ok(table) = toml::de::DeTable::parse(&source.text)
+            && let Some((span, c)) = crate::untrusted::first_control_char(table.get_ref())
+        {
+            return Err(source
+                .error(
+                    span,
+                    format!(
+                        "this value holds the control character {}; guide values reach email headers and pages, so they must be plain text",
+                        crate::untrusted::char_name(c)
+                    ),
+                    "control character",
+                )
+                .into());
+        }
         let asset_roots: Vec<PathBuf> = file
             .brand
             .asset_roots
@@ -176,6 +190,14 @@ impl Guide {
             }
         }
         out
+    }
+
+    /// The span of the value at `path` in the guide (`0..0` when absent).
+    pub fn value_span(&self, path: &[&str]) -> std::ops::Range<usize> {
+        toml::de::DeTable::parse(&self.source.text)
+            .ok()
+            .and_then(|t| crate::untrusted::value_span(t.get_ref(), path))
+            .unwrap_or(0..0)
     }
 
     /// The sandbox of the logo SVG: it may read images under `brand/` only.
@@ -329,13 +351,33 @@ impl Guide {
         if self.logo.files.is_empty() {
             err(0..0, "[logo] files is empty".into(), "");
         }
+        let brand_dir = self.root.join("brand");
         for file in &self.logo.files {
-            let path = self.logo_path(file.get_ref());
-            if !path.is_file() {
+            if let Err(problem) = self.sandbox.resolve(&brand_dir, Path::new(file.get_ref())) {
                 err(
                     file.span(),
-                    format!("logo file {} not found", path.display()),
-                    "no such file",
+                    format!("logo file {:?} {problem}", file.get_ref()),
+                    "logo file",
+                );
+            }
+        }
+        if let Some(profile) = &self.channels.print.cmyk_profile
+            && let Err(problem) = self.sandbox.resolve(&brand_dir, Path::new(profile))
+        {
+            let span = self.value_span(&["channels", "print", "cmyk_profile"]);
+            err(
+                span,
+                format!("cmyk_profile {profile:?} {problem}"),
+                "ICC profile",
+            );
+        }
+        for root in &self.brand.asset_roots {
+            let dir = self.root.join(root.get_ref());
+            if !dir.is_dir() {
+                err(
+                    root.span(),
+                    format!("asset root {} is not a folder", dir.display()),
+                    "asset root",
                 );
             }
         }
@@ -436,8 +478,12 @@ impl Guide {
         }
         let mut db = fontdb::Database::new();
         for file in &family.files {
+            let read = self
+                .sandbox
+                .resolve(&self.fonts_dir(), Path::new(file.get_ref()))
+                .and_then(|path| self.sandbox.read(&path));
             let path = self.font_path(file.get_ref());
-            match std::fs::read(&path) {
+            match read {
                 Ok(data) => {
                     let before = db.len();
                     db.load_font_data(data);
@@ -449,10 +495,15 @@ impl Guide {
                         );
                     }
                 }
-                Err(_) => err(
+                Err(PathProblem::Missing { .. }) => err(
                     file.span(),
                     format!("font file {} not found", path.display()),
                     "no such file in brand/fonts/",
+                ),
+                Err(problem) => err(
+                    file.span(),
+                    format!("font file {:?} {problem}", file.get_ref()),
+                    "font file",
                 ),
             }
         }

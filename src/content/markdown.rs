@@ -5,9 +5,37 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::doc::{Block, BlockKind, Inline};
 
+/// How deep blocks (quotes, lists) and inline spans (emphasis, links) may nest. Deeper
+/// Markdown is refused ([`Parsed::too_deep`]): every later walk of the document model is
+/// then bounded, and no hostile piece can exhaust the stack.
+pub const MAX_DEPTH: usize = 100;
+
+/// A parsed body: the blocks, every link and image reference with its position, and
+/// where the body first nests deeper than [`MAX_DEPTH`] (what lies deeper is left out).
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub blocks: Vec<Block>,
+    pub references: Vec<Reference>,
+    /// Byte offset (in the body) of the first container beyond [`MAX_DEPTH`].
+    pub too_deep: Option<usize>,
+}
+
+/// A link destination or image source as written, with its byte range in the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub url: String,
+    pub image: bool,
+    pub span: std::ops::Range<usize>,
+}
+
 /// Parses a Markdown body. `first_line` is the 1-based line of the body's first line in
 /// its file, so blocks carry file lines.
 pub fn parse(body: &str, first_line: usize) -> Vec<Block> {
+    parse_full(body, first_line).blocks
+}
+
+/// [`parse`], keeping the references and the depth check.
+pub fn parse_full(body: &str, first_line: usize) -> Parsed {
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(body.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
@@ -16,9 +44,38 @@ pub fn parse(body: &str, first_line: usize) -> Vec<Block> {
     let mut builder = Builder::default();
     let options = Options::ENABLE_STRIKETHROUGH;
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        // Beyond the depth limit, skip whole subtrees (every Start has its End).
+        if builder.skipping > 0 {
+            match event {
+                Event::Start(_) => builder.skipping += 1,
+                Event::End(_) => builder.skipping -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        if let Event::Start(tag) = &event {
+            if builder.stack.len() > MAX_DEPTH {
+                builder.too_deep.get_or_insert(range.start);
+                builder.skipping = 1;
+                continue;
+            }
+            if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = tag {
+                builder.references.push(Reference {
+                    url: dest_url.to_string(),
+                    image: matches!(tag, Tag::Image { .. }),
+                    span: range.clone(),
+                });
+            }
+        }
         builder.event(event, line_of(range.start));
     }
-    builder.finish()
+    let too_deep = builder.too_deep;
+    let references = std::mem::take(&mut builder.references);
+    Parsed {
+        blocks: builder.finish(),
+        references,
+        too_deep,
+    }
 }
 
 /// A container being built: the blocks collected so far, and inline spans if it is a
@@ -75,6 +132,10 @@ enum SpanKind {
 #[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
+    references: Vec<Reference>,
+    /// Open containers being skipped because they nest too deep.
+    skipping: usize,
+    too_deep: Option<usize>,
 }
 
 impl Builder {

@@ -14,7 +14,9 @@ use toml::value::Datetime;
 pub use doc::{Block, BlockKind, Inline};
 
 use crate::error::{Error, Result, SourceFile};
+use crate::paths::{PathProblem, Sandbox};
 use crate::render::Channel;
+use crate::untrusted::{char_name, first_control_char, value_span};
 
 /// Front matter of a piece.
 #[derive(Debug, Clone, Deserialize)]
@@ -81,7 +83,39 @@ pub struct Piece {
     pub body: Vec<Block>,
     /// Line of the first body line in the source file.
     pub body_line: usize,
+    /// Every link and image reference of the body, with its byte range in the file.
+    pub references: Vec<markdown::Reference>,
+    /// The hero picture, once [`Piece::resolve_files`] found it inside the project.
+    pub hero: Option<LocalFile>,
+    /// Local files the body references (images, linked documents), by the reference as
+    /// written, once resolved inside the project; published next to the piece.
+    pub files: BTreeMap<String, LocalFile>,
 }
+
+/// A file a piece references, resolved inside the project (see [`crate::paths`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalFile {
+    /// The canonical path on disk.
+    pub path: PathBuf,
+    /// Its file name in the output, unique within the piece and safe on every OS.
+    pub name: String,
+}
+
+impl LocalFile {
+    /// The output name as a relative URL (percent-encoded).
+    pub fn url(&self) -> String {
+        crate::paths::url_segment(&self.name)
+    }
+}
+
+/// Output names the web channel uses itself inside a piece's folder.
+const RESERVED_PIECE_FILES: &[&str] = &["index.html"];
+
+/// Slugs the channels use for their own folders (`web/assets/`).
+const RESERVED_SLUGS: &[(&str, &str)] = &[(
+    "assets",
+    "the web channel keeps the shared stylesheet, fonts and logo in web/assets/",
+)];
 
 impl Piece {
     /// Parses one Markdown file with front matter.
@@ -95,8 +129,59 @@ impl Piece {
                 "here",
             ))
         })?;
+        let fm_table = toml::de::DeTable::parse(fm).ok();
+        if let Some(table) = &fm_table
+            && let Some((span, c)) = first_control_char(table.get_ref())
+        {
+            return Err(source
+                .error(
+                    fm_offset + span.start..fm_offset + span.end,
+                    format!(
+                        "front matter: this value holds the control character {}; titles, subjects and links must be plain text",
+                        char_name(c)
+                    ),
+                    "control character",
+                )
+                .into());
+        }
+        let span_of = |path: &[&str]| -> std::ops::Range<usize> {
+            fm_table
+                .as_ref()
+                .and_then(|t| value_span(t.get_ref(), path))
+                .map(|r| fm_offset + r.start..fm_offset + r.end)
+                .unwrap_or(0..0)
+        };
+        if let Some(campaign) = &meta.campaign
+            && !valid_campaign(campaign)
+        {
+            return Err(source
+                .error(
+                    span_of(&["campaign"]),
+                    format!(
+                        "campaign {campaign:?} must be letters, digits, '-', '_' or '.': it goes into UTM tags and email Message-IDs"
+                    ),
+                    "not a campaign id",
+                )
+                .into());
+        }
+        if let Some(cta) = &meta.cta
+            && let Err(why) = crate::links::classify(&cta.url, false)
+        {
+            return Err(source
+                .error(span_of(&["cta", "url"]), format!("CTA url: {why}"), "here")
+                .into());
+        }
         let slug = match &meta.slug {
             Some(slug) => {
+                if let Some(why) = slug_problem(slug.get_ref()) {
+                    return Err(source
+                        .error(
+                            fm_offset + slug.span().start..fm_offset + slug.span().end,
+                            format!("slug {:?} cannot be used: {why}", slug.get_ref()),
+                            "unsafe slug",
+                        )
+                        .into());
+                }
                 if !valid_slug(slug.get_ref()) {
                     return Err(source
                         .error(
@@ -124,11 +209,57 @@ impl Piece {
                         "cannot derive a slug from the file name; set `slug = \"...\"` in the front matter",
                     ));
                 }
+                if let Some(why) = slug_problem(&slug) {
+                    return Err(Error::file(
+                        &source.path,
+                        format!(
+                            "the slug {slug:?} taken from the file name cannot be used: {why}; rename the file or set `slug = \"...\"` in the front matter"
+                        ),
+                    ));
+                }
                 slug
             }
         };
         let body_line = source.line_col(body_offset).0;
-        let blocks = markdown::parse(body, body_line);
+        if let Some((at, c)) = body
+            .char_indices()
+            .find(|&(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        {
+            return Err(source
+                .error(
+                    body_offset + at..body_offset + at + c.len_utf8(),
+                    format!(
+                        "the body holds the control character {}; remove it",
+                        char_name(c)
+                    ),
+                    "control character",
+                )
+                .into());
+        }
+        let parsed = markdown::parse_full(body, body_line);
+        if let Some(at) = parsed.too_deep {
+            return Err(source
+                .error(
+                    body_offset + at..body_offset + at,
+                    format!(
+                        "Markdown nests more than {} levels deep here (quotes, lists or emphasis inside each other)",
+                        markdown::MAX_DEPTH
+                    ),
+                    "too deep",
+                )
+                .into());
+        }
+        let mut references = parsed.references;
+        for r in &mut references {
+            r.span = body_offset + r.span.start..body_offset + r.span.end;
+            if let Err(why) = crate::links::classify(&r.url, r.image) {
+                let what = if r.image { "image" } else { "link" };
+                return Err(source
+                    .error(r.span.clone(), format!("{what}: {why}"), what)
+                    .into());
+            }
+        }
+        let blocks = parsed.blocks;
         let lang = match &meta.lang {
             Some(lang) if ["th", "en"].contains(&lang.get_ref().as_str()) => lang.get_ref().clone(),
             Some(lang) => {
@@ -181,7 +312,94 @@ impl Piece {
             lang,
             body: blocks,
             body_line,
+            references,
+            hero: None,
+            files: BTreeMap::new(),
         })
+    }
+
+    /// Reads and parses a piece, then resolves its files inside `sandbox`.
+    pub fn load(path: &Path, sandbox: &Sandbox) -> Result<Piece> {
+        let mut piece = Piece::parse(SourceFile::read(path)?)?;
+        piece.resolve_files(sandbox)?;
+        Ok(piece)
+    }
+
+    /// Finds the hero and every local file the body references inside `sandbox`, and
+    /// gives each a safe output name unique within the piece. A path that leaves the
+    /// project, is missing, or has a name unsafe on some OS is an error at the line and
+    /// column that wrote it. Links to local paths that do not exist stay links (they may
+    /// name a page of the site); images must exist.
+    pub fn resolve_files(&mut self, sandbox: &Sandbox) -> Result<()> {
+        let dir = self
+            .source
+            .path
+            .parent()
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
+        let mut names: BTreeMap<String, PathBuf> = RESERVED_PIECE_FILES
+            .iter()
+            .map(|n| (n.to_string(), PathBuf::new()))
+            .collect();
+        let source = self.source.clone();
+        let fm_start = source.text.find('\n').map(|i| i + 1).unwrap_or(0);
+        let mut take = |reference: &str,
+                        span: std::ops::Range<usize>,
+                        required: bool,
+                        what: &str|
+         -> Result<Option<LocalFile>> {
+            let path = match sandbox.resolve(&dir, Path::new(reference)) {
+                Ok(path) => path,
+                Err(PathProblem::Missing { .. } | PathProblem::NotAFile { .. }) if !required => {
+                    return Ok(None);
+                }
+                Err(problem) => {
+                    return Err(source
+                        .error(span, format!("{what} {reference:?} {problem}"), what)
+                        .into());
+                }
+            };
+            let name = Path::new(reference)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if let Some(why) = crate::paths::unsafe_name(&name) {
+                return Err(source
+                    .error(
+                        span,
+                        format!("{what} {reference:?} cannot be published under the name {name:?}: {why}"),
+                        what,
+                    )
+                    .into());
+            }
+            Ok(Some(LocalFile {
+                name: unique_name(&mut names, &name, &path),
+                path,
+            }))
+        };
+        if let Some(hero) = &self.meta.hero {
+            let span = fm_start + hero.span().start..fm_start + hero.span().end;
+            let reference = crate::paths::decode_reference(hero.get_ref()).map_err(|why| {
+                Error::from(source.error(span.clone(), format!("hero: {why}"), "hero"))
+            })?;
+            self.hero = take(&reference, span, true, "hero image")?;
+        }
+        let mut files = BTreeMap::new();
+        for r in &self.references {
+            let Ok(crate::links::Target::Relative(path)) = crate::links::classify(&r.url, r.image)
+            else {
+                continue;
+            };
+            if files.contains_key(&r.url) || (!r.image && path.ends_with(".md")) {
+                continue;
+            }
+            let what = if r.image { "image" } else { "linked file" };
+            if let Some(file) = take(&path, r.span.clone(), r.image, what)? {
+                files.insert(r.url.clone(), file);
+            }
+        }
+        self.files = files;
+        Ok(())
     }
 
     /// Whether this piece is published to `channel`.
@@ -217,16 +435,15 @@ impl Piece {
         )
     }
 
-    /// Path of the hero image, resolved against the piece's directory.
+    /// Path of the hero image, once resolved inside the project
+    /// ([`Piece::resolve_files`]); `None` without a hero or before resolution.
     pub fn hero_path(&self) -> Option<PathBuf> {
-        let hero = self.meta.hero.as_ref()?;
-        Some(
-            self.source
-                .path
-                .parent()
-                .unwrap_or(Path::new(""))
-                .join(hero.get_ref()),
-        )
+        self.hero.as_ref().map(|h| h.path.clone())
+    }
+
+    /// The local file a body reference (as written) names, once resolved.
+    pub fn local_file(&self, reference: &str) -> Option<&LocalFile> {
+        self.files.get(reference)
     }
 
     /// The visible body text.
@@ -297,6 +514,51 @@ pub fn detect_lang(text: &str) -> String {
     }
 }
 
+/// Why a slug cannot name output folders and files, if it cannot.
+fn slug_problem(slug: &str) -> Option<String> {
+    if let Some(why) = crate::paths::unsafe_name(slug) {
+        return Some(format!("it is reserved or unsafe as a file name: {why}"));
+    }
+    RESERVED_SLUGS
+        .iter()
+        .find(|(s, _)| *s == slug)
+        .map(|(_, why)| format!("it is reserved: {why}"))
+}
+
+/// A campaign id: it reaches UTM parameters and the email Message-ID header.
+fn valid_campaign(campaign: &str) -> bool {
+    !campaign.is_empty()
+        && campaign.len() <= crate::paths::MAX_NAME_BYTES
+        && campaign
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// `name`, or `stem-2.ext`, `stem-3.ext`… when another file already took it.
+fn unique_name(taken: &mut BTreeMap<String, PathBuf>, name: &str, path: &Path) -> String {
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() => (s, format!(".{e}")),
+        _ => (name, String::new()),
+    };
+    let mut candidate = name.to_string();
+    let mut n = 1;
+    loop {
+        // Case-insensitive file systems (macOS, Windows) fold case.
+        let key = candidate.to_lowercase();
+        match taken.get(&key) {
+            Some(p) if p == path => return candidate,
+            Some(_) => {
+                n += 1;
+                candidate = format!("{stem}-{n}{ext}");
+            }
+            None => {
+                taken.insert(key, path.to_path_buf());
+                return candidate;
+            }
+        }
+    }
+}
+
 pub fn valid_slug(slug: &str) -> bool {
     !slug.is_empty()
         && !slug.starts_with('-')
@@ -319,7 +581,7 @@ fn slugify(stem: &str) -> String {
 
 /// Finds and parses every `*.md` under `<root>/content`, sorted by path. Reports every
 /// broken file, and two pieces sharing a slug, together.
-pub fn load_all(root: &Path) -> Result<Vec<Piece>> {
+pub fn load_all(root: &Path, sandbox: &Sandbox) -> Result<Vec<Piece>> {
     let dir = crate::brand::display_path(&root.join("content"));
     if !dir.is_dir() {
         return Err(Error::file(
@@ -337,7 +599,7 @@ pub fn load_all(root: &Path) -> Result<Vec<Piece>> {
     let mut errors = Vec::new();
     let mut pieces: Vec<Piece> = Vec::new();
     for path in paths {
-        match SourceFile::read(&path).and_then(Piece::parse) {
+        match Piece::load(&path, sandbox) {
             Ok(piece) => pieces.push(piece),
             Err(e) => errors.push(e),
         }
@@ -596,5 +858,118 @@ mod tests {
         let e =
             piece("+++\ntitle = \"a\"\nsummary = \"b\"\nchannels = [\"fax\"]\n+++\n").unwrap_err();
         assert!(e.to_string().contains("unknown channel \"fax\""), "{e}");
+    }
+
+    #[test]
+    fn untrusted_values_are_refused_where_they_are_written() {
+        let at = |text: &str| piece(text).unwrap_err().to_string();
+        let fm =
+            |extra: &str| format!("+++\ntitle = \"ลด\"\nsummary = \"ส\"\n{extra}\n+++\nเนื้อหา\n");
+        let e = at(&fm(
+            "[overrides.email]\ntitle = \"Beans\\r\\nBcc: x@evil.example\"",
+        ));
+        assert!(
+            e.starts_with("content/x.md:5:9:") && e.contains("U+000D"),
+            "{e}"
+        );
+        let e = at(&fm("campaign = \"w>\\nBcc: x\""));
+        assert!(e.starts_with("content/x.md:4:12:"), "{e}");
+        let e = at(&fm("campaign = \"a b\""));
+        assert!(
+            e.starts_with("content/x.md:4:12:") && e.contains("campaign"),
+            "{e}"
+        );
+        let e = at(&fm("[cta]\ntext = \"สั่ง\"\nurl = \"javascript:alert(1)\""));
+        assert!(
+            e.starts_with("content/x.md:6:7:") && e.contains("javascript"),
+            "{e}"
+        );
+        let e = at(&fm("[facts]\nnote = \"ok\\u0000\""));
+        assert!(
+            e.starts_with("content/x.md:5:8:") && e.contains("NUL"),
+            "{e}"
+        );
+        let e = at("+++\ntitle = \"a\"\nsummary = \"b\"\n+++\nline\n\nสวัสดี\u{1b}[2J\n");
+        assert!(
+            e.starts_with("content/x.md:7:7:") && e.contains("escape"),
+            "{e}"
+        );
+        let e = at("+++\ntitle = \"a\"\nsummary = \"b\"\n+++\n\n[x](vbscript:msgbox)\n");
+        assert!(
+            e.starts_with("content/x.md:6:1:") && e.contains("vbscript"),
+            "{e}"
+        );
+        // Tabs stay allowed in the body and in values.
+        assert!(piece(&fm("[facts]\nnote = \"a\\tb\"")).is_ok());
+    }
+
+    #[test]
+    fn slugs_that_are_unsafe_names_or_reserved_folders_are_refused() {
+        for (slug, needle) in [
+            ("con", "reserved device name"),
+            ("assets", "web/assets/"),
+            ("-x", "starts with '-'"),
+        ] {
+            let e = piece(&format!(
+                "+++\ntitle = \"a\"\nsummary = \"b\"\nslug = \"{slug}\"\n+++\n"
+            ))
+            .unwrap_err()
+            .to_string();
+            assert!(
+                e.starts_with("content/x.md:4:8:") && e.contains(needle),
+                "{e}"
+            );
+        }
+        let e = Piece::parse(SourceFile::new(
+            "content/AUX.md",
+            "+++\ntitle = \"a\"\nsummary = \"b\"\n+++\n",
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("content/AUX.md") && e.contains("reserved"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn markdown_nested_beyond_the_limit_is_an_error_at_its_line() {
+        let deep = format!(
+            "+++\ntitle = \"a\"\nsummary = \"b\"\n+++\nok\n\n{} x\n",
+            ">".repeat(500)
+        );
+        let e = piece(&deep).unwrap_err().to_string();
+        assert!(
+            e.starts_with("content/x.md:7:") && e.contains("nests more than 100"),
+            "{e}"
+        );
+        let fine = format!(
+            "+++\ntitle = \"a\"\nsummary = \"b\"\n+++\n{} x\n",
+            ">".repeat(40)
+        );
+        assert!(piece(&fine).is_ok());
+    }
+
+    #[test]
+    fn local_files_get_unique_safe_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for (rel, bytes) in [
+            ("content/a/pic.png", "a"),
+            ("content/b/pic.png", "b"),
+            ("content/b/PIC.PNG", "c"),
+        ] {
+            std::fs::create_dir_all(root.join(rel).parent().unwrap()).unwrap();
+            std::fs::write(root.join(rel), bytes).unwrap();
+        }
+        let md = "+++\ntitle = \"a\"\nsummary = \"b\"\nhero = \"a/pic.png\"\n+++\n![a](a/pic.png) ![b](b/pic.png) ![c](b/PIC.PNG) [menu](../menu/)\n";
+        std::fs::write(root.join("content/p.md"), md).unwrap();
+        let p = Piece::load(&root.join("content/p.md"), &Sandbox::new(root, &[])).unwrap();
+        assert_eq!(p.hero.as_ref().unwrap().name, "pic.png");
+        let names: Vec<&str> = p.files.values().map(|f| f.name.as_str()).collect();
+        // b/PIC.PNG comes third: pic-2.png is taken case-insensitively.
+        assert_eq!(names, ["pic.png", "PIC-3.PNG", "pic-2.png"]);
+        // A link to a page that is not a file stays a link.
+        assert!(p.local_file("../menu/").is_none());
     }
 }

@@ -8,8 +8,8 @@ use std::fmt::Write;
 use tera::escape_html;
 
 use crate::brand::Guide;
-use crate::content::Piece;
 use crate::content::doc::{Block, BlockKind, Inline, thai_runs};
+use crate::content::{LocalFile, Piece};
 use crate::render::Channel;
 
 /// How to write a piece's body.
@@ -24,22 +24,31 @@ pub struct HtmlOptions<'a> {
     pub image: &'a (dyn Fn(&str) -> String + Sync),
 }
 
-/// A piece's body as HTML for `channel`: every link decorated for the channel (through
-/// [`crate::links::decorate`]), raw HTML as the guide allows, image sources through `image`.
+/// A piece's body as HTML for `channel`: links decorated for the channel (through
+/// [`crate::links::decorate`]), raw HTML as the guide allows, and references to the
+/// piece's local files (images, linked documents) through `local`, which gives the URL
+/// the channel publishes each one at.
 pub fn piece_body(
     piece: &Piece,
     guide: &Guide,
     channel: Channel,
-    image: &(dyn Fn(&str) -> String + Sync),
+    local: &(dyn Fn(&LocalFile) -> String + Sync),
 ) -> String {
-    let link = |url: &str| crate::links::decorate(url, channel, piece);
+    let link = |url: &str| match piece.local_file(url) {
+        Some(file) => local(file),
+        None => crate::links::decorate(url, channel, piece),
+    };
+    let image = |src: &str| match piece.local_file(src) {
+        Some(file) => local(file),
+        None => src.to_string(),
+    };
     blocks(
         &piece.body,
         &HtmlOptions {
             lang: &piece.lang,
             allow_raw_html: guide.brand.allow_raw_html,
             link: &link,
-            image,
+            image: &image,
         },
     )
 }

@@ -48,6 +48,7 @@ pub enum Expect {
     Error(Vec<&'static str>),
     /// Exit 1 (or 0 for warning-only rules, see `exit`), and the JSON report (the command
     /// must use `--format json`) holds a finding of `rule`, on a path ending in `path`.
+    #[allow(dead_code)] // used by the lint cases
     Finding {
         rule: &'static str,
         path: &'static str,
@@ -56,8 +57,11 @@ pub enum Expect {
     /// Exit 0, then `check` looks at the result.
     Ok,
     /// Anything else, checked by a function.
-    Custom(Box<dyn Fn(&Outcome, &Fixture) -> Result<(), String> + Send + Sync>),
+    Custom(Check),
 }
+
+/// A custom check of a case's outcome.
+pub type Check = Box<dyn Fn(&Outcome, &Fixture) -> Result<(), String> + Send + Sync>;
 
 impl Case {
     /// A case whose command is `brandpress <args>`, with the default project.
@@ -98,6 +102,7 @@ impl Case {
         )
     }
 
+    #[allow(dead_code)] // used by the lint cases
     /// A case that lints the given path (relative to the project) with `--format json`.
     pub fn lint(
         name: &'static str,

@@ -221,7 +221,8 @@ pub(super) mod tests {
     fn example_content_has_no_tone_errors() {
         use crate::render::Channel;
         let guide = example();
-        let pieces = crate::content::load_all(root()).expect("example content loads");
+        let pieces =
+            crate::content::load_all(root(), &guide.sandbox).expect("example content loads");
         assert!(pieces.len() >= 4);
         let mut errors = Vec::new();
         for piece in &pieces {

@@ -234,19 +234,13 @@ impl Renderer for EmailRenderer<'_> {
         let link = |url: &str| links::decorate(url, Channel::Email, piece);
 
         let hero = self.hero(piece, &mut rendered)?;
-        let image = |src: &str| {
-            if links::is_relative_file(src) {
-                let name = Path::new(src)
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .unwrap_or(src);
-                if let Some(url) = project.output_url(&format!("web/{}/{name}", piece.slug)) {
-                    return url;
-                }
-            }
-            src.to_string()
+        // The piece's local files are published once, by the web channel.
+        let local = |file: &crate::content::LocalFile| {
+            project
+                .output_url(&format!("web/{}/{}", piece.slug, file.url()))
+                .unwrap_or_else(|| file.url())
         };
-        let body = html::piece_body(piece, guide, Channel::Email, &image);
+        let body = html::piece_body(piece, guide, Channel::Email, &local);
         if project.guide.channels.web.base_url.is_none() && body.contains("<img") {
             rendered.warnings.push(format!(
                 "{}: the email's body images have relative URLs: set [channels.web] base_url",

@@ -12,7 +12,7 @@ use std::path::Path;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::content::{Facts, Labels, Piece, format_date};
+use crate::content::{Facts, Labels, LocalFile, Piece, format_date};
 use crate::error::{Error, Result};
 use crate::links;
 use crate::project::Project;
@@ -114,52 +114,18 @@ impl Renderer for WebRenderer<'_> {
         let dir = format!("web/{}", piece.slug);
         let mut outputs = Vec::new();
 
-        // Images next to the page: the hero and relative images of the body.
-        let mut copy = |src: &str, line: Option<usize>| -> Result<String> {
-            let base = piece.source.path.parent().unwrap_or(Path::new(""));
-            let path = base.join(src);
-            let bytes = std::fs::read(&path).map_err(|e| match line {
-                Some(line) => piece
-                    .source
-                    .error(
-                        piece.source.line_offset(line)..piece.source.line_offset(line + 1),
-                        format!("image {} not found: {e}", path.display()),
-                        "referenced here",
-                    )
-                    .into(),
-                None => Error::file(
-                    &piece.source.path,
-                    format!("hero image {}: {e}", path.display()),
-                ),
+        // Files next to the page: the hero and the body's local images and linked files,
+        // all resolved inside the project when the piece was loaded.
+        for file in piece.hero.iter().chain(piece.files.values()) {
+            let bytes = guide.sandbox.read(&file.path).map_err(|problem| {
+                Error::file(&piece.source.path, format!("{} {problem}", file.name))
             })?;
-            let name = Path::new(src)
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("image");
-            outputs.push(Output::new(format!("{dir}/{name}"), bytes));
-            Ok(name.to_string())
-        };
-        let hero = match &piece.meta.hero {
-            Some(h) => Some(copy(h.get_ref(), None)?),
-            None => None,
-        };
-        for (src, line) in local_images(&piece.body) {
-            copy(&src, Some(line))?;
+            outputs.push(Output::new(format!("{dir}/{}", file.name), bytes));
         }
-
+        let hero = piece.hero.as_ref().map(|h| h.url());
         let link = |url: &str| links::decorate(url, Channel::Web, piece);
-        let image = |src: &str| {
-            if links::is_relative_file(src) {
-                Path::new(src)
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .unwrap_or(src)
-                    .to_string()
-            } else {
-                src.to_string()
-            }
-        };
-        let body = html::piece_body(piece, guide, Channel::Web, &image);
+        let local = |file: &LocalFile| file.url();
+        let body = html::piece_body(piece, guide, Channel::Web, &local);
 
         let title = piece.title(Channel::Web);
         let summary = piece.summary(Channel::Web);
@@ -265,38 +231,4 @@ impl Renderer for WebRenderer<'_> {
         outputs.push(Output::new(format!("{dir}/index.html"), page));
         Ok(outputs.into())
     }
-}
-
-/// Relative image sources in the body, with their lines.
-fn local_images(blocks: &[crate::content::Block]) -> Vec<(String, usize)> {
-    use crate::content::{BlockKind, Inline};
-    fn walk_inlines(inlines: &[Inline], line: usize, out: &mut Vec<(String, usize)>) {
-        for i in inlines {
-            match i {
-                Inline::Image { src, .. } if links::is_relative_file(src) => {
-                    out.push((src.clone(), line))
-                }
-                Inline::Emphasis(c) | Inline::Strong(c) | Inline::Strike(c) => {
-                    walk_inlines(c, line, out)
-                }
-                Inline::Link { content, .. } => walk_inlines(content, line, out),
-                _ => {}
-            }
-        }
-    }
-    fn walk(blocks: &[crate::content::Block], out: &mut Vec<(String, usize)>) {
-        for b in blocks {
-            match &b.kind {
-                BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
-                    walk_inlines(content, b.line, out)
-                }
-                BlockKind::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
-                BlockKind::Quote(inner) => walk(inner, out),
-                _ => {}
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(blocks, &mut out);
-    out
 }
