@@ -428,7 +428,7 @@ impl Guide {
         }
 
         // roles the templates use
-        for (role, template) in template_roles(&self.root.join("templates")) {
+        for (role, template) in template_roles(&self.root.join("templates"), &self.sandbox) {
             if self.role(&role).is_none() {
                 errors.push(Error::file(
                     &template,
@@ -564,14 +564,19 @@ fn valid_token(name: &str) -> bool {
 }
 
 /// Color roles the templates reference as `--role-<name>`, with the first file using each.
-fn template_roles(dir: &Path) -> BTreeMap<String, PathBuf> {
+fn template_roles(dir: &Path, sandbox: &Sandbox) -> BTreeMap<String, PathBuf> {
     let mut roles = BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .flatten()
     {
-        if !entry.file_type().is_file() {
+        // Files linked from outside the project are not read (the web renderer refuses them).
+        let inside = entry
+            .path()
+            .canonicalize()
+            .is_ok_and(|p| sandbox.contains(&p));
+        if !entry.file_type().is_file() || !inside {
             continue;
         }
         let Ok(text) = std::fs::read_to_string(entry.path()) else {

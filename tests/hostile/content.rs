@@ -216,6 +216,38 @@ pub fn cases() -> Vec<Case> {
             },
             err(&["content/piece.md:7:8", "outside the project"]),
         ),
+        Case::build(
+            "template-symlinked-outside",
+            "web",
+            |f: &Fixture| {
+                std::fs::write(f.outside.join("page.html"), format!("<p>{SECRET}</p>")).unwrap();
+                std::fs::remove_file(f.project.join("templates/web/page.html")).unwrap();
+                f.symlink(&f.outside.join("page.html"), "templates/web/page.html");
+            },
+            err(&["templates/web/page.html", "outside the project"]),
+        ),
+        Case::build(
+            "layout-css-symlinked-outside",
+            "web",
+            |f: &Fixture| {
+                std::fs::remove_file(f.project.join("templates/web/layout.css")).unwrap();
+                f.symlink(&f.outside.join("secret.css"), "templates/web/layout.css");
+            },
+            err(&["templates/web/layout.css", "outside the project"]),
+        ),
+        Case::build(
+            "template-reads-environment",
+            "web",
+            |f: &Fixture| {
+                let page = f.read("templates/web/page.html").replacen(
+                    "<body",
+                    "{{ get_env(name=\"HOME\") }}<body",
+                    1,
+                );
+                f.write("templates/web/page.html", page);
+            },
+            err(&["page.html", "get_env is disabled"]),
+        ),
         // ---- collisions and unsafe names ----
         Case::build(
             "slug-assets-with-brand-css-body-file",

@@ -106,8 +106,27 @@ pub struct Message<'a> {
     pub seed: &'a str,
 }
 
-/// The message as bytes (CRLF line endings).
+/// The message as bytes (CRLF line endings). Header values holding a control character
+/// are refused: content and guide loading already reject them with their position, and
+/// this is the last line of defence against header injection (a `\r\nBcc:`).
 pub fn message(m: &Message) -> std::io::Result<Vec<u8>> {
+    for (header, value) in [
+        ("From", m.from.name.as_str()),
+        ("From", m.from.address.as_str()),
+        ("Subject", m.subject),
+        ("Message-ID", m.message_id.as_str()),
+        ("Content-Language", m.lang),
+    ] {
+        if let Some(c) = value.chars().find(|c| c.is_control()) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "the {header} header would hold the control character U+{:04X}",
+                    c as u32
+                ),
+            ));
+        }
+    }
     let hash = fnv1a(m.seed.as_bytes());
     let boundary = |n: u8| format!("=_brandpress_{hash:016x}_{n}");
     let text = MimePart::new("text/plain", m.text).language(m.lang);
@@ -177,5 +196,33 @@ mod tests {
         assert_eq!(message_date(&d), 1_795_856_400);
         let d: Datetime = "1970-01-01T07:00:00+07:00".parse().unwrap();
         assert_eq!(message_date(&d), 0);
+    }
+
+    #[test]
+    fn header_values_with_control_characters_are_refused() {
+        let from = Mailbox::parse("Tonkla Coffee <hello@tonkla.example>").unwrap();
+        let message = |subject: &str, id: &str| {
+            message(&Message {
+                from: &from,
+                subject,
+                lang: "th",
+                date: 0,
+                message_id: id.to_string(),
+                text: "ข้อความ",
+                html: "<p>ข้อความ</p>",
+                logo_png: None,
+                seed: "s",
+            })
+        };
+        let eml = String::from_utf8(message("โคลด์บรูว์", "a.b@tonkla.example").unwrap()).unwrap();
+        assert!(eml.contains("Subject: =?utf-8?"), "{eml}");
+        for (subject, id) in [
+            ("Beans\r\nBcc: victim@evil.example", "a.b@tonkla.example"),
+            ("Beans", "a>\r\nBcc: victim@evil.example"),
+            ("Be\u{0}ans", "a.b@tonkla.example"),
+        ] {
+            let e = message(subject, id).unwrap_err();
+            assert!(e.to_string().contains("control character"), "{e}");
+        }
     }
 }

@@ -78,7 +78,7 @@ impl<'a> EmailRenderer<'a> {
     pub fn new(project: &'a Project) -> Result<Self> {
         let guide = &project.guide;
         let dir = project.templates_dir(Channel::Email);
-        let tera = load_templates(&dir)?;
+        let tera = load_templates(&dir, &project.guide.sandbox)?;
         if !tera.get_template_names().any(|n| n == TEMPLATE) {
             return Err(Error::file(
                 dir.join(TEMPLATE),

@@ -6,7 +6,7 @@
 
 mod css;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::Serialize;
@@ -15,6 +15,7 @@ use tera::{Context, Tera};
 use crate::content::{Facts, Labels, LocalFile, Piece, format_date};
 use crate::error::{Error, Result};
 use crate::links;
+use crate::paths::Sandbox;
 use crate::project::Project;
 use crate::render::html;
 use crate::render::{Channel, Output, Rendered, Renderer};
@@ -22,15 +23,49 @@ use crate::render::{Channel, Output, Rendered, Renderer};
 pub use css::{WebFont, brand_css, web_fonts};
 
 /// Loads every `*.html` template of a channel directory with autoescaping on, naming the
-/// file and line of a template error.
-pub fn load_templates(dir: &Path) -> Result<Tera> {
+/// file and line of a template error. Templates come in pull requests like content, so
+/// each file is read through the project's sandbox (a template linked to a file outside
+/// the project is refused), and tera's `get_env` is disabled: a template must not publish
+/// the CI runner's secrets.
+pub fn load_templates(dir: &Path, sandbox: &Sandbox) -> Result<Tera> {
     if !dir.is_dir() {
         return Err(Error::file(dir, "template directory not found"));
     }
-    let glob = format!("{}/**/*.html", dir.display());
-    let mut tera = Tera::new(&glob).map_err(|e| Error::file(dir, tera_message(&e)))?;
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::file(dir, e))?;
+        let path = entry.path();
+        if entry.file_type().is_dir() || path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let rel = path.strip_prefix(dir).unwrap_or(path);
+        let text = read_template(path, sandbox)?;
+        files.push((rel.to_string_lossy().replace('\\', "/"), text));
+    }
+    let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
+    tera.register_function("get_env", |_: &HashMap<String, tera::Value>| {
+        Err(tera::Error::msg(
+            "get_env is disabled: templates must not read the environment",
+        ))
+    });
+    tera.add_raw_templates(files)
+        .map_err(|e| Error::file(dir, tera_message(&e)))?;
     Ok(tera)
+}
+
+/// A template or stylesheet from `templates/`, read inside the sandbox.
+pub fn read_template(path: &Path, sandbox: &Sandbox) -> Result<String> {
+    let resolved = sandbox
+        .resolve(
+            path.parent().unwrap_or(Path::new("")),
+            Path::new(path.file_name().unwrap_or_default()),
+        )
+        .map_err(|problem| Error::file(path, format!("template {problem}")))?;
+    let bytes = sandbox
+        .read(&resolved)
+        .map_err(|problem| Error::file(path, format!("template {problem}")))?;
+    String::from_utf8(bytes).map_err(|_| Error::file(path, "template is not UTF-8"))
 }
 
 /// A tera error with its whole chain ("Failed to parse … --> 3:5 …").
@@ -62,7 +97,7 @@ struct FactsView<'a> {
 impl<'a> WebRenderer<'a> {
     pub fn new(project: &'a Project) -> Result<Self> {
         let dir = project.templates_dir(Channel::Web);
-        let tera = load_templates(&dir)?;
+        let tera = load_templates(&dir, &project.guide.sandbox)?;
         if !tera.get_template_names().any(|n| n == "page.html") {
             return Err(Error::file(
                 dir.join("page.html"),
@@ -88,7 +123,7 @@ impl Renderer for WebRenderer<'_> {
         let layout = self.project.templates_dir(Channel::Web).join("layout.css");
         if layout.is_file() {
             css.push('\n');
-            css.push_str(&Error::read_text(&layout)?);
+            css.push_str(&read_template(&layout, &guide.sandbox)?);
         }
         let mut outputs = vec![Output::new("web/assets/brand.css", css)];
         for font in &self.fonts {
