@@ -371,6 +371,23 @@ impl Guide {
                 "ICC profile",
             );
         }
+        if let Some(base) = &self.channels.web.base_url {
+            let ok = url::Url::parse(base).is_ok_and(|u| {
+                matches!(u.scheme(), "http" | "https")
+                    && u.host().is_some()
+                    && u.query().is_none()
+                    && u.fragment().is_none()
+            }) && !base.chars().any(|c| c.is_control() || c.is_whitespace());
+            if !ok {
+                err(
+                    self.value_span(&["channels", "web", "base_url"]),
+                    format!(
+                        "base_url {base:?} must be an http(s) URL without query or fragment: every channel links to it"
+                    ),
+                    "not a site URL",
+                );
+            }
+        }
         for root in &self.brand.asset_roots {
             let dir = self.root.join(root.get_ref());
             if !dir.is_dir() {

@@ -427,6 +427,22 @@ pub fn cases() -> Vec<Case> {
             err(&["brand/brand.toml:", "control character"]),
         ),
         Case::build(
+            "guide-base-url-javascript",
+            "web",
+            |f: &Fixture| {
+                f.edit_guide(|g| {
+                    let re = g.find("base_url = ").expect("example sets base_url");
+                    let end = re + g[re..].find('\n').unwrap();
+                    format!(
+                        "{}base_url = \"javascript:alert(1)//\"{}",
+                        &g[..re],
+                        &g[end..]
+                    )
+                })
+            },
+            err(&["brand/brand.toml:", "base_url"]),
+        ),
+        Case::build(
             "title-nul-byte",
             "web",
             |f: &Fixture| {
