@@ -11,6 +11,8 @@ pub mod cli;
 pub mod content;
 pub mod corpus;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod init;
 pub mod links;
 pub mod lint;
