@@ -31,8 +31,9 @@ pub struct Claims {
 
 impl Claims {
     /// Claims `path` (relative to the output folder) for `owner` (a piece's file, or a
-    /// channel's shared assets).
-    pub fn claim(&self, path: &Path, owner: &str) -> Result<()> {
+    /// channel's shared assets). [`Claimed::Again`] when the same owner already claimed
+    /// exactly this path (a piece using one image twice): the caller compares contents.
+    pub fn claim(&self, path: &Path, owner: &str) -> Result<Claimed> {
         check_relative(path)?;
         let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
         let mut folders = Vec::new();
@@ -43,6 +44,9 @@ impl Claims {
             let key = fold(&prefix);
             let is_dir = parts.peek().is_some();
             match claimed.get(&key) {
+                Some(other) if !is_dir && !other.is_dir && other.path == path && other.owner == owner => {
+                    return Ok(Claimed::Again);
+                }
                 Some(other) if !(is_dir && other.is_dir) => {
                     return Err(collision(path, owner, other));
                 }
@@ -60,8 +64,24 @@ impl Claims {
                 },
             );
         }
-        Ok(())
+        Ok(Claimed::New)
     }
+}
+
+/// The outcome of a successful claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claimed {
+    New,
+    /// The same owner claimed the same path before.
+    Again,
+}
+
+/// The error for an owner writing two different contents to one path.
+pub fn differing_again(path: &Path, owner: &str) -> Error {
+    Error::usage(format!(
+        "two outputs on one path: {owner} writes two different files as {} (same file name from two folders?)",
+        path.display()
+    ))
 }
 
 /// Output paths are relative and made only of plain names, so they stay inside the
@@ -146,6 +166,15 @@ mod tests {
         let claims = Claims::default();
         claims.claim(Path::new("web/x/index.html"), "b.md").unwrap();
         assert!(claims.claim(Path::new("web/x"), "a.md").is_err());
+    }
+
+    #[test]
+    fn the_same_owner_again_is_reported_as_such() {
+        let claims = Claims::default();
+        let p = Path::new("web/ข่าว/รูป.png");
+        assert_eq!(claims.claim(p, "ข่าว.md").unwrap(), Claimed::New);
+        assert_eq!(claims.claim(p, "ข่าว.md").unwrap(), Claimed::Again);
+        assert!(claims.claim(p, "อื่น.md").is_err());
     }
 
     #[test]

@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::claims::check_relative;
-use super::out_dir::MARKER;
 use crate::error::{Error, Result};
 use crate::project::Project;
 use crate::render::Channel;
@@ -150,6 +149,7 @@ pub fn is_plain_file(root: &Path, rel: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::build::out_dir::MARKER;
 
     #[test]
     fn round_trips_sorted_with_thai_paths() {

@@ -15,7 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::claims::Claims;
+use super::claims::{Claimed, Claims, differing_again};
 use super::manifest::is_plain_file;
 use super::out_dir::OutDir;
 use crate::error::{Error, Result};
@@ -61,10 +61,17 @@ impl Staging {
         &self.root
     }
 
-    /// Writes one output (claiming its path for `owner`), flushed to disk.
+    /// Writes one output (claiming its path for `owner`), flushed to disk. The same owner
+    /// may write the same bytes to one path twice (one image used twice); different bytes
+    /// are an error.
     pub fn write(&self, rel: &Path, bytes: &[u8], owner: &str) -> Result<()> {
-        self.claims.claim(rel, owner)?;
         let path = self.root.join(rel);
+        if self.claims.claim(rel, owner)? == Claimed::Again {
+            return match std::fs::read(&path) {
+                Ok(existing) if existing == bytes => Ok(()),
+                _ => Err(differing_again(rel, owner)),
+            };
+        }
         self.make_parent(&path)?;
         let mut file = create_new(&path)?;
         file.write_all(bytes).map_err(|e| Error::file(&path, e))?;
@@ -78,7 +85,9 @@ impl Staging {
         if !is_plain_file(old_root, rel) {
             return Ok(false);
         }
-        self.claims.claim(rel, owner)?;
+        if self.claims.claim(rel, owner)? == Claimed::Again {
+            return Ok(true);
+        }
         let from = old_root.join(rel);
         let to = self.root.join(rel);
         self.make_parent(&to)?;
