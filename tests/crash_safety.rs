@@ -169,7 +169,11 @@ fn kill_9_at_random_moments_leaves_the_old_or_the_new_output() {
         tree(&out)
     };
     let full_b = complete(true);
-    assert_eq!(complete(false), full_a, "a web-only build over A is A again");
+    assert_eq!(
+        complete(false),
+        full_a,
+        "a web-only build over A is A again"
+    );
     assert!(full_b.contains_key("web/piece-added/index.html"));
     assert!(full_b.contains_key("email/piece-00001.html"), "email kept");
     assert_ne!(full_a, full_b);
@@ -290,7 +294,11 @@ fn a_piece_failing_to_render_keeps_the_old_output() {
     let stderr = text(&result.stderr);
     assert_eq!(result.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("ไม่มี.png"), "{stderr}");
-    assert_eq!(tree(&out), before, "old output untouched, piece 4 still there");
+    assert_eq!(
+        tree(&out),
+        before,
+        "old output untouched, piece 4 still there"
+    );
     assert_eq!(leftovers(&out), Vec::<String>::new(), "staging removed");
 }
 

@@ -44,7 +44,9 @@ impl Claims {
             let key = fold(&prefix);
             let is_dir = parts.peek().is_some();
             match claimed.get(&key) {
-                Some(other) if !is_dir && !other.is_dir && other.path == path && other.owner == owner => {
+                Some(other)
+                    if !is_dir && !other.is_dir && other.path == path && other.owner == owner =>
+                {
                     return Ok(Claimed::Again);
                 }
                 Some(other) if !(is_dir && other.is_dir) => {
@@ -89,7 +91,9 @@ pub fn differing_again(path: &Path, owner: &str) -> Error {
 pub fn check_relative(path: &Path) -> Result<()> {
     if path.as_os_str().is_empty()
         || path.is_absolute()
-        || path.components().any(|c| !matches!(c, Component::Normal(_)))
+        || path
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
     {
         return Err(Error::usage(format!(
             "refusing to write {} outside the output directory",
@@ -101,7 +105,10 @@ pub fn check_relative(path: &Path) -> Result<()> {
 
 /// The form in which two paths that name one file on macOS or Windows are equal.
 fn fold(path: &Path) -> String {
-    path.to_string_lossy().nfc().collect::<String>().to_lowercase()
+    path.to_string_lossy()
+        .nfc()
+        .collect::<String>()
+        .to_lowercase()
 }
 
 fn collision(path: &Path, owner: &str, other: &Claim) -> Error {
@@ -115,7 +122,10 @@ fn collision(path: &Path, owner: &str, other: &Claim) -> Error {
     } else if other.is_dir {
         format!("{}, a folder of other outputs", other.path.display())
     } else {
-        format!("{}, a file, which this path runs through", other.path.display())
+        format!(
+            "{}, a file, which this path runs through",
+            other.path.display()
+        )
     };
     Error::usage(format!(
         "two outputs on one path: {} from {owner} collides with {how} from {}",
@@ -132,7 +142,10 @@ mod tests {
     fn the_same_path_twice_names_both_owners() {
         let claims = Claims::default();
         claims
-            .claim(Path::new("web/assets/brand.css"), "the web channel's assets")
+            .claim(
+                Path::new("web/assets/brand.css"),
+                "the web channel's assets",
+            )
             .unwrap();
         let e = claims
             .claim(Path::new("web/assets/brand.css"), "content/assets.md")
@@ -151,8 +164,14 @@ mod tests {
         claims.claim(Path::new("web/a/Photo.PNG"), "a.md").unwrap();
         assert!(claims.claim(Path::new("web/A/photo.png"), "b.md").is_err());
         // é precomposed vs e + combining acute.
-        claims.claim(Path::new("web/caf\u{e9}.png"), "a.md").unwrap();
-        assert!(claims.claim(Path::new("web/cafe\u{301}.png"), "b.md").is_err());
+        claims
+            .claim(Path::new("web/caf\u{e9}.png"), "a.md")
+            .unwrap();
+        assert!(
+            claims
+                .claim(Path::new("web/cafe\u{301}.png"), "b.md")
+                .is_err()
+        );
         // Different Thai words are different files, the same folder is shared.
         claims.claim(Path::new("web/a/กาแฟ.png"), "a.md").unwrap();
         claims.claim(Path::new("web/a/ชา.png"), "a.md").unwrap();

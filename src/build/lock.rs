@@ -155,7 +155,9 @@ mod tests {
             timeout: Duration::from_millis(200),
             on_wait: &|_| told.set(true),
         };
-        let e = BuildLock::acquire(&path, &out, &wait).unwrap_err().to_string();
+        let e = BuildLock::acquire(&path, &out, &wait)
+            .unwrap_err()
+            .to_string();
         assert!(told.get());
         assert!(e.contains("another build into this folder"), "{e}");
         drop(held);

@@ -176,11 +176,8 @@ mod tests {
         std::fs::create_dir_all(tmp.path().join("outside")).unwrap();
         std::fs::write(tmp.path().join("outside/b.html"), "ข").unwrap();
         std::os::unix::fs::symlink(tmp.path().join("outside"), root.join("print")).unwrap();
-        std::os::unix::fs::symlink(
-            tmp.path().join("outside/b.html"),
-            root.join("email/b.html"),
-        )
-        .unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("outside/b.html"), root.join("email/b.html"))
+            .unwrap();
         assert!(is_plain_file(&root, Path::new("email/a.html")));
         assert!(!is_plain_file(&root, Path::new("email/b.html")));
         assert!(!is_plain_file(&root, Path::new("print/b.html")));

@@ -116,8 +116,7 @@ fn newest(paths: &[PathBuf]) -> Option<PathBuf> {
         .iter()
         .filter_map(|p| {
             let meta = std::fs::symlink_metadata(p).ok()?;
-            meta.is_dir()
-                .then(|| (meta.modified().ok(), p.clone()))
+            meta.is_dir().then(|| (meta.modified().ok(), p.clone()))
         })
         .max()
         .map(|(_, p)| p)

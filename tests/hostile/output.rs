@@ -15,10 +15,18 @@ fn err(needles: &[&'static str]) -> Expect {
 
 /// `brandpress build` of the fast channels into `out` (an argument; `{…}` substituted).
 fn build_into(out: &str) -> Vec<String> {
-    ["build", "--project", "{project}", "--out", out, "--channels", FAST]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
+    [
+        "build",
+        "--project",
+        "{project}",
+        "--out",
+        out,
+        "--channels",
+        FAST,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
 }
 
 fn case_into(name: &'static str, out: &str, setup: fn(&Fixture), expect: Expect) -> Case {
@@ -45,7 +53,12 @@ fn prebuild(f: &Fixture, channels: &str) {
     .map(|s| s.to_string())
     .collect();
     let outcome = f.run(&args);
-    assert_eq!(outcome.code, Some(0), "setup build failed: {}", outcome.stderr);
+    assert_eq!(
+        outcome.code,
+        Some(0),
+        "setup build failed: {}",
+        outcome.stderr
+    );
 }
 
 /// A second Thai piece, slug `other`.
@@ -72,7 +85,11 @@ fn built_real_page(o: &Outcome, f: &Fixture) -> Result<(), String> {
         check(o, meta.is_dir(), &format!("out/{rel} is not a real folder"))?;
     }
     let page = std::fs::read_to_string(f.out.join("web/piece/index.html")).unwrap_or_default();
-    check(o, page.contains("โคลด์บรูว์"), "the page was not written in out/")
+    check(
+        o,
+        page.contains("โคลด์บรูว์"),
+        "the page was not written in out/",
+    )
 }
 
 /// No sibling of `out` named like a staging or backup folder is left.
@@ -222,7 +239,9 @@ pub fn cases() -> Vec<Case> {
                 ]);
                 check(
                     &lint,
-                    !lint.stdout.contains("web/other") && !lint.stdout.contains("email/other") && lint.stdout.contains("\"findings\""),
+                    !lint.stdout.contains("web/other")
+                        && !lint.stdout.contains("email/other")
+                        && lint.stdout.contains("\"findings\""),
                     "lint still reads the deleted piece's files",
                 )?;
                 no_leftovers(o, f)
@@ -288,7 +307,10 @@ pub fn cases() -> Vec<Case> {
                 f.write("content/b/pic.png", crate::harness::tiny_png("b"));
                 f.piece(
                     "",
-                    &format!("{}\n![ก](a/pic.png)\n\n![ข](b/pic.png)\n", crate::harness::BODY),
+                    &format!(
+                        "{}\n![ก](a/pic.png)\n\n![ข](b/pic.png)\n",
+                        crate::harness::BODY
+                    ),
                 );
             },
             err(&["pic.png"]),
@@ -301,7 +323,10 @@ pub fn cases() -> Vec<Case> {
                 f.write("content/b/pic.png", crate::harness::tiny_png("b"));
                 f.piece(
                     "",
-                    &format!("{}\n![ก](a/Pic.png)\n\n![ข](b/pic.png)\n", crate::harness::BODY),
+                    &format!(
+                        "{}\n![ก](a/Pic.png)\n\n![ข](b/pic.png)\n",
+                        crate::harness::BODY
+                    ),
                 );
             },
             err(&["Pic.png", "pic.png", "case"]),
@@ -338,7 +363,11 @@ pub fn cases() -> Vec<Case> {
             ],
             Expect::Custom(Box::new(|o, f| {
                 o.report()?;
-                check(o, o.stderr.contains("built 1 pieces"), "no summary on stderr")?;
+                check(
+                    o,
+                    o.stderr.contains("built 1 pieces"),
+                    "no summary on stderr",
+                )?;
                 check(
                     o,
                     f.out.join(".brandpress-output").is_file() && !o.stdout.contains(SECRET),
