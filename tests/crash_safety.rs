@@ -5,7 +5,9 @@
 //! The kill test builds a 300-piece project (`brandpress corpus`). Its kills rebuild the
 //! web channel only, over an output that also holds the email channel, so every kill
 //! also exercises keeping the other channels' files; cards and PDFs are left out because
-//! 300 of them take minutes in a debug build. Set `CRASH_SEED` to replay a run.
+//! 300 of them take minutes in a debug build. Set `CRASH_SEED` to replay a run, and
+//! `CRASH_BIN` to run the tests against another brandpress binary (an older one fails
+//! them: that is how we know they can fail).
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -18,8 +20,12 @@ use sha2::{Digest, Sha256};
 /// Relative path → SHA-256 of every file under a folder; `None` when it does not exist.
 type Tree = BTreeMap<String, String>;
 
+fn bin_path() -> String {
+    std::env::var("CRASH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_brandpress").to_string())
+}
+
 fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_brandpress"));
+    let mut c = Command::new(bin_path());
     c.env("NO_COLOR", "1").stdin(Stdio::null());
     c
 }
@@ -256,7 +262,7 @@ fn a_write_error_midway_keeps_the_old_output() {
     let result = Command::new("bash")
         .arg("-c")
         .arg("trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_brandpress"))
+        .arg(bin_path())
         .args(["build", "--project", s(&project), "--out", s(&out)])
         .args(["--channels", "web,email"])
         .env("NO_COLOR", "1")
