@@ -10,9 +10,11 @@
 //! whatever is at its path: the unfinished tree after a failure, or the old output that
 //! the swap moved there.
 
+use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::claims::{Claimed, Claims, differing_again};
@@ -26,6 +28,8 @@ pub const STAGING: &str = "staging-";
 pub struct Staging {
     root: PathBuf,
     claims: Claims,
+    /// Folders already created, so each is made once (a `mkdir` per file is slow).
+    made: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -45,6 +49,7 @@ impl Staging {
                     return Ok(Staging {
                         root,
                         claims: Claims::default(),
+                        made: Mutex::default(),
                     });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
@@ -118,7 +123,17 @@ impl Staging {
 
     fn make_parent(&self, path: &Path) -> Result<()> {
         let dir = path.parent().unwrap_or(&self.root);
-        std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, e))
+        let made = |d: &Path| self.lock_made().contains(d);
+        if dir == self.root || made(dir) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, e))?;
+        self.lock_made().insert(dir.to_path_buf());
+        Ok(())
+    }
+
+    fn lock_made(&self) -> std::sync::MutexGuard<'_, HashSet<PathBuf>> {
+        self.made.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
