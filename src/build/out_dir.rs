@@ -138,6 +138,11 @@ impl OutDir {
 
     /// Refuses the project root, any folder holding it, and its source folders.
     fn refuse_project_folders(&self, out: &Path, project_root: &Path) -> Result<()> {
+        // `--project .` reaches here as an empty path (see `display_path`).
+        let project_root = match project_root.as_os_str().is_empty() {
+            true => Path::new("."),
+            false => project_root,
+        };
         let root = project_root
             .canonicalize()
             .map_err(|e| Error::file(project_root, e))?;
@@ -201,6 +206,14 @@ mod tests {
             out.sibling("lock"),
             root.canonicalize().unwrap().join(".out.lock")
         );
+    }
+
+    #[test]
+    fn an_empty_project_path_is_the_working_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = OutDir::resolve(&tmp.path().join("ผลลัพธ์"), Path::new("")).unwrap();
+        assert_eq!(out.existing().unwrap(), Existing::Missing);
+        assert!(OutDir::resolve(Path::new("."), Path::new("")).is_err());
     }
 
     #[test]
