@@ -231,6 +231,7 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
     #[test]
     fn refuses_a_foreign_folder_a_file_and_a_link_but_takes_an_empty_or_marked_one() {
         let (tmp, root) = project();
