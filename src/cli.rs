@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::brand::{Guide, display_path};
-use crate::build::{self, BuildOptions};
+use crate::build::{self, BuildLock, BuildOptions, LockWait};
 use crate::error::{Error, Result};
 use crate::lint::{self, LintContext};
 use crate::project::Project;
@@ -73,9 +73,13 @@ struct BuildArgs {
     /// Output directory [default: <project>/out].
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Channels to build, comma-separated [default: all].
+    /// Channels to build, comma-separated [default: all]. A partial build keeps the
+    /// other channels' files of pieces that still exist.
     #[arg(long, value_delimiter = ',')]
     channels: Vec<Channel>,
+    /// Seconds to wait for another build into the same output folder.
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    lock_timeout: u64,
 }
 
 #[derive(clap::Args)]
@@ -115,7 +119,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Build(args) => {
             let project = Project::load(&args.project)?;
-            run_build(&project, &args)?;
+            run_build(&project, &args, Say::Stdout)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Lint(args) => {
@@ -136,7 +140,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Check { build, format } => {
             let project = Project::load(&build.project)?;
-            let out = run_build(&project, &build)?;
+            // Machine-readable reports own stdout; the build's summary goes to stderr.
+            let say = match format {
+                Format::Human => Say::Stdout,
+                _ => Say::Stderr,
+            };
+            // The lock is held while linting, so the lint sees this build's output.
+            let (out, _lock) = run_build(&project, &build, say)?;
             run_lint(&project.guide, &[out], format)
         }
         Command::Init { dir } => {
@@ -170,34 +180,59 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn run_build(project: &Project, args: &BuildArgs) -> Result<PathBuf> {
+/// Where the build's summary line goes.
+#[derive(Clone, Copy)]
+enum Say {
+    Stdout,
+    Stderr,
+}
+
+/// Builds, prints the warnings and the summary, and returns the output folder with its
+/// lock still held.
+fn run_build(project: &Project, args: &BuildArgs, say: Say) -> Result<(PathBuf, BuildLock)> {
     let out = args.out.clone().unwrap_or_else(|| project.root.join("out"));
     let channels = if args.channels.is_empty() {
         crate::render::AVAILABLE.to_vec()
     } else {
         args.channels.clone()
     };
+    let wait = LockWait {
+        timeout: std::time::Duration::from_secs(args.lock_timeout),
+        on_wait: &|lock| {
+            eprintln!(
+                "waiting for another build into {} to finish (lock {}, up to {}s)…",
+                out.display(),
+                lock.display(),
+                args.lock_timeout
+            )
+        },
+    };
     let spinner = progress(&format!(
         "building {} pieces × {} channels",
         project.pieces.len(),
         channels.len()
     ));
-    let summary = build::build(
+    let built = build::build_locked(
         project,
         &BuildOptions {
             out: out.clone(),
             channels,
         },
+        &wait,
     );
     if let Some(s) = spinner {
         s.finish_and_clear();
     }
-    let summary = summary?;
+    let (summary, lock) = built?;
     for w in &summary.warnings {
         eprintln!("warning: {w}");
     }
-    println!("{} → {}", summary.line(), out.display());
-    Ok(out)
+    let line = format!("{} → {}", summary.line(), out.display());
+    match say {
+        Say::Stdout => println!("{line}"),
+        Say::Stderr => eprintln!("{line}"),
+    }
+    Ok((out, lock))
 }
 
 fn run_lint(guide: &Guide, paths: &[PathBuf], format: Format) -> Result<ExitCode> {

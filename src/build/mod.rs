@@ -1,0 +1,251 @@
+//! `brandpress build`: every selected channel × every piece, rendered in parallel and
+//! written straight into a staging tree beside the output folder, which replaces the
+//! output only when every piece rendered.
+//!
+//! The output is whole, current and ours:
+//! - **whole**: the new tree is swapped in with one atomic rename (`swap.rs`), after every
+//!   file and folder was flushed to disk, so a crash or `kill -9` at any moment leaves the
+//!   complete old output or the complete new one; a failing piece or a write error
+//!   removes the staging tree and leaves the old output untouched;
+//! - **current**: each build starts from an empty tree, so files of deleted pieces
+//!   vanish; a partial build (`--channels web`) keeps the other channels' files of pieces
+//!   that still exist (`manifest.rs`);
+//! - **ours**: only a folder marked as a brandpress output (or an empty or new one) is
+//!   replaced, never the project or a user's folder (`out_dir.rs`); one build at a time
+//!   per output (`lock.rs`); no two outputs on one path (`claims.rs`).
+//!
+//! Each rendering job writes its own files as soon as they are rendered, so memory does
+//! not grow with the number of outputs.
+
+mod claims;
+mod lock;
+mod manifest;
+mod out_dir;
+mod staging;
+mod swap;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+pub use lock::{BuildLock, LockWait};
+pub use out_dir::MARKER;
+
+use manifest::{Entry, Manifest};
+use out_dir::{Existing, OutDir};
+use staging::Staging;
+
+use crate::error::{Error, Result};
+use crate::project::Project;
+use crate::render::{self, Channel, Renderer};
+
+pub struct BuildOptions {
+    pub out: PathBuf,
+    pub channels: Vec<Channel>,
+}
+
+#[derive(Debug)]
+pub struct BuildSummary {
+    pub pieces: usize,
+    /// The files this build rendered, under the output folder.
+    pub outputs: Vec<PathBuf>,
+    /// Files of channels not built this time, kept from the previous output.
+    pub kept: usize,
+    pub warnings: Vec<String>,
+    pub seconds: f64,
+}
+
+impl BuildSummary {
+    pub fn line(&self) -> String {
+        format!(
+            "built {} pieces: {} files{} in {:.2}s{}",
+            self.pieces,
+            self.outputs.len(),
+            match self.kept {
+                0 => String::new(),
+                n => format!(" (and {n} kept from other channels)"),
+            },
+            self.seconds,
+            match self.warnings.len() {
+                0 => String::new(),
+                n => format!(", {n} warnings"),
+            }
+        )
+    }
+}
+
+/// Builds into `options.out`, waiting up to five minutes for another build of it.
+pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildSummary> {
+    build_locked(project, options, &LockWait::default()).map(|(summary, _lock)| summary)
+}
+
+/// Builds, and returns the output folder's lock still held, so the caller can read the
+/// new output before another build replaces it.
+pub fn build_locked(
+    project: &Project,
+    options: &BuildOptions,
+    wait: &LockWait,
+) -> Result<(BuildSummary, BuildLock)> {
+    let started = Instant::now();
+    let renderers = options
+        .channels
+        .iter()
+        .map(|&c| render::renderer(c, project))
+        .collect::<Result<Vec<_>>>()?;
+    let out = OutDir::resolve(&options.out, &project.root)?;
+    let lock = BuildLock::acquire(&out.sibling("lock"), &out.path, wait)?;
+    let mut warnings = swap::recover(&out)?;
+    let existing = out.existing()?;
+    let staging = Staging::create(&out)?;
+
+    let mut kept = Vec::new();
+    if existing == Existing::Ours {
+        kept = keep_previous(&out, &staging, project, &options.channels, &mut warnings)?;
+    }
+    let rendered = render_into(&staging, project, &renderers)?;
+    warnings.extend(rendered.warnings);
+
+    let mut files = rendered.entries.clone();
+    files.extend(kept.iter().cloned());
+    staging.write(
+        Path::new(MARKER),
+        &Manifest::new(files).to_bytes(),
+        "the build's manifest",
+    )?;
+    staging.sync_folders()?;
+    swap::swap_in(&out, staging.root())?;
+    drop(staging); // removes the old tree, which the swap left at the staging name
+
+    let summary = BuildSummary {
+        pieces: project.pieces.len(),
+        outputs: rendered
+            .entries
+            .iter()
+            .map(|e| out.path.join(e.relative()))
+            .collect(),
+        kept: kept.len(),
+        warnings,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    Ok((summary, lock))
+}
+
+/// Keeps the previous output's files of channels this build does not render (see
+/// `manifest.rs` for which).
+fn keep_previous(
+    out: &OutDir,
+    staging: &Staging,
+    project: &Project,
+    built: &[Channel],
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Entry>> {
+    let Some(marker) = out.marker() else {
+        return Ok(Vec::new());
+    };
+    let manifest = match Manifest::read(&marker) {
+        Ok(m) => m,
+        Err(e) => {
+            warnings.push(format!(
+                "{e}; the other channels' previous files are not kept"
+            ));
+            return Ok(Vec::new());
+        }
+    };
+    let mut kept = Vec::new();
+    for entry in manifest.kept(project, built) {
+        let owner = format!("the previous build's {} channel", entry.channel);
+        if staging.keep(&out.path, &entry.relative(), &owner)? {
+            kept.push(entry);
+        } else {
+            warnings.push(format!(
+                "{}: listed in the previous build but missing or not a plain file; not kept",
+                out.path.join(entry.relative()).display()
+            ));
+        }
+    }
+    Ok(kept)
+}
+
+/// What the rendering jobs wrote.
+#[derive(Default)]
+struct Written {
+    entries: Vec<Entry>,
+    warnings: Vec<String>,
+}
+
+/// Renders every job in parallel, each writing its files into staging at once. Every
+/// rendering error is reported; after the first error nothing more is written, and after
+/// a write error nothing more is rendered either.
+fn render_into(
+    staging: &Staging,
+    project: &Project,
+    renderers: &[Box<dyn Renderer + '_>],
+) -> Result<Written> {
+    let mut jobs: Vec<(usize, Option<usize>)> = (0..renderers.len()).map(|r| (r, None)).collect();
+    for (r, renderer) in renderers.iter().enumerate() {
+        for (p, piece) in project.pieces.iter().enumerate() {
+            if piece.publishes_to(renderer.channel()) {
+                jobs.push((r, Some(p)));
+            }
+        }
+    }
+    let failed = AtomicBool::new(false);
+    let write_failed = AtomicBool::new(false);
+    let results: Vec<Result<Written>> = jobs
+        .par_iter()
+        .map(|&(r, p)| {
+            if write_failed.load(Ordering::Relaxed) {
+                return Ok(Written::default());
+            }
+            let renderer = &renderers[r];
+            let piece = p.map(|p| &project.pieces[p]);
+            let rendered = match piece {
+                None => renderer.assets(),
+                Some(piece) => renderer.render(piece),
+            }
+            .inspect_err(|_| failed.store(true, Ordering::Relaxed))?;
+            let mut done = Written {
+                entries: Vec::with_capacity(rendered.outputs.len()),
+                warnings: rendered.warnings,
+            };
+            if failed.load(Ordering::Relaxed) {
+                return Ok(done);
+            }
+            let channel = renderer.channel();
+            let owner = match piece {
+                None => format!("the {channel} channel's shared assets"),
+                Some(piece) => piece.source.path.display().to_string(),
+            };
+            for output in rendered.outputs {
+                staging
+                    .write(&output.path, &output.bytes, &owner)
+                    .inspect_err(|_| {
+                        failed.store(true, Ordering::Relaxed);
+                        write_failed.store(true, Ordering::Relaxed);
+                    })?;
+                done.entries.push(Entry::new(
+                    &output.path,
+                    channel,
+                    piece.map(|p| p.slug.as_str()),
+                ));
+            }
+            Ok(done)
+        })
+        .collect();
+
+    let mut written = Written::default();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(done) => {
+                written.entries.extend(done.entries);
+                written.warnings.extend(done.warnings);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    Error::collect(errors)?;
+    Ok(written)
+}
