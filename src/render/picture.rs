@@ -13,6 +13,7 @@
 //! same way on every channel: PNG, JPEG, and GIF (its first frame, on its logical screen).
 
 use std::io::Read;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -20,6 +21,7 @@ use resvg::usvg;
 
 use super::limits;
 use crate::brand::Guide;
+use crate::content::Piece;
 use crate::error::{Error, Result};
 use crate::lint::image::{self, Decoded};
 use crate::paths::{MAX_ASSET_BYTES, Sandbox};
@@ -102,6 +104,10 @@ pub fn parse_svg(
     } else {
         bytes
     };
+    // usvg parses UTF-8 only; its own error says so when this is not.
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        limits::check_svg_nesting(text)?;
+    }
     let dir = path.parent().unwrap_or(Path::new(""));
     let (mut options, refusals) = sandbox.svg_options(dir);
     options.fontdb = fonts.fontdb.clone();
@@ -121,10 +127,28 @@ pub fn parse_svg(
         refused.append(&mut more);
     }
     if !refused.is_empty() {
-        return Err(format!("refused to load {}", refused.join("; ")));
+        return Err(format!(
+            "tries to load what it may not: {}",
+            refused.join("; ")
+        ));
     }
     limits::check_svg(&tree)?;
     Ok(tree)
+}
+
+/// An SVG file shown by an `<image>` inside another SVG: parsed the way the SVG spec
+/// (and usvg's own loader) wants, with its external images ignored — so an SVG showing
+/// itself cannot recurse until the stack overflows — and inflated within the size limit
+/// when compressed. `data:` images inside still go through `opts`.
+pub fn nested_svg(data: &[u8], opts: &usvg::Options) -> Option<usvg::Tree> {
+    let plain;
+    let data = if data.starts_with(GZIP_MAGIC) {
+        plain = gunzip(data).ok()?;
+        &plain[..]
+    } else {
+        data
+    };
+    usvg::Tree::from_data_nested(data, opts).ok()
 }
 
 /// usvg's `data:` resolver, except that a gzipped SVG inside is inflated with a limit
@@ -169,12 +193,46 @@ fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// An error about a piece's hero at its `hero = …` line: `hero image <file> <problem>`.
+pub fn hero_error(piece: &Piece, path: &Path, problem: &str) -> Error {
+    let msg = format!("hero image {} {problem}", path.display());
+    match front_matter_span(piece, "hero", "") {
+        Some(span) => piece.source.error(span, msg, "hero").into(),
+        None => Error::file(&piece.source.path, msg),
+    }
+}
+
+/// Byte span of the front matter line `key = ...` whose value holds `value` (else the
+/// first `key = ...` line), for errors about what a piece sets.
+pub fn front_matter_span(piece: &Piece, key: &str, value: &str) -> Option<Range<usize>> {
+    let text: &str = &piece.source.text;
+    let end = text.get(3..)?.find("\n+++").map(|i| i + 3)?;
+    let mut offset = 0;
+    let mut first = None;
+    for line in text[..end].split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let span = offset + (line.len() - trimmed.len())..offset + line.trim_end().len();
+            if !value.is_empty() && rest.contains(value) {
+                return Some(span);
+            }
+            first.get_or_insert(span);
+        }
+        offset += line.len();
+    }
+    first
+}
+
 /// Decodes a PNG, JPEG or GIF (first frame) to straight RGBA, after checking its header
 /// against the pixel limits.
 pub fn decode_raster(bytes: &[u8]) -> Result<Decoded, String> {
     limits::check_raster(bytes)?;
     match sniff(bytes, Path::new("")) {
-        Some(Format::Png | Format::Jpeg) => image::decode(bytes),
+        Some(Format::Png | Format::Jpeg) => {
+            image::decode(bytes).map_err(|e| format!("cannot be decoded: {e}"))
+        }
         Some(Format::Gif) => decode_gif_first_frame(bytes),
         _ => Err("is not a PNG, JPEG or GIF image".into()),
     }
