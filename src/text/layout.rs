@@ -237,6 +237,15 @@ pub fn shape_text(
                 gi += 1;
             }
             atom.glyphs = start..gi;
+            // A cluster left out entirely (no font has it) is as blank as a space: it
+            // must not count as the visible end of a line.
+            if atom.glyphs.is_empty()
+                && ptext[atom.range.clone()]
+                    .chars()
+                    .all(|c| missing.contains(&c) || is_default_ignorable(c))
+            {
+                atom.whitespace = true;
+            }
         }
 
         // Segments between break opportunities (which lie on atom boundaries).

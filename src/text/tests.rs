@@ -319,6 +319,16 @@ fn characters_no_face_has_are_left_out_and_reported() {
     let plain = layout(&s, "กาแฟ ok", &style(20.0), (1000.0, 100.0)).unwrap();
     assert!(l.lines[0].width >= plain.lines[0].width);
     assert!(plain.missing.is_empty());
+    // What was left out at the end of a line does not widen it (a CTA pill fits its
+    // visible text): the width is that of the Thai word alone.
+    let tail = layout(&s, "กาแฟ ☕ 你好", &style(20.0), (1000.0, 100.0)).unwrap();
+    let word = layout(&s, "กาแฟ", &style(20.0), (1000.0, 100.0)).unwrap();
+    assert!(
+        (tail.width - word.width).abs() < 0.01,
+        "{} vs {}",
+        tail.width,
+        word.width
+    );
     // Variation selectors and joiners are not "missing": shapers hide them.
     let l = layout(&s, "ok\u{FE0F}\u{200D}", &style(20.0), (1000.0, 100.0)).unwrap();
     assert!(l.missing.is_empty(), "{:?}", l.missing);
