@@ -205,7 +205,12 @@ impl Walk {
         for filter in group.filters() {
             for primitive in filter.primitives() {
                 check_filter(primitive.kind(), w.max(h))?;
-                passes += 1.0;
+                passes += match primitive.kind() {
+                    // Four channels of Perlin noise per octave: measured at about eight
+                    // times a blur pass.
+                    usvg::filter::Kind::Turbulence(t) => 8.0 * f64::from(t.num_octaves().max(1)),
+                    _ => 1.0,
+                };
             }
         }
         self.work += canvases * passes;
@@ -460,6 +465,11 @@ mod tests {
             "{e}"
         );
         assert!(check_svg(&filtered(r#"<feTurbulence baseFrequency="1e35"/>"#)).is_err());
+        // Each allowed on its own, but noise is costly: a few of them are too much work.
+        let noise = r#"<feTurbulence baseFrequency="0.05" numOctaves="10"/>"#;
+        assert!(check_svg(&filtered(noise)).is_ok());
+        let e = check_svg(&filtered(&noise.repeat(4))).unwrap_err();
+        assert!(e.contains("canvases of layer and filter work"), "{e}");
         assert!(check_svg(&filtered(r#"<feMorphology radius="0.4"/>"#)).is_ok());
         let e = check_svg(&filtered(r#"<feMorphology radius="100000"/>"#)).unwrap_err();
         assert!(e.contains("feMorphology"), "{e}");

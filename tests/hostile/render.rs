@@ -345,6 +345,15 @@ pub fn cases() -> Vec<Case> {
             err(&["content/piece.md:7:", "numOctaves", "the limit is 10"]),
         ),
         Case::build(
+            "hero-svg-twenty-turbulence-filters-social",
+            "social",
+            svg_hero(format!(
+                r#"<filter id="f">{}</filter><rect width="100" height="100" filter="url(#f)"/>"#,
+                r#"<feTurbulence baseFrequency="0.05" numOctaves="10"/>"#.repeat(20)
+            )),
+            err(&["content/piece.md:7:", "canvases of layer and filter work"]),
+        ),
+        Case::build(
             "hero-svg-morphology-radius-100000-print",
             "print",
             svg_hero(r##"<filter id="f"><feMorphology operator="dilate" radius="100000"/></filter><rect width="100" height="100" fill="#1F5C4A" filter="url(#f)"/>"##.into()),
