@@ -9,7 +9,11 @@
 //! - Colors in CMYK from the guide's `cmyk` values (black text as pure K); a color
 //!   without CMYK values is printed in RGB with a build warning. SVG art (logo, hero) is
 //!   drawn as vectors with brand colors mapped to CMYK; PNG/JPEG heroes are checked for
-//!   300 dpi at their printed size.
+//!   300 dpi at their printed size. Logos and heroes load through the sandboxed loader of
+//!   [`crate::render::picture`] within the pixel limits of [`crate::render::limits`]; a GIF
+//!   hero prints its first frame, as on the cards.
+//! - Untrusted pieces meet limits with their line: at most 50 pages, nesting that leaves a
+//!   column of at least 8 ems, titles and calls to action that fit (see `flow`).
 //! - A QR code (vector, K) to the piece's web page, tagged `utm_source=print`.
 //! - Deterministic: the creation date is the piece's `date`, the document id a hash of
 //!   the piece and guide sources, so rebuilds are byte-identical. `pdfa = true` exports
