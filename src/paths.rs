@@ -250,9 +250,10 @@ fn svg_image_kind(data: Vec<u8>, opts: &resvg::usvg::Options) -> Option<resvg::u
     } else if data.len() > 12 && &data[0..4] == b"RIFF" && &data[8..12] == b"WEBP" {
         Some(ImageKind::WEBP(data))
     } else {
-        // A nested SVG is parsed with the same (sandboxed) options.
-        let tree = resvg::usvg::Tree::from_data(&data, opts).ok()?;
-        Some(ImageKind::SVG(tree))
+        // A nested SVG: parsed as the SVG spec says for <image> (its own external images
+        // ignored, so an SVG that shows itself cannot recurse forever), svgz inflated
+        // within limits.
+        crate::render::picture::nested_svg(&data, opts).map(ImageKind::SVG)
     }
 }
 

@@ -345,3 +345,70 @@ fn long_content_flows_onto_more_pages() {
         doc.get_pages().len()
     );
 }
+
+fn piece_from(body: &str) -> brandpress::content::Piece {
+    let text = format!(
+        "+++\ntitle = \"โคลด์บรูว์รับลมหนาว\"\nsummary = \"สรุป\"\nslug = \"hostile\"\nlang = \"th\"\n+++\n\n{body}"
+    );
+    brandpress::content::Piece::parse(brandpress::error::SourceFile::new(
+        "content/hostile.md",
+        text,
+    ))
+    .unwrap()
+}
+
+fn render_piece(body: &str) -> brandpress::error::Result<(Vec<u8>, Vec<String>)> {
+    let mut project = project();
+    project.pieces = vec![piece_from(body)];
+    let renderer = PrintRenderer::new(&project).expect("renderer");
+    renderer.render_pdf(&project.pieces[0])
+}
+
+#[test]
+fn nesting_that_leaves_no_column_is_an_error_at_its_line() {
+    // Line 8 of the file: the front matter is lines 1–6, then a blank line.
+    let e = render_piece(&format!("{} ลึกมาก\n", ">".repeat(40)))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("content/hostile.md:8:1: print layout: quote nesting"),
+        "{e}"
+    );
+    assert!(e.contains("narrowest column is 28.2 mm"), "{e}");
+    // A few levels still print.
+    assert!(render_piece(&format!("{} ลึก\n", ">".repeat(5))).is_ok());
+    let list: String = (0..30)
+        .map(|i| format!("{}- รายการ\n", "  ".repeat(i)))
+        .collect();
+    let e = render_piece(&list).unwrap_err().to_string();
+    assert!(e.contains("list nesting leaves no room for text"), "{e}");
+}
+
+#[test]
+fn characters_no_brand_font_has_are_left_out_and_reported() {
+    let (pdf, warnings) = render_piece("กาแฟ ☕ 😀 مرحبا 你好 เย็น\n").unwrap();
+    let w: Vec<&String> = warnings
+        .iter()
+        .filter(|w| w.contains("font/missing-glyph"))
+        .collect();
+    assert_eq!(w.len(), 1, "{warnings:?}");
+    assert!(w[0].contains("content/hostile.md") && w[0].contains("print PDF"));
+    assert!(
+        w[0].contains("😀 (U+1F600)") && w[0].contains("م (U+0645)"),
+        "{}",
+        w[0]
+    );
+    // The text around them is all there.
+    let text = extract_text(&pdf).unwrap().concat();
+    assert!(text.contains("กาแฟ") && text.contains("เย็น"), "{text}");
+}
+
+#[test]
+fn a_flyer_stops_at_fifty_pages() {
+    let para = "โคลด์บรูว์ของต้นกล้าสกัดเย็นนาน 18 ชั่วโมง หอม นุ่ม ไม่ขม ".repeat(20);
+    let e = render_piece(&format!("{para}\n\n").repeat(300))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("run past 50 pages"), "{e}");
+    assert!(e.starts_with("content/hostile.md:"), "{e}");
+}

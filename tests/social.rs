@@ -344,3 +344,69 @@ fn our_cards_pass_the_image_lint_and_edges_are_not_counted() {
         }
     }
 }
+
+fn piece_titled(title: &str) -> Piece {
+    let text =
+        format!("+++\ntitle = \"{title}\"\nsummary = \"สรุป\"\nslug = \"glyphs\"\n+++\nเนื้อหา\n");
+    Piece::parse(SourceFile::new("content/glyphs.md", text)).unwrap()
+}
+
+#[test]
+fn characters_no_brand_font_has_leave_no_boxes_and_are_reported() {
+    let p = project(vec![
+        piece_titled("กาแฟ ☕ 😀 مرحبا 你好"),
+        piece_titled("กาแฟ"),
+    ]);
+    let r = SocialRenderer::new(&p).unwrap();
+    let og = preset(&p, "og");
+    let with = r.card(&p.pieces[0], &og).unwrap();
+    let without = r.card(&p.pieces[1], &og).unwrap();
+    // Nothing is drawn for what no font has: not a .notdef box, not a gap that widens the
+    // title. The card is the one of the title without those characters, pixel for pixel.
+    assert!(
+        with.pixmap.data() == without.pixmap.data(),
+        "the card differs from the card without the missing characters"
+    );
+    let mut expected: Vec<char> = "☕😀مرحبا你好".chars().collect();
+    expected.sort_unstable();
+    expected.dedup();
+    assert_eq!(with.missing, expected);
+    assert!(without.missing.is_empty());
+    // The build hears about it once per piece, naming the piece, the channel and the
+    // code points.
+    let rendered = r.render(&p.pieces[0]).unwrap();
+    assert_eq!(rendered.warnings.len(), 1, "{:?}", rendered.warnings);
+    let w = &rendered.warnings[0];
+    for needle in [
+        "content/glyphs.md",
+        "font/missing-glyph",
+        "social cards",
+        "😀 (U+1F600)",
+        "你 (U+4F60)",
+    ] {
+        assert!(w.contains(needle), "{needle}: {w}");
+    }
+    assert!(r.render(&p.pieces[1]).unwrap().warnings.is_empty());
+}
+
+#[test]
+fn a_card_preset_without_pixels_is_an_error_at_its_line() {
+    let base = std::fs::read_to_string(root().join("brand/brand.toml")).unwrap();
+    let text = base.replace(
+        "{ name = \"square\", width = 1080, height = 1080 }",
+        "{ name = \"square\", width = 1080, height = 0 }",
+    );
+    let line = text
+        .lines()
+        .position(|l| l.contains("name = \"square\""))
+        .unwrap()
+        + 1;
+    let e = Guide::from_source(&root(), SourceFile::new("brand/brand.toml", text))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains(&format!("brand/brand.toml:{line}:")), "{e}");
+    assert!(
+        e.contains("\"square\" is 1080×0 px, which has no pixels"),
+        "{e}"
+    );
+}

@@ -421,25 +421,8 @@ impl Guide {
                 );
             }
         }
-        let mut preset_names = BTreeSet::new();
-        for p in &self.channels.social.presets {
-            if p.width == 0 || p.height == 0 || p.width > 8192 || p.height > 8192 {
-                err(
-                    0..0,
-                    format!("card preset {:?}: size must be 1 to 8192 px", p.name),
-                    "",
-                );
-            }
-            if !preset_names.insert(p.name.as_str()) {
-                err(
-                    0..0,
-                    format!("card preset {:?} is declared twice", p.name),
-                    "",
-                );
-            }
-        }
-
-        // the social card layout (colors by palette name, contrast, logo background)
+        // the social card layout (colors by palette name, contrast, logo background) and
+        // the card presets (names, sizes within the pixel limits)
         if let Err(e) = crate::render::social::CardStyle::resolve(self) {
             errors.push(e);
         }

@@ -6,6 +6,8 @@
 
 pub mod email;
 pub mod html;
+pub mod limits;
+pub mod picture;
 pub mod print;
 pub mod social;
 pub mod web;

@@ -67,7 +67,8 @@ fn classify(grapheme: &str) -> Class {
 /// script of the preceding strong cluster, or the following one at the start.
 /// Each cluster gets the first face among the script's face, `choice.fallbacks`,
 /// then the other script's face, whose cmap covers all its characters; if none
-/// covers it, the script's face (it will show `.notdef`, never panic).
+/// covers it, the script's face (shaping then drops the `.notdef` glyphs of what it
+/// lacks and reports those characters; never a panic).
 /// Faces not in `store` are skipped.
 pub fn itemize(text: &str, store: &FontStore, choice: &FontChoice) -> Vec<Run> {
     let graphemes: Vec<(usize, &str)> = text.grapheme_indices(true).collect();

@@ -1,11 +1,12 @@
 //! Paragraph splitting, greedy line filling, alignment and auto-fit.
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::fonts::{FaceId, FontChoice, FontStore};
-use super::itemize::itemize;
+use super::itemize::{is_default_ignorable, itemize};
 use super::linebreak::{break_opportunities, never_starts_line};
 use super::shape::{ShapedGlyph, shape_run};
 use super::{FitError, TextError};
@@ -80,6 +81,9 @@ pub struct Layout {
     /// True when the lines are taller than the box or a word had to be split
     /// (it was wider than the box).
     pub overflow: bool,
+    /// Characters left out because no brand face has a glyph for them (sorted): the
+    /// engine draws nothing for them rather than `.notdef` boxes.
+    pub missing: Vec<char>,
 }
 
 /// One grapheme cluster with its glyphs and width in ems.
@@ -115,6 +119,8 @@ pub struct ShapedText {
     ascent_em: f32,
     descent_em: f32,
     empty: bool,
+    /// Characters left out because no face of the choice has a glyph for them, sorted.
+    missing: Vec<char>,
 }
 
 fn is_separator(c: char) -> bool {
@@ -166,6 +172,7 @@ pub fn shape_text(
             .map_or(1000.0, |f| f32::from(f.metrics.units_per_em))
     };
     let mut paragraphs = Vec::new();
+    let mut missing = BTreeSet::new();
     for range in paragraph_ranges(text) {
         let ptext = &text[range.clone()];
         // Tabs shape as spaces; byte offsets are unchanged.
@@ -180,6 +187,7 @@ pub fn shape_text(
         for run in itemize(ptext, store, choice) {
             shape_run(store, ptext, &run, &mut glyphs);
         }
+        drop_notdef(store, ptext, &mut glyphs, &mut missing);
         let em: Vec<(f32, f32, f32)> = glyphs
             .iter()
             .map(|g| {
@@ -229,6 +237,15 @@ pub fn shape_text(
                 gi += 1;
             }
             atom.glyphs = start..gi;
+            // A cluster left out entirely (no font has it) is as blank as a space: it
+            // must not count as the visible end of a line.
+            if atom.glyphs.is_empty()
+                && ptext[atom.range.clone()]
+                    .chars()
+                    .all(|c| missing.contains(&c) || is_default_ignorable(c))
+            {
+                atom.whitespace = true;
+            }
         }
 
         // Segments between break opportunities (which lie on atom boundaries).
@@ -265,7 +282,40 @@ pub fn shape_text(
         ascent_em,
         descent_em,
         empty: text.is_empty(),
+        missing: missing.into_iter().collect(),
     })
+}
+
+/// Removes `.notdef` glyphs (glyph 0: the face has no glyph for a character, and the
+/// itemizer found no brand face that has one) and records the characters of their clusters
+/// that the face lacks. An empty box in a card or a printed flyer says nothing; the
+/// renderers report [`Layout::missing`] instead (`font/missing-glyph`).
+fn drop_notdef(
+    store: &FontStore,
+    text: &str,
+    glyphs: &mut Vec<ShapedGlyph>,
+    missing: &mut BTreeSet<char>,
+) {
+    if glyphs.iter().all(|g| g.glyph_id != 0) {
+        return;
+    }
+    for (i, g) in glyphs.iter().enumerate().filter(|(_, g)| g.glyph_id == 0) {
+        let end = glyphs[i + 1..]
+            .iter()
+            .map(|n| n.cluster)
+            .find(|&c| c > g.cluster)
+            .unwrap_or(text.len());
+        let Some(face) = store.face(g.face) else {
+            continue;
+        };
+        let cluster = text.get(g.cluster..end).unwrap_or("");
+        missing.extend(
+            cluster
+                .chars()
+                .filter(|&c| !is_default_ignorable(c) && face.ttf().glyph_index(c).is_none()),
+        );
+    }
+    glyphs.retain(|g| g.glyph_id != 0);
 }
 
 fn check_params(size_px: f32, line_height: f32, box_size: (f32, f32)) -> Result<(), TextError> {
@@ -296,6 +346,11 @@ impl ShapedText {
     /// byte offsets into the shaped text.
     pub fn glyphs(&self) -> impl Iterator<Item = &ShapedGlyph> {
         self.paragraphs.iter().flat_map(|p| p.glyphs.iter())
+    }
+
+    /// Characters no face of the choice has, left out of every layout (sorted).
+    pub fn missing(&self) -> &[char] {
+        &self.missing
     }
 
     /// Lays the shaped text out at `size_px` in a box of `(width, height)` px
@@ -383,6 +438,7 @@ impl ShapedText {
             height,
             size_px,
             overflow,
+            missing: self.missing.clone(),
         })
     }
 }

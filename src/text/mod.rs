@@ -7,6 +7,11 @@
 //! greedy fill, alignment ([`layout`]) and size search ([`fit`]) → outlines
 //! ([`glyph_path`], [`draw_layout`]).
 //!
+//! Untrusted input: a font file must parse fully before it enters a [`FontStore`]
+//! ([`check_font_data`]), and characters no brand face has are left out of the layout
+//! (no `.notdef` boxes) and listed in [`Layout::missing`], which the renderers report as
+//! `font/missing-glyph` ([`missing`]).
+//!
 //! Why not parley: parley 0.12.0 was tried in a throwaway crate (not committed)
 //! on the brand's Noto fonts. Without its `complex-scripts` feature it breaks
 //! Thai only at spaces (a 32-glyph first line in a 200 px box). With it, it
@@ -24,13 +29,16 @@
 //! rustybuzz, which usvg and krilla already use.
 
 pub mod brand;
+mod fontcheck;
 mod fonts;
 mod itemize;
 mod layout;
 mod linebreak;
+pub mod missing;
 mod outline;
 mod shape;
 
+pub use fontcheck::check_font_data;
 pub use fonts::{FaceEntry, FaceId, FaceMetrics, FontChoice, FontStore};
 pub use itemize::{Run, ScriptClass, is_default_ignorable, is_thai, itemize};
 pub use layout::{

@@ -295,14 +295,43 @@ fn fallback_face_covers_missing_characters() {
     assert_eq!(runs.len(), 2);
     assert_eq!(runs[1].face, FaceId(2));
     assert_eq!(&"ราคา SALE"[runs[1].range.clone()], "SALE");
-    // A character no face has: .notdef from the script face, no panic.
-    let st = TextStyle {
-        choice,
-        ..style(20.0)
-    };
-    let l = layout(&s, "漢😀ก", &st, (100.0, 100.0)).unwrap();
+}
+
+#[test]
+fn characters_no_face_has_are_left_out_and_reported() {
+    let s = store();
+    let text = "กาแฟ ☕ 😀 مرحبا 你好 ok";
+    let l = layout(&s, text, &style(20.0), (1000.0, 100.0)).unwrap();
     assert_eq!(l.lines.len(), 1);
-    assert!(l.lines[0].glyphs.iter().any(|g| g.glyph_id == 0));
+    let glyphs = &l.lines[0].glyphs;
+    assert!(
+        glyphs.iter().all(|g| g.glyph_id != 0),
+        "no .notdef box is drawn"
+    );
+    let mut expected: Vec<char> = "☕😀مرحبا你好".chars().collect();
+    expected.sort_unstable();
+    expected.dedup();
+    assert_eq!(l.missing, expected);
+    // What the fonts have is all still there: the Thai word and the Latin one.
+    let drawn = |face: FaceId| glyphs.iter().filter(|g| g.face == face).count();
+    assert!(drawn(FaceId(1)) >= 4 && drawn(FaceId(0)) >= 2, "{glyphs:?}");
+    // The same text without the missing characters is no narrower by more than spaces.
+    let plain = layout(&s, "กาแฟ ok", &style(20.0), (1000.0, 100.0)).unwrap();
+    assert!(l.lines[0].width >= plain.lines[0].width);
+    assert!(plain.missing.is_empty());
+    // What was left out at the end of a line does not widen it (a CTA pill fits its
+    // visible text): the width is that of the Thai word alone.
+    let tail = layout(&s, "กาแฟ ☕ 你好", &style(20.0), (1000.0, 100.0)).unwrap();
+    let word = layout(&s, "กาแฟ", &style(20.0), (1000.0, 100.0)).unwrap();
+    assert!(
+        (tail.width - word.width).abs() < 0.01,
+        "{} vs {}",
+        tail.width,
+        word.width
+    );
+    // Variation selectors and joiners are not "missing": shapers hide them.
+    let l = layout(&s, "ok\u{FE0F}\u{200D}", &style(20.0), (1000.0, 100.0)).unwrap();
+    assert!(l.missing.is_empty(), "{:?}", l.missing);
 }
 
 #[test]

@@ -14,7 +14,8 @@ pub mod text;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
+
+use resvg::{tiny_skia, usvg};
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -26,6 +27,8 @@ use crate::error::{Error, Result};
 use crate::links;
 use crate::project::Project;
 use crate::render::html;
+use crate::render::limits;
+use crate::render::picture::{self, Format, SvgFonts};
 use crate::render::web::{load_templates, tera_message, web_fonts};
 use crate::render::{Channel, Output, Rendered, Renderer};
 
@@ -49,7 +52,7 @@ pub struct EmailRenderer<'a> {
     tera: Tera,
     from: Mailbox,
     logo: RasterLogo,
-    fontdb: Arc<fontdb::Database>,
+    svg_fonts: SvgFonts,
     /// Heading font bytes (Latin, Thai) for measuring the Outlook button.
     measure: (Vec<u8>, Vec<u8>),
 }
@@ -94,13 +97,8 @@ impl<'a> EmailRenderer<'a> {
                 ),
             )
         })?;
-        let mut db = fontdb::Database::new();
-        for file in guide.all_font_files() {
-            // Validation already reported unreadable fonts.
-            let _ = db.load_font_file(file);
-        }
-        let fontdb = Arc::new(db);
-        let logo = raster_logo(guide, &fontdb)?;
+        let svg_fonts = SvgFonts::from_guide(guide)?;
+        let logo = raster_logo(guide, &svg_fonts)?;
         let read_first = |files: Vec<std::path::PathBuf>| -> Result<Vec<u8>> {
             match files.first() {
                 Some(p) => std::fs::read(p).map_err(|e| Error::file(p, e)),
@@ -116,7 +114,7 @@ impl<'a> EmailRenderer<'a> {
             tera,
             from,
             logo,
-            fontdb,
+            svg_fonts,
             measure,
         })
     }
@@ -179,20 +177,24 @@ impl<'a> EmailRenderer<'a> {
                         format!("hero image {}: {e}", path.display()),
                     )
                 })?;
-                (
-                    rasterize_svg(&data, width * 2, &self.fontdb, &path)?.0,
-                    "png",
-                )
+                let tree =
+                    picture::parse_svg(&data, &path, &self.project.guide.sandbox, &self.svg_fonts)
+                        .map_err(|e| picture::hero_error(piece, &path, &e))?;
+                let (png, _, _) = rasterize(&tree, Scale::ToWidth(width * 2))
+                    .map_err(|e| picture::hero_error(piece, &path, &e))?;
+                (png, "png")
             }
-            "png" | "jpg" | "jpeg" | "gif" => (
-                std::fs::read(&path).map_err(|e| {
+            "png" | "jpg" | "jpeg" | "gif" => {
+                let data = std::fs::read(&path).map_err(|e| {
                     Error::file(
                         &piece.source.path,
                         format!("hero image {}: {e}", path.display()),
                     )
-                })?,
-                if ext == "jpeg" { "jpg" } else { ext.as_str() },
-            ),
+                })?;
+                // Passed through as it is, but email clients decode it: same limits.
+                limits::check_raster(&data).map_err(|e| picture::hero_error(piece, &path, &e))?;
+                (data, if ext == "jpeg" { "jpg" } else { ext.as_str() })
+            }
             _ => {
                 rendered.warnings.push(format!(
                     "{}: hero image {} left out of the email: email clients show PNG, JPEG or GIF",
@@ -531,84 +533,76 @@ fn plain_text(
     out
 }
 
-/// The guide's logo as a PNG at twice its displayed size, with the displayed size.
-fn raster_logo(guide: &Guide, fontdb: &Arc<fontdb::Database>) -> Result<RasterLogo> {
+/// The guide's logo as a PNG at twice its displayed size, with the displayed size. An SVG
+/// logo is parsed in the `brand/` sandbox and rasterized; a PNG logo is sent as it is,
+/// within the pixel limits.
+fn raster_logo(guide: &Guide, fonts: &SvgFonts) -> Result<RasterLogo> {
     let file = guide
         .logo_file()
         .ok_or_else(|| Error::file(&guide.source.path, "[logo] files is empty"))?;
     let path = guide.logo_path(file);
     let data = std::fs::read(&path).map_err(|e| Error::file(&path, e))?;
     let height = LOGO_HEIGHT.max(guide.logo.min_size.email).round() as u32;
-    if file.to_ascii_lowercase().ends_with(".svg") {
-        let (png, w, h) = rasterize_svg_height(&data, height * 2, fontdb, &path)?;
-        Ok(RasterLogo {
-            png,
-            width: (w as f32 / 2.0).round() as u32,
-            height: (h as f32 / 2.0).round() as u32,
-        })
-    } else {
-        let decoder = png::Decoder::new(std::io::Cursor::new(&data));
-        let reader = decoder
-            .read_info()
-            .map_err(|e| Error::file(&path, format!("not a readable PNG logo: {e}")))?;
-        let (w, h) = (reader.info().width, reader.info().height);
-        let width = (w as f32 * height as f32 / h.max(1) as f32).round() as u32;
-        Ok(RasterLogo {
-            png: data,
-            width,
-            height,
-        })
+    match picture::sniff(&data, &path) {
+        Some(Format::Svg) => {
+            let tree = picture::parse_svg(&data, &path, &guide.brand_sandbox(), fonts)
+                .map_err(|e| Error::file(&path, e))?;
+            let (png, w, h) =
+                rasterize(&tree, Scale::ToHeight(height * 2)).map_err(|e| Error::file(&path, e))?;
+            Ok(RasterLogo {
+                png,
+                width: (w as f32 / 2.0).round() as u32,
+                height: (h as f32 / 2.0).round() as u32,
+            })
+        }
+        Some(Format::Png) => {
+            let (w, h) = limits::check_raster(&data).map_err(|e| Error::file(&path, e))?;
+            let width = (w as f32 * height as f32 / h.max(1) as f32).round() as u32;
+            Ok(RasterLogo {
+                png: data,
+                width,
+                height,
+            })
+        }
+        _ => Err(Error::file(
+            &path,
+            "the email logo must be an SVG or a PNG file (email clients do not show SVG, so an SVG is rasterized)",
+        )),
     }
 }
 
-/// Renders an SVG `width` px wide; returns the PNG and its size.
-fn rasterize_svg(
-    data: &[u8],
-    width: u32,
-    fontdb: &Arc<fontdb::Database>,
-    path: &Path,
-) -> Result<(Vec<u8>, u32, u32)> {
-    rasterize(data, fontdb, path, |w, _| width as f32 / w)
+/// How an SVG is scaled when rasterized.
+#[derive(Debug, Clone, Copy)]
+enum Scale {
+    ToWidth(u32),
+    ToHeight(u32),
 }
 
-fn rasterize_svg_height(
-    data: &[u8],
-    height: u32,
-    fontdb: &Arc<fontdb::Database>,
-    path: &Path,
-) -> Result<(Vec<u8>, u32, u32)> {
-    rasterize(data, fontdb, path, |_, h| height as f32 / h)
-}
-
-fn rasterize(
-    data: &[u8],
-    fontdb: &Arc<fontdb::Database>,
-    path: &Path,
-    scale: impl Fn(f32, f32) -> f32,
-) -> Result<(Vec<u8>, u32, u32)> {
-    use resvg::{tiny_skia, usvg};
-    let options = usvg::Options {
-        fontdb: fontdb.clone(),
-        ..Default::default()
-    };
-    let tree = usvg::Tree::from_data(data, &options)
-        .map_err(|e| Error::file(path, format!("cannot read the SVG: {e}")))?;
+/// Renders a parsed SVG at `scale`; returns the PNG and its size. The pixmap is checked
+/// against the pixel limits first: a logo 100000 units wide and 1 high, drawn 112 px high,
+/// would otherwise be an 11-gigapixel allocation.
+fn rasterize(tree: &usvg::Tree, scale: Scale) -> Result<(Vec<u8>, u32, u32), String> {
     let size = tree.size();
-    let s = scale(size.width(), size.height());
+    let s = match scale {
+        Scale::ToWidth(w) => w as f32 / size.width(),
+        Scale::ToHeight(h) => h as f32 / size.height(),
+    };
     let (w, h) = (
-        (size.width() * s).round().max(1.0) as u32,
-        (size.height() * s).round().max(1.0) as u32,
+        (size.width() * s).round().max(1.0),
+        (size.height() * s).round().max(1.0),
     );
-    let mut pixmap = tiny_skia::Pixmap::new(w, h)
-        .ok_or_else(|| Error::file(path, format!("cannot render the SVG at {w}×{h} px")))?;
+    limits::check_size(w, h).map_err(|e| format!("rasterized for email {e}"))?;
+    let (w, h) = (w as u32, h as u32);
+    let mut pixmap =
+        tiny_skia::Pixmap::new(w, h).ok_or_else(|| format!("cannot be rendered at {w}×{h} px"))?;
     resvg::render(
-        &tree,
+        tree,
         tiny_skia::Transform::from_scale(s, s),
         &mut pixmap.as_mut(),
     );
     let png = pixmap
         .encode_png()
-        .map_err(|e| Error::file(path, format!("encoding PNG: {e}")))?;
+        .map_err(|e| format!("cannot be encoded as PNG: {e}"))?;
     Ok((png, w, h))
 }
 

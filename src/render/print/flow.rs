@@ -1,6 +1,13 @@
 //! Page flow: the piece laid out into pages of drawing operations (trim coordinates in
 //! pt, y down, origin at the trim box's top-left), then painted with krilla.
+//!
+//! Pieces are untrusted, so the flow has limits and says which line broke them
+//! ([`FlowError`]): at most [`MAX_PAGES`] pages (a 10 MB body is refused, not set into
+//! thousands of pages), quotes and lists nest only while a column of at least
+//! [`MIN_COLUMN_EMS`] ems is left, and a title or call to action that does not fit its
+//! place even at the smallest size is an error, never text running off the page.
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -17,6 +24,51 @@ use crate::content::{Block, BlockKind, Inline, Piece};
 use crate::lint::pdf::PT_PER_MM;
 use crate::render::Channel;
 use crate::text::{Align, FontChoice, FontStore, Line, PositionedGlyph, fit, layout};
+
+/// The most pages a flyer may have.
+pub const MAX_PAGES: usize = 50;
+/// The narrowest text column nesting may leave, in ems of the body size (8 ems of 10 pt
+/// body text is 28 mm: a few words per line).
+pub const MIN_COLUMN_EMS: f32 = 8.0;
+/// The most characters a piece may set: far more than [`MAX_PAGES`] pages hold (a page of
+/// body text holds about 3,000), checked before any shaping so a 10 MB body costs nothing.
+pub const MAX_CHARS: usize = MAX_PAGES * 8_000;
+
+/// Where a layout problem is in the piece.
+#[derive(Debug, Clone, PartialEq)]
+pub enum At {
+    /// The piece as a whole.
+    Piece,
+    /// A 1-based line of the piece's file (a body block).
+    Line(usize),
+    /// A front matter key (`title`, `text` of `[cta]`) holding this value.
+    Field(&'static str, String),
+}
+
+/// A layout error and where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowError {
+    pub at: At,
+    pub message: String,
+}
+
+impl From<String> for FlowError {
+    fn from(message: String) -> Self {
+        FlowError {
+            at: At::Piece,
+            message,
+        }
+    }
+}
+
+impl FlowError {
+    fn at(at: At, message: String) -> Self {
+        FlowError {
+            at,
+            message: format!("print layout: {message}"),
+        }
+    }
+}
 
 /// A print color.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -125,10 +177,12 @@ pub struct FlowContext<'a> {
     pub url: Option<&'a str>,
 }
 
-/// The laid-out pages, and the hero's printed width in pt (for the dpi check).
+/// The laid-out pages, the hero's printed width in pt (for the dpi check), and the
+/// characters no brand font has (left out; reported as `font/missing-glyph`).
 pub struct Flowed<'a> {
     pub pages: Vec<PageOps<'a>>,
     pub hero_width_pt: Option<f32>,
+    pub missing: BTreeSet<char>,
 }
 
 struct Cursor<'a> {
@@ -139,22 +193,45 @@ struct Cursor<'a> {
     background: Ink,
     trim: (f32, f32),
     bleed: f32,
+    /// The source line of the block being set (0 before the body).
+    line: usize,
+    missing: BTreeSet<char>,
 }
 
 impl<'a> Cursor<'a> {
-    fn new_page(&mut self) {
+    fn new_page(&mut self) -> Result<(), FlowError> {
+        if self.pages.len() >= MAX_PAGES {
+            let at = if self.line > 0 {
+                At::Line(self.line)
+            } else {
+                At::Piece
+            };
+            return Err(FlowError::at(
+                at,
+                format!(
+                    "the flyer would run past {MAX_PAGES} pages, the most a print piece may have; shorten the text or leave print out of the piece's channels"
+                ),
+            ));
+        }
         let b = self.bleed;
         self.pages.push(vec![Op::Rect {
             rect: [-b, -b, self.trim.0 + 2.0 * b, self.trim.1 + 2.0 * b],
             ink: self.background,
         }]);
         self.y = self.top;
+        Ok(())
     }
 
-    fn ensure(&mut self, height: f32) {
+    fn ensure(&mut self, height: f32) -> Result<(), FlowError> {
         if self.y + height > self.bottom && self.y > self.top {
-            self.new_page();
+            self.new_page()?;
         }
+        Ok(())
+    }
+
+    /// Notes the characters a layout left out.
+    fn laid_out(&mut self, layout: &crate::text::Layout) {
+        self.missing.extend(&layout.missing);
     }
 
     fn push(&mut self, op: Op<'a>) {
@@ -175,8 +252,27 @@ fn err(e: impl std::fmt::Display) -> String {
     format!("print layout: {e}")
 }
 
+/// Refuses a piece with more text than [`MAX_PAGES`] pages could hold, before shaping it.
+fn check_amount(piece: &Piece) -> Result<(), FlowError> {
+    let chars = |t: &str| t.chars().count();
+    let total = chars(piece.title(Channel::Print))
+        + chars(piece.summary(Channel::Print))
+        + chars(&piece.body_text())
+        + chars(piece.cta_text(Channel::Print).unwrap_or(""));
+    if total > MAX_CHARS {
+        return Err(FlowError::at(
+            At::Piece,
+            format!(
+                "the piece has {total} characters of text, more than {MAX_PAGES} pages (the most a print piece may have) could hold ({MAX_CHARS}); shorten it or leave print out of its channels"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Lays the piece out into pages.
-pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, String> {
+pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, FlowError> {
+    check_amount(piece)?;
     let (w, h) = ctx.trim;
     let m = ctx.margin;
     let mut cur = Cursor {
@@ -187,8 +283,10 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Stri
         background: ctx.inks.background,
         trim: ctx.trim,
         bleed: ctx.bleed,
+        line: 0,
+        missing: BTreeSet::new(),
     };
-    cur.new_page();
+    cur.new_page()?;
     let b = ctx.bleed;
     let mut hero_width_pt = None;
 
@@ -240,9 +338,25 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Stri
         28.0 * scale,
     ) {
         Ok(l) => l,
-        Err(crate::text::FitError::DoesNotFit { layout, .. }) => *layout,
-        Err(e) => return Err(err(e)),
+        // Longer than three lines at the smallest size: more lines, as long as the page
+        // holds them.
+        Err(crate::text::FitError::DoesNotFit { layout, .. })
+            if cur.y + layout.height <= cur.bottom =>
+        {
+            *layout
+        }
+        Err(crate::text::FitError::DoesNotFit { layout, min_size }) => {
+            return Err(FlowError::at(
+                At::Field("title", title.to_string()),
+                format!(
+                    "the title needs {} lines even at {min_size:.0} pt and does not fit on the page; shorten it or set a shorter one in [overrides.print]",
+                    layout.lines.len()
+                ),
+            ));
+        }
+        Err(e) => return Err(err(e).into()),
     };
+    cur.laid_out(&title_layout);
     if let Some(logo) = ctx.logo {
         cur.push(Op::Svg {
             svg: logo,
@@ -310,9 +424,10 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Stri
             (w - 2.0 * m - 2.0 * pad, f32::INFINITY),
         )
         .map_err(err)?;
+        cur.laid_out(&lay);
         let box_h = lay.height + 2.0 * pad;
         cur.y += 0.5 * line_px;
-        cur.ensure(box_h);
+        cur.ensure(box_h)?;
         cur.push(Op::Rect {
             rect: [m, cur.y, w - 2.0 * m, box_h],
             ink: ctx.inks.surface,
@@ -328,7 +443,7 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Stri
     // Footer band with the call to action and the QR code, on the last page.
     let footer_h = 32.0 * PT_PER_MM * scale.sqrt();
     if cur.y + gap > h - footer_h {
-        cur.new_page();
+        cur.new_page()?;
     }
     let band_top = h - footer_h;
     cur.push(Op::Rect {
@@ -366,6 +481,7 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Stri
         align: Align::Left,
     };
     let cta_box = (cta_w, footer_h - 2.0 * 5.0 * PT_PER_MM - 2.0 * body.size);
+    let cta_top = band_top + 5.0 * PT_PER_MM;
     let cta_layout = match fit(
         ctx.store,
         cta,
@@ -375,11 +491,23 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Stri
         20.0 * scale,
     ) {
         Ok(l) => l,
-        Err(crate::text::FitError::DoesNotFit { layout, .. }) => *layout,
-        Err(e) => return Err(err(e)),
+        // A line more than planned still fits above the page's trim edge.
+        Err(crate::text::FitError::DoesNotFit { layout, .. }) if cta_top + layout.height <= h => {
+            *layout
+        }
+        Err(crate::text::FitError::DoesNotFit { layout, min_size }) => {
+            return Err(FlowError::at(
+                At::Field("text", cta.to_string()),
+                format!(
+                    "the call to action needs {} lines even at {min_size:.0} pt and runs off the footer band; shorten it or set a shorter cta_text in [overrides.print]",
+                    layout.lines.len()
+                ),
+            ));
+        }
+        Err(e) => return Err(err(e).into()),
     };
+    cur.laid_out(&cta_layout);
     let cta_text: Arc<str> = cta.into();
-    let cta_top = band_top + 5.0 * PT_PER_MM;
     for line in &cta_layout.lines {
         cur.push(Op::line(
             line,
@@ -404,6 +532,7 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Stri
         };
         let lay =
             layout(ctx.store, short, &style_of(&small), (cta_w, f32::INFINITY)).map_err(err)?;
+        cur.laid_out(&lay);
         let text: Arc<str> = short.into();
         let top = cta_top + cta_layout.height + 2.0 * PT_PER_MM;
         for line in &lay.lines {
@@ -413,6 +542,7 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Stri
     Ok(Flowed {
         pages: cur.pages,
         hero_width_pt,
+        missing: cur.missing,
     })
 }
 
@@ -468,15 +598,16 @@ fn text_block(
     style: &TextStyle,
     x: f32,
     width: f32,
-) -> Result<(), String> {
+) -> Result<(), FlowError> {
     if text.trim().is_empty() {
         return Ok(());
     }
     let lay = layout(ctx.store, text, &style_of(style), (width, f32::INFINITY)).map_err(err)?;
+    cur.laid_out(&lay);
     let shared: Arc<str> = text.into();
     let line_px = style.size * style.line_height;
     for (i, line) in lay.lines.iter().enumerate() {
-        cur.ensure(line_px);
+        cur.ensure(line_px)?;
         let dy = cur.y - i as f32 * line_px;
         cur.push(Op::line(line, x, dy, &shared, style.size, style.ink));
         cur.y += line_px;
@@ -491,9 +622,10 @@ fn flow_blocks(
     x: f32,
     width: f32,
     body: &TextStyle,
-) -> Result<(), String> {
+) -> Result<(), FlowError> {
     let line_px = body.size * body.line_height;
     for block in blocks {
+        cur.line = block.line;
         match &block.kind {
             BlockKind::Heading { level, content } => {
                 let factor = match level {
@@ -509,7 +641,7 @@ fn flow_blocks(
                 };
                 cur.y += 0.4 * line_px;
                 // Keep the heading with two lines of what follows.
-                cur.ensure(style.size * style.line_height + 2.0 * line_px);
+                cur.ensure(style.size * style.line_height + 2.0 * line_px)?;
                 text_block(ctx, cur, &Inline::plain(content), &style, x, width)?;
                 cur.y += 0.2 * line_px;
             }
@@ -523,13 +655,14 @@ fn flow_blocks(
                 items,
             } => {
                 let indent = 6.0 * PT_PER_MM;
+                check_nesting(block, "list", width - indent, body)?;
                 for (i, item) in items.iter().enumerate() {
                     let marker = if *ordered {
                         format!("{}.", start + i as u64)
                     } else {
                         "•".to_string()
                     };
-                    cur.ensure(line_px);
+                    cur.ensure(line_px)?;
                     let before = cur.y;
                     let pages_before = cur.pages.len();
                     text_block(ctx, cur, &marker, body, x, indent)?;
@@ -543,6 +676,7 @@ fn flow_blocks(
             }
             BlockKind::Quote(inner) => {
                 let indent = 6.0 * PT_PER_MM;
+                check_nesting(block, "quote", width - indent, body)?;
                 let top = cur.y;
                 let page = cur.pages.len();
                 flow_blocks(ctx, cur, inner, x + indent, width - indent, body)?;
@@ -560,7 +694,7 @@ fn flow_blocks(
                 cur.y += 0.5 * line_px;
             }
             BlockKind::Rule => {
-                cur.ensure(line_px);
+                cur.ensure(line_px)?;
                 let y = cur.y + 0.5 * line_px;
                 cur.push(Op::Line {
                     from: (x, y),
@@ -574,6 +708,24 @@ fn flow_blocks(
         }
     }
     Ok(())
+}
+
+/// Refuses a quote or list whose content would get a column narrower than
+/// [`MIN_COLUMN_EMS`]: each level indents by 6 mm, and 40 nested quotes leave no width
+/// at all.
+fn check_nesting(block: &Block, what: &str, inner: f32, body: &TextStyle) -> Result<(), FlowError> {
+    let min = MIN_COLUMN_EMS * body.size;
+    if inner >= min {
+        return Ok(());
+    }
+    Err(FlowError::at(
+        At::Line(block.line),
+        format!(
+            "{what} nesting leaves no room for text at this page width: the text would be {:.1} mm wide, and the narrowest column is {:.1} mm; nest fewer levels",
+            inner.max(0.0) / PT_PER_MM,
+            min / PT_PER_MM
+        ),
+    ))
 }
 
 /// What painting needs.

@@ -9,7 +9,11 @@
 //! - Colors in CMYK from the guide's `cmyk` values (black text as pure K); a color
 //!   without CMYK values is printed in RGB with a build warning. SVG art (logo, hero) is
 //!   drawn as vectors with brand colors mapped to CMYK; PNG/JPEG heroes are checked for
-//!   300 dpi at their printed size.
+//!   300 dpi at their printed size. Logos and heroes load through the sandboxed loader of
+//!   [`crate::render::picture`] within the pixel limits of [`crate::render::limits`]; a GIF
+//!   hero prints its first frame, as on the cards.
+//! - Untrusted pieces meet limits with their line: at most 50 pages, nesting that leaves a
+//!   column of at least 8 ems, titles and calls to action that fit (see `flow`).
 //! - A QR code (vector, K) to the piece's web page, tagged `utm_source=print`.
 //! - Deterministic: the creation date is the piece's `date`, the document id a hash of
 //!   the piece and guide sources, so rebuilds are byte-identical. `pdfa = true` exports
@@ -32,6 +36,8 @@ use crate::content::Piece;
 use crate::error::{Error, Result};
 use crate::lint::pdf::PT_PER_MM;
 use crate::project::Project;
+use crate::render::limits;
+use crate::render::picture::{self, Format, SvgFonts};
 use crate::render::{Channel, Output, Rendered, Renderer};
 use crate::text::{FaceId, FontChoice, FontStore};
 
@@ -69,6 +75,7 @@ pub struct PrintRenderer<'a> {
     faces: Faces,
     inks: Inks,
     logo: Option<Svg>,
+    svg_fonts: SvgFonts,
     cmyk_profile: Option<Vec<u8>>,
     /// Guide-level warnings (colors printed in RGB), repeated in every piece's result.
     warnings: Vec<String>,
@@ -125,11 +132,13 @@ impl<'a> PrintRenderer<'a> {
             on_primary: ink("background", None),
         };
         warnings.dedup();
+        let svg_fonts = SvgFonts::from_guide(guide)?;
         let logo = match guide.logo_file() {
             Some(file) if file.ends_with(".svg") => {
                 let path = guide.logo_path(file);
-                let bytes = std::fs::read(&path).map_err(|e| Error::file(&path, e))?;
-                Some(Svg::parse(&bytes).map_err(|e| Error::file(&path, e))?)
+                let tree = picture::load_svg(&path, &guide.brand_sandbox(), &svg_fonts)
+                    .map_err(|e| Error::file(&path, e))?;
+                Some(Svg::new(tree))
             }
             Some(file) => {
                 warnings.push(format!(
@@ -164,6 +173,7 @@ impl<'a> PrintRenderer<'a> {
             faces,
             inks,
             logo,
+            svg_fonts,
             cmyk_profile,
             warnings,
         })
@@ -210,7 +220,13 @@ impl<'a> PrintRenderer<'a> {
             hero: hero.as_ref(),
             url: url.as_deref(),
         };
-        let flowed = flow::flow(&ctx, piece).map_err(|e| Error::file(&piece.source.path, e))?;
+        let flowed = flow::flow(&ctx, piece).map_err(|e| flow_error(piece, e))?;
+        warnings.extend(crate::text::missing::report(
+            guide,
+            &piece.source.path,
+            "the print PDF",
+            &flowed.missing,
+        )?);
         if let (Some(px), Some(width_pt)) = (
             hero.as_ref().and_then(|h| h.pixel_width()),
             flowed.hero_width_pt,
@@ -299,47 +315,92 @@ impl<'a> PrintRenderer<'a> {
         }
         doc.set_metadata(meta);
         let bytes = doc.finish().map_err(|e| {
+            // krilla decodes images only now: a PNG or JPEG whose header read fine but
+            // whose data is broken ends up here.
+            let why = match &e {
+                krilla::error::KrillaError::Image(..) => format!(
+                    "{e} (the hero image, or an image inside the hero or logo SVG, is corrupt)"
+                ),
+                _ => format!("{e:?}"),
+            };
             Error::file(
                 &piece.source.path,
-                format!("print: cannot write the PDF: {e:?}"),
+                format!("print: cannot write the PDF: {why}"),
             )
         })?;
         Ok((bytes, warnings))
     }
 
+    /// The piece's hero, recognised by its bytes: SVG (sandboxed, drawn as vectors), PNG or
+    /// JPEG (embedded as they are, once their header is within the pixel limits) or GIF
+    /// (its first frame, as on the cards). Anything else is left out with a warning.
     fn load_hero(&self, piece: &Piece, warnings: &mut Vec<String>) -> Result<Option<flow::Hero>> {
         let Some(path) = piece.hero_path() else {
             return Ok(None);
         };
         let bytes = std::fs::read(&path).map_err(|e| Error::file(&path, e))?;
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let kind = if ext == "svg" {
-            flow::HeroKind::Svg(Box::new(
-                Svg::parse(&bytes).map_err(|e| Error::file(&path, e))?,
-            ))
-        } else {
-            let data: krilla::Data = bytes.into();
-            let image = if ext == "png" {
-                krilla::image::Image::from_png(data, true)
-            } else if ext == "jpg" || ext == "jpeg" {
-                krilla::image::Image::from_jpeg(data, true)
-            } else {
+        let bad = |e: String| picture::hero_error(piece, &path, &e);
+        let kind = match picture::sniff(&bytes, &path) {
+            Some(Format::Svg) => {
+                let guide = &self.project.guide;
+                let tree = picture::parse_svg(&bytes, &path, &guide.sandbox, &self.svg_fonts)
+                    .map_err(bad)?;
+                flow::HeroKind::Svg(Box::new(Svg::new(tree)))
+            }
+            Some(format @ (Format::Png | Format::Jpeg)) => {
+                limits::check_raster(&bytes).map_err(bad)?;
+                let data: krilla::Data = bytes.into();
+                let image = if format == Format::Png {
+                    krilla::image::Image::from_png(data, true)
+                } else {
+                    krilla::image::Image::from_jpeg(data, true)
+                }
+                .map_err(|e| bad(format!("cannot be read: {e}")))?;
+                flow::HeroKind::Raster(image)
+            }
+            Some(Format::Gif) => {
+                let frame = picture::decode_raster(&bytes).map_err(bad)?;
+                flow::HeroKind::Raster(krilla::image::Image::from_rgba8(
+                    frame.rgba,
+                    frame.width,
+                    frame.height,
+                ))
+            }
+            None => {
                 warnings.push(format!(
-                    "print/{}.pdf: hero {} is not SVG, PNG or JPEG; left out",
+                    "print/{}.pdf: hero {} is not SVG, PNG, JPEG or GIF; left out",
                     piece.slug,
                     path.display()
                 ));
                 return Ok(None);
             }
-            .map_err(|e| Error::file(&path, format!("cannot read the image: {e}")))?;
-            flow::HeroKind::Raster(image)
         };
         Ok(Some(flow::Hero::new(kind)))
     }
+}
+
+/// A layout error at the piece line or front matter value it is about.
+fn flow_error(piece: &Piece, e: flow::FlowError) -> Error {
+    let span = match &e.at {
+        flow::At::Line(line) => line_span(&piece.source.text, *line),
+        flow::At::Field(key, value) => picture::front_matter_span(piece, key, value),
+        flow::At::Piece => None,
+    };
+    match span {
+        Some(span) => piece.source.error(span, e.message, "here").into(),
+        None => Error::file(&piece.source.path, e.message),
+    }
+}
+
+/// Byte span of the 1-based `line` of `text`, without its line break.
+fn line_span(text: &str, line: usize) -> Option<std::ops::Range<usize>> {
+    let start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)?
+    };
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    Some(start..end)
 }
 
 fn ink_of(name: &str, def: &ColorDef, warnings: &mut Vec<String>) -> Ink {

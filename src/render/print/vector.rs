@@ -20,12 +20,11 @@ pub struct Svg {
 }
 
 impl Svg {
-    /// Parses SVG bytes; `None` with the parser's message on failure.
-    pub fn parse(bytes: &[u8]) -> Result<Svg, String> {
-        let tree =
-            usvg::Tree::from_data(bytes, &usvg::Options::default()).map_err(|e| e.to_string())?;
+    /// Wraps a tree parsed by [`crate::render::picture::load_svg`] (sandboxed, within the
+    /// pixel limits).
+    pub fn new(tree: usvg::Tree) -> Svg {
         let simple = is_simple(tree.root());
-        Ok(Svg { tree, simple })
+        Svg { tree, simple }
     }
 
     /// Width / height.

@@ -16,8 +16,8 @@
 
 pub mod style;
 
+use std::collections::BTreeSet;
 use std::path::Path;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use tiny_skia::{
@@ -31,8 +31,10 @@ use crate::brand::{CardPreset, Guide, Rgb};
 use crate::content::FactKind;
 use crate::content::Piece;
 use crate::error::{Error, Result};
-use crate::lint::image::{PHOTO_KEYWORD, decode};
+use crate::lint::image::PHOTO_KEYWORD;
+use crate::paths::Sandbox;
 use crate::project::Project;
+use crate::render::picture::{self, Format, SvgFonts, front_matter_span};
 use crate::render::{Channel, Output, Rendered, Renderer};
 use crate::text::{self, Align, FitError, FontChoice, FontStore, Layout, TextStyle};
 
@@ -50,25 +52,21 @@ pub enum Picture {
 }
 
 impl Picture {
-    /// Loads an SVG (usvg, with the brand fonts for any text), PNG or JPEG file.
-    pub fn load(path: &Path, options: &resvg::usvg::Options<'_>) -> Result<Picture, String> {
-        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-        let is_svg = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-        if is_svg {
-            let options = resvg::usvg::Options {
-                resources_dir: path.parent().map(Path::to_path_buf),
-                fontdb: options.fontdb.clone(),
-                font_family: options.font_family.clone(),
-                ..Default::default()
-            };
-            let tree = resvg::usvg::Tree::from_data(&bytes, &options)
-                .map_err(|e| format!("not a usable SVG: {e}"))?;
-            return Ok(Picture::Svg(Box::new(tree)));
+    /// Loads an SVG (sandboxed, with the brand fonts for any text; see
+    /// [`picture::load_svg`]), PNG, JPEG or GIF (first frame) file, within the pixel limits.
+    /// Errors read after the file name ("is 60000×60000 px …").
+    pub fn load(path: &Path, sandbox: &Sandbox, fonts: &SvgFonts) -> Result<Picture, String> {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot be read: {e}"))?;
+        match picture::sniff(&bytes, path) {
+            Some(Format::Svg) => picture::parse_svg(&bytes, path, sandbox, fonts)
+                .map(|tree| Picture::Svg(Box::new(tree))),
+            Some(_) => Picture::raster(&bytes),
+            None => Err("is not an SVG, PNG, JPEG or GIF image".into()),
         }
-        let image = decode(&bytes)?;
+    }
+
+    fn raster(bytes: &[u8]) -> Result<Picture, String> {
+        let image = picture::decode_raster(bytes)?;
         let mut data = image.rgba;
         for px in data.chunks_exact_mut(4) {
             let a = u16::from(px[3]);
@@ -76,10 +74,10 @@ impl Picture {
                 *c = ((u16::from(*c) * a + 127) / 255) as u8;
             }
         }
-        let size = IntSize::from_wh(image.width, image.height).ok_or("empty image")?;
+        let size = IntSize::from_wh(image.width, image.height).ok_or("has no pixels")?;
         Pixmap::from_vec(data, size)
             .map(Picture::Raster)
-            .ok_or_else(|| "image size does not match its data".into())
+            .ok_or_else(|| "decodes to less data than its size says".into())
     }
 
     /// Width and height in px.
@@ -117,6 +115,8 @@ pub struct Card {
     pub regions: Vec<(&'static str, [f32; 4])>,
     /// The title as broken into lines.
     pub title_lines: Vec<String>,
+    /// Characters of the card's texts that no brand font has, left out (sorted).
+    pub missing: Vec<char>,
 }
 
 impl Card {
@@ -165,7 +165,7 @@ pub struct SocialRenderer<'a> {
     body: FontChoice,
     strong: FontChoice,
     logo: Picture,
-    svg_options: resvg::usvg::Options<'static>,
+    svg_fonts: SvgFonts,
 }
 
 impl<'a> SocialRenderer<'a> {
@@ -179,21 +179,13 @@ impl<'a> SocialRenderer<'a> {
         let body = text::brand::role_choice(guide, &fonts, guide.body(), guide.body().weight)?;
         let strong = text::brand::role_choice(guide, &fonts, guide.body(), 700)?;
 
-        let mut db = resvg::usvg::fontdb::Database::new();
-        for f in &guide.all_font_files() {
-            db.load_font_file(f).map_err(|e| Error::file(f, e))?;
-        }
-        let svg_options = resvg::usvg::Options {
-            fontdb: Arc::new(db),
-            font_family: guide.body().latin.family.get_ref().clone(),
-            ..Default::default()
-        };
+        let svg_fonts = SvgFonts::from_guide(guide)?;
         let logo_file = guide
             .logo_file()
             .ok_or_else(|| Error::file(&guide.source.path, "[logo] files is empty"))?;
         let logo_path = guide.logo_path(logo_file);
-        let logo =
-            Picture::load(&logo_path, &svg_options).map_err(|e| Error::file(&logo_path, e))?;
+        let logo = Picture::load(&logo_path, &guide.brand_sandbox(), &svg_fonts)
+            .map_err(|e| Error::file(&logo_path, e))?;
         Ok(SocialRenderer {
             project,
             style,
@@ -202,7 +194,7 @@ impl<'a> SocialRenderer<'a> {
             body,
             strong,
             logo,
-            svg_options,
+            svg_fonts,
         })
     }
 
@@ -210,20 +202,15 @@ impl<'a> SocialRenderer<'a> {
         &self.project.guide
     }
 
-    /// Loads a piece's hero image, if it has one.
+    /// Loads a piece's hero image, if it has one. An SVG hero reads images relative to
+    /// its own folder, inside the project.
     pub fn hero(&self, piece: &Piece) -> Result<Option<Picture>> {
         let Some(path) = piece.hero_path() else {
             return Ok(None);
         };
-        Picture::load(&path, &self.svg_options)
+        Picture::load(&path, &self.guide().sandbox, &self.svg_fonts)
             .map(Some)
-            .map_err(|e| {
-                let msg = format!("hero image {}: {e}", path.display());
-                match front_matter_span(piece, "hero", "") {
-                    Some(span) => piece.source.error(span, msg, "hero").into(),
-                    None => Error::file(&piece.source.path, msg),
-                }
-            })
+            .map_err(|e| picture::hero_error(piece, &path, &e))
     }
 
     /// Renders one card of `piece` at `preset` (loading the hero image itself).
@@ -365,6 +352,7 @@ impl<'a> SocialRenderer<'a> {
         let meta = (max_body * 0.8).max(min_body);
         let gap = meta * 0.8;
         let mut y_bottom = bottom;
+        let mut missing = BTreeSet::new();
         let fit_err = |what: &str, e: FitError| -> Error {
             self.fit_error(piece, &card_name, preset, what, e)
         };
@@ -387,6 +375,7 @@ impl<'a> SocialRenderer<'a> {
                 );
             }
             regions.push(("cta", [x0, pill_y, pill_w, pill_h]));
+            missing.extend(&layout.missing);
             let ty = pill_y + (pill_h - layout.height) / 2.0;
             self.draw(&mut pixmap, &layout, x0 + pad_x, ty, style.accent_text.rgb);
             y_bottom = pill_y - gap;
@@ -397,6 +386,7 @@ impl<'a> SocialRenderer<'a> {
                 .map_err(|e| fit_err("price and promo code", e))?;
             let fy = y_bottom - layout.height;
             regions.push(("facts", [x0, fy, layout.width, layout.height]));
+            missing.extend(&layout.missing);
             self.draw(&mut pixmap, &layout, x0, fy, style.text.rgb);
             y_bottom = fy - gap * 0.5;
         }
@@ -436,6 +426,7 @@ impl<'a> SocialRenderer<'a> {
             )
             .map_err(|e| fit_err("title", e))?;
         self.draw(&mut pixmap, &title_layout, x0, y, style.title.rgb);
+        missing.extend(&title_layout.missing);
         regions.push(("title", [x0, y, title_layout.width, title_layout.height]));
         let title_lines = title_layout
             .lines
@@ -457,12 +448,14 @@ impl<'a> SocialRenderer<'a> {
                 .map_err(|e| fit_err("summary", e))?;
             self.draw(&mut pixmap, &layout, x0, sy, style.text.rgb);
             regions.push(("summary", [x0, sy, layout.width, layout.height]));
+            missing.extend(&layout.missing);
         }
         Ok(Card {
             pixmap,
             photo: hero_box,
             regions,
             title_lines,
+            missing: missing.into_iter().collect(),
         })
     }
 
@@ -542,7 +535,7 @@ impl Renderer for SocialRenderer<'_> {
 
     fn render(&self, piece: &Piece) -> Result<Rendered> {
         let hero = self.hero(piece)?;
-        let outputs = self
+        let cards = self
             .guide()
             .channels
             .social
@@ -550,13 +543,24 @@ impl Renderer for SocialRenderer<'_> {
             .par_iter()
             .map(|preset| {
                 let card = self.compose(piece, preset, hero.as_ref())?;
-                Ok(Output::new(
+                let output = Output::new(
                     format!("social/{}-{}.png", piece.slug, preset.name),
                     card.encode_png()?,
-                ))
+                );
+                Ok((output, card.missing))
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(outputs.into())
+        let missing: BTreeSet<char> = cards.iter().flat_map(|(_, m)| m.iter().copied()).collect();
+        let warnings = text::missing::report(
+            self.guide(),
+            &piece.source.path,
+            "the social cards",
+            &missing,
+        )?;
+        Ok(Rendered {
+            outputs: cards.into_iter().map(|(o, _)| o).collect(),
+            warnings: warnings.into_iter().collect(),
+        })
     }
 }
 
@@ -569,29 +573,6 @@ fn facts_line(piece: &Piece) -> Option<String> {
         .map(|f| format!("{} {}", f.label, f.value))
         .collect();
     (!parts.is_empty()).then(|| parts.join("  ·  "))
-}
-
-/// Byte span of the front matter line `key = ...` whose value holds `value` (else the
-/// first `key = ...` line).
-fn front_matter_span(piece: &Piece, key: &str, value: &str) -> Option<std::ops::Range<usize>> {
-    let text: &str = &piece.source.text;
-    let end = text.get(3..)?.find("\n+++").map(|i| i + 3)?;
-    let mut offset = 0;
-    let mut first = None;
-    for line in text[..end].split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix(key)
-            && rest.trim_start().starts_with('=')
-        {
-            let span = offset + (line.len() - trimmed.len())..offset + line.trim_end().len();
-            if !value.is_empty() && rest.contains(value) {
-                return Some(span);
-            }
-            first.get_or_insert(span);
-        }
-        offset += line.len();
-    }
-    first
 }
 
 fn color(rgb: Rgb) -> Color {

@@ -1,12 +1,17 @@
 //! The card layout of `[channels.social.layout]`, resolved against the palette: every
 //! color name must be a palette color (a `file:line:col` error otherwise), text must be
 //! readable on what it sits on, and the logo may only sit on a color the guide allows.
+//! The card sizes of `[channels.social] presets` are checked here too: each card is a
+//! pixmap of that size, so it must have pixels and stay within the shared pixel limits
+//! ([`crate::render::limits`]), and its name becomes part of a file name.
 
 use toml::Spanned;
 
 use crate::brand::color::{AA_LARGE, AA_NORMAL};
 use crate::brand::{Guide, Rgb};
 use crate::error::{Error, Result};
+use crate::paths::unsafe_name;
+use crate::render::limits;
 
 /// A palette color picked by the layout (or by role when the layout leaves it unset).
 #[derive(Debug, Clone, PartialEq)]
@@ -110,6 +115,7 @@ impl CardStyle {
                 );
             }
         }
+        check_presets(guide, &mut errors);
         let mut range = |value: f32, key: &str, lo: f32, hi: f32| {
             if !(value >= lo && value <= hi) {
                 errors.push(
@@ -209,5 +215,41 @@ impl CardStyle {
             logo_size: layout.logo_size,
             hero: layout.hero,
         })
+    }
+}
+
+/// Every card preset: a safe, unique name, and a size with pixels within the limits.
+fn check_presets(guide: &Guide, errors: &mut Vec<Error>) {
+    let src = &guide.source;
+    let presets_at = src.text.find("presets").unwrap_or(0);
+    let span_of = |name: &str| {
+        let quoted = format!("{name:?}");
+        src.text[presets_at..]
+            .find(&quoted)
+            .map(|i| presets_at + i..presets_at + i + quoted.len())
+            .unwrap_or(presets_at..presets_at + "presets".len().min(src.text.len()))
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for preset in &guide.channels.social.presets {
+        let mut problem = |message: String| {
+            errors.push(
+                src.error(span_of(&preset.name), message, "this card preset")
+                    .into(),
+            );
+        };
+        if let Some(why) = unsafe_name(&preset.name) {
+            problem(format!(
+                "card preset name {:?} becomes part of a file name, but {why}",
+                preset.name
+            ));
+        } else if !seen.insert(preset.name.as_str()) {
+            problem(format!(
+                "two card presets are named {:?}; their cards would overwrite each other",
+                preset.name
+            ));
+        }
+        if let Err(e) = limits::check_pixels(u64::from(preset.width), u64::from(preset.height)) {
+            problem(format!("card preset {:?} {e}", preset.name));
+        }
     }
 }
