@@ -5,12 +5,14 @@
 //! family is not the one declared, pairs below WCAG AA without an exception.
 
 pub mod color;
+mod fontcheck;
 pub mod model;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 pub use color::Rgb;
+pub use fontcheck::check_font_data;
 pub use model::*;
 use toml::Spanned;
 
@@ -486,12 +488,19 @@ impl Guide {
             match read {
                 Ok(data) => {
                     let before = db.len();
+                    let damage = check_font_data(&data).err();
                     db.load_font_data(data);
                     if db.len() == before {
                         err(
                             file.span(),
                             format!("{} is not a font file", path.display()),
                             "unreadable",
+                        );
+                    } else if let Some(why) = damage {
+                        err(
+                            file.span(),
+                            format!("{} is a damaged font file: {why}", path.display()),
+                            "damaged font",
                         );
                     }
                 }

@@ -99,6 +99,8 @@ pub struct LocalFile {
     pub path: PathBuf,
     /// Its file name in the output, unique within the piece and safe on every OS.
     pub name: String,
+    /// Where the piece names it (byte range in the piece's file), for errors.
+    pub span: std::ops::Range<usize>,
 }
 
 impl LocalFile {
@@ -375,6 +377,7 @@ impl Piece {
             Ok(Some(LocalFile {
                 name: unique_name(&mut names, &name, &path),
                 path,
+                span,
             }))
         };
         if let Some(hero) = &self.meta.hero {

@@ -196,7 +196,8 @@ fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
 /// An error about a piece's hero at its `hero = …` line: `hero image <file> <problem>`.
 pub fn hero_error(piece: &Piece, path: &Path, problem: &str) -> Error {
     let msg = format!("hero image {} {problem}", path.display());
-    match front_matter_span(piece, "hero", "") {
+    let span = piece.hero.as_ref().map(|h| h.span.clone());
+    match span.or_else(|| front_matter_span(piece, "hero", "")) {
         Some(span) => piece.source.error(span, msg, "hero").into(),
         None => Error::file(&piece.source.path, msg),
     }

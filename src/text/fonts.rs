@@ -135,7 +135,7 @@ impl FontStore {
         };
         // The whole file first: ttf-parser alone opens a truncated face and quietly loses
         // the tables past the cut.
-        super::fontcheck::check_font_data(&data).map_err(parse_error)?;
+        crate::brand::check_font_data(&data).map_err(parse_error)?;
         let face = ttf_parser::Face::parse(&data, index).map_err(|e| parse_error(e.to_string()))?;
         let metrics = FaceMetrics {
             units_per_em: face.units_per_em(),

@@ -29,7 +29,7 @@
 //! rustybuzz, which usvg and krilla already use.
 
 pub mod brand;
-mod fontcheck;
+
 mod fonts;
 mod itemize;
 mod layout;
@@ -38,7 +38,7 @@ pub mod missing;
 mod outline;
 mod shape;
 
-pub use fontcheck::check_font_data;
+pub use crate::brand::check_font_data;
 pub use fonts::{FaceEntry, FaceId, FaceMetrics, FontChoice, FontStore};
 pub use itemize::{Run, ScriptClass, is_default_ignorable, is_thai, itemize};
 pub use layout::{

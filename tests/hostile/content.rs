@@ -140,6 +140,20 @@ pub fn cases() -> Vec<Case> {
             err(&["brand/brand.toml:", "outside"]),
         ),
         Case::build(
+            "guide-font-truncated-is-an-error-at-its-line",
+            "web",
+            |f: &Fixture| {
+                let path = f.project.join("brand/fonts/NotoSansThai-Bold.ttf");
+                let bytes = std::fs::read(&path).unwrap();
+                std::fs::write(&path, &bytes[..bytes.len() * 95 / 100]).unwrap();
+            },
+            err(&[
+                "brand/brand.toml:",
+                "NotoSansThai-Bold.ttf",
+                "damaged font file",
+            ]),
+        ),
+        Case::build(
             "logo-svg-image-href-absolute",
             ALL,
             |f: &Fixture| {

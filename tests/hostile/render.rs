@@ -250,6 +250,21 @@ pub fn cases() -> Vec<Case> {
             err(&["content/piece.md:7:", "60000×60000 px", "50 megapixels"]),
         ),
         Case::build(
+            "hero-png-60000-square-web",
+            "web",
+            hero("hero.png", || png_header(60_000, 60_000)),
+            err(&["content/piece.md:7:", "60000×60000 px", "50 megapixels"]),
+        ),
+        Case::build(
+            "body-image-png-60000-square-web",
+            "web,email",
+            |f: &Fixture| {
+                f.write("content/big.png", png_header(60_000, 60_000));
+                f.piece("", &format!("{}\n![ใหญ่](big.png)\n", crate::harness::BODY));
+            },
+            err(&["content/piece.md:14:", "60000×60000 px"]),
+        ),
+        Case::build(
             "hero-png-60000-square-social",
             "social",
             hero("hero.png", || png_header(60_000, 60_000)),

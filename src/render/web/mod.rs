@@ -17,8 +17,9 @@ use crate::error::{Error, Result};
 use crate::links;
 use crate::paths::Sandbox;
 use crate::project::Project;
-use crate::render::html;
+use crate::render::picture::{self, Format};
 use crate::render::{Channel, Output, Rendered, Renderer};
+use crate::render::{html, limits};
 
 pub use css::{WebFont, brand_css, web_fonts};
 
@@ -151,10 +152,27 @@ impl Renderer for WebRenderer<'_> {
 
         // Files next to the page: the hero and the body's local images and linked files,
         // all resolved inside the project when the piece was loaded.
+        // Pictures are held to the same pixel limits as on every other channel.
         for file in piece.hero.iter().chain(piece.files.values()) {
-            let bytes = guide.sandbox.read(&file.path).map_err(|problem| {
-                Error::file(&piece.source.path, format!("{} {problem}", file.name))
-            })?;
+            let at = |problem: String| -> Error {
+                piece
+                    .source
+                    .error(
+                        file.span.clone(),
+                        format!("{} {problem}", file.name),
+                        "here",
+                    )
+                    .into()
+            };
+            let bytes = guide
+                .sandbox
+                .read(&file.path)
+                .map_err(|problem| at(problem.to_string()))?;
+            if let Some(Format::Png | Format::Jpeg | Format::Gif) =
+                picture::sniff(&bytes, &file.path)
+            {
+                limits::check_raster(&bytes).map_err(at)?;
+            }
             outputs.push(Output::new(format!("{dir}/{}", file.name), bytes));
         }
         let hero = piece.hero.as_ref().map(|h| h.url());

@@ -184,7 +184,10 @@ mod tests {
     use super::*;
 
     fn font(name: &str) -> Vec<u8> {
-        std::fs::read(super::super::tests::font_path(name)).unwrap()
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("brand/fonts")
+            .join(name);
+        std::fs::read(path).unwrap()
     }
 
     #[test]
