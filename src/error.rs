@@ -94,8 +94,10 @@ fn not_utf8(path: &Path, e: std::string::FromUtf8Error) -> Error {
 pub struct SourceError {
     pub location: String,
     pub message: String,
+    /// The file, for the excerpt; left out when the line is too long to quote (a hostile
+    /// 100,000-character title would print all of it).
     #[source_code]
-    src: NamedSource<Arc<str>>,
+    src: Option<NamedSource<Arc<str>>>,
     #[label("{label}")]
     span: SourceSpan,
     label: String,
@@ -149,7 +151,8 @@ impl SourceFile {
         SourceError {
             location: format!("{}:{line}:{col}", self.path.display()),
             message: message.into(),
-            src: NamedSource::new(self.path.display().to_string(), self.text.clone()),
+            src: (line_len(&self.text, start) <= MAX_EXCERPT_LINE)
+                .then(|| NamedSource::new(self.path.display().to_string(), self.text.clone())),
             span: (start, end - start).into(),
             label: label.into(),
             help: None,
@@ -174,6 +177,20 @@ impl SourceError {
         self.help = Some(help.into());
         self
     }
+}
+
+/// The longest line (in bytes) an error quotes.
+const MAX_EXCERPT_LINE: usize = 1000;
+
+/// Length in bytes of the line holding `offset`.
+fn line_len(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    end - start
 }
 
 /// 1-based line and column (in characters) of a byte offset in `text`.
@@ -208,5 +225,18 @@ mod tests {
         let e = src.error(15..16, "expected a string", "here");
         assert_eq!(e.location, "brand/brand.toml:2:8");
         assert_eq!(e.to_string(), "brand/brand.toml:2:8: expected a string");
+    }
+
+    #[test]
+    fn very_long_lines_are_not_quoted() {
+        let long = format!("title = \"{}\"\n", "ก".repeat(50_000));
+        let src = SourceFile::new("content/x.md", long.as_str());
+        let e: Error = src.error(8..11, "does not fit", "here").into();
+        let shown = format!("{:?}", miette::Report::new(e));
+        assert!(shown.contains("content/x.md:1:9: does not fit"), "{shown}");
+        assert!(shown.len() < 2_000, "{} bytes", shown.len());
+        let short = SourceFile::new("content/x.md", "title = 3\n");
+        let e: Error = short.error(8..9, "expected a string", "here").into();
+        assert!(format!("{:?}", miette::Report::new(e)).contains("title = 3"));
     }
 }

@@ -22,6 +22,16 @@ pub const MAX_ASSET_BYTES: u64 = 64 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct Sandbox {
     roots: Vec<PathBuf>,
+    /// What the roots are, for messages ("the project", "brand/").
+    scope: Scope,
+}
+
+/// Whether a sandbox is the project (and its asset roots) or one folder of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Project,
+    /// One folder, as the user knows it (`brand/`).
+    Folder(String),
 }
 
 /// Why a reference does not name a readable file inside the sandbox.
@@ -30,7 +40,7 @@ pub enum PathProblem {
     /// An absolute path (`/etc/passwd`, `C:\x`).
     Absolute,
     /// It resolves (after symbolic links) outside every root.
-    Outside { resolved: PathBuf },
+    Outside { resolved: PathBuf, scope: Scope },
     /// No such file.
     Missing { path: PathBuf },
     /// It exists but is not a regular file (a folder, a device, a pipe).
@@ -47,9 +57,20 @@ impl fmt::Display for PathProblem {
             PathProblem::Absolute => f.write_str(
                 "is an absolute path, outside the project: write it relative to the file that names it",
             ),
-            PathProblem::Outside { resolved } => write!(
+            PathProblem::Outside {
+                resolved,
+                scope: Scope::Project,
+            } => write!(
                 f,
                 "is outside the project (it resolves to {}); list its folder in [brand] asset_roots to allow it",
+                resolved.display()
+            ),
+            PathProblem::Outside {
+                resolved,
+                scope: Scope::Folder(folder),
+            } => write!(
+                f,
+                "is outside {folder}, the only folder it may read from (it resolves to {})",
                 resolved.display()
             ),
             PathProblem::Missing { path } => write!(f, "not found ({})", path.display()),
@@ -81,13 +102,28 @@ impl Sandbox {
                 roots.push(c);
             }
         }
-        Sandbox { roots }
+        Sandbox {
+            roots,
+            scope: Scope::Project,
+        }
     }
 
     /// A sandbox of one folder only (the logo SVG may only read images under `brand/`).
     pub fn only(dir: &Path) -> Sandbox {
+        let name = dir
+            .file_name()
+            .map(|n| format!("{}/", n.to_string_lossy()))
+            .unwrap_or_else(|| dir.display().to_string());
         Sandbox {
             roots: vec![canonical_or_absolute(dir)],
+            scope: Scope::Folder(name),
+        }
+    }
+
+    fn outside(&self, resolved: PathBuf) -> PathProblem {
+        PathProblem::Outside {
+            resolved,
+            scope: self.scope.clone(),
         }
     }
 
@@ -114,15 +150,13 @@ impl Sandbox {
                 // probe cannot tell which files exist outside.
                 let lexical = lexical_normal(&canonical_or_absolute(base_dir).join(reference));
                 if !self.contains(&lexical) {
-                    return Err(PathProblem::Outside { resolved: lexical });
+                    return Err(self.outside(lexical));
                 }
                 return Err(PathProblem::Missing { path: joined });
             }
         };
         if !self.contains(&canonical) {
-            return Err(PathProblem::Outside {
-                resolved: canonical,
-            });
+            return Err(self.outside(canonical));
         }
         let meta = std::fs::metadata(&canonical).map_err(|e| PathProblem::Unreadable {
             path: joined.clone(),
@@ -143,9 +177,7 @@ impl Sandbox {
     /// Reads a file [`Sandbox::resolve`] returned, within [`MAX_ASSET_BYTES`].
     pub fn read(&self, canonical: &Path) -> Result<Vec<u8>, PathProblem> {
         if !self.contains(canonical) {
-            return Err(PathProblem::Outside {
-                resolved: canonical.to_path_buf(),
-            });
+            return Err(self.outside(canonical.to_path_buf()));
         }
         use std::io::Read;
         let file = std::fs::File::open(canonical).map_err(|e| PathProblem::Unreadable {

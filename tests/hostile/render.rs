@@ -207,7 +207,7 @@ pub fn cases() -> Vec<Case> {
                 f.write("content/pic.png", png_image(2, 2));
                 logo_with(f, r#"<image href="../content/pic.png" width="9" height="9"/>"#);
             },
-            err(&["brand/logo.svg", "../content/pic.png"]),
+            err(&["brand/logo.svg", "../content/pic.png", "outside brand/, the only folder"]),
         ),
         Case::build(
             "logo-svg-showing-itself-does-not-recurse",
