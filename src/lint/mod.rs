@@ -499,6 +499,7 @@ mod tests {
             ("ภาพ.png", "image/unreadable"),
             ("ภาพ.jpg", "image/unreadable"),
             ("ใบปลิว.pdf", "pdf/unreadable"),
+            ("ข่าว.eml", "email/unreadable"),
             ("data.bin", "lint/unknown-kind"),
         ] {
             for bytes in [Vec::new(), junk.clone()] {
