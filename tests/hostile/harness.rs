@@ -56,6 +56,7 @@ pub enum Expect {
     /// Exit 0, then `check` looks at the result.
     Ok,
     /// Anything else, checked by a function.
+    #[allow(clippy::type_complexity)]
     Custom(Box<dyn Fn(&Outcome, &Fixture) -> Result<(), String> + Send + Sync>),
 }
 
