@@ -290,17 +290,17 @@ impl Compound {
             c.tag = Some(rest[..e].to_ascii_lowercase());
             rest = &rest[e..];
         }
-        while !rest.is_empty() {
-            let (kind, tail) = rest.split_at(1);
+        while let Some(kind) = rest.chars().next() {
+            let tail = &rest[kind.len_utf8()..];
             let e = ident_end(tail);
             if e == 0 {
                 return None;
             }
             let name = tail[..e].to_string();
             match kind {
-                "." => c.classes.push(name),
-                "#" => c.ids.push(name),
-                ":" if name.eq_ignore_ascii_case("root") => c.root = true,
+                '.' => c.classes.push(name),
+                '#' => c.ids.push(name),
+                ':' if name.eq_ignore_ascii_case("root") => c.root = true,
                 _ => return None,
             }
             rest = &tail[e..];
@@ -442,5 +442,16 @@ mod tests {
         let long = vec!["div"; MAX_COMPOUNDS + 1].join(" ");
         assert!(Selector::parse(&long).is_none());
         assert!(Selector::parse(&vec!["div"; MAX_COMPOUNDS].join(" ")).is_some());
+    }
+
+    /// Found by mutating the fixtures: a selector starting with a non-ASCII character
+    /// was split inside it (panic).
+    #[test]
+    fn selectors_with_thai_and_broken_bytes() {
+        assert!(Selector::parse("\u{FFFD}umn-per-100").is_none());
+        assert!(Selector::parse("p.ก").is_some());
+        assert!(Selector::parse("div ภาพ").is_none());
+        let sheet = Sheet::parse("\u{FFFD}x, p.หัว { color: red }", 0);
+        assert_eq!(sheet.rules[0].selectors.len(), 1);
     }
 }
