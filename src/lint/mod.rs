@@ -134,7 +134,11 @@ pub fn detect_kind(path: &Path, bytes: &[u8]) -> FileKind {
     if ext == "eml" || mime.iter().filter(|h| head.contains(*h)).count() >= 2 {
         return FileKind::Eml;
     }
-    if COMPANIONS.contains(&ext.as_str()) {
+    let hidden = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+    if COMPANIONS.contains(&ext.as_str()) || hidden {
+        // hidden files (.DS_Store, .gitkeep, a tool's lock) are not published pages
         FileKind::Other
     } else {
         FileKind::Unknown
@@ -473,6 +477,8 @@ mod tests {
             ("noextension", FileKind::Unknown),
             ("x.css", FileKind::Other),
             ("x.txt", FileKind::Other),
+            (".DS_Store", FileKind::Other),
+            ("out/.lock", FileKind::Other),
         ] {
             for bytes in [&b""[..], b"\x07\x13 random bytes \xfe\xff"] {
                 assert_eq!(

@@ -20,7 +20,8 @@ const MAX_FUNCTION_DEPTH: usize = 32;
 /// Where a local reference leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// An existing file or folder inside the roots (canonical path).
+    /// An existing file or folder inside the roots (the path as the reference spells it
+    /// from its file's folder; after following links it is inside the roots).
     Found(PathBuf),
     /// Nothing there (the path tried, as the page spells it).
     Missing(PathBuf),
@@ -51,7 +52,7 @@ pub fn resolve(roots: &Roots, dir: &Path, url: &str) -> Target {
             }
             let p = base.join(rooted);
             match roots.reach(&p) {
-                Reach::Inside(found) => return Target::Found(found),
+                Reach::Inside(_) => return Target::Found(p),
                 Reach::Outside => return Target::Outside,
                 Reach::Missing => {
                     tried.get_or_insert(p);
@@ -65,7 +66,7 @@ pub fn resolve(roots: &Roots, dir: &Path, url: &str) -> Target {
     }
     let p = dir.join(&path);
     match roots.reach(&p) {
-        Reach::Inside(found) => Target::Found(found),
+        Reach::Inside(_) => Target::Found(p),
         Reach::Missing => Target::Missing(p),
         Reach::Outside => Target::Outside,
     }
