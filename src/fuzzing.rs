@@ -30,7 +30,9 @@ pub fn content(bytes: &[u8]) {
     let _ = piece.fact_lines();
 }
 
-/// One linter on bytes given as a file of `kind` (the file name picks text kinds apart).
+/// One linter on bytes given as a file of `kind` (the file name picks text kinds apart),
+/// without the per-file panic guard, so the fuzzer sees every panic, plus the excerpts
+/// the reporters show.
 pub fn lint_as(ctx: &LintContext, kind: FileKind, bytes: &[u8]) -> Vec<lint::Finding> {
     let name = match kind {
         FileKind::Html => "fuzz.html",
@@ -40,17 +42,12 @@ pub fn lint_as(ctx: &LintContext, kind: FileKind, bytes: &[u8]) -> Vec<lint::Fin
         FileKind::Pdf => "fuzz.pdf",
         FileKind::Eml => "fuzz.eml",
         FileKind::Markdown => "fuzz.md",
-        FileKind::Other => "fuzz.bin",
+        _ => "fuzz.bin",
     };
     let path = Path::new(name);
-    match kind {
-        FileKind::Html => lint::html::lint(ctx, path, bytes),
-        FileKind::EmailHtml | FileKind::Eml => lint::email::lint(ctx, path, bytes),
-        FileKind::Png | FileKind::Jpeg => lint::image::lint(ctx, path, bytes),
-        FileKind::Pdf => lint::pdf::lint(ctx, path, bytes),
-        FileKind::Markdown => lint::markdown::lint(ctx, path, bytes),
-        FileKind::Other => Vec::new(),
-    }
+    let mut findings = lint::lint_kind(ctx, path, bytes, kind);
+    lint::finding::attach_excerpts(&mut findings, path, &String::from_utf8_lossy(bytes));
+    findings
 }
 
 /// HTML and CSS lint: the first byte picks a web page, email HTML or an `.eml`.

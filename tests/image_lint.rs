@@ -177,3 +177,159 @@ fn paint(img: &mut Decoded, [x0, y0, w, h]: [u32; 4], c: [u8; 3]) {
         }
     }
 }
+
+// ---- corrupt, truncated and oversized images ----------------------------------------
+
+fn hostile(name: &str) -> Vec<u8> {
+    std::fs::read(root().join("tests/fixtures/hostile").join(name)).unwrap()
+}
+
+fn unreadable(name: &str, bytes: &[u8]) -> String {
+    let g = guide();
+    let ctx = LintContext::new(&g);
+    let findings = image::lint(&ctx, Path::new(name), bytes);
+    let broken: Vec<_> = findings
+        .iter()
+        .filter(|f| f.rule == "image/unreadable")
+        .collect();
+    assert_eq!(
+        broken.len(),
+        1,
+        "{name} ({} bytes): {findings:?}",
+        bytes.len()
+    );
+    broken[0].message.clone()
+}
+
+/// The fixtures themselves are whole: cutting them is what breaks them.
+#[test]
+fn whole_hostile_fixtures_read() {
+    let g = guide();
+    let ctx = LintContext::new(&g);
+    for name in ["baseline.jpg", "progressive.jpg"] {
+        let bytes = hostile(name);
+        assert_eq!(image::check_structure(&bytes), Ok(()), "{name}");
+        let img = image::decode(&bytes).unwrap();
+        assert_eq!((img.width, img.height), (96, 64));
+        let f = image::lint(&ctx, Path::new("out/web/x").join(name).as_path(), &bytes);
+        assert!(
+            f.iter().all(|f| f.rule != "image/unreadable"),
+            "{name}: {f:?}"
+        );
+    }
+}
+
+#[test]
+fn jpegs_truncated_in_a_scan_or_without_eoi_are_unreadable() {
+    for name in ["baseline.jpg", "progressive.jpg"] {
+        let bytes = hostile(name);
+        // mid-scan (the first scan starts before byte 700 in both), just before EOI,
+        // and without the final EOI marker
+        for cut in [bytes.len() / 2, bytes.len() - 40, bytes.len() - 2] {
+            let msg = unreadable(name, &bytes[..cut]);
+            assert!(msg.contains("truncated"), "{name} cut at {cut}: {msg}");
+        }
+    }
+}
+
+#[test]
+fn pngs_with_crc_errors_or_without_iend_are_unreadable() {
+    let png = tiny_png();
+    assert!(
+        image::check_structure(&png).is_ok(),
+        "the whole PNG is fine"
+    );
+    // a flipped bit in the IDAT data: the chunk's CRC no longer matches
+    let idat = png.windows(4).position(|w| w == b"IDAT").unwrap();
+    let mut flipped = png.clone();
+    flipped[idat + 6] ^= 0x01;
+    assert!(unreadable("x.png", &flipped).contains("CRC error in the IDAT chunk"));
+    // no IEND (the last 12 bytes)
+    let msg = unreadable("x.png", &png[..png.len() - 12]);
+    assert!(msg.contains("without its IEND"), "{msg}");
+    // cut inside a chunk
+    let msg = unreadable("x.png", &png[..idat + 10]);
+    assert!(msg.contains("truncated"), "{msg}");
+}
+
+#[test]
+fn random_bytes_and_empty_files_named_as_images_are_unreadable() {
+    let junk: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    for name in ["ภาพ.png", "ภาพ.jpg"] {
+        assert!(unreadable(name, &junk).contains("not a PNG or JPEG"));
+        assert!(unreadable(name, b"").contains("empty"));
+    }
+}
+
+/// Huge sizes are read from the header and reported with their numbers before any
+/// pixel is decoded.
+#[test]
+fn oversized_images_are_too_large_before_decoding() {
+    let g = guide();
+    let ctx = LintContext::new(&g);
+    // a 60000×60000 PNG header (with a tiny, wrong IDAT): nothing is inflated
+    let png = png_with_size(60_000, 60_000);
+    // a JPEG whose frame header claims 65535×65535
+    let mut jpeg = hostile("baseline.jpg");
+    let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+    jpeg[sof + 5..sof + 9].copy_from_slice(&[0xFF, 0xFF, 0xFF, 0xFF]);
+    for (name, bytes, size) in [
+        ("huge.png", png, "60000×60000"),
+        ("huge.jpg", jpeg, "65535×65535"),
+    ] {
+        let started = std::time::Instant::now();
+        let findings = image::lint(&ctx, Path::new(name), &bytes);
+        assert!(started.elapsed().as_secs() < 5);
+        let big: Vec<_> = findings
+            .iter()
+            .filter(|f| f.rule == "image/too-large")
+            .collect();
+        assert_eq!(big.len(), 1, "{name}: {findings:?}");
+        assert!(big[0].message.starts_with(size), "{}", big[0].message);
+        assert!(
+            big[0].message.contains("64 megapixels"),
+            "{}",
+            big[0].message
+        );
+    }
+}
+
+/// A valid 4×4 RGB PNG in forest.
+fn tiny_png() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut bytes, 4, 4);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        writer
+            .write_image_data(&[0x1F, 0x5C, 0x4A].repeat(16))
+            .unwrap();
+    }
+    bytes
+}
+
+/// A structurally whole PNG (valid CRCs, IEND) whose IHDR claims `w`×`h`.
+fn png_with_size(w: u32, h: u32) -> Vec<u8> {
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut c = (data.len() as u32).to_be_bytes().to_vec();
+        c.extend_from_slice(kind);
+        c.extend_from_slice(data);
+        let crc = crc32fast::hash(&c[4..]);
+        c.extend_from_slice(&crc.to_be_bytes());
+        c
+    };
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    [
+        b"\x89PNG\r\n\x1a\n".to_vec(),
+        chunk(b"IHDR", &ihdr),
+        chunk(b"IDAT", &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]),
+        chunk(b"IEND", b""),
+    ]
+    .concat()
+}

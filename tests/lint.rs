@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use brandpress::brand::Guide;
-use brandpress::lint::{self, LintContext};
+use brandpress::lint::{self, LintContext, Roots};
 use serde_json::Value;
 
 fn root() -> PathBuf {
@@ -260,10 +260,11 @@ fn copy_dir(from: &Path, to: &Path) {
 // ---- each rule passing and failing on a small page ----------------------------------
 
 /// Lints `html` written to a temp dir (with `extra` files), returning (rule, line) pairs.
+/// The page's folder is the linted root: its neighbours may be read.
 fn lint_page(html: &str, extra: &[(&str, &str)]) -> Vec<(&'static str, usize)> {
     let guide = Guide::load(&root()).unwrap();
-    let ctx = LintContext::new(&guide);
     let tmp = tempfile::tempdir().unwrap();
+    let ctx = LintContext::new(&guide).within(Roots::of(&[tmp.path().to_path_buf()]).unwrap());
     for (name, text) in extra {
         let p = tmp.path().join(name);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -310,8 +311,8 @@ fn rule_color() {
         "found once, where the custom property is defined (line 1 of s.css)"
     );
     let guide = Guide::load(&root()).unwrap();
-    let ctx = LintContext::new(&guide);
     let tmp = tempfile::tempdir().unwrap();
+    let ctx = LintContext::new(&guide).within(Roots::of(&[tmp.path().to_path_buf()]).unwrap());
     std::fs::write(tmp.path().join("s.css"), css).unwrap();
     let html = page("<link rel=stylesheet href=s.css><p class=x>กาแฟ</p>");
     let p = tmp.path().join("p.html");
@@ -416,6 +417,59 @@ fn rule_link() {
         lint_page(&page("<img alt=\"\" src=\"img/nope.png\">"), &[]),
         [("link/broken-local", 2)]
     );
+}
+
+/// Stylesheets and links that leave the linted paths — by `..`, by an absolute path,
+/// by a symbolic link — are neither read nor checked: `link/outside-root`, and nothing
+/// from the file outside.
+#[test]
+fn references_out_of_the_linted_folder_are_not_read() {
+    let guide = Guide::load(&root()).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(out.join("web")).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(
+        outside.join("secret.css"),
+        "p { color: #E63946 } /* ความลับ */\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.join("secret.css"), out.join("web/link.css")).unwrap();
+    let html = page(&format!(
+        "<link rel=stylesheet href=\"../../outside/secret.css\">\n<link rel=stylesheet href=\"{}\">\n<link rel=stylesheet href=link.css>\n<img alt=\"\" src=\"../../outside/secret.css\">",
+        outside.join("secret.css").display()
+    ));
+    let page_path = out.join("web/page.html");
+    std::fs::write(&page_path, &html).unwrap();
+    let ctx = LintContext::new(&guide);
+    let report = lint::lint_paths(&ctx, std::slice::from_ref(&out)).unwrap();
+    let found: Vec<(&str, Option<usize>)> = report
+        .findings
+        .iter()
+        .filter(|f| !f.rule.starts_with("guide/"))
+        .map(|f| (f.rule, f.location.line))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            // the symbolic link itself (web/link.css sorts before web/page.html)
+            ("link/outside-root", None),
+            ("link/outside-root", Some(2)),
+            // the absolute path is a site path: looked for in the linted folder only
+            ("link/broken-local", Some(3)),
+            ("link/outside-root", Some(4)),
+            ("link/outside-root", Some(5)),
+        ],
+        "{:#?}",
+        report.findings
+    );
+    assert!(report.findings.iter().all(|f| {
+        !f.location.path.starts_with(&outside)
+            && f.excerpt
+                .as_ref()
+                .is_none_or(|e| !e.text.contains("ความลับ"))
+    }));
 }
 
 #[test]

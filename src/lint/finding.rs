@@ -90,6 +90,69 @@ pub struct Finding {
     pub fix: Option<String>,
     /// The source to fix instead of the output (Markdown line, guide key), where known.
     pub source: Option<Location>,
+    /// The line the finding points at, taken when the file was linted, so reporters
+    /// never read a file again (and so never read one that was not linted).
+    #[serde(skip)]
+    pub excerpt: Option<Excerpt>,
+}
+
+/// A source line (cut to a window around the finding's column when it is long).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excerpt {
+    pub text: String,
+    /// 1-based column of the finding in `text`, in characters.
+    pub column: usize,
+}
+
+/// Characters kept before and after the column of a long line (minified pages have
+/// lines of megabytes; each finding keeps only this much of its line).
+const EXCERPT_BEFORE: usize = 100;
+const EXCERPT_AFTER: usize = 140;
+
+impl Excerpt {
+    /// The excerpt of 1-based `line` at 1-based `column` of `text`; `None` if there is no
+    /// such line.
+    pub fn of(
+        lines: &crate::lint::html::LineIndex,
+        text: &str,
+        line: usize,
+        column: usize,
+    ) -> Option<Excerpt> {
+        let line_text = lines.line_text(text, line)?;
+        let col = column.max(1) - 1;
+        let skip = col.saturating_sub(EXCERPT_BEFORE);
+        let take = col - skip + EXCERPT_AFTER;
+        let mut chars = line_text.chars().skip(skip);
+        let mut cut: String = chars.by_ref().take(take).collect();
+        let mut column = col - skip + 1;
+        if skip > 0 {
+            cut.insert(0, '…');
+            column += 1;
+        }
+        if chars.next().is_some() {
+            cut.push('…');
+        }
+        Some(Excerpt { text: cut, column })
+    }
+}
+
+/// Gives every finding located in `path` (at a line) its excerpt from `text`, the file's
+/// contents. Binary files (with NUL bytes) get none.
+pub fn attach_excerpts(findings: &mut [Finding], path: &std::path::Path, text: &str) {
+    if text.contains('\0') {
+        return;
+    }
+    let mut lines = None;
+    for f in findings.iter_mut() {
+        if f.excerpt.is_some() || f.location.path != path {
+            continue;
+        }
+        let Some(line) = f.location.line else {
+            continue;
+        };
+        let lines = lines.get_or_insert_with(|| crate::lint::html::LineIndex::new(text));
+        f.excerpt = Excerpt::of(lines, text, line, f.location.column.unwrap_or(1));
+    }
 }
 
 impl Finding {
@@ -108,6 +171,7 @@ impl Finding {
             found: None,
             fix: None,
             source: None,
+            excerpt: None,
         }
     }
 
@@ -129,5 +193,26 @@ impl Finding {
     pub fn source(mut self, source: Location) -> Self {
         self.source = Some(source);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::html::LineIndex;
+
+    #[test]
+    fn excerpts_keep_a_window_of_long_lines() {
+        let line = format!("{}ถูกที่สุด{}", "ก".repeat(5000), "x".repeat(5000));
+        let text = format!("บรรทัดแรก\r\n{line}\n");
+        let lines = LineIndex::new(&text);
+        let e = Excerpt::of(&lines, &text, 1, 3).unwrap();
+        assert_eq!(e.text, "บรรทัดแรก", "no line ending");
+        let e = Excerpt::of(&lines, &text, 2, 5001).unwrap();
+        assert!(e.text.starts_with('…') && e.text.ends_with('…'));
+        assert!(e.text.chars().count() <= EXCERPT_BEFORE + EXCERPT_AFTER + 2);
+        let at: String = e.text.chars().skip(e.column - 1).take(9).collect();
+        assert_eq!(at, "ถูกที่สุด", "the column points at the same text");
+        assert!(Excerpt::of(&lines, &text, 9, 1).is_none());
     }
 }

@@ -83,6 +83,8 @@ pub fn lint(guide: &Guide) -> Vec<Finding> {
             );
         }
     }
+    let path = guide.source.path.clone();
+    crate::lint::finding::attach_excerpts(&mut out, &path, &guide.source.text);
     out
 }
 

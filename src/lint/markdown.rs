@@ -10,7 +10,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::lint::html::LineIndex;
-use crate::lint::{Finding, LintContext, Location, ignore, tone};
+use crate::lint::html::parse::comment_end;
+use crate::lint::{Finding, LintContext, Location, ignore};
 
 #[derive(Deserialize, Default)]
 struct Front {
@@ -102,8 +103,9 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     }
     flush(&mut current, &mut chunks);
 
+    let rules = ctx.tone(None);
     for (chunk, runs) in chunks {
-        for hit in tone::check(ctx.guide, None, &chunk) {
+        for hit in rules.check(&chunk) {
             let offset = map(&runs, hit.range.clone());
             let mut f = Finding::new(hit.rule, hit.severity, loc(offset), hit.message);
             f.expected = hit.expected;
@@ -139,13 +141,11 @@ fn comments(
     let mut from = 0;
     while let Some(k) = html[from..].find("<!--") {
         let start = from + k;
-        let end = html[start..]
-            .find("-->")
-            .map(|e| start + e)
-            .unwrap_or(html.len());
-        if let Some(d) = ignore::parse(&html[start + 4..end]) {
+        // `<!-->` and `<!--->` are whole (empty) comments, as in HTML
+        let (content_end, end) = comment_end(html, start);
+        if let Some(d) = ignore::parse(&html[start + 4..content_end]) {
             let (first, col) = lines.line_col(text, base + start);
-            let last = lines.line(text, base + end) + 1;
+            let last = lines.line(text, base + content_end) + 1;
             ignore::admit(
                 d,
                 Location::at(path, first, col),
@@ -154,7 +154,7 @@ fn comments(
                 out,
             );
         }
-        from = (end + 3).min(html.len());
+        from = end;
     }
 }
 
@@ -193,5 +193,52 @@ mod tests {
         assert_eq!(fm.unwrap().0, "title = \"กาแฟ\"\n");
         assert_eq!(&md[body..], "# Hi\n");
         assert_eq!(split("# no front matter").0, None);
+    }
+
+    fn lint_md(md: &str) -> Vec<Finding> {
+        let guide = crate::lint::tone::tests::example();
+        lint(
+            &LintContext::new(&guide),
+            Path::new("content/x.md"),
+            md.as_bytes(),
+        )
+    }
+
+    /// CommonMark example 628: `<!-->` is a whole (empty) comment. It used to panic
+    /// slicing the comment's text.
+    #[test]
+    fn abrupt_empty_comments_are_comments() {
+        for md in [
+            "<!-->\n",
+            "<!--->\n",
+            "ข้อความ <!--> ต่อ\n",
+            "<!-- brandpress-ignore",
+        ] {
+            let f = lint_md(md);
+            assert!(
+                f.iter().all(|f| f.rule.starts_with("lint/")),
+                "{md}: {f:#?}"
+            );
+        }
+        // an ignore after an empty comment still applies to the next line
+        let f = lint_md("<!--> <!-- brandpress-ignore tone/banned-term: quoting -->\nถูกที่สุด\n");
+        assert!(f.is_empty(), "{f:#?}");
+    }
+
+    /// 10,000 nested quotes or list items: read without deep recursion, and a banned
+    /// term at the bottom is still found.
+    #[test]
+    fn deep_nesting_still_finds_terms() {
+        for md in [
+            format!("{}ถูกที่สุด\n", "> ".repeat(10_000)),
+            format!("{}ถูกที่สุด\n", "- ".repeat(10_000)),
+            format!("{}ถูกที่สุด\n", "1. ".repeat(10_000)),
+            format!("{}ถูกที่สุด{}\n", "*a ".repeat(10_000), " b*".repeat(10_000)),
+        ] {
+            let started = std::time::Instant::now();
+            let f = lint_md(&md);
+            assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+            assert!(f.iter().any(|f| f.rule == "tone/banned-term"), "{f:#?}");
+        }
     }
 }

@@ -1,33 +1,46 @@
 //! `brandpress lint`: checks any output — ours or one made by hand — against the guide.
 //!
-//! Files are found under the given paths, their kind is detected by content, and each
-//! kind's linter (`lint/<kind>`) runs in parallel. Rules produce [`Finding`]s; the guide's
-//! `[lint.rules]` then sets or turns off each rule's severity; reporters (`report/`) only
-//! format.
+//! Files are found under the given paths, their kind is detected by content (the name
+//! decides only between text formats, and says what a file that reads as nothing should
+//! have been), and each kind's linter (`lint/<kind>`) runs in parallel. Rules produce
+//! [`Finding`]s; the guide's `[lint.rules]` then sets or turns off each rule's severity;
+//! reporters (`report/`) only format.
+//!
+//! Every file given to lint may be hostile, so:
+//! - [`lint_bytes`] is a pure function of a file's bytes and the guide (plus files inside
+//!   the linted roots, see [`roots`]): fuzz targets call it directly;
+//! - each linter bounds its work (nesting depth, operators, decoded bytes, pixels) and
+//!   reports what it could not check (`*/too-complex`, `image/too-large`) or read
+//!   (`*/unreadable`) as a finding;
+//! - a panic in one file's linter becomes a `lint/internal-error` finding on that file
+//!   ([`guard`]), and the rest of the report completes.
 
 pub mod email;
 pub mod finding;
+pub mod guard;
 pub mod guide;
 pub mod html;
 pub mod ignore;
 pub mod image;
 pub mod markdown;
 pub mod pdf;
+pub mod roots;
 pub mod rules;
 pub mod tone;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
-pub use finding::{Finding, Location, Severity};
+pub use finding::{Excerpt, Finding, Location, Severity};
+pub use roots::{Reach, Roots};
 
 use crate::brand::{Guide, RuleLevel};
 use crate::error::{Error, Result};
 
-/// What a file is, detected from its bytes (not its name).
+/// What a file is, detected from its bytes (and, for text formats, its name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
     Html,
@@ -39,12 +52,41 @@ pub enum FileKind {
     /// A MIME message (`.eml`).
     Eml,
     Markdown,
-    /// Anything else (CSS, fonts, …): not linted on its own.
+    /// A file that goes with pages (CSS, scripts, fonts, SVG, plain text…): not linted
+    /// on its own.
     Other,
+    /// Neither detected from its bytes nor named like a known format: reported as
+    /// `lint/unknown-kind`, so nothing passes unchecked without a word.
+    Unknown,
 }
 
-/// Detects a file's kind from its first bytes, using the extension only to tell text
-/// formats apart.
+/// Extensions of files that go with pages and are not linted on their own.
+const COMPANIONS: &[&str] = &[
+    "css",
+    "js",
+    "mjs",
+    "map",
+    "json",
+    "xml",
+    "txt",
+    "svg",
+    "ttf",
+    "otf",
+    "woff",
+    "woff2",
+    "eot",
+    "ico",
+    "gif",
+    "webp",
+    "avif",
+    "webmanifest",
+    "mjml",
+    "csv",
+];
+
+/// Detects a file's kind from its first bytes. The name decides between text formats,
+/// and what a file whose bytes are no known format was meant to be: random bytes or an
+/// empty file named `.png` are a PNG (that its linter reports unreadable), not "other".
 pub fn detect_kind(path: &Path, bytes: &[u8]) -> FileKind {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         return FileKind::Png;
@@ -55,15 +97,19 @@ pub fn detect_kind(path: &Path, bytes: &[u8]) -> FileKind {
     if bytes.starts_with(b"%PDF-") {
         return FileKind::Pdf;
     }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    if ext == "md" || ext == "markdown" {
-        return FileKind::Markdown;
+    match ext.as_str() {
+        "png" => return FileKind::Png,
+        "jpg" | "jpeg" | "jpe" | "jfif" => return FileKind::Jpeg,
+        "pdf" => return FileKind::Pdf,
+        "md" | "markdown" => return FileKind::Markdown,
+        _ => {}
     }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
     let trimmed = head.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with("<!doctype html")
         || trimmed.starts_with("<html")
@@ -88,45 +134,92 @@ pub fn detect_kind(path: &Path, bytes: &[u8]) -> FileKind {
     if ext == "eml" || mime.iter().filter(|h| head.contains(*h)).count() >= 2 {
         return FileKind::Eml;
     }
-    FileKind::Other
+    let hidden = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+    if COMPANIONS.contains(&ext.as_str()) || hidden {
+        // hidden files (.DS_Store, .gitkeep, a tool's lock) are not published pages
+        FileKind::Other
+    } else {
+        FileKind::Unknown
+    }
 }
+
+/// Channels whose tone rules are compiled once per run (`None`: Markdown sources).
+const TONE_CHANNELS: [Option<&str>; 5] = [
+    None,
+    Some("web"),
+    Some("email"),
+    Some("social"),
+    Some("print"),
+];
 
 /// What the linters share: built once per run, used by every thread.
 pub struct LintContext<'a> {
     pub guide: &'a Guide,
     /// The palette with Lab values computed once.
-    pub palette: rules::color::Palette,
+    pub palette: Arc<rules::color::Palette>,
     /// The brand fonts' cmaps, loaded once.
-    pub fonts: rules::glyph::BrandFonts,
+    pub fonts: Arc<rules::glyph::BrandFonts>,
+    /// Where linters may read files other than the one they lint.
+    pub roots: Roots,
     /// Linked stylesheets by canonical path, parsed once.
     sheets: Mutex<HashMap<PathBuf, Arc<html::LinkedSheet>>>,
+    /// Tone rules per channel of [`TONE_CHANNELS`], compiled on first use.
+    tone: Arc<[OnceLock<tone::ToneRules>; 5]>,
 }
 
 impl<'a> LintContext<'a> {
+    /// A context that reads nothing but the bytes it is given (no roots); see
+    /// [`LintContext::within`].
     pub fn new(guide: &'a Guide) -> LintContext<'a> {
         LintContext {
             guide,
-            palette: rules::color::Palette::new(guide),
-            fonts: rules::glyph::BrandFonts::load(guide),
+            palette: Arc::new(rules::color::Palette::new(guide)),
+            fonts: Arc::new(rules::glyph::BrandFonts::load(guide)),
+            roots: Roots::none(),
             sheets: Mutex::new(HashMap::new()),
+            tone: Arc::new(Default::default()),
         }
     }
 
-    /// A linked stylesheet, read and parsed on first use; `true` the first time (the
-    /// caller then reports the sheet's own findings, so they appear once per run).
+    /// This context, reading referenced files (stylesheets, siblings) inside `roots`.
+    pub fn within(&self, roots: Roots) -> LintContext<'a> {
+        LintContext {
+            guide: self.guide,
+            palette: self.palette.clone(),
+            fonts: self.fonts.clone(),
+            roots,
+            sheets: Mutex::new(HashMap::new()),
+            tone: self.tone.clone(),
+        }
+    }
+
+    /// The guide's tone rules for `channel` (`None`: Markdown sources), compiled once.
+    pub fn tone(&self, channel: Option<&str>) -> std::borrow::Cow<'_, tone::ToneRules> {
+        match TONE_CHANNELS.iter().position(|c| *c == channel) {
+            Some(i) => std::borrow::Cow::Borrowed(
+                self.tone[i].get_or_init(|| tone::ToneRules::new(self.guide, channel)),
+            ),
+            None => std::borrow::Cow::Owned(tone::ToneRules::new(self.guide, channel)),
+        }
+    }
+
+    /// A linked stylesheet inside the roots, read and parsed on first use; `true` the
+    /// first time (the caller then reports the sheet's own findings, so they appear once
+    /// per run). `None` when it is outside the roots or unreadable.
     pub fn linked_sheet(&self, path: &Path) -> Option<(Arc<html::LinkedSheet>, bool)> {
-        let key = path.canonicalize().ok()?;
+        let key = self.roots.file(path)?;
         let mut sheets = self.sheets.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(s) = sheets.get(&key) {
             return Some((s.clone(), false));
         }
-        let text = std::fs::read_to_string(path).ok()?;
-        let sheet = Arc::new(html::css::Sheet::parse(&text, 0));
-        let linked = Arc::new(html::LinkedSheet {
-            path: crate::brand::display_path(path),
+        let bytes = std::fs::read(&key).ok()?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let linked = Arc::new(html::LinkedSheet::new(
+            crate::brand::display_path(path),
             text,
-            sheet,
-        });
+        ));
         sheets.insert(key, linked.clone());
         Some((linked, true))
     }
@@ -152,9 +245,20 @@ impl LintReport {
     }
 }
 
-/// Every file under `paths` (files or directories), sorted.
+/// Every file under `paths` (files or directories), sorted. Symbolic links inside
+/// folders are not followed (see [`symlinks`]).
 pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    Ok(collect(paths)?.0)
+}
+
+/// Symbolic links found inside the folders under `paths`, sorted.
+pub fn symlinks(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    Ok(collect(paths)?.1)
+}
+
+fn collect(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let mut files = Vec::new();
+    let mut links = Vec::new();
     for path in paths {
         if !path.exists() {
             return Err(Error::file(path, "no such file or directory"));
@@ -163,29 +267,44 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             let entry = entry.map_err(|e| Error::file(path, e))?;
             if entry.file_type().is_file() {
                 files.push(entry.into_path());
+            } else if entry.path_is_symlink() && entry.depth() > 0 {
+                links.push(entry.into_path());
             }
         }
     }
-    files.sort();
-    files.dedup();
-    Ok(files)
+    for list in [&mut files, &mut links] {
+        list.sort();
+        list.dedup();
+    }
+    Ok((files, links))
 }
 
-/// Lints every file under `paths` in parallel.
+/// Lints every file under `paths` in parallel. The paths are the linted roots: linters
+/// read nothing outside them (see [`roots`]).
 ///
-/// Fails (exit 2) on unknown rule ids in `[lint.rules]`; the guide's own findings
-/// (`guide/*`) come first in the report.
+/// Fails (exit 2) on unknown rule ids in `[lint.rules]` and on paths that do not exist;
+/// anything wrong with a file is a finding on it. The guide's own findings (`guide/*`)
+/// come first in the report.
 pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
     rules::validate_levels(ctx.guide)?;
-    let files = collect_files(paths)?;
-    let results: Vec<Result<Vec<Finding>>> =
-        files.par_iter().map(|path| lint_file(ctx, path)).collect();
+    let ctx = &ctx.within(Roots::of(paths)?);
+    let (files, links) = collect(paths)?;
+    let results: Vec<Vec<Finding>> = files
+        .par_iter()
+        .map(|path| match lint_file(ctx, path) {
+            Ok(findings) => findings,
+            Err(e) => vec![unreadable_file(path, &e)],
+        })
+        .collect();
     let mut report = LintReport {
         files: files.len(),
         findings: guide::lint(ctx.guide),
     };
-    for result in results {
-        report.findings.extend(result?);
+    for path in &links {
+        report.findings.extend(symlink_finding(ctx, path));
+    }
+    for findings in results {
+        report.findings.extend(findings);
     }
     apply_levels(ctx.guide, &mut report.findings);
     report.findings.sort_by(|a, b| {
@@ -199,22 +318,92 @@ pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
     Ok(report)
 }
 
-/// Lints one file.
+/// A file that could not be read from disk (permissions, a folder that vanished).
+fn unreadable_file(path: &Path, error: &Error) -> Finding {
+    Finding::new(
+        "lint/unreadable",
+        Severity::Error,
+        Location::file(path),
+        format!("cannot read this file, so it is not checked: {error}"),
+    )
+}
+
+/// A symbolic link in a linted folder: its target is linted where it lies if that is
+/// inside the roots; a link out of them is reported and not followed.
+fn symlink_finding(ctx: &LintContext, path: &Path) -> Option<Finding> {
+    match ctx.roots.reach(path) {
+        Reach::Inside(_) => None,
+        Reach::Missing => Some(
+            Finding::new(
+                "link/broken-local",
+                Severity::Error,
+                Location::file(path),
+                "a symbolic link to nothing",
+            )
+            .expected("an existing local file"),
+        ),
+        Reach::Outside => Some(
+            Finding::new(
+                rules::link::OUTSIDE_ROOT,
+                Severity::Warning,
+                Location::file(path),
+                "a symbolic link to something outside the linted paths: not followed, not checked",
+            )
+            .fix("copy the file into the folder, or lint the folder it lives in too"),
+        ),
+    }
+}
+
+/// Reads and lints one file.
 pub fn lint_file(ctx: &LintContext, path: &Path) -> Result<Vec<Finding>> {
     let bytes = std::fs::read(path).map_err(|e| Error::file(path, e))?;
-    Ok(match detect_kind(path, &bytes) {
-        FileKind::Html => html::lint(ctx, path, &bytes),
+    Ok(lint_bytes(ctx, path, &bytes))
+}
+
+/// Lints one file's bytes: detects the kind, runs its linter, and gives each finding
+/// its source line. Pure apart from reading files inside `ctx.roots`; never panics (a
+/// panic inside becomes a `lint/internal-error` finding).
+pub fn lint_bytes(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
+    guard::guarded(path, || {
+        let mut findings = lint_kind(ctx, path, bytes, detect_kind(path, bytes));
+        if !findings.is_empty() && !bytes.contains(&0) {
+            finding::attach_excerpts(&mut findings, path, &String::from_utf8_lossy(bytes));
+        }
+        findings
+    })
+}
+
+/// Runs the linter of `kind` on a file's bytes.
+pub fn lint_kind(ctx: &LintContext, path: &Path, bytes: &[u8], kind: FileKind) -> Vec<Finding> {
+    match kind {
+        FileKind::Html => html::lint(ctx, path, bytes),
         FileKind::EmailHtml => {
-            let mut findings = html::lint(ctx, path, &bytes);
-            findings.extend(email::lint(ctx, path, &bytes));
+            let mut findings = html::lint(ctx, path, bytes);
+            findings.extend(email::lint(ctx, path, bytes));
             findings
         }
-        FileKind::Eml => email::lint(ctx, path, &bytes),
-        FileKind::Png | FileKind::Jpeg => image::lint(ctx, path, &bytes),
-        FileKind::Pdf => pdf::lint(ctx, path, &bytes),
-        FileKind::Markdown => markdown::lint(ctx, path, &bytes),
+        FileKind::Eml => email::lint(ctx, path, bytes),
+        FileKind::Png | FileKind::Jpeg => image::lint(ctx, path, bytes),
+        FileKind::Pdf => pdf::lint(ctx, path, bytes),
+        FileKind::Markdown => markdown::lint(ctx, path, bytes),
         FileKind::Other => Vec::new(),
-    })
+        FileKind::Unknown => vec![unknown_kind(path, bytes)],
+    }
+}
+
+fn unknown_kind(path: &Path, bytes: &[u8]) -> Finding {
+    let what = if bytes.is_empty() {
+        "an empty file".to_string()
+    } else {
+        format!("{} bytes", bytes.len())
+    };
+    Finding::new(
+        "lint/unknown-kind",
+        Severity::Warning,
+        Location::file(path),
+        format!("not checked: brandpress cannot tell what this file is ({what}, not HTML, email, PNG, JPEG, PDF or Markdown)"),
+    )
+    .fix("give the file the extension of its format, or keep it out of the linted folder")
 }
 
 /// Applies the guide's `[lint.rules]` severities; `off` drops the finding.
@@ -274,5 +463,65 @@ mod tests {
         );
         assert_eq!(detect_kind(Path::new("a.md"), b"+++\n"), FileKind::Markdown);
         assert_eq!(detect_kind(Path::new("a.css"), b"body{}"), FileKind::Other);
+    }
+
+    #[test]
+    fn names_say_what_unrecognised_bytes_should_have_been() {
+        for (name, kind) in [
+            ("ภาพ.png", FileKind::Png),
+            ("x.JPG", FileKind::Jpeg),
+            ("x.jpeg", FileKind::Jpeg),
+            ("ใบปลิว.pdf", FileKind::Pdf),
+            ("x.eml", FileKind::Eml),
+            ("x.bin", FileKind::Unknown),
+            ("noextension", FileKind::Unknown),
+            ("x.css", FileKind::Other),
+            ("x.txt", FileKind::Other),
+            (".DS_Store", FileKind::Other),
+            ("out/.lock", FileKind::Other),
+        ] {
+            for bytes in [&b""[..], b"\x07\x13 random bytes \xfe\xff"] {
+                assert_eq!(
+                    detect_kind(Path::new(name), bytes),
+                    kind,
+                    "{name} {bytes:?}"
+                );
+            }
+        }
+        // content still wins over the name
+        assert_eq!(
+            detect_kind(Path::new("x.pdf"), b"\x89PNG\r\n\x1a\n"),
+            FileKind::Png
+        );
+    }
+
+    /// Random bytes, empty files and unknown kinds never pass as clean.
+    #[test]
+    fn unreadable_and_unknown_files_are_findings() {
+        let guide = Guide::load(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let ctx = LintContext::new(&guide);
+        let junk = b"\x07\x13 random bytes \xfe\xff not an image".to_vec();
+        for (name, rule) in [
+            ("ภาพ.png", "image/unreadable"),
+            ("ภาพ.jpg", "image/unreadable"),
+            ("ใบปลิว.pdf", "pdf/unreadable"),
+            ("ข่าว.eml", "email/unreadable"),
+            ("data.bin", "lint/unknown-kind"),
+        ] {
+            for bytes in [Vec::new(), junk.clone()] {
+                let f = lint_bytes(&ctx, Path::new(name), &bytes);
+                let rules: Vec<_> = f.iter().map(|f| f.rule).collect();
+                assert_eq!(rules, [rule], "{name} ({} bytes)", bytes.len());
+                assert!(info(rule).is_some());
+            }
+        }
+        // companions and empty text formats are fine
+        for name in ["x.css", "x.txt", "x.html", "x.md"] {
+            assert!(lint_bytes(&ctx, Path::new(name), b"").is_empty(), "{name}");
+        }
+    }
+
+    fn info(rule: &str) -> Option<&'static rules::RuleInfo> {
+        rules::info(rule)
     }
 }

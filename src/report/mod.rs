@@ -1,4 +1,6 @@
-//! Reporters: each formats a [`LintReport`]; none decides anything.
+//! Reporters: each formats a [`LintReport`]; none decides anything, and none reads a
+//! file: source excerpts come with the findings (taken when the file was linted, so a
+//! reporter can never show lines of a file lint did not check).
 //!
 //! - `human`: rustc-style, with the source line and a caret; colored on a terminal
 //!   unless `NO_COLOR` is set.
@@ -7,9 +9,10 @@
 //! - `sarif`: SARIF 2.1.0 for GitHub code scanning.
 //! - `github`: workflow commands (`::error file=…,line=…,col=…,title=…::message`).
 
-use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use serde_json::{Value, json};
 
@@ -49,31 +52,6 @@ pub fn write(report: &LintReport, format: Format, out: &mut dyn Write) -> std::i
     }
 }
 
-/// Source lines of the files findings point into, read once.
-#[derive(Default)]
-struct Lines {
-    files: HashMap<PathBuf, Option<Vec<String>>>,
-}
-
-impl Lines {
-    fn get(&mut self, path: &Path, line: Option<usize>) -> Option<String> {
-        let line = line?;
-        let lines = self.files.entry(path.to_path_buf()).or_insert_with(|| {
-            let bytes = std::fs::read(path).ok()?;
-            if bytes.contains(&0) {
-                return None; // binary (PNG, PDF)
-            }
-            Some(
-                String::from_utf8_lossy(&bytes)
-                    .lines()
-                    .map(str::to_string)
-                    .collect(),
-            )
-        });
-        lines.as_ref()?.get(line - 1).cloned()
-    }
-}
-
 /// rustc-style output.
 pub fn human(report: &LintReport, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
     let paint = |code: &str, s: &str| {
@@ -83,7 +61,6 @@ pub fn human(report: &LintReport, color: bool, out: &mut dyn Write) -> std::io::
             s.to_string()
         }
     };
-    let mut lines = Lines::default();
     for f in &report.findings {
         let (code, label) = match f.severity {
             Severity::Error => ("1;31", "error"),
@@ -98,10 +75,11 @@ pub fn human(report: &LintReport, color: bool, out: &mut dyn Write) -> std::io::
             paint("1", &f.message)
         )?;
         writeln!(out, "  {} {}", paint("1;34", "-->"), f.location)?;
-        if let Some(text) = lines.get(&f.location.path, f.location.line) {
-            let n = f.location.line.unwrap_or(0).to_string();
+        if let (Some(excerpt), Some(line)) = (&f.excerpt, f.location.line) {
+            let text = &excerpt.text;
+            let n = line.to_string();
             let pad = " ".repeat(n.len());
-            let col = f.location.column.unwrap_or(1);
+            let col = excerpt.column;
             let before: String = text.chars().take(col.saturating_sub(1)).collect();
             // keep the caret under the column: tabs stay tabs, other characters are spaces
             let indent: String = before
@@ -201,6 +179,33 @@ pub fn json_value(report: &LintReport) -> Value {
     })
 }
 
+/// What stays as it is in a path segment of a URI: RFC 3986's unreserved characters.
+/// Everything else — spaces, `#`, `%`, `?`, `:`, non-ASCII (Thai file names) — is
+/// percent-encoded as UTF-8.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A SARIF `artifactLocation.uri`: a relative reference for paths under the current
+/// folder (as `path_string` shows them), a `file://` URI for absolute ones, each segment
+/// percent-encoded (SARIF 2.1.0 §3.10.3 requires URIs per RFC 3986).
+pub fn artifact_uri(p: &Path) -> String {
+    let shown = path_string(p);
+    let absolute = shown.starts_with('/');
+    let encoded: Vec<String> = shown
+        .split('/')
+        .map(|segment| utf8_percent_encode(segment, SEGMENT).to_string())
+        .collect();
+    let path = encoded.join("/");
+    if absolute {
+        format!("file://{path}")
+    } else {
+        path
+    }
+}
+
 fn sarif_level(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
@@ -261,15 +266,12 @@ pub fn sarif_value(report: &LintReport) -> Value {
             })
         })
         .collect();
-    let mut lines = Lines::default();
     let results: Vec<Value> = report
         .findings
         .iter()
         .map(|f| {
             let index = ids.iter().position(|r| r.0 == f.rule).unwrap_or(0);
-            let line_text = lines
-                .get(&f.location.path, f.location.line)
-                .unwrap_or_default();
+            let line_text = f.excerpt.as_ref().map_or("", |e| e.text.as_str());
             let mut text = f.message.clone();
             if let Some(e) = &f.expected {
                 text.push_str(&format!(" Expected: {e}."));
@@ -278,7 +280,7 @@ pub fn sarif_value(report: &LintReport) -> Value {
                 text.push_str(&format!(" Fix: {fix}."));
             }
             let mut physical = json!({
-                "artifactLocation": { "uri": path_string(&f.location.path) },
+                "artifactLocation": { "uri": artifact_uri(&f.location.path) },
             });
             if let Some(line) = f.location.line {
                 physical["region"] = json!({
@@ -292,7 +294,7 @@ pub fn sarif_value(report: &LintReport) -> Value {
                 "level": sarif_level(f.severity),
                 "message": { "text": text },
                 "locations": [{ "physicalLocation": physical }],
-                "partialFingerprints": { "brandpressFinding/v1": fingerprint(f, &line_text) },
+                "partialFingerprints": { "brandpressFinding/v1": fingerprint(f, line_text) },
             })
         })
         .collect();
@@ -362,20 +364,70 @@ mod tests {
     use super::*;
     use crate::lint::Location;
 
+    const PAGE: &str = "tests/fixtures/lint/agency/agency-page.html";
+
+    /// A report as lint makes it: the finding carries its line of the page.
     fn report() -> LintReport {
-        LintReport {
+        let mut findings = vec![
+            Finding::new(
+                "color/off-palette",
+                Severity::Error,
+                Location::at(PAGE, 8, 36),
+                "#E63946 is not a brand color, 100%: a, b",
+            )
+            .found("#E63946")
+            .fix("use var(--color-roast) / #6B3E26"),
+        ];
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(root.join(PAGE)).unwrap();
+        crate::lint::finding::attach_excerpts(&mut findings, Path::new(PAGE), &text);
+        LintReport { files: 1, findings }
+    }
+
+    #[test]
+    fn reporters_read_no_files() {
+        // A finding pointing into a file lint never read (no excerpt): the reporters
+        // print its location, never its lines.
+        let tmp = tempfile::tempdir().unwrap();
+        let secret = tmp.path().join("secret.css");
+        std::fs::write(&secret, "SECRET-LINE { color: red }\n").unwrap();
+        let report = LintReport {
             files: 1,
-            findings: vec![
-                Finding::new(
-                    "color/off-palette",
-                    Severity::Error,
-                    Location::at("tests/fixtures/lint/agency/agency-page.html", 8, 36),
-                    "#E63946 is not a brand color, 100%: a, b",
-                )
-                .found("#E63946")
-                .fix("use var(--color-roast) / #6B3E26"),
-            ],
+            findings: vec![Finding::new(
+                "color/off-palette",
+                Severity::Error,
+                Location::at(&secret, 1, 1),
+                "ไม่ใช่สีของแบรนด์",
+            )],
+        };
+        for format in [Format::Human, Format::Json, Format::Sarif, Format::Github] {
+            let mut out = Vec::new();
+            write(&report, format, &mut out).unwrap();
+            let s = String::from_utf8(out).unwrap();
+            assert!(!s.contains("SECRET-LINE"), "{format:?}: {s}");
+            assert!(s.contains("secret.css"), "{format:?}: {s}");
         }
+    }
+
+    #[test]
+    fn sarif_uris_are_percent_encoded() {
+        let thai = "รายงาน ฉบับ#1 100%.html";
+        assert_eq!(
+            artifact_uri(Path::new(&format!("out/web/{thai}"))),
+            "out/web/%E0%B8%A3%E0%B8%B2%E0%B8%A2%E0%B8%87%E0%B8%B2%E0%B8%99%20%E0%B8%89%E0%B8%9A%E0%B8%B1%E0%B8%9A%231%20100%25.html"
+        );
+        assert_eq!(
+            artifact_uri(Path::new("/tmp/a b/x.html")),
+            "file:///tmp/a%20b/x.html"
+        );
+        assert_eq!(artifact_uri(Path::new("a-b_c~d.e/f")), "a-b_c~d.e/f");
+        // every URI parses back to the path
+        let uri = artifact_uri(Path::new(&format!("/tmp/{thai}")));
+        let parsed = url::Url::parse(&uri).unwrap();
+        assert_eq!(
+            parsed.to_file_path().unwrap(),
+            Path::new(&format!("/tmp/{thai}"))
+        );
     }
 
     #[test]

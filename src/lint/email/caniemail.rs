@@ -167,7 +167,7 @@ fn units(value: &str) -> Vec<&str> {
                 out.push(&value[k..j]);
             }
             i = j.max(i + 1);
-        } else if b[i] == b'#' || value[i..].starts_with("url(") {
+        } else if b[i] == b'#' || b[i..].starts_with(b"url(") {
             // Skip a hex color or a URL.
             while i < b.len() && !(b[i] == b' ' || b[i] == b')' || b[i] == b',') {
                 i += 1;
@@ -343,5 +343,14 @@ mod tests {
         assert!(names(t.selectors(".bp-content a")).is_empty());
         let a = names(t.at_rule("media", "(prefers-color-scheme: dark)"));
         assert_eq!(a, ["@media", "@media (prefers-color-scheme)"]);
+    }
+
+    /// Found by mutating the fixtures: a non-ASCII byte where `url(` was looked for
+    /// sliced inside a character (panic).
+    #[test]
+    fn units_of_values_with_thai_and_broken_bytes() {
+        assert_eq!(units("17ก x 2px url(ภาพ.png) 3em"), ["px", "em"]);
+        assert_eq!(units("36px !impor\u{FFFD}ant"), ["px"]);
+        assert_eq!(units("\u{FFFD}18px"), ["px"]);
     }
 }

@@ -37,12 +37,23 @@ pub struct Decl {
     pub ctx: Ctx,
 }
 
+/// Deepest nesting of `@media`-like blocks read; deeper blocks are skipped.
+pub const MAX_BLOCK_DEPTH: usize = 32;
+
+/// A style sheet's items, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    pub items: Vec<Item>,
+    /// Offset of the first block nested deeper than [`MAX_BLOCK_DEPTH`] (skipped).
+    pub too_deep: Option<usize>,
+}
+
 /// Every item of a style sheet, in order.
-pub fn parse_sheet(css: &str) -> Vec<Item> {
+pub fn parse_sheet(css: &str) -> Sheet {
     let clean = strip_comments(css);
-    let mut out = Vec::new();
-    block(&clean, 0, clean.len(), Ctx::default(), &mut out);
-    out
+    let mut sheet = Sheet::default();
+    block(&clean, 0, clean.len(), Ctx::default(), 0, &mut sheet);
+    sheet
 }
 
 /// The declarations of a `style` attribute.
@@ -127,7 +138,7 @@ fn matching_brace(s: &[u8], mut pos: usize, end: usize) -> usize {
     end
 }
 
-fn block(css: &str, mut pos: usize, end: usize, ctx: Ctx, out: &mut Vec<Item>) {
+fn block(css: &str, mut pos: usize, end: usize, ctx: Ctx, depth: usize, sheet: &mut Sheet) {
     let s = css.as_bytes();
     while pos < end {
         while pos < end && (s[pos].is_ascii_whitespace() || s[pos] == b';' || s[pos] == b'}') {
@@ -145,7 +156,7 @@ fn block(css: &str, mut pos: usize, end: usize, ctx: Ctx, out: &mut Vec<Item>) {
                 .unwrap_or(stop);
             let name = css[start + 1..name_end].to_ascii_lowercase();
             let prelude = css[name_end..stop].trim().to_string();
-            out.push(Item::AtRule {
+            sheet.items.push(Item::AtRule {
                 name: name.clone(),
                 prelude,
                 offset: start,
@@ -156,6 +167,11 @@ fn block(css: &str, mut pos: usize, end: usize, ctx: Ctx, out: &mut Vec<Item>) {
             }
             let close = matching_brace(s, stop + 1, end);
             match name.as_str() {
+                "media" | "supports" | "document" | "layer" | "container"
+                    if depth >= MAX_BLOCK_DEPTH =>
+                {
+                    sheet.too_deep.get_or_insert(start);
+                }
                 "media" | "supports" | "document" | "layer" | "container" => block(
                     css,
                     stop + 1,
@@ -164,7 +180,8 @@ fn block(css: &str, mut pos: usize, end: usize, ctx: Ctx, out: &mut Vec<Item>) {
                         in_media: name != "layer",
                         ..ctx
                     },
-                    out,
+                    depth + 1,
+                    sheet,
                 ),
                 "font-face" => declarations(
                     css,
@@ -174,7 +191,7 @@ fn block(css: &str, mut pos: usize, end: usize, ctx: Ctx, out: &mut Vec<Item>) {
                         in_font_face: true,
                         ..ctx
                     },
-                    out,
+                    &mut sheet.items,
                 ),
                 _ => {} // @keyframes, @page…: their contents are not element styles
             }
@@ -184,13 +201,13 @@ fn block(css: &str, mut pos: usize, end: usize, ctx: Ctx, out: &mut Vec<Item>) {
                 pos = stop + 1; // stray text
                 continue;
             }
-            out.push(Item::Rule {
+            sheet.items.push(Item::Rule {
                 selectors: css[start..stop].trim().to_string(),
                 offset: start,
                 ctx,
             });
             let close = matching_brace(s, stop + 1, end);
-            declarations(css, stop + 1, close, ctx, out);
+            declarations(css, stop + 1, close, ctx, &mut sheet.items);
             pos = close + 1;
         }
     }
@@ -236,7 +253,7 @@ mod tests {
     #[test]
     fn parses_rules_media_and_font_face_with_offsets() {
         let css = "/* c */ p.x { color: red; margin:0 !important }\n@media (max-width: 600px) { .a > b { width: 100% } }\n@font-face { font-family: 'Prompt'; src: url(a;b.ttf) }\n@import url(x.css);";
-        let items = parse_sheet(css);
+        let items = parse_sheet(css).items;
         let decls: Vec<_> = items
             .iter()
             .filter_map(|i| match i {

@@ -12,19 +12,23 @@
 //! - `email/missing-plain-text`: an HTML email without its `.txt`, an `.eml` without a
 //!   text/plain part.
 //!
+//! - `email/unreadable`: an `.eml` file that is not a MIME message.
+//!
 //! The HTML and tone rules run on email HTML through the lint dispatch; for `.eml` files
-//! this module runs them on the decoded parts.
+//! this module runs them on the decoded parts. Email HTML is read by the linter's own
+//! position-keeping reader (`html::parse`), which is linear on any input — html5ever's
+//! tree builder searches its stack of open elements at every tag, which takes hours on a
+//! hostile page of 100,000 nested `<div>`s.
 
 pub mod caniemail;
 pub mod css;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use scraper::{ElementRef, Html};
-
 use crate::error::line_col;
-use crate::lint::{FileKind, Finding, LintContext, Location, Severity, detect_kind};
+use crate::lint::html::parse::{Document, Element, Node};
+use crate::lint::{FileKind, Finding, LintContext, Location, Reach, Severity, detect_kind};
 
 /// Gmail clips HTML beyond this many bytes.
 pub const GMAIL_CLIP: usize = 102 * 1024;
@@ -77,7 +81,14 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     let text = String::from_utf8_lossy(bytes);
     let mut findings = lint_html(ctx, path, &text, bytes.len(), true);
     let txt = path.with_extension("txt");
-    if !txt.is_file() {
+    // Only a sibling inside the linted paths counts; outside them (a single file
+    // linted, a link out) nothing is said.
+    let missing = match ctx.roots.reach(&txt) {
+        Reach::Inside(found) => !found.is_file(),
+        Reach::Missing => true,
+        Reach::Outside => false,
+    };
+    if missing {
         findings.push(
             Finding::new(
                 "email/missing-plain-text",
@@ -94,13 +105,18 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
 
 fn lint_eml(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     use mail_parser::{MessageParser, PartType};
-    let Some(msg) = MessageParser::default().parse(bytes) else {
-        return vec![Finding::new(
-            "email/size",
-            Severity::Error,
-            Location::file(path),
-            "not a readable MIME message",
-        )];
+    // mail-parser reads anything as some message: one is readable when it has at least
+    // one header mail knows (From, Subject, MIME-Version, Content-Type…)
+    let msg = match MessageParser::default().parse(bytes) {
+        Some(msg)
+            if msg
+                .headers()
+                .iter()
+                .any(|h| !matches!(h.name, mail_parser::HeaderName::Other(_))) =>
+        {
+            msg
+        }
+        _ => return vec![unreadable(path, bytes)],
     };
     let mut html = None;
     let mut text = None;
@@ -125,7 +141,7 @@ fn lint_eml(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     }
     match &text {
         Some(text) => {
-            for hit in crate::lint::tone::check(ctx.guide, Some("email"), text) {
+            for hit in ctx.tone(Some("email")).check(text) {
                 let (line, col) = line_col(text, hit.range.start);
                 let mut f = Finding::new(
                     hit.rule,
@@ -153,66 +169,21 @@ fn lint_eml(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     findings
 }
 
-/// Element start offsets in the raw HTML, matched to scraper's elements by name in
-/// document order (a forward scan; elements the parser implies, like `tbody`, fall back
-/// to the previous offset).
-struct Offsets {
-    /// In the order of `doc.select("*")` (document order).
-    in_order: Vec<usize>,
-}
-
-impl Offsets {
-    fn new(raw: &str, doc: &Html, all: &scraper::Selector) -> Offsets {
-        let mut tags: HashMap<String, Vec<usize>> = HashMap::new();
-        let lower = raw.to_ascii_lowercase();
-        let b = lower.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            if b[i..].starts_with(b"<!--") {
-                i = lower[i + 4..]
-                    .find("-->")
-                    .map(|e| i + 4 + e + 3)
-                    .unwrap_or(b.len());
-                continue;
-            }
-            if b[i] == b'<' && b.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic()) {
-                let end = lower[i + 1..]
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
-                    .map(|e| i + 1 + e)
-                    .unwrap_or(b.len());
-                let name = &lower[i + 1..end];
-                tags.entry(name.to_string()).or_default().push(i);
-                if matches!(name, "style" | "script" | "title" | "textarea") {
-                    let close = format!("</{name}");
-                    i = lower[end..]
-                        .find(&close)
-                        .map(|e| end + e)
-                        .unwrap_or(b.len());
-                    continue;
-                }
-                i = end;
-                continue;
-            }
-            i += 1;
-        }
-        let mut cursor: HashMap<&str, usize> = HashMap::new();
-        let mut in_order = Vec::new();
-        let mut last = 0;
-        for el in doc.select(all) {
-            let name = el.value().name();
-            let idx = cursor.entry(name).or_insert(0);
-            let offset = match tags.get(name).and_then(|v| v.get(*idx)) {
-                Some(&o) if o >= last || name == "html" => {
-                    *idx += 1;
-                    o
-                }
-                _ => last,
-            };
-            last = offset;
-            in_order.push(offset);
-        }
-        Offsets { in_order }
-    }
+/// `email/unreadable`: not a MIME message (no header at all, or nothing).
+fn unreadable(path: &Path, bytes: &[u8]) -> Finding {
+    let what = if bytes.is_empty() {
+        "the file is empty".to_string()
+    } else {
+        format!("{} bytes without a single known mail header", bytes.len())
+    };
+    Finding::new(
+        "email/unreadable",
+        Severity::Error,
+        Location::file(path),
+        format!("not a readable MIME message: {what}"),
+    )
+    .expected("headers (From, Subject, MIME-Version, Content-Type…), a blank line, the body")
+    .fix("export the message again as .eml, or check that the file was not truncated")
 }
 
 /// A CSS construct found in the document.
@@ -223,9 +194,7 @@ struct Use {
 }
 
 fn lint_html(ctx: &LintContext, path: &Path, raw: &str, size: usize, locate: bool) -> Vec<Finding> {
-    let doc = Html::parse_document(raw);
-    let all = scraper::Selector::parse("*").expect("valid selector");
-    let offsets = Offsets::new(raw, &doc, &all);
+    let doc = Document::parse(raw);
     let at = |offset: usize| {
         if locate {
             let (line, col) = line_col(raw, offset);
@@ -274,20 +243,33 @@ fn lint_html(ctx: &LintContext, path: &Path, raw: &str, size: usize, locate: boo
     let mut declared_fonts: Vec<String> = Vec::new();
     let mut widths: Vec<(usize, String)> = Vec::new();
     let email_width = ctx.guide.channels.email.width;
-    for (n, el) in doc.select(&all).enumerate() {
-        let name = el.value().name();
-        let offset = offsets.in_order.get(n).copied().unwrap_or(0);
+    for el in doc.elements.iter().skip(1) {
+        let name = el.name.as_str();
+        let offset = el.start;
         if name == "style" {
-            let css: String = el.text().collect();
-            let base = raw[offset..]
-                .find('>')
-                .map(|e| offset + e + 1)
-                .unwrap_or(offset);
+            let (css, base) = match el.children.first() {
+                Some(Node::Text(t)) => (doc.texts[*t].as_str(), doc.texts[*t].start),
+                _ => ("", el.tag_end),
+            };
             let in_media_attr = el
-                .value()
-                .attr("media")
+                .attr_value("media")
                 .is_some_and(|m| !m.trim().is_empty() && m.trim() != "all");
-            for item in css::parse_sheet(&css) {
+            let sheet = css::parse_sheet(css);
+            if let Some(o) = sheet.too_deep {
+                findings.push(
+                    Finding::new(
+                        crate::lint::html::TOO_COMPLEX,
+                        Severity::Error,
+                        at(base + o),
+                        format!(
+                            "CSS blocks nested deeper than {} levels: the rules inside are not checked for email clients",
+                            css::MAX_BLOCK_DEPTH
+                        ),
+                    )
+                    .fix("simplify the markup: no real page needs this; lint cannot check it fully"),
+                );
+            }
+            for item in sheet.items {
                 match item {
                     css::Item::AtRule {
                         name,
@@ -335,12 +317,12 @@ fn lint_html(ctx: &LintContext, path: &Path, raw: &str, size: usize, locate: boo
             }
         }
         if name == "link"
-            && let Some(href) = el.value().attr("href")
+            && let Some(href) = el.attr_value("href")
             && href.contains("family=")
         {
             declared_fonts.extend(google_families(href));
         }
-        if let Some(style) = el.value().attr("style") {
+        if let Some(style) = el.attr_value("style") {
             for mut d in css::parse_declarations(style) {
                 d.offset = offset;
                 check_decl(
@@ -354,7 +336,7 @@ fn lint_html(ctx: &LintContext, path: &Path, raw: &str, size: usize, locate: boo
                 );
             }
         }
-        if let Some(w) = el.value().attr("width")
+        if let Some(w) = el.attr_value("width")
             && !w.contains('%')
             && let Ok(px) = w.trim().trim_end_matches("px").parse::<u32>()
             && px > email_width
@@ -362,7 +344,7 @@ fn lint_html(ctx: &LintContext, path: &Path, raw: &str, size: usize, locate: boo
             widths.push((offset, format!("<{name} width=\"{w}\">")));
         }
         if name == "img" {
-            findings.extend(check_alt(&el, at(offset)));
+            findings.extend(check_alt(el, at(offset)));
         }
     }
 
@@ -555,10 +537,9 @@ fn google_families(url: &str) -> Vec<String> {
         .collect()
 }
 
-fn check_alt(el: &ElementRef, location: Location) -> Option<Finding> {
-    let v = el.value();
-    let src = v.attr("src").unwrap_or("").to_string();
-    match v.attr("alt") {
+fn check_alt(v: &Element, location: Location) -> Option<Finding> {
+    let src = v.attr_value("src").unwrap_or("").to_string();
+    match v.attr_value("alt") {
         None => Some(
             Finding::new(
                 "email/missing-alt",
@@ -570,9 +551,9 @@ fn check_alt(el: &ElementRef, location: Location) -> Option<Finding> {
             .fix("add alt text saying what the image shows (alt=\"\" plus role=\"presentation\" for decoration)"),
         ),
         Some(alt) if alt.trim().is_empty() => {
-            let decorative = matches!(v.attr("role"), Some("presentation" | "none"))
-                || v.attr("aria-hidden") == Some("true");
-            let px = |a: &str| v.attr(a).and_then(|w| w.trim().trim_end_matches("px").parse::<u32>().ok());
+            let decorative = matches!(v.attr_value("role"), Some("presentation" | "none"))
+                || v.attr_value("aria-hidden") == Some("true");
+            let px = |a: &str| v.attr_value(a).and_then(|w| w.trim().trim_end_matches("px").parse::<u32>().ok());
             let pixel = px("width").is_some_and(|w| w <= 1) && px("height").is_some_and(|h| h <= 1);
             (!decorative && !pixel).then(|| {
                 Finding::new(

@@ -22,7 +22,8 @@ fn lint_str(html: &str, txt: bool) -> Vec<Finding> {
     if txt {
         std::fs::write(dir.path().join("mail.txt"), "text").unwrap();
     }
-    lint(&LintContext::new(&g), &path, html.as_bytes())
+    let roots = crate::lint::Roots::of(&[dir.path().to_path_buf()]).unwrap();
+    lint(&LintContext::new(&g).within(roots), &path, html.as_bytes())
 }
 
 fn rules<'a>(f: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
@@ -149,7 +150,9 @@ fn mjml_agency_email_is_flagged() {
     let bytes = std::fs::read(&path).unwrap();
     assert_eq!(detect_kind(&path, &bytes), FileKind::EmailHtml);
     let g = guide();
-    let f = lint(&LintContext::new(&g), &path, &bytes);
+    let roots = crate::lint::Roots::of(&[fixture("")]).unwrap();
+    let ctx = LintContext::new(&g).within(roots);
+    let f = lint(&ctx, &path, &bytes);
     let font = rules(&f, "email/font-fallback");
     assert!(
         font.iter().any(|h| h.message.contains("Prompt")),
@@ -170,7 +173,7 @@ fn mjml_agency_email_is_flagged() {
     }
     // After the HTML rules land (merge of the html lint), the same file must also be
     // flagged for its off-brand colors and font:
-    let all = crate::lint::lint_file(&LintContext::new(&g), &path).unwrap();
+    let all = crate::lint::lint_file(&ctx, &path).unwrap();
     if all
         .iter()
         .any(|f| f.rule.starts_with("color/") || f.rule.starts_with("font/"))
@@ -205,4 +208,55 @@ fn built_example_emails_have_no_email_rule_errors_or_warnings() {
         .filter(|f| f.rule.starts_with("email/") && f.severity != Severity::Info)
         .collect();
     assert!(bad.is_empty(), "{bad:#?}");
+}
+
+#[test]
+fn plain_text_sibling_outside_the_linted_paths_is_not_looked_at() {
+    // Linting one file: its .txt sibling is outside the linted paths, so lint neither
+    // looks for it nor claims it is missing.
+    let g = guide();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mail.html");
+    let html = email("<p>สวัสดี</p>");
+    std::fs::write(&path, &html).unwrap();
+    let roots = crate::lint::Roots::of(std::slice::from_ref(&path)).unwrap();
+    let f = lint(&LintContext::new(&g).within(roots), &path, html.as_bytes());
+    assert!(rules(&f, "email/missing-plain-text").is_empty(), "{f:#?}");
+}
+
+#[test]
+fn unreadable_eml_is_email_unreadable_not_size() {
+    let g = guide();
+    let ctx = LintContext::new(&g);
+    for bytes in [&b""[..], b"\x00\x01\x02 random \xff\xfe bytes", b"\n\n\n"] {
+        let f = lint(&ctx, Path::new("ข่าว.eml"), bytes);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].rule, "email/unreadable");
+        assert_eq!(f[0].severity, Severity::Error);
+    }
+    let ok = "MIME-Version: 1.0\r\nSubject: =?UTF-8?B?4LiB4Liy4LmB4Lif?=\r\nFrom: a@b.example\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nกาแฟ\r\n";
+    let f = lint(&ctx, Path::new("ข่าว.eml"), ok.as_bytes());
+    assert!(rules(&f, "email/unreadable").is_empty(), "{f:#?}");
+}
+
+#[test]
+fn deep_email_html_is_linear_and_flagged() {
+    // 100,000 nested <div>s: html5ever took hours; the linter's reader is linear
+    let deep = email(&format!(
+        "{}<p style=\"color:#E63946\">ลึก</p>{}",
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    ));
+    let started = std::time::Instant::now();
+    let f = lint_str(&deep, true);
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+    assert!(rules(&f, "email/size").len() == 1);
+    // nested @media in a <style>: skipped beyond the limit, reported
+    let media = format!(
+        "<style>{}p{{color:red}}{}</style>",
+        "@media screen{".repeat(20_000),
+        "}".repeat(20_000)
+    );
+    let f = lint_str(&email(&media), true);
+    assert_eq!(rules(&f, "html/too-complex").len(), 1, "{f:#?}");
 }

@@ -1,8 +1,15 @@
 //! Static cascade: the declared values of a few properties per element, from static
 //! style rules (type, class, id, descendant and child selectors outside `@media`),
 //! presentational attributes and inline styles, with `!important`, specificity and order.
+//!
+//! Built for hostile pages too: rules are indexed by their rightmost compound (as
+//! browsers do), selector matching is linear in the depth of the tree, inherited values
+//! (color, background, font, hidden) are computed once per element top-down, and the
+//! work of matching is capped at [`MAX_MATCH_WORK`] — beyond it the cascade stops and
+//! [`Cascade::incomplete`] says so (an `html/too-complex` finding).
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::css::{Combinator, Compound, Decl, RuleKind, Selector, Sheet, resolve_vars};
 use super::parse::Document;
@@ -27,16 +34,93 @@ pub const PROPS: &[&str] = &[
     "display",
 ];
 
+/// Compound checks the cascade may make per page (a real page needs well under a
+/// million; a hostile one with 10,000 rules × 100,000 elements would need 10⁹).
+pub const MAX_MATCH_WORK: u64 = 20_000_000;
+
 fn prop(name: &str) -> Option<usize> {
     PROPS.iter().position(|p| *p == name)
 }
 
 type Priority = (bool, (u32, u32, u32), usize);
 
+/// The inherited values of one element, computed from its parent's.
+#[derive(Debug, Clone)]
+struct Inherited {
+    /// Text color with alpha; `None`: not resolvable statically.
+    color: Option<(Rgb, f32)>,
+    /// The opaque background behind the element; `None`: an image, a gradient or an
+    /// unresolvable value is in the way.
+    background: Option<Rgb>,
+    /// Font size in px and boldness.
+    font: (f32, bool),
+    /// The font-family stack in force: `Ok(None)` none declared, `Err` unresolvable.
+    stack: Result<Option<Rc<Vec<String>>>, ()>,
+    hidden: bool,
+}
+
 pub struct Cascade<'a> {
     doc: &'a Document,
     declared: Vec<Vec<Option<(Priority, String)>>>,
     vars: &'a HashMap<String, String>,
+    inherited: Vec<Inherited>,
+    /// Whether matching stopped at [`MAX_MATCH_WORK`] (offset of the first rule left out).
+    pub incomplete: bool,
+}
+
+/// Static style rules by the key of their selectors' rightmost compound.
+#[derive(Default)]
+struct RuleIndex<'s> {
+    by_id: HashMap<&'s str, Vec<(usize, &'s Selector)>>,
+    by_class: HashMap<&'s str, Vec<(usize, &'s Selector)>>,
+    by_tag: HashMap<&'s str, Vec<(usize, &'s Selector)>>,
+    universal: Vec<(usize, &'s Selector)>,
+}
+
+impl<'s> RuleIndex<'s> {
+    fn add(&mut self, rule: usize, sel: &'s Selector) {
+        let Some((c, _)) = sel.compounds.first() else {
+            return;
+        };
+        let entry = (rule, sel);
+        if let Some(id) = c.ids.first() {
+            self.by_id.entry(id).or_default().push(entry);
+        } else if let Some(class) = c.classes.first() {
+            self.by_class.entry(class).or_default().push(entry);
+        } else if let Some(tag) = &c.tag {
+            self.by_tag.entry(tag).or_default().push(entry);
+        } else {
+            self.universal.push(entry);
+        }
+    }
+
+    /// Rules (index, selector) that may match an element, unsorted.
+    fn candidates(&self, e: &super::parse::Element, out: &mut Vec<(usize, &'s Selector)>) {
+        out.clear();
+        if let Some(id) = e.attr_value("id")
+            && let Some(v) = self.by_id.get(id)
+        {
+            out.extend(v);
+        }
+        if let Some(classes) = e.attr_value("class") {
+            let mut seen: Vec<&str> = Vec::new();
+            for class in classes.split_ascii_whitespace() {
+                if seen.contains(&class) {
+                    continue;
+                }
+                if seen.len() < 64 {
+                    seen.push(class);
+                }
+                if let Some(v) = self.by_class.get(class) {
+                    out.extend(v);
+                }
+            }
+        }
+        if let Some(v) = self.by_tag.get(e.name.as_str()) {
+            out.extend(v);
+        }
+        out.extend(&self.universal);
+    }
 }
 
 impl<'a> Cascade<'a> {
@@ -54,15 +138,9 @@ impl<'a> Cascade<'a> {
                 if let Some(v) = e.attr_value(attr)
                     && (e.name == "font" || attr == "bgcolor")
                 {
-                    let d = Decl {
-                        name: name.into(),
-                        value: v.to_string(),
-                        offset: 0,
-                        important: false,
-                    };
                     let k = prop(name).expect("known");
                     if declared[el][k].is_none() {
-                        declared[el][k] = Some(((false, (0, 0, 0), 0), d.value));
+                        declared[el][k] = Some(((false, (0, 0, 0), 0), v.to_string()));
                     }
                 }
             }
@@ -75,43 +153,64 @@ impl<'a> Cascade<'a> {
                 }
             }
         };
-        let mut order = 1;
+        // static rules that declare a property we read, in order
+        let mut rules: Vec<&super::css::Rule> = Vec::new();
+        let mut index = RuleIndex::default();
         for sheet in sheets {
             for rule in &sheet.rules {
-                if rule.kind != RuleKind::Style || rule.selectors.is_empty() {
-                    order += 1;
-                    continue;
-                }
-                if !rule.decls.iter().any(|d| prop(&d.name).is_some()) {
-                    order += 1;
-                    continue;
-                }
-                for (el, _) in doc.elements.iter().enumerate().skip(1) {
-                    let best = rule
-                        .selectors
-                        .iter()
-                        .filter(|s| matches(doc, el, s))
-                        .map(|s| s.specificity)
-                        .max();
-                    if let Some(spec) = best {
-                        for d in &rule.decls {
-                            set(el, d, (d.important, spec, order));
-                        }
+                if rule.kind == RuleKind::Style
+                    && !rule.selectors.is_empty()
+                    && rule.decls.iter().any(|d| prop(&d.name).is_some())
+                {
+                    for sel in &rule.selectors {
+                        index.add(rules.len(), sel);
                     }
+                    rules.push(rule);
                 }
-                order += 1;
             }
         }
+        let mut work = 0u64;
+        let mut incomplete = false;
+        let mut candidates = Vec::new();
+        'elements: for (el, e) in doc.elements.iter().enumerate().skip(1) {
+            index.candidates(e, &mut candidates);
+            // best specificity per matching rule, applied in rule order
+            let mut matched: Vec<(usize, (u32, u32, u32))> = Vec::new();
+            for &(rule, sel) in &candidates {
+                work += 1;
+                if work > MAX_MATCH_WORK {
+                    incomplete = true;
+                    break 'elements;
+                }
+                if matches(doc, el, sel, &mut work) {
+                    match matched.iter_mut().find(|(r, _)| *r == rule) {
+                        Some((_, spec)) => *spec = (*spec).max(sel.specificity),
+                        None => matched.push((rule, sel.specificity)),
+                    }
+                }
+            }
+            matched.sort_unstable_by_key(|(r, _)| *r);
+            for (rule, spec) in matched {
+                for d in &rules[rule].decls {
+                    set(el, d, (d.important, spec, rule + 1));
+                }
+            }
+        }
+        let order = rules.len() + 1;
         for (&el, decls) in inline {
             for d in decls {
                 set(el, d, (d.important, (1000, 0, 0), order));
             }
         }
-        Cascade {
+        let mut cascade = Cascade {
             doc,
             declared,
             vars,
-        }
+            inherited: Vec::new(),
+            incomplete,
+        };
+        cascade.inherit();
+        cascade
     }
 
     /// The declared value of `name` on `el`, with custom properties resolved
@@ -122,160 +221,178 @@ impl<'a> Cascade<'a> {
         Some(resolve_vars(v, &|n| self.vars.get(n).cloned()).ok_or(()))
     }
 
-    fn chain(&self, el: usize) -> Vec<usize> {
-        let mut c: Vec<usize> = self.doc.ancestors(el).collect();
-        c.reverse();
-        c.push(el);
-        c
+    /// Computes the inherited values of every element from its parent's: parents come
+    /// before their children in the element list.
+    fn inherit(&mut self) {
+        let root = Inherited {
+            color: Some((Rgb(0, 0, 0), 1.0)),
+            background: Some(Rgb(255, 255, 255)),
+            font: (16.0, false),
+            stack: Ok(None),
+            hidden: false,
+        };
+        let mut all: Vec<Inherited> = Vec::with_capacity(self.doc.elements.len());
+        all.push(root);
+        for el in 1..self.doc.elements.len() {
+            let parent = self.doc.elements[el].parent.unwrap_or(0);
+            let p = all[parent.min(el - 1)].clone();
+            let own = Inherited {
+                color: self.own_color(el, p.color),
+                background: self.own_background(el, p.background),
+                font: self.own_font(el, p.font),
+                stack: self.own_stack(el, p.stack),
+                hidden: p.hidden || self.own_hidden(el),
+            };
+            all.push(own);
+        }
+        self.inherited = all;
+    }
+
+    fn own_hidden(&self, e: usize) -> bool {
+        self.doc.elements[e].attr("hidden").is_some()
+            || matches!(self.get(e, "display"), Some(Ok(v)) if v.trim().eq_ignore_ascii_case("none"))
+    }
+
+    fn own_color(&self, e: usize, parent: Option<(Rgb, f32)>) -> Option<(Rgb, f32)> {
+        match self.get(e, "color") {
+            Some(Err(())) => None,
+            Some(Ok(v)) => {
+                let v = v.trim().to_ascii_lowercase();
+                if v == "initial" {
+                    return Some((Rgb(0, 0, 0), 1.0));
+                }
+                if matches!(v.as_str(), "inherit" | "unset" | "currentcolor" | "revert") {
+                    return parent;
+                }
+                let c = parse_color(&v)?;
+                Some((c.rgb, c.alpha))
+            }
+            None => {
+                let x = &self.doc.elements[e];
+                if x.name == "a" && x.attr("href").is_some() {
+                    return Some((Rgb(0, 0, 0xEE), 1.0)); // the UA's link color
+                }
+                parent
+            }
+        }
+    }
+
+    fn own_background(&self, e: usize, parent: Option<Rgb>) -> Option<Rgb> {
+        if let Some(img) = self.get(e, "background-image") {
+            let img = img.ok()?;
+            if !img.trim().eq_ignore_ascii_case("none") {
+                return None;
+            }
+        }
+        let mut color = None;
+        if let Some(bg) = self.get(e, "background") {
+            let bg = bg.ok()?;
+            let lower = bg.to_ascii_lowercase();
+            if lower.contains("url(") || lower.contains("gradient(") {
+                return None;
+            }
+            color = colors_in(&bg).into_iter().next().map(|c| (c.rgb, c.alpha));
+        }
+        if let Some(bgc) = self.get(e, "background-color") {
+            let bgc = bgc.ok()?;
+            let v = bgc.trim().to_ascii_lowercase();
+            if !matches!(v.as_str(), "inherit" | "initial" | "unset" | "transparent") {
+                let c = parse_color(&v)?;
+                color = Some((c.rgb, c.alpha));
+            }
+        }
+        match color {
+            Some((rgb, alpha)) if alpha >= 1.0 => Some(rgb),
+            Some((rgb, alpha)) if alpha > 0.0 => Some(blend(rgb, alpha, parent?)),
+            _ => parent,
+        }
+    }
+
+    fn own_font(&self, e: usize, (parent, mut bold): (f32, bool)) -> (f32, bool) {
+        let name = self.doc.elements[e].name.as_str();
+        let mut size = parent;
+        let ua = match name {
+            "h1" => Some(2.0),
+            "h2" => Some(1.5),
+            "h3" => Some(1.17),
+            "h5" | "small" => Some(0.83),
+            "h6" => Some(0.67),
+            _ => None,
+        };
+        if let Some(f) = ua {
+            size = parent * f;
+        }
+        if matches!(
+            name,
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "b" | "strong" | "th"
+        ) {
+            bold = true;
+        }
+        if let Some(Ok(v)) = self.get(e, "font-size")
+            && let Some(px) = length(&v, parent, 0)
+        {
+            size = px;
+        }
+        if let Some(Ok(v)) = self.get(e, "font-weight") {
+            let v = v.trim().to_ascii_lowercase();
+            bold = match v.as_str() {
+                "bold" | "bolder" => true,
+                "normal" | "lighter" => false,
+                n => n.parse::<f32>().map(|w| w >= 700.0).unwrap_or(bold),
+            };
+        }
+        (size, bold)
+    }
+
+    fn own_stack(
+        &self,
+        e: usize,
+        parent: Result<Option<Rc<Vec<String>>>, ()>,
+    ) -> Result<Option<Rc<Vec<String>>>, ()> {
+        if let Some(v) = self.get(e, "font-family") {
+            let v = v?;
+            if !matches!(v.trim(), "inherit" | "unset") {
+                return Ok(Some(Rc::new(families(&v))));
+            }
+        }
+        if let Some(v) = self.get(e, "font") {
+            let v = v?;
+            if let Some(f) = shorthand_families(&v) {
+                return Ok(Some(Rc::new(families(&f))));
+            }
+        }
+        parent
     }
 
     /// Whether `el` or an ancestor is `display: none` or `hidden`.
     pub fn hidden(&self, el: usize) -> bool {
-        self.chain(el).into_iter().any(|e| {
-            self.doc.elements[e].attr("hidden").is_some()
-                || matches!(self.get(e, "display"), Some(Ok(v)) if v.trim().eq_ignore_ascii_case("none"))
-        })
+        self.inherited[el].hidden
     }
 
     /// The text color of `el` (with alpha); `None` if it cannot be resolved statically.
     pub fn color(&self, el: usize) -> Option<(Rgb, f32)> {
-        let mut e = el;
-        loop {
-            if e == 0 {
-                return Some((Rgb(0, 0, 0), 1.0));
-            }
-            match self.get(e, "color") {
-                Some(Err(())) => return None,
-                Some(Ok(v)) => {
-                    let v = v.trim().to_ascii_lowercase();
-                    if v == "initial" {
-                        return Some((Rgb(0, 0, 0), 1.0));
-                    }
-                    if !matches!(v.as_str(), "inherit" | "unset" | "currentcolor" | "revert") {
-                        let c = parse_color(&v)?;
-                        return Some((c.rgb, c.alpha));
-                    }
-                }
-                None => {
-                    let x = &self.doc.elements[e];
-                    if x.name == "a" && x.attr("href").is_some() {
-                        return Some((Rgb(0, 0, 0xEE), 1.0)); // the UA's link color
-                    }
-                }
-            }
-            e = self.doc.elements[e].parent.unwrap_or(0);
-        }
+        self.inherited[el].color
     }
 
     /// The opaque background behind `el`'s text; `None` when an image, a gradient or an
     /// unresolvable value is in the way.
     pub fn background(&self, el: usize) -> Option<Rgb> {
-        let mut layers: Vec<(Rgb, f32)> = Vec::new();
-        let mut e = el;
-        let mut base = Rgb(255, 255, 255);
-        while e != 0 {
-            if let Some(img) = self.get(e, "background-image") {
-                let img = img.ok()?;
-                if !img.trim().eq_ignore_ascii_case("none") {
-                    return None;
-                }
-            }
-            let mut color = None;
-            if let Some(bg) = self.get(e, "background") {
-                let bg = bg.ok()?;
-                let lower = bg.to_ascii_lowercase();
-                if lower.contains("url(") || lower.contains("gradient(") {
-                    return None;
-                }
-                color = colors_in(&bg).into_iter().next().map(|c| (c.rgb, c.alpha));
-            }
-            if let Some(bgc) = self.get(e, "background-color") {
-                let bgc = bgc.ok()?;
-                let v = bgc.trim().to_ascii_lowercase();
-                if !matches!(v.as_str(), "inherit" | "initial" | "unset" | "transparent") {
-                    let c = parse_color(&v)?;
-                    color = Some((c.rgb, c.alpha));
-                }
-            }
-            if let Some((rgb, alpha)) = color {
-                if alpha >= 1.0 {
-                    base = rgb;
-                    break;
-                }
-                if alpha > 0.0 {
-                    layers.push((rgb, alpha));
-                }
-            }
-            e = self.doc.elements[e].parent.unwrap_or(0);
-        }
-        Some(
-            layers
-                .into_iter()
-                .rev()
-                .fold(base, |below, (rgb, a)| blend(rgb, a, below)),
-        )
+        self.inherited[el].background
     }
 
     /// Font size in CSS px and whether the text is bold.
     pub fn font(&self, el: usize) -> (f32, bool) {
-        let mut size = 16.0f32;
-        let mut bold = false;
-        for e in self.chain(el) {
-            let name = self.doc.elements[e].name.as_str();
-            let parent = size;
-            let ua = match name {
-                "h1" => Some(2.0),
-                "h2" => Some(1.5),
-                "h3" => Some(1.17),
-                "h5" | "small" => Some(0.83),
-                "h6" => Some(0.67),
-                _ => None,
-            };
-            if let Some(f) = ua {
-                size = parent * f;
-            }
-            if matches!(
-                name,
-                "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "b" | "strong" | "th"
-            ) {
-                bold = true;
-            }
-            if let Some(Ok(v)) = self.get(e, "font-size")
-                && let Some(px) = length(&v, parent)
-            {
-                size = px;
-            }
-            if let Some(Ok(v)) = self.get(e, "font-weight") {
-                let v = v.trim().to_ascii_lowercase();
-                bold = match v.as_str() {
-                    "bold" | "bolder" => true,
-                    "normal" | "lighter" => false,
-                    n => n.parse::<f32>().map(|w| w >= 700.0).unwrap_or(bold),
-                };
-            }
-        }
-        (size, bold)
+        self.inherited[el].font
     }
 
     /// The font-family stack in force on `el` (`None`: none declared, or unresolvable).
     pub fn font_stack(&self, el: usize) -> Option<Vec<String>> {
-        let mut e = el;
-        while e != 0 {
-            if let Some(v) = self.get(e, "font-family") {
-                let v = v.ok()?;
-                if !matches!(v.trim(), "inherit" | "unset") {
-                    return Some(families(&v));
-                }
-            }
-            if let Some(v) = self.get(e, "font") {
-                let v = v.ok()?;
-                if let Some(f) = shorthand_families(&v) {
-                    return Some(families(&f));
-                }
-            }
-            e = self.doc.elements[e].parent.unwrap_or(0);
-        }
-        None
+        self.inherited[el]
+            .stack
+            .as_ref()
+            .ok()?
+            .as_ref()
+            .map(|s| s.to_vec())
     }
 
     /// A declared length in px (`width`, `height`).
@@ -286,13 +403,16 @@ impl<'a> Cascade<'a> {
 
 /// A font size in px: px/pt/em/rem/%, size keywords, and `clamp()`/`min()`/`max()`
 /// taken at their smallest static argument (large-text exemptions stay conservative).
-fn length(v: &str, parent: f32) -> Option<f32> {
+fn length(v: &str, parent: f32, depth: usize) -> Option<f32> {
     let v = v.trim().to_ascii_lowercase();
     for f in ["clamp(", "min(", "max("] {
         if let Some(inner) = v.strip_prefix(f).and_then(|s| s.strip_suffix(')')) {
+            if depth >= crate::lint::rules::color::MAX_VALUE_DEPTH {
+                return None;
+            }
             return inner
                 .split(',')
-                .filter_map(|a| length(a, parent))
+                .filter_map(|a| length(a, parent, depth + 1))
                 .min_by(f32::total_cmp);
         }
     }
@@ -325,25 +445,59 @@ fn length(v: &str, parent: f32) -> Option<f32> {
     }
 }
 
-/// Whether `sel` matches element `el`.
-pub fn matches(doc: &Document, el: usize, sel: &Selector) -> bool {
-    match_from(doc, el, &sel.compounds, 0)
+/// Whether `sel` matches element `el`, adding the compounds it checks to `work`.
+fn matches(doc: &Document, el: usize, sel: &Selector, work: &mut u64) -> bool {
+    match_from(doc, el, &sel.compounds, 0, work) == Match::Yes
 }
 
-fn match_from(doc: &Document, el: usize, comps: &[(Compound, Combinator)], i: usize) -> bool {
+/// The outcome of matching the compounds from `i` on at an element, as Servo's selector
+/// matching has it: besides yes and no, whether *no* ancestor can match either, which
+/// stops the search for a descendant combinator's ancestor. This keeps matching linear
+/// in the depth of the tree (`div div div div` on 512 nested divs would otherwise try
+/// every combination of ancestors).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Match {
+    Yes,
+    /// This element does not match; an ancestor might.
+    No,
+    /// Nothing further up can match: stop searching.
+    Never,
+}
+
+fn match_from(
+    doc: &Document,
+    el: usize,
+    comps: &[(Compound, Combinator)],
+    i: usize,
+    work: &mut u64,
+) -> Match {
     let (c, comb) = &comps[i];
+    *work += 1;
     if !compound(doc, el, c) {
-        return false;
+        return Match::No;
     }
     if i + 1 == comps.len() {
-        return true;
+        return Match::Yes;
     }
+    let parent = |e: usize| doc.elements[e].parent.filter(|&p| p != 0);
     match comb {
-        Combinator::Child => doc.elements[el]
-            .parent
-            .filter(|&p| p != 0)
-            .is_some_and(|p| match_from(doc, p, comps, i + 1)),
-        Combinator::Descendant => doc.ancestors(el).any(|a| match_from(doc, a, comps, i + 1)),
+        Combinator::Child => match parent(el) {
+            None => Match::Never,
+            Some(p) => match match_from(doc, p, comps, i + 1, work) {
+                Match::No => Match::No,
+                other => other,
+            },
+        },
+        Combinator::Descendant => {
+            let mut up = parent(el);
+            while let Some(a) = up {
+                match match_from(doc, a, comps, i + 1, work) {
+                    Match::No => up = parent(a),
+                    other => return other,
+                }
+            }
+            Match::Never
+        }
     }
 }
 
@@ -389,5 +543,53 @@ mod tests {
         let h1 = doc.find("h1").unwrap();
         assert_eq!(cas.font(h1), (32.0, true));
         assert_eq!(cas.background(h1), Some(Rgb(0xFF, 0xF8, 0xEE)));
+    }
+
+    #[test]
+    fn descendant_selectors_match_in_linear_time() {
+        // 500 nested divs and `div div … div x` (30 compounds) that never matches: a
+        // backtracking matcher tries C(500, 30) ancestor combinations
+        let depth = 500;
+        let html = format!(
+            "{}<span>ต้นกล้า</span>{}",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        let doc = Document::parse(&html);
+        let never = format!("{} p span {{ color: #E63946 }}", vec!["div"; 28].join(" "));
+        let ok = format!("{} span {{ color: #1F5C4A }}", vec!["div"; 29].join(" "));
+        let sheet = Sheet::parse(&format!("{never}\n{ok}"), 0);
+        let vars = HashMap::new();
+        let started = std::time::Instant::now();
+        let cas = Cascade::new(&doc, &[&sheet], &HashMap::new(), &vars);
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+        let span = doc.find("span").unwrap();
+        assert_eq!(cas.color(span), Some((Rgb(0x1F, 0x5C, 0x4A), 1.0)));
+        assert!(!cas.incomplete);
+        // child combinators still need the exact parent
+        let doc = Document::parse("<div class=a><p><span>x</span></p></div>");
+        let sheet = Sheet::parse(
+            ".a > span { color: red } .a > p > span { color: #1F5C4A }",
+            0,
+        );
+        let cas = Cascade::new(&doc, &[&sheet], &HashMap::new(), &vars);
+        assert_eq!(
+            cas.color(doc.find("span").unwrap()),
+            Some((Rgb(0x1F, 0x5C, 0x4A), 1.0))
+        );
+    }
+
+    #[test]
+    fn matching_work_is_capped() {
+        // 3,000 rules that match every one of 10,000 elements
+        let html = "<p>x</p>".repeat(10_000);
+        let doc = Document::parse(&html);
+        let css: String = (0..3_000)
+            .map(|i| format!("p {{ color: #{i:06X} }}\n"))
+            .collect();
+        let sheet = Sheet::parse(&css, 0);
+        let vars = HashMap::new();
+        let cas = Cascade::new(&doc, &[&sheet], &HashMap::new(), &vars);
+        assert!(cas.incomplete);
     }
 }

@@ -1,6 +1,11 @@
 //! CSS as the linter needs it: rules with simple selectors, declarations with the byte
 //! offset of their value, tokenized by `cssparser` (so comments, strings, escapes and
 //! nested blocks are read the way browsers read them).
+//!
+//! Hostile sheets nest without end (`@media{@media{…`); rules nested deeper than
+//! [`MAX_BLOCK_DEPTH`] blocks are skipped, and where that first happened is kept in
+//! [`Sheet::too_deep`] for an `html/too-complex` finding. Selectors longer than
+//! [`MAX_COMPOUNDS`] compounds are not matched.
 
 use cssparser::{Delimiter, ParseError, Parser, ParserInput, Token};
 
@@ -32,10 +37,18 @@ pub struct Rule {
     pub decls: Vec<Decl>,
 }
 
+/// Deepest nesting of at-rule blocks read (real sheets nest two or three).
+pub const MAX_BLOCK_DEPTH: usize = 32;
+/// Longest selector matched, in compounds (real ones have a handful).
+pub const MAX_COMPOUNDS: usize = 32;
+
 /// A parsed stylesheet (a `<style>` block, or a linked file).
 #[derive(Debug, Clone, Default)]
 pub struct Sheet {
     pub rules: Vec<Rule>,
+    /// Offset (in the file) of the first block nested deeper than [`MAX_BLOCK_DEPTH`],
+    /// whose rules were skipped.
+    pub too_deep: Option<usize>,
 }
 
 type Err<'i> = ParseError<'i, ()>;
@@ -46,73 +59,96 @@ impl Sheet {
         let mut input = ParserInput::new(css);
         let mut p = Parser::new(&mut input);
         let mut sheet = Sheet::default();
-        rules(&mut p, base, RuleKind::Style, &mut sheet.rules);
+        let mut reader = Reader {
+            base,
+            out: &mut sheet.rules,
+            too_deep: None,
+        };
+        reader.rules(&mut p, RuleKind::Style, 0);
+        sheet.too_deep = reader.too_deep;
         sheet
     }
 }
 
-fn rules(p: &mut Parser, base: usize, kind: RuleKind, out: &mut Vec<Rule>) {
-    loop {
-        let start = p.position();
-        let token = match p.next() {
-            Ok(t) => t.clone(),
-            Err(_) => return,
-        };
-        match token {
-            Token::AtKeyword(name) => {
-                let name = name.to_ascii_lowercase();
-                // prelude up to `;` or a block
-                let mut has_block = false;
-                loop {
-                    match p.next() {
-                        Ok(Token::CurlyBracketBlock) => {
-                            has_block = true;
-                            break;
+/// Reads rules into `out`, remembering where nesting went too deep.
+struct Reader<'o> {
+    base: usize,
+    out: &'o mut Vec<Rule>,
+    too_deep: Option<usize>,
+}
+
+impl Reader<'_> {
+    fn rules(&mut self, p: &mut Parser, kind: RuleKind, depth: usize) {
+        let base = self.base;
+        loop {
+            let start = p.position();
+            let token = match p.next() {
+                Ok(t) => t.clone(),
+                Err(_) => return,
+            };
+            match token {
+                Token::AtKeyword(name) => {
+                    let name = name.to_ascii_lowercase();
+                    // prelude up to `;` or a block
+                    let mut has_block = false;
+                    loop {
+                        match p.next() {
+                            Ok(Token::CurlyBracketBlock) => {
+                                has_block = true;
+                                break;
+                            }
+                            Ok(Token::Semicolon) | Err(_) => break,
+                            Ok(_) => {}
                         }
-                        Ok(Token::Semicolon) | Err(_) => break,
-                        Ok(_) => {}
                     }
-                }
-                if !has_block {
-                    continue;
-                }
-                let _ = p.parse_nested_block(|p| -> Result<(), Err> {
-                    match name.as_str() {
-                        "media" | "supports" | "container" | "keyframes" | "-webkit-keyframes"
-                        | "document" => rules(p, base, RuleKind::Conditional, out),
-                        "layer" | "scope" | "starting-style" => rules(p, base, kind, out),
-                        _ => out.push(Rule {
-                            kind: RuleKind::AtRule,
-                            selectors: Vec::new(),
-                            decls: declarations(p, base),
-                        }),
+                    if !has_block {
+                        continue;
                     }
-                    Ok(())
-                });
-            }
-            Token::CurlyBracketBlock => {
-                // a block without a prelude: skipped, as browsers do
-            }
-            _ => {
-                loop {
-                    match p.next() {
-                        Ok(Token::CurlyBracketBlock) => break,
-                        Ok(_) => {}
-                        Err(_) => return,
+                    if depth >= MAX_BLOCK_DEPTH {
+                        // skipped unread (cssparser skips nested blocks without recursion)
+                        self.too_deep.get_or_insert(base + start.byte_index());
+                        continue;
                     }
+                    let _ = p.parse_nested_block(|p| -> Result<(), Err> {
+                        match name.as_str() {
+                            "media" | "supports" | "container" | "keyframes"
+                            | "-webkit-keyframes" | "document" => {
+                                self.rules(p, RuleKind::Conditional, depth + 1)
+                            }
+                            "layer" | "scope" | "starting-style" => self.rules(p, kind, depth + 1),
+                            _ => self.out.push(Rule {
+                                kind: RuleKind::AtRule,
+                                selectors: Vec::new(),
+                                decls: declarations(p, base),
+                            }),
+                        }
+                        Ok(())
+                    });
                 }
-                let prelude = p.slice_from(start);
-                let prelude = prelude.strip_suffix('{').unwrap_or(prelude);
-                let prelude = strip_comments(prelude);
-                let selectors = prelude.split(',').filter_map(Selector::parse).collect();
-                let decls = p
-                    .parse_nested_block(|p| -> Result<_, Err> { Ok(declarations(p, base)) })
-                    .unwrap_or_default();
-                out.push(Rule {
-                    kind,
-                    selectors,
-                    decls,
-                });
+                Token::CurlyBracketBlock => {
+                    // a block without a prelude: skipped, as browsers do
+                }
+                _ => {
+                    loop {
+                        match p.next() {
+                            Ok(Token::CurlyBracketBlock) => break,
+                            Ok(_) => {}
+                            Err(_) => return,
+                        }
+                    }
+                    let prelude = p.slice_from(start);
+                    let prelude = prelude.strip_suffix('{').unwrap_or(prelude);
+                    let prelude = strip_comments(prelude);
+                    let selectors = prelude.split(',').filter_map(Selector::parse).collect();
+                    let decls = p
+                        .parse_nested_block(|p| -> Result<_, Err> { Ok(declarations(p, base)) })
+                        .unwrap_or_default();
+                    self.out.push(Rule {
+                        kind,
+                        selectors,
+                        decls,
+                    });
+                }
             }
         }
     }
@@ -223,7 +259,7 @@ impl Selector {
             compounds.push((c, pending));
             pending = Combinator::Descendant;
         }
-        if compounds.is_empty() || pending == Combinator::Child {
+        if compounds.is_empty() || pending == Combinator::Child || compounds.len() > MAX_COMPOUNDS {
             return None;
         }
         // store right to left; each compound keeps the combinator to its left neighbour
@@ -254,17 +290,17 @@ impl Compound {
             c.tag = Some(rest[..e].to_ascii_lowercase());
             rest = &rest[e..];
         }
-        while !rest.is_empty() {
-            let (kind, tail) = rest.split_at(1);
+        while let Some(kind) = rest.chars().next() {
+            let tail = &rest[kind.len_utf8()..];
             let e = ident_end(tail);
             if e == 0 {
                 return None;
             }
             let name = tail[..e].to_string();
             match kind {
-                "." => c.classes.push(name),
-                "#" => c.ids.push(name),
-                ":" if name.eq_ignore_ascii_case("root") => c.root = true,
+                '.' => c.classes.push(name),
+                '#' => c.ids.push(name),
+                ':' if name.eq_ignore_ascii_case("root") => c.root = true,
                 _ => return None,
             }
             rest = &tail[e..];
@@ -295,8 +331,13 @@ pub fn split_commas(value: &str) -> Vec<&str> {
     out
 }
 
+/// Longest value `resolve_vars` builds (eight substitutions of long variables could
+/// otherwise make every element's value megabytes long).
+const MAX_RESOLVED: usize = 64 * 1024;
+
 /// Substitutes `var(--x)` / `var(--x, fallback)` from `lookup`, up to 8 levels deep;
-/// `None` when a variable is neither defined nor has a fallback.
+/// `None` when a variable is neither defined nor has a fallback, or when the result
+/// would be longer than 64 KiB.
 pub fn resolve_vars(value: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     let mut value = value.to_string();
     for _ in 0..8 {
@@ -326,6 +367,9 @@ pub fn resolve_vars(value: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Opt
             None => (inner.trim(), None),
         };
         let replacement = lookup(name).or_else(|| fallback.map(str::to_string))?;
+        if value.len() - (close + 1 - at) + replacement.len() > MAX_RESOLVED {
+            return None;
+        }
         value = format!("{}{}{}", &value[..at], replacement, &value[close + 1..]);
     }
     None
@@ -361,5 +405,53 @@ mod tests {
         );
         assert_eq!(resolve_vars("var(--zz)", &lookup), None);
         assert_eq!(split_commas("\"A, B\", rgb(1,2,3), c").len(), 3);
+    }
+
+    #[test]
+    fn nesting_beyond_the_limit_is_skipped_and_noted() {
+        let n = 20_000;
+        let css = format!(
+            "{}p{{color:red}}{}",
+            "@media screen{".repeat(n),
+            "}".repeat(n)
+        );
+        let sheet = Sheet::parse(&css, 7);
+        assert_eq!(
+            sheet.too_deep,
+            Some(7 + MAX_BLOCK_DEPTH * "@media screen{".len())
+        );
+        assert!(sheet.rules.is_empty());
+        // 30 levels are read
+        let css = format!(
+            "{}p{{color:red}}{}",
+            "@media screen{".repeat(30),
+            "}".repeat(30)
+        );
+        let sheet = Sheet::parse(&css, 0);
+        assert_eq!((sheet.too_deep, sheet.rules.len()), (None, 1));
+        // unbalanced braces and nested functions: read without recursion
+        let css = format!(
+            "p{{color:{}red{}}}{}",
+            "calc(".repeat(n),
+            ")".repeat(n),
+            "{".repeat(n)
+        );
+        let sheet = Sheet::parse(&css, 0);
+        assert_eq!(sheet.rules.len(), 1);
+        // selectors of too many compounds are not matched
+        let long = vec!["div"; MAX_COMPOUNDS + 1].join(" ");
+        assert!(Selector::parse(&long).is_none());
+        assert!(Selector::parse(&vec!["div"; MAX_COMPOUNDS].join(" ")).is_some());
+    }
+
+    /// Found by mutating the fixtures: a selector starting with a non-ASCII character
+    /// was split inside it (panic).
+    #[test]
+    fn selectors_with_thai_and_broken_bytes() {
+        assert!(Selector::parse("\u{FFFD}umn-per-100").is_none());
+        assert!(Selector::parse("p.ก").is_some());
+        assert!(Selector::parse("div ภาพ").is_none());
+        let sheet = Sheet::parse("\u{FFFD}x, p.หัว { color: red }", 0);
+        assert_eq!(sheet.rules[0].selectors.len(), 1);
     }
 }

@@ -20,7 +20,7 @@ use parse::{Document, Node};
 
 use crate::lint::ignore::{self, Ignore};
 use crate::lint::rules::{color, contrast, font, glyph, link, logo};
-use crate::lint::{FileKind, Finding, LintContext, Location, detect_kind, tone};
+use crate::lint::{FileKind, Finding, LintContext, Location, Severity, detect_kind};
 
 /// Line starts of a text, for offset → line/column.
 #[derive(Debug, Clone)]
@@ -51,6 +51,14 @@ impl LineIndex {
     pub fn line(&self, text: &str, offset: usize) -> usize {
         self.line_col(text, offset).0
     }
+
+    /// The text of 1-based `line`, without its line ending.
+    pub fn line_text<'t>(&self, text: &'t str, line: usize) -> Option<&'t str> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let end = self.starts.get(line).map_or(text.len(), |&s| s - 1);
+        let s = text.get(start..end.max(start))?;
+        Some(s.strip_suffix('\r').unwrap_or(s))
+    }
 }
 
 /// A stylesheet file linked from pages, read and parsed once per run.
@@ -59,6 +67,23 @@ pub struct LinkedSheet {
     pub path: PathBuf,
     pub text: String,
     pub sheet: Arc<Sheet>,
+}
+
+impl LinkedSheet {
+    /// Parses the stylesheet `text` read from `path`.
+    pub fn new(path: PathBuf, text: String) -> LinkedSheet {
+        let sheet = Arc::new(Sheet::parse(&text, 0));
+        LinkedSheet { path, text, sheet }
+    }
+}
+
+/// Rule id: HTML or CSS nested beyond the limits of this linter.
+pub const TOO_COMPLEX: &str = "html/too-complex";
+
+/// An `html/too-complex` finding: what went beyond which limit, and what was done.
+fn too_complex(location: Location, what: String) -> Finding {
+    Finding::new(TOO_COMPLEX, Severity::Error, location, what)
+        .fix("simplify the markup: no real page needs this; lint cannot check it fully")
 }
 
 /// Lints one HTML file.
@@ -113,11 +138,23 @@ impl<'a> Page<'a> {
         let mut css_ignores = Vec::new();
         let mut own_sheets = Vec::new();
         let mut first_seen = Vec::new();
-        for (i, e) in self.doc.elements.iter().enumerate() {
+        if let Some(at) = self.doc.too_deep {
+            self.out.push(too_complex(
+                self.src.loc(at),
+                format!(
+                    "elements nested deeper than {} levels: deeper ones are checked as siblings of the deepest (as browsers build them)",
+                    parse::MAX_DEPTH
+                ),
+            ));
+        }
+        for e in &self.doc.elements {
             if e.name == "style" {
                 if let Some(Node::Text(t)) = e.children.first() {
                     let t = &self.doc.texts[*t];
                     let sheet = Arc::new(Sheet::parse(t, t.start));
+                    if let Some(at) = sheet.too_deep {
+                        self.out.push(too_deep_css(self.src.loc(at)));
+                    }
                     sheets.push(sheet.clone());
                     own_sheets.push(sheet);
                     css_comment_ignores(&self.src, t, t.start, &mut css_ignores, &mut self.out);
@@ -129,10 +166,9 @@ impl<'a> Page<'a> {
                 })
                 && let Some(href) = e.attr_value("href")
                 && link::is_local(href)
-                && let Ok(p) = link::resolve(&self.dir, href)
+                && let link::Target::Found(p) = link::resolve(&self.ctx.roots, &self.dir, href)
                 && let Some((linked, first)) = self.ctx.linked_sheet(&p)
             {
-                let _ = i;
                 if first {
                     first_seen.push(linked.clone());
                 }
@@ -194,6 +230,15 @@ impl<'a> Page<'a> {
 
         let sheet_refs: Vec<&Sheet> = sheets.iter().map(|s| &**s).collect();
         let cascade = Cascade::new(&self.doc, &sheet_refs, &inline, &vars);
+        if cascade.incomplete {
+            self.out.push(too_complex(
+                Location::file(self.src.path),
+                format!(
+                    "too many style rules for this many elements: matching stopped after {} selector checks, so contrast, logo size and glyph checks are incomplete",
+                    cascade::MAX_MATCH_WORK
+                ),
+            ));
+        }
         let mut out = std::mem::take(&mut self.out);
         self.elements(&cascade, &mut out);
         self.out = out;
@@ -205,9 +250,10 @@ impl<'a> Page<'a> {
             let Some(d) = ignore::parse(&c.text) else {
                 continue;
             };
-            let next = self.doc.elements[1..]
-                .iter()
-                .find(|e| e.start >= c.end)
+            // elements are in source order
+            let elements = &self.doc.elements[1..];
+            let next = elements
+                .get(elements.partition_point(|e| e.start < c.end))
                 .map(|e| (e.start, e.end.max(e.start + 1) - 1));
             let lines = next.map(|(s, e)| {
                 (
@@ -238,6 +284,9 @@ impl<'a> Page<'a> {
         let vars = custom_properties(std::iter::once(&*linked.sheet));
         let dir = linked.path.parent().unwrap_or(Path::new("")).to_path_buf();
         let mut found = Vec::new();
+        if let Some(at) = linked.sheet.too_deep {
+            found.push(too_deep_css(src.loc(at)));
+        }
         for rule in &linked.sheet.rules {
             check_decls(
                 self.ctx,
@@ -253,32 +302,38 @@ impl<'a> Page<'a> {
         let mut ignores = Vec::new();
         css_comment_ignores(&src, &linked.text, 0, &mut ignores, &mut found);
         ignore::apply(&mut found, &linked.path, &ignores);
+        crate::lint::finding::attach_excerpts(&mut found, &linked.path, &linked.text);
         self.out.extend(found);
     }
 
     /// Rules on elements: contrast, logo, links, glyphs.
     fn elements(&self, cascade: &Cascade, out: &mut Vec<Finding>) {
         let ctx = self.ctx;
-        let in_head = |el: usize| {
-            self.doc
-                .ancestors(el)
-                .any(|a| self.doc.elements[a].name == "head")
-        };
+        let roots = &ctx.roots;
+        // whether each element is inside <head> (parents come before children)
+        let mut in_head = vec![false; self.doc.elements.len()];
+        for (i, e) in self.doc.elements.iter().enumerate().skip(1) {
+            let p = e.parent.unwrap_or(0);
+            in_head[i] = p != 0 && (in_head[p] || self.doc.elements[p].name == "head");
+        }
         for (i, e) in self.doc.elements.iter().enumerate().skip(1) {
             // links
             for name in ["href", "src", "poster"] {
                 if let Some(a) = e.attr(name)
                     && !(name == "href" && e.name == "base")
-                    && let Some(f) = link::check(&self.dir, a, self.src.loc(a.start))
+                    && let Some(f) = link::check(roots, &self.dir, a, self.src.loc(a.start))
                 {
                     out.push(f);
                 }
             }
             if let Some(a) = e.attr("srcset") {
+                let mut from = 0;
                 for cand in a.split(',') {
                     let url = cand.split_whitespace().next().unwrap_or("");
-                    let off = a.find(url).unwrap_or(0);
-                    if let Some(f) = link::check(&self.dir, url, self.src.loc(a.source_offset(off)))
+                    let off = from + cand.find(url).unwrap_or(0);
+                    from += cand.len() + 1;
+                    if let Some(f) =
+                        link::check(roots, &self.dir, url, self.src.loc(a.source_offset(off)))
                     {
                         out.push(f);
                     }
@@ -315,7 +370,7 @@ impl<'a> Page<'a> {
             if matches!(
                 e.name.as_str(),
                 "script" | "style" | "title" | "textarea" | "noscript" | "template"
-            ) || in_head(i)
+            ) || in_head[i]
             {
                 continue;
             }
@@ -360,8 +415,9 @@ impl<'a> Page<'a> {
         let channel = if self.email { "email" } else { "web" };
         let mut chunks: Vec<Chunk> = Vec::new();
         let mut current = Chunk::default();
-        walk_text(&self.doc, 0, &mut current, &mut chunks);
+        walk_text(&self.doc, &mut current, &mut chunks);
         chunks.push(current);
+        let rules = self.ctx.tone(Some(channel));
         for e in &self.doc.elements {
             for name in ["alt", "title"] {
                 if let Some(a) = e.attr(name)
@@ -377,7 +433,7 @@ impl<'a> Page<'a> {
             if chunk.text.trim().is_empty() {
                 continue;
             }
-            for hit in tone::check(self.ctx.guide, Some(channel), &chunk.text) {
+            for hit in rules.check(&chunk.text) {
                 let offset = chunk.source_offset(hit.range.start);
                 let mut f = Finding::new(hit.rule, hit.severity, self.src.loc(offset), hit.message);
                 f.expected = hit.expected;
@@ -405,7 +461,7 @@ impl<'a> Page<'a> {
             return;
         };
         let md_path = self.ctx.guide.root.join(rel);
-        let Ok(md) = std::fs::read_to_string(&md_path) else {
+        let Some(md) = read_project_markdown(&self.ctx.guide.root, &md_path) else {
             return;
         };
         let lines = LineIndex::new(&md);
@@ -457,8 +513,35 @@ const INLINE: &[&str] = &[
     "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "font",
 ];
 
-fn walk_text(doc: &Document, el: usize, current: &mut Chunk, chunks: &mut Vec<Chunk>) {
-    for node in &doc.elements[el].children {
+/// Splits the visible text of the page into blocks: inline elements join their block's
+/// text. Walks the tree with an explicit stack (no recursion, whatever the depth).
+fn walk_text(doc: &Document, current: &mut Chunk, chunks: &mut Vec<Chunk>) {
+    // the title is the only visible text of the head
+    let title = doc
+        .find("title")
+        .and_then(|ti| match doc.elements[ti].children.first() {
+            Some(Node::Text(t)) => Some(*t),
+            _ => None,
+        });
+    enum Step {
+        /// The next child of an element.
+        Children(usize, usize),
+        /// Leaving a block element: its text ends a chunk.
+        EndBlock,
+    }
+    let mut stack = vec![Step::Children(0, 0)];
+    while let Some(step) = stack.pop() {
+        let (el, k) = match step {
+            Step::EndBlock => {
+                chunks.push(std::mem::take(current));
+                continue;
+            }
+            Step::Children(el, k) => (el, k),
+        };
+        let Some(node) = doc.elements[el].children.get(k) else {
+            continue;
+        };
+        stack.push(Step::Children(el, k + 1));
         match *node {
             Node::Text(t) => current.push(&doc.texts[t]),
             Node::Element(c) => {
@@ -470,29 +553,48 @@ fn walk_text(doc: &Document, el: usize, current: &mut Chunk, chunks: &mut Vec<Ch
                     continue;
                 }
                 if name == "head" {
-                    // only the title of the head is visible
-                    if let Some(Node::Text(t)) = doc
-                        .elements
-                        .iter()
-                        .position(|e| e.name == "title")
-                        .and_then(|ti| doc.elements[ti].children.first())
-                    {
+                    if let Some(t) = title {
                         let mut chunk = Chunk::default();
-                        chunk.push(&doc.texts[*t]);
+                        chunk.push(&doc.texts[t]);
                         chunks.push(chunk);
                     }
                     continue;
                 }
                 if INLINE.contains(&name) {
-                    walk_text(doc, c, current, chunks);
+                    stack.push(Step::Children(c, 0));
                 } else {
                     chunks.push(std::mem::take(current));
-                    walk_text(doc, c, current, chunks);
-                    chunks.push(std::mem::take(current));
+                    stack.push(Step::EndBlock);
+                    stack.push(Step::Children(c, 0));
                 }
             }
         }
     }
+}
+
+/// A Markdown source of the project that a page names in its `brandpress:source` meta:
+/// read only if it is a `.md` file inside the project's `content/` folder (after
+/// following symbolic links), so a hostile page cannot make lint read other files.
+fn read_project_markdown(root: &Path, path: &Path) -> Option<String> {
+    let content = root.join("content").canonicalize().ok()?;
+    let file = path.canonicalize().ok()?;
+    if !file.starts_with(&content) || file.extension().is_none_or(|e| e != "md") || !file.is_file()
+    {
+        return None;
+    }
+    let bytes = std::fs::read(&file).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// An `html/too-complex` finding for CSS blocks nested too deep.
+fn too_deep_css(location: Location) -> Finding {
+    too_complex(
+        location,
+        format!(
+            "CSS blocks nested deeper than {} levels: the rules inside are not checked",
+            css::MAX_BLOCK_DEPTH
+        ),
+    )
 }
 
 /// Custom properties defined by static rules, the last definition winning.
@@ -552,7 +654,9 @@ fn check_decls(
         }
         if d.value.contains("url(") {
             for (url, range) in link::css_urls(&d.value) {
-                if let Some(f) = link::check(dir, &url, src.loc(map(d.offset + range.start))) {
+                if let Some(f) =
+                    link::check(&ctx.roots, dir, &url, src.loc(map(d.offset + range.start)))
+                {
                     out.push(f);
                 }
             }

@@ -10,6 +10,11 @@
 //! self-closing tags, end tags that close open children, and implied end tags for
 //! `p`, `li`, `dt`/`dd`, `tr`, `td`/`th`, `option`. It never fails: like a browser, it
 //! reads any byte soup into some tree. Every node keeps the byte offsets it came from.
+//!
+//! Nesting is capped as Blink and WebKit cap it: an element that would open deeper than
+//! [`MAX_DEPTH`] becomes a sibling of the deepest open element instead, so a hostile page
+//! of 100,000 nested `<div>`s is read in linear time into a tree every rule can walk;
+//! [`Document::too_deep`] remembers where, for an `html/too-complex` finding.
 
 /// One element with the byte range it spans in the source.
 #[derive(Debug, Clone)]
@@ -114,7 +119,12 @@ pub struct Document {
     /// The element each text node belongs to.
     pub text_parent: Vec<usize>,
     pub comments: Vec<Comment>,
+    /// Offset of the first start tag that opened at [`MAX_DEPTH`] and was made a sibling.
+    pub too_deep: Option<usize>,
 }
+
+/// Deepest element nesting kept (Blink's and WebKit's HTML parser limit).
+pub const MAX_DEPTH: usize = 512;
 
 const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
@@ -171,8 +181,11 @@ impl Document {
                 texts: Vec::new(),
                 text_parent: Vec::new(),
                 comments: Vec::new(),
+                too_deep: None,
             },
             stack: vec![0],
+            open: vec![(0, 0)],
+            open_classes: [0; 16],
         };
         b.run();
         b.doc
@@ -197,7 +210,50 @@ impl Document {
 struct Builder<'a> {
     src: &'a str,
     doc: Document,
+    /// Open elements, the synthetic root first.
     stack: Vec<usize>,
+    /// For each open element, its [`class_of`] bits and a hash of its name: searches
+    /// of the stack compare integers, not strings.
+    open: Vec<(u16, u64)>,
+    /// How many open elements have each class bit (so a search for an open `p` when
+    /// there is none costs nothing).
+    open_classes: [u32; 16],
+}
+
+// Element classes for the stack searches of implied end tags.
+const P: u16 = 1;
+const LI: u16 = 1 << 1;
+const DT_DD: u16 = 1 << 2;
+const TR: u16 = 1 << 3;
+const TD_TH: u16 = 1 << 4;
+/// Scopes that stop the search for an open `p`.
+const SCOPE_P: u16 = 1 << 5;
+const SCOPE_LI: u16 = 1 << 6;
+const SCOPE_DL: u16 = 1 << 7;
+const SCOPE_TR: u16 = 1 << 8;
+const SCOPE_TD: u16 = 1 << 9;
+
+fn class_of(name: &str) -> u16 {
+    match name {
+        "p" => P,
+        "li" => LI,
+        "dt" | "dd" => DT_DD,
+        "tr" => TR | SCOPE_TD,
+        "td" | "th" => TD_TH | SCOPE_P,
+        "button" | "body" | "html" => SCOPE_P,
+        "table" => SCOPE_P | SCOPE_TR | SCOPE_TD,
+        "ul" | "ol" | "menu" => SCOPE_LI,
+        "dl" => SCOPE_DL,
+        "tbody" | "thead" | "tfoot" => SCOPE_TR,
+        _ => 0,
+    }
+}
+
+fn name_hash(name: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    name.hash(&mut h);
+    h.finish()
 }
 
 impl Builder<'_> {
@@ -215,10 +271,7 @@ impl Builder<'_> {
             let next = bytes.get(i + 1).copied().unwrap_or(0);
             let consumed = if rest.starts_with("<!--") {
                 self.text(text_start, i);
-                let (content_end, end) = match src[i + 4..].find("-->") {
-                    Some(k) => (i + 4 + k, i + 4 + k + 3),
-                    None => (src.len(), src.len()),
-                };
+                let (content_end, end) = comment_end(src, i);
                 self.doc.comments.push(Comment {
                     text: src[i + 4..content_end].to_string(),
                     start: i,
@@ -278,23 +331,58 @@ impl Builder<'_> {
         &self.doc.elements[*self.stack.last().expect("root")].name
     }
 
+    fn push_open(&mut self, id: usize) {
+        let name = &self.doc.elements[id].name;
+        let (class, hash) = (class_of(name), name_hash(name));
+        self.count_classes(class, true);
+        self.open.push((class, hash));
+        self.stack.push(id);
+    }
+
+    fn pop_open(&mut self) -> Option<usize> {
+        if self.stack.len() <= 1 {
+            return None;
+        }
+        if let Some((class, _)) = self.open.pop() {
+            self.count_classes(class, false);
+        }
+        self.stack.pop()
+    }
+
+    fn count_classes(&mut self, class: u16, open: bool) {
+        for (bit, count) in self.open_classes.iter_mut().enumerate() {
+            if class & (1 << bit) != 0 {
+                *count = if open {
+                    *count + 1
+                } else {
+                    count.saturating_sub(1)
+                };
+            }
+        }
+    }
+
     fn close_top(&mut self, at: usize) {
-        if let Some(top) = self.stack.pop() {
+        if let Some(top) = self.pop_open() {
             self.doc.elements[top].end = at;
         }
     }
 
-    /// Closes open elements up to and including the nearest `name`, stopping at `scope`.
-    fn close_implied(&mut self, names: &[&str], scope: &[&str], at: usize) {
+    /// Closes open elements up to and including the nearest of class `names`, stopping
+    /// at one of class `scope`.
+    fn close_implied(&mut self, names: u16, scope: u16, at: usize) {
+        let any_open = (0..16).any(|bit| names & (1 << bit) != 0 && self.open_classes[bit] > 0);
+        if !any_open {
+            return;
+        }
         for depth in (1..self.stack.len()).rev() {
-            let name = &self.doc.elements[self.stack[depth]].name;
-            if names.contains(&name.as_str()) {
+            let class = self.open[depth].0;
+            if class & names != 0 {
                 while self.stack.len() > depth {
                     self.close_top(at);
                 }
                 return;
             }
-            if scope.contains(&name.as_str()) {
+            if class & scope != 0 {
                 return;
             }
         }
@@ -306,6 +394,7 @@ impl Builder<'_> {
         let ne = name_end(bytes, start + 1);
         let name = src[start + 1..ne].to_ascii_lowercase();
         let mut attrs: Vec<Attr> = Vec::new();
+        let mut seen: Option<std::collections::HashSet<String>> = None;
         let mut i = ne;
         let mut self_closing = false;
         loop {
@@ -368,7 +457,16 @@ impl Builder<'_> {
                     ..Text::default()
                 }
             };
-            if !attrs.iter().any(|a| a.name == attr_name) {
+            // the first of duplicate attributes wins (a set once there are many, so a
+            // tag with 100,000 attributes is not quadratic)
+            let duplicate = if attrs.len() < 16 {
+                attrs.iter().any(|a| a.name == attr_name)
+            } else {
+                let names =
+                    seen.get_or_insert_with(|| attrs.iter().map(|a| a.name.clone()).collect());
+                !names.insert(attr_name.clone())
+            };
+            if !duplicate {
                 attrs.push(Attr {
                     name: attr_name,
                     value,
@@ -380,21 +478,23 @@ impl Builder<'_> {
 
         // implied end tags
         if CLOSES_P.contains(&name.as_str()) {
-            self.close_implied(
-                &["p"],
-                &["button", "table", "td", "th", "body", "html"],
-                start,
-            );
+            self.close_implied(P, SCOPE_P, start);
         }
         match name.as_str() {
-            "li" => self.close_implied(&["li"], &["ul", "ol", "menu"], start),
-            "dt" | "dd" => self.close_implied(&["dt", "dd"], &["dl"], start),
-            "tr" => self.close_implied(&["tr"], &["table", "tbody", "thead", "tfoot"], start),
-            "td" | "th" => self.close_implied(&["td", "th"], &["tr", "table"], start),
+            "li" => self.close_implied(LI, SCOPE_LI, start),
+            "dt" | "dd" => self.close_implied(DT_DD, SCOPE_DL, start),
+            "tr" => self.close_implied(TR, SCOPE_TR, start),
+            "td" | "th" => self.close_implied(TD_TH, SCOPE_TD, start),
             "option" if self.current() == "option" => self.close_top(start),
             _ => {}
         }
 
+        let leaf = VOID.contains(&name.as_str()) || (self_closing && !is_html_container(&name));
+        if !leaf && self.stack.len() > MAX_DEPTH {
+            // the stack holds the synthetic root too: MAX_DEPTH elements are open
+            self.close_top(start);
+            self.doc.too_deep.get_or_insert(start);
+        }
         let parent = *self.stack.last().expect("root");
         let id = self.doc.elements.len();
         self.doc.elements.push(Element {
@@ -407,7 +507,7 @@ impl Builder<'_> {
             children: Vec::new(),
         });
         self.doc.elements[parent].children.push(Node::Element(id));
-        if VOID.contains(&name.as_str()) || (self_closing && !is_html_container(&name)) {
+        if leaf {
             return tag_end;
         }
         let raw = RAW_TEXT.contains(&name.as_str());
@@ -432,26 +532,45 @@ impl Builder<'_> {
                 } else {
                     decode(content, tag_end)
                 };
-                self.stack.push(id);
+                self.push_open(id);
                 self.push_text(text);
-                self.stack.pop();
+                self.pop_open();
             }
             self.doc.elements[id].end = end;
             return end;
         }
-        self.stack.push(id);
+        self.push_open(id);
         tag_end
     }
 
     fn end_tag(&mut self, name: &str, _start: usize, end: usize) {
+        let hash = name_hash(name);
         if let Some(depth) = (1..self.stack.len())
             .rev()
-            .find(|&d| self.doc.elements[self.stack[d]].name == name)
+            .find(|&d| self.open[d].1 == hash && self.doc.elements[self.stack[d]].name == name)
         {
             while self.stack.len() > depth {
                 self.close_top(end);
             }
         }
+    }
+}
+
+/// Where the comment starting at `start` (`<!--`) ends: the end of its content and the
+/// end of the comment. As browsers read them, `<!-->` and `<!--->` are whole, empty
+/// comments; an unclosed comment runs to the end of the file.
+pub fn comment_end(src: &str, start: usize) -> (usize, usize) {
+    let body = start + 4;
+    let rest = &src[body..];
+    if rest.starts_with('>') {
+        return (body, body + 1);
+    }
+    if rest.starts_with("->") {
+        return (body, body + 2);
+    }
+    match rest.find("-->") {
+        Some(k) => (body + k, body + k + 3),
+        None => (src.len(), src.len()),
     }
 }
 
@@ -519,7 +638,9 @@ pub fn decode(raw: &str, start: usize) -> Text {
 /// character and the reference's length.
 fn reference(s: &str) -> Option<(char, usize)> {
     let body = &s[1..];
-    let semi = body.find(';').filter(|&k| k <= 32)?;
+    // look no further than the longest reference (not to the end of the text, which is
+    // quadratic on a text of `&`s)
+    let semi = body.bytes().take(33).position(|b| b == b';')?;
     let name = &body[..semi];
     let c = if let Some(num) = name.strip_prefix('#') {
         let n = match num.strip_prefix(['x', 'X']) {
@@ -624,5 +745,45 @@ mod tests {
         assert!(!doc.elements.iter().any(|e| e.name == "a"));
         assert_eq!(doc.comments[0].text, " c ");
         assert!(!doc.elements.iter().any(|e| e.name == "b"));
+    }
+
+    #[test]
+    fn nesting_is_capped_like_browsers_and_linear() {
+        let n = 100_000;
+        let src = format!("{}<p>ลึกมาก</p>{}", "<div>".repeat(n), "</div>".repeat(n));
+        let started = std::time::Instant::now();
+        let doc = Document::parse(&src);
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+        assert_eq!(doc.too_deep, Some(MAX_DEPTH * "<div>".len()));
+        let depth = |i: usize| doc.ancestors(i).count();
+        assert!((1..doc.elements.len()).all(|i| depth(i) < MAX_DEPTH));
+        // nothing is lost: every element and the text are there
+        assert_eq!(doc.elements.len(), n + 2);
+        assert_eq!(doc.texts[0].as_str(), "ลึกมาก");
+        // a shallow page is untouched
+        assert_eq!(Document::parse("<div><p>x</p></div>").too_deep, None);
+    }
+
+    #[test]
+    fn abrupt_comments_end_where_browsers_end_them() {
+        for (src, text) in [("<!-->x", ""), ("<!--->x", ""), ("<!-- a -->x", " a ")] {
+            let doc = Document::parse(src);
+            assert_eq!(doc.comments[0].text, text, "{src}");
+            assert_eq!(doc.texts[0].as_str(), "x", "{src}");
+        }
+        assert_eq!(comment_end("<!--", 0), (4, 4), "unclosed: to the end");
+    }
+
+    #[test]
+    fn hostile_tags_and_references_are_linear() {
+        // 100,000 attributes on one tag, a text of 300,000 `&`s
+        let attrs: String = (0..100_000).map(|i| format!(" a{i}=x")).collect();
+        let src = format!("<p{attrs} a5=dup>{}</p>", "&".repeat(300_000));
+        let started = std::time::Instant::now();
+        let doc = Document::parse(&src);
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+        let p = doc.find("p").unwrap();
+        assert_eq!(doc.elements[p].attrs.len(), 100_000, "the first a5 wins");
+        assert_eq!(doc.texts[0].len(), 300_000);
     }
 }

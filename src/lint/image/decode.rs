@@ -1,5 +1,12 @@
 //! Decoding PNG (the `png` crate) and JPEG (`zune-jpeg`, the decoder resvg already
 //! uses) into 8-bit RGBA, plus header-only sizes (`imagesize`).
+//!
+//! Decoders are lenient: a truncated JPEG decodes to a grey-padded picture, a PNG
+//! decoder stops reading once it has its rows. Lint must call such files unreadable, so
+//! before decoding, [`check_structure`] walks the file's structure: every PNG chunk with
+//! its CRC up to `IEND`, every JPEG segment and scan up to the end-of-image marker. The
+//! walk is linear and inflates nothing (the `png` crate's own `finish` would inflate any
+//! data left over, gigabytes from a small file).
 
 use std::io::Cursor;
 
@@ -17,13 +24,145 @@ pub struct Decoded {
     pub photo: Option<[u32; 4]>,
 }
 
-/// Largest image decoded (pixels): 64 megapixels.
-const MAX_PIXELS: u64 = 64 * 1024 * 1024;
+/// Largest image decoded (pixels): 64 megapixels (a 64-megapixel image takes about
+/// 600 MB while its colors are checked).
+pub const MAX_PIXELS: u64 = 64 * 1024 * 1024;
 
 /// Width and height from the file header, without decoding.
 pub fn dimensions(bytes: &[u8]) -> Result<(u32, u32), String> {
     let size = imagesize::blob_size(bytes).map_err(|e| format!("unreadable image header: {e}"))?;
-    Ok((size.width as u32, size.height as u32))
+    let w = u32::try_from(size.width).map_err(|_| "unreadable image header: width".to_string())?;
+    let h =
+        u32::try_from(size.height).map_err(|_| "unreadable image header: height".to_string())?;
+    Ok((w, h))
+}
+
+/// Checks a PNG's or JPEG's structure (see the module docs).
+pub fn check_structure(bytes: &[u8]) -> Result<(), String> {
+    if bytes.starts_with(PNG_SIGNATURE) {
+        png_chunks(bytes)
+    } else if bytes.starts_with(&[0xFF, 0xD8]) {
+        jpeg_segments(bytes)
+    } else {
+        Err("not a PNG or JPEG file".into())
+    }
+}
+
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// Every chunk of a PNG, its CRC checked, up to `IEND`.
+fn png_chunks(bytes: &[u8]) -> Result<(), String> {
+    let mut i = PNG_SIGNATURE.len();
+    loop {
+        let Some(head) = bytes.get(i..i + 8) else {
+            return Err(format!(
+                "broken PNG: the file ends at byte {} without its IEND chunk (truncated)",
+                bytes.len()
+            ));
+        };
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let kind = &head[4..8];
+        let end = i + 8 + len + 4;
+        let Some(chunk) = bytes.get(i + 4..i + 8 + len) else {
+            return Err(format!(
+                "broken PNG: the {} chunk at byte {i} runs past the end of the file (truncated)",
+                String::from_utf8_lossy(kind)
+            ));
+        };
+        let Some(crc) = bytes.get(end - 4..end) else {
+            return Err(format!(
+                "broken PNG: the {} chunk at byte {i} has no CRC (truncated)",
+                String::from_utf8_lossy(kind)
+            ));
+        };
+        if crc32fast::hash(chunk).to_be_bytes() != crc {
+            return Err(format!(
+                "broken PNG: CRC error in the {} chunk at byte {i}",
+                String::from_utf8_lossy(kind)
+            ));
+        }
+        if kind == b"IEND" {
+            return Ok(());
+        }
+        i = end;
+    }
+}
+
+/// Every JPEG segment and entropy-coded scan, up to the end-of-image marker.
+fn jpeg_segments(b: &[u8]) -> Result<(), String> {
+    let truncated = |what: &str| {
+        Err(format!(
+            "broken JPEG: the file ends {what} without its end-of-image marker (truncated at byte {})",
+            b.len()
+        ))
+    };
+    let mut i = 2; // after SOI
+    let mut scans = 0;
+    loop {
+        // fill bytes before a marker
+        while b.get(i) == Some(&0xFF) && b.get(i + 1) == Some(&0xFF) {
+            i += 1;
+        }
+        let (Some(&ff), Some(&marker)) = (b.get(i), b.get(i + 1)) else {
+            return truncated(if scans > 0 {
+                "after its scans"
+            } else {
+                "in its header"
+            });
+        };
+        if ff != 0xFF {
+            return Err(format!("broken JPEG: no marker at byte {i}"));
+        }
+        i += 2;
+        match marker {
+            0xD9 if scans > 0 => return Ok(()),
+            0xD9 => return Err("broken JPEG: the image ends before any scan".into()),
+            0xD0..=0xD7 | 0x01 => {}
+            0xD8 => {
+                return Err(format!(
+                    "broken JPEG: a second start-of-image at byte {}",
+                    i - 2
+                ));
+            }
+            _ => {
+                let Some(len) = b
+                    .get(i..i + 2)
+                    .map(|l| u16::from_be_bytes([l[0], l[1]]) as usize)
+                else {
+                    return truncated("in a segment header");
+                };
+                if len < 2 {
+                    return Err(format!(
+                        "broken JPEG: a segment of length {len} at byte {i}"
+                    ));
+                }
+                if i + len > b.len() {
+                    return truncated("inside a segment");
+                }
+                i += len;
+                if marker == 0xDA {
+                    scans += 1;
+                    // entropy-coded data: up to the next marker that is not a stuffed
+                    // 0xFF00 or a restart marker
+                    loop {
+                        let Some(k) = b[i..].iter().position(|&c| c == 0xFF) else {
+                            return truncated("in the middle of a scan");
+                        };
+                        let j = i + k;
+                        match b.get(j + 1) {
+                            None => return truncated("in the middle of a scan"),
+                            Some(0x00 | 0xD0..=0xD7) => i = j + 2,
+                            Some(0xFF) => i = j + 1,
+                            Some(_) => {
+                                i = j;
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Decodes a PNG or JPEG (detected from its first bytes).
@@ -40,6 +179,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
 fn decode_png(bytes: &[u8]) -> Result<Decoded, String> {
     let mut decoder = png::Decoder::new(Cursor::new(bytes));
     decoder.set_transformations(png::Transformations::normalize_to_color8());
+    // the decoder's own allocations: the 8-bit RGBA frame of the largest image checked
+    decoder.set_limits(png::Limits {
+        bytes: (MAX_PIXELS * 4 + (1 << 20)) as usize,
+    });
     let mut reader = decoder
         .read_info()
         .map_err(|e| format!("broken PNG: {e}"))?;
@@ -86,7 +229,11 @@ fn decode_jpeg(bytes: &[u8]) -> Result<Decoded, String> {
     use zune_core::bytestream::ZCursor;
     use zune_core::colorspace::ColorSpace;
     use zune_core::options::DecoderOptions;
-    let options = DecoderOptions::default().jpeg_set_out_colorspace(ColorSpace::RGBA);
+    let options = DecoderOptions::default()
+        .jpeg_set_out_colorspace(ColorSpace::RGBA)
+        .set_strict_mode(true)
+        .set_max_width(u16::MAX as usize)
+        .set_max_height(u16::MAX as usize);
     let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
     decoder
         .decode_headers()

@@ -1,6 +1,10 @@
 //! Lint rules for PNG and JPEG images, ours or anyone's.
 //!
-//! - `image/unreadable`: the file does not decode.
+//! - `image/unreadable`: the file is not the PNG or JPEG its name says, or its structure
+//!   is broken (a PNG chunk's CRC, a missing `IEND`, a JPEG truncated in a scan or
+//!   without its end-of-image marker), or it does not decode.
+//! - `image/too-large`: more pixels than [`MAX_PIXELS`], read from the header before
+//!   anything is decoded; the colors of such an image are not checked.
 //! - `image/dimensions`: the size is not one of the guide's social card presets (checked
 //!   for images outside `web/`, `email/` and `print/` folders, whose images are free-size
 //!   illustrations rather than cards).
@@ -22,7 +26,7 @@ use crate::brand::Rgb;
 use crate::lint::finding::Severity;
 use crate::lint::{Finding, LintContext, Location};
 
-pub use decode::{Decoded, PHOTO_KEYWORD, decode, dimensions};
+pub use decode::{Decoded, MAX_PIXELS, PHOTO_KEYWORD, check_structure, decode, dimensions};
 
 /// Largest ΔE (CIEDE2000) between a pixel and the nearest blend of two palette colors
 /// for the pixel to count as such a blend.
@@ -36,18 +40,50 @@ const GRADIENT_STEPS: u32 = 12;
 /// Lints one image file.
 pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    match dimensions(bytes) {
-        Ok(size) => findings.extend(check_dimensions(ctx, path, size)),
+    if let Err(e) = check_structure(bytes) {
+        let e = match bytes.len() {
+            0 => "the file is empty".to_string(),
+            _ if e.starts_with("not a") => format!("{e} ({} bytes of something else)", bytes.len()),
+            _ => e,
+        };
+        findings.push(unreadable(path, e));
+        return findings;
+    }
+    let (w, h) = match dimensions(bytes) {
+        Ok(size) => size,
         Err(e) => {
             findings.push(unreadable(path, e));
             return findings;
         }
+    };
+    findings.extend(check_dimensions(ctx, path, (w, h)));
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        findings.push(too_large(path, w, h));
+        return findings;
     }
     match decode(bytes) {
         Ok(image) => findings.extend(check_palette(ctx, path, &image)),
         Err(e) => findings.push(unreadable(path, e)),
     }
     findings
+}
+
+/// `image/too-large`, with the numbers.
+fn too_large(path: &Path, w: u32, h: u32) -> Finding {
+    let megapixels = |n: u64| n as f64 / (1024.0 * 1024.0);
+    Finding::new(
+        "image/too-large",
+        Severity::Error,
+        Location::file(path),
+        format!(
+            "{w}×{h} is {:.0} megapixels, more than the {:.0} megapixels lint decodes: its colors are not checked",
+            megapixels(u64::from(w) * u64::from(h)),
+            megapixels(MAX_PIXELS)
+        ),
+    )
+    .expected(format!("at most {:.0} megapixels", megapixels(MAX_PIXELS)))
+    .found(format!("{w}×{h}"))
+    .fix("export the image at the size it is shown at")
 }
 
 fn unreadable(path: &Path, message: String) -> Finding {

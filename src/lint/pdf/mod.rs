@@ -21,15 +21,19 @@
 
 mod scan;
 
-use std::collections::BTreeMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use lopdf::{Dictionary, Document, Object, ObjectId};
+use lopdf::xref::XrefRecovery;
+use lopdf::{DecompressError, Dictionary, Document, LoadOptions, Object, ObjectId};
 
-pub use scan::{FontUse, PageScan, PaintKind, PdfColor, scan_page};
+pub use scan::{
+    Budget, FontUse, Limit, MAX_DECODED, MAX_FORMS, MAX_OPERATORS, PageScan, PaintKind, PdfColor,
+    scan_page,
+};
 
 use crate::brand::{Guide, Rgb};
-use crate::lint::{Finding, LintContext, Location, Severity, tone};
+use crate::lint::{Finding, LintContext, Location, Severity};
 
 /// Points per millimetre.
 pub const PT_PER_MM: f32 = 72.0 / 25.4;
@@ -40,74 +44,282 @@ const SIZE_TOLERANCE_PT: f32 = 1.0;
 /// CMYK values within this many percentage points of a guide value are that color.
 const CMYK_TOLERANCE: f32 = 2.0;
 
+/// Bytes all object and cross-reference streams of a file may decode to while it loads
+/// (lopdf decodes them eagerly; real ones are a few hundred KB each).
+const LOAD_DECODED: usize = 32 * 1024 * 1024;
+/// Bytes one such stream may decode to.
+const LOAD_DECODED_PER_STREAM: usize = 8 * 1024 * 1024;
+
+/// Distinct off-palette colors listed per file; more are counted in one last finding.
+const MAX_COLOR_FINDINGS: usize = 200;
+
+/// Rule ids.
+const UNREADABLE: &str = "pdf/unreadable";
+const TOO_COMPLEX: &str = "pdf/too-complex";
+
 /// Lints one pdf file.
 pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
-    let doc = match Document::load_mem(bytes) {
+    let doc = match load(bytes) {
         Ok(doc) => doc,
-        Err(e) => {
-            return vec![Finding::new(
-                "pdf/unreadable",
-                Severity::Error,
-                Location::file(path),
-                format!("cannot read this PDF: {e}"),
-            )];
-        }
+        Err(e) => return vec![e.finding(path)],
     };
     let guide = ctx.guide;
     let mut findings = Vec::new();
-    let mut fonts_seen: Vec<FontKey> = Vec::new();
-    let mut colors_seen: BTreeMap<String, usize> = BTreeMap::new();
-    for (number, page_id) in doc.get_pages() {
+    if let Some(why) = damage(&doc, bytes) {
+        findings.push(unreadable(
+            path,
+            format!("{why}; what could be read is checked"),
+        ));
+    }
+    let pages = doc.get_pages();
+    if pages.is_empty() {
+        findings.push(unreadable(path, "the PDF has no pages".to_string()));
+        return findings;
+    }
+    let total = pages.len();
+    let tone = ctx.tone(Some("print"));
+    let mut budget = Budget::default();
+    let mut fonts_seen: HashSet<FontKey> = HashSet::new();
+    let mut colors = Colors::default();
+    let mut damaged_reported = false;
+    for (number, page_id) in pages {
         let page = number as usize;
         let at = || Location {
             page: Some(page),
             ..Location::file(path)
         };
         findings.extend(check_boxes(guide, &doc, page_id, at()));
-        let scan = scan_page(&doc, page_id);
+        let scan = scan_page(&doc, page_id, &mut budget);
         for font in &scan.fonts {
-            let key = FontKey::of(font);
-            if fonts_seen.contains(&key) {
-                continue;
+            if fonts_seen.insert(FontKey::of(font)) {
+                findings.extend(check_font(guide, &doc, &font.dict, at()));
             }
-            fonts_seen.push(key);
-            findings.extend(check_font(guide, &doc, &font.dict, at()));
         }
         for (kind, color) in &scan.paints {
-            let Some(verdict) = judge_color(guide, *color) else {
-                continue;
-            };
-            // One finding per color and file, at its first page, counting the uses.
-            let id = verdict.found.clone();
-            if let Some(&i) = colors_seen.get(&id) {
-                bump_count(&mut findings[i]);
-                continue;
-            }
-            colors_seen.insert(id, findings.len());
-            findings.push(verdict.finding(*kind, at()));
+            colors.add(guide, *kind, *color, at(), &mut findings);
         }
-        for hit in tone::check(guide, Some("print"), &scan.text) {
+        for hit in tone.check(&scan.text) {
             let mut f = Finding::new(hit.rule, hit.severity, at(), hit.message);
             f.expected = hit.expected;
             f.found = hit.found;
             f.fix = hit.fix;
             findings.push(f);
         }
+        if let Some(why) = &scan.damaged
+            && !damaged_reported
+        {
+            damaged_reported = true;
+            findings.push(unreadable_at(
+                at(),
+                format!("page {page}: {why}; the rest of that stream is not checked"),
+            ));
+        }
+        if let Some(limit) = budget.exhausted {
+            findings.push(too_complex(at(), limit, page, total));
+            break;
+        }
     }
+    colors.finish(&mut findings);
     findings
+}
+
+/// Why a PDF did not load.
+enum LoadError {
+    /// Not a PDF, or too damaged to read.
+    Unreadable(String),
+    /// An object stream decodes beyond `limit` bytes (one of `streams`).
+    TooComplex { limit: usize, streams: usize },
+}
+
+impl LoadError {
+    fn finding(self, path: &Path) -> Finding {
+        match self {
+            LoadError::Unreadable(message) => unreadable(path, message),
+            LoadError::TooComplex { limit, streams } => Finding::new(
+                TOO_COMPLEX,
+                Severity::Error,
+                Location::file(path),
+                format!(
+                    "an object stream decodes to more than {} KiB (the limit for the {streams} object streams of this file): not checked",
+                    limit / 1024
+                ),
+            )
+            .fix("export the PDF again; a real PDF's object streams are far smaller"),
+        }
+    }
+}
+
+/// Loads a PDF with its streams' decoding bounded.
+fn load(bytes: &[u8]) -> Result<Document, LoadError> {
+    if bytes.is_empty() {
+        return Err(LoadError::Unreadable("the file is empty".into()));
+    }
+    // Every object stream may use its share of the whole load budget.
+    let streams = count(bytes, b"/ObjStm") + count(bytes, b"/XRef");
+    let per_stream = (LOAD_DECODED / streams.max(1)).min(LOAD_DECODED_PER_STREAM);
+    let options = LoadOptions {
+        max_decompressed_size: Some(per_stream),
+        ..LoadOptions::default()
+    };
+    match Document::load_mem_with_options(bytes, options) {
+        Ok(doc) => Ok(doc),
+        Err(lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { limit })) => {
+            Err(LoadError::TooComplex { limit, streams })
+        }
+        Err(e) => Err(LoadError::Unreadable(format!("not a readable PDF: {e}"))),
+    }
+}
+
+/// Occurrences of `needle` in `bytes`.
+fn count(bytes: &[u8], needle: &[u8]) -> usize {
+    bytes.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+/// Why a PDF that loaded is still damaged: its cross-reference table had to be rebuilt,
+/// or it does not end with `%%EOF` (a truncated file).
+fn damage(doc: &Document, bytes: &[u8]) -> Option<String> {
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    if count(tail, b"%%EOF") == 0 {
+        return Some(format!(
+            "the file is truncated: it does not end with %%EOF ({} bytes)",
+            bytes.len()
+        ));
+    }
+    if doc.xref_recovery == Some(XrefRecovery::Reconstructed) {
+        return Some("the file is damaged: its cross-reference table had to be rebuilt".into());
+    }
+    None
+}
+
+fn unreadable(path: &Path, message: String) -> Finding {
+    unreadable_at(Location::file(path), message)
+}
+
+fn unreadable_at(location: Location, message: String) -> Finding {
+    Finding::new(UNREADABLE, Severity::Error, location, message)
+        .fix("export the PDF again, or check that the file was copied whole")
+}
+
+/// `pdf/too-complex`: the budget ran out on page `page` of `total`.
+fn too_complex(at: Location, limit: Limit, page: usize, total: usize) -> Finding {
+    let what = match limit {
+        Limit::Operators => format!("more than {MAX_OPERATORS} content operators"),
+        Limit::Forms => format!("more than {MAX_FORMS} form XObjects drawn"),
+        Limit::Bytes => format!(
+            "more than {} MiB of streams decoded (a stream inflates beyond what is left)",
+            MAX_DECODED / (1024 * 1024)
+        ),
+    };
+    let rest = if page < total {
+        format!("pages {page}–{total} are not fully checked")
+    } else {
+        format!("page {page} is not fully checked")
+    };
+    Finding::new(
+        TOO_COMPLEX,
+        Severity::Error,
+        at,
+        format!("lint stopped at page {page} of {total}: {what}; {rest}"),
+    )
+    .fix("simplify the PDF (flatten repeated forms, export again); a print flyer needs far less")
 }
 
 /// The text of every page, as the tone rules see it (pages separated by form feeds).
 pub fn extract_text(bytes: &[u8]) -> Result<Vec<String>, String> {
-    let doc = Document::load_mem(bytes).map_err(|e| e.to_string())?;
+    let doc = load(bytes).map_err(|e| e.finding(Path::new("")).message)?;
+    let mut budget = Budget::default();
     Ok(doc
         .get_pages()
         .values()
-        .map(|id| scan_page(&doc, *id).text)
+        .map(|id| scan_page(&doc, *id, &mut budget).text)
         .collect())
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Colors painted with, judged once each: one finding per off-palette color and file
+/// (at its first page, counting its uses), at most [`MAX_COLOR_FINDINGS`] of them.
+#[derive(Default)]
+struct Colors {
+    /// Verdict per exact color: the finding's index, or `None` when fine or unlisted.
+    judged: HashMap<(PaintKind, [u32; 4]), Option<usize>>,
+    /// Finding index and uses per found value.
+    by_found: HashMap<String, (usize, usize)>,
+    /// Distinct off-palette colors beyond the listed ones, and where the first was.
+    unlisted: usize,
+    first_unlisted: Option<Location>,
+}
+
+impl Colors {
+    fn add(
+        &mut self,
+        guide: &Guide,
+        kind: PaintKind,
+        color: PdfColor,
+        at: Location,
+        findings: &mut Vec<Finding>,
+    ) {
+        let key = (kind, color_bits(color));
+        let index = match self.judged.get(&key) {
+            Some(index) => *index,
+            None => {
+                let index = judge_color(guide, color).and_then(|verdict| {
+                    if let Some((i, _)) = self.by_found.get(&verdict.found) {
+                        return Some(*i);
+                    }
+                    if self.by_found.len() >= MAX_COLOR_FINDINGS {
+                        self.unlisted += 1;
+                        self.first_unlisted.get_or_insert(at.clone());
+                        return None;
+                    }
+                    findings.push(verdict.finding(kind, at));
+                    let i = findings.len() - 1;
+                    self.by_found.insert(verdict.found, (i, 0));
+                    Some(i)
+                });
+                self.judged.insert(key, index);
+                index
+            }
+        };
+        if let Some(i) = index
+            && let Some(f) = &findings[i].found
+            && let Some(entry) = self.by_found.get_mut(f)
+        {
+            entry.1 += 1;
+        }
+    }
+
+    /// Adds the use counts to the messages, and the finding for unlisted colors.
+    fn finish(self, findings: &mut Vec<Finding>) {
+        for (i, uses) in self.by_found.into_values() {
+            if uses > 1 {
+                findings[i].message = format!("{} (used {uses} times)", findings[i].message);
+            }
+        }
+        if let Some(at) = self.first_unlisted {
+            findings.push(Finding::new(
+                "color/off-palette",
+                Severity::Error,
+                at,
+                format!(
+                    "{} more off-palette colors, not listed one by one (the first {MAX_COLOR_FINDINGS} are)",
+                    self.unlisted
+                ),
+            ));
+        }
+    }
+}
+
+/// The exact bits of a color, as a key.
+fn color_bits(color: PdfColor) -> [u32; 4] {
+    match color {
+        PdfColor::Gray(g) => [1, g.to_bits(), 0, 0],
+        PdfColor::Rgb([r, g, b]) => [r.to_bits(), g.to_bits(), b.to_bits(), 2],
+        PdfColor::Cmyk(c) => c.map(f32::to_bits),
+        PdfColor::Registration => [3, 3, 3, 3],
+        PdfColor::Other => [4, 4, 4, 4],
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum FontKey {
     Id(ObjectId),
     Name(String),
@@ -124,22 +336,6 @@ impl FontKey {
             )),
         }
     }
-}
-
-fn bump_count(finding: &mut Finding) {
-    // Messages end with "(used N times)" once a color repeats.
-    let msg = &finding.message;
-    let (base, n) = match msg.rfind(" (used ") {
-        Some(i) => {
-            let n: usize = msg[i + 7..]
-                .trim_end_matches(" times)")
-                .parse()
-                .unwrap_or(1);
-            (msg[..i].to_string(), n)
-        }
-        None => (msg.clone(), 1),
-    };
-    finding.message = format!("{base} (used {} times)", n + 1);
 }
 
 // ------------------------------------------------------------------ page boxes

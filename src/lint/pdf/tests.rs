@@ -1,7 +1,7 @@
 use std::path::Path;
 
 use lopdf::content::{Content, Operation};
-use lopdf::{Document, Object, Stream, dictionary};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
 
 use super::*;
 use crate::brand::Guide;
@@ -296,4 +296,207 @@ fn libreoffice_export_fonts_colors_and_text() {
     let text = extract_text(&bytes).unwrap().join("\n");
     assert!(text.contains("โคลด์บรูว์ของต้นกล้า"), "{text}");
     assert!(text.contains("Order on LINE today."), "{text}");
+}
+
+// ---- hostile PDFs: budgets, bombs, damage ------------------------------------------
+
+/// A one-page PDF whose page draws form `/X0`; the form's content is `form` and its
+/// resources name itself as `/X0` (so `/X0 Do` in it draws itself again).
+fn self_drawing_form(form: &[u8]) -> Vec<u8> {
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let form_id = doc.new_object_id();
+    let resources = dictionary! { "XObject" => dictionary! { "X0" => form_id } };
+    doc.objects.insert(
+        form_id,
+        Object::Stream(Stream::new(
+            dictionary! {
+                "Type" => "XObject",
+                "Subtype" => "Form",
+                "BBox" => vec![0.into(), 0.into(), 10.into(), 10.into()],
+                "Resources" => resources.clone(),
+            },
+            form.to_vec(),
+        )),
+    );
+    page_pdf(doc, pages_id, b"/X0 Do".to_vec(), resources)
+}
+
+/// Finishes `doc` with one A5 page (trim and bleed set) of `content` and `resources`.
+fn page_pdf(
+    mut doc: Document,
+    pages_id: ObjectId,
+    content: Vec<u8>,
+    resources: Dictionary,
+) -> Vec<u8> {
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content));
+    page_pdf_with(doc, pages_id, content_id, resources)
+}
+
+fn page_pdf_with(
+    mut doc: Document,
+    pages_id: ObjectId,
+    content_id: ObjectId,
+    resources: Dictionary,
+) -> Vec<u8> {
+    let b = 8.6f32;
+    let media = vec![
+        0.into(),
+        0.into(),
+        (A5[0] + 2.0 * b).into(),
+        (A5[1] + 2.0 * b).into(),
+    ];
+    let trim = vec![b.into(), b.into(), (A5[0] + b).into(), (A5[1] + b).into()];
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "Contents" => content_id,
+        "Resources" => resources,
+        "MediaBox" => media.clone(),
+        "TrimBox" => trim,
+        "BleedBox" => media,
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages",
+            "Kids" => vec![page_id.into()],
+            "Count" => 1,
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// `n` zero bytes… as spaces (valid content), zlib-compressed.
+fn deflated_spaces(n: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..n / chunk.len() {
+        z.write_all(&chunk).unwrap();
+    }
+    z.finish().unwrap()
+}
+
+fn too_complex(findings: &[Finding]) -> Vec<&Finding> {
+    findings
+        .iter()
+        .filter(|f| f.rule == "pdf/too-complex")
+        .collect()
+}
+
+/// The case: a form drawn 20 times from itself (under a kilobyte) hung lint for
+/// minutes; the budget stops it and says so.
+#[test]
+fn a_form_drawing_itself_exhausts_the_budget_not_the_clock() {
+    let bytes = self_drawing_form(&b"/X0 Do ".repeat(20));
+    assert!(bytes.len() < 2048, "{}", bytes.len());
+    let started = std::time::Instant::now();
+    let f = run(&bytes);
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+    let limit = too_complex(&f);
+    assert_eq!(limit.len(), 1, "{f:#?}");
+    assert_eq!(limit[0].location.page, Some(1));
+    assert!(
+        limit[0].message.contains(&MAX_FORMS.to_string()),
+        "{}",
+        limit[0].message
+    );
+}
+
+#[test]
+fn operators_are_counted_across_pages_and_forms() {
+    // 1.2 million operators in one content stream
+    let bytes = self_drawing_form(&b"0 0 m ".repeat(10));
+    assert!(too_complex(&run(&bytes)).is_empty(), "a small form is fine");
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let content = b"0 g ".repeat(1_200_000);
+    let bytes = page_pdf(doc, pages_id, content, Dictionary::new());
+    let f = run(&bytes);
+    let limit = too_complex(&f);
+    assert_eq!(limit.len(), 1, "{f:#?}");
+    assert!(limit[0].message.contains(&MAX_OPERATORS.to_string()));
+}
+
+/// A Flate bomb as page content: decoding stops at the budget, with the numbers.
+#[test]
+fn a_flate_bomb_is_decoded_only_up_to_the_budget() {
+    let bomb = deflated_spaces(MAX_DECODED + (8 << 20));
+    assert!(bomb.len() < 1 << 20, "{}", bomb.len());
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let content_id = doc.add_object(Stream::new(dictionary! { "Filter" => "FlateDecode" }, bomb));
+    let bytes = page_pdf_with(doc, pages_id, content_id, Dictionary::new());
+    let f = run(&bytes);
+    let limit = too_complex(&f);
+    assert_eq!(limit.len(), 1, "{f:#?}");
+    assert!(limit[0].message.contains("64 MiB"), "{}", limit[0].message);
+}
+
+#[test]
+fn truncated_and_damaged_pdfs_are_unreadable() {
+    let whole = make_pdf(fill_rect("rg", &[0.894, 0.0, 0.169]), true, 8.6);
+    assert!(!rules(&run(&whole)).contains(&"pdf/unreadable"));
+    for keep in [whole.len() * 9 / 10, whole.len() / 2, 20, 5, 0] {
+        let f = run(&whole[..keep]);
+        assert!(rules(&f).contains(&"pdf/unreadable"), "{keep}: {f:#?}");
+    }
+    // a whole file whose page content is not the Flate data it claims to be
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let content_id = doc.add_object(Stream::new(
+        dictionary! { "Filter" => "FlateDecode" },
+        b"\x78\x9c not deflate data at all".to_vec(),
+    ));
+    let bytes = page_pdf_with(doc, pages_id, content_id, Dictionary::new());
+    let f = run(&bytes);
+    let broken: Vec<_> = f.iter().filter(|f| f.rule == "pdf/unreadable").collect();
+    assert_eq!(broken.len(), 1, "{f:#?}");
+    assert!(
+        broken[0].message.contains("does not decode"),
+        "{}",
+        broken[0].message
+    );
+    assert_eq!(broken[0].location.page, Some(1));
+}
+
+#[test]
+fn deep_nesting_and_cycles_end() {
+    // arrays nested 100,000 deep in the page's content and in an object
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let deep = [b"[".repeat(100_000), b"]".repeat(100_000), b" Tj".to_vec()].concat();
+    let bytes = page_pdf(doc, pages_id, deep, Dictionary::new());
+    let f = run(&bytes);
+    assert!(f.iter().all(|f| f.rule != "lint/internal-error"), "{f:#?}");
+    // a page tree whose Kids include the tree itself
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let mut bytes = page_pdf(doc, pages_id, b"0 g".to_vec(), Dictionary::new());
+    let mut doc = Document::load_mem(&bytes).unwrap();
+    let root = doc
+        .catalog()
+        .unwrap()
+        .get(b"Pages")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let kids = doc
+        .get_dictionary_mut(root)
+        .unwrap()
+        .get_mut(b"Kids")
+        .unwrap();
+    if let Object::Array(kids) = kids {
+        kids.push(Object::Reference(root));
+    }
+    bytes.clear();
+    doc.save_to(&mut bytes).unwrap();
+    let started = std::time::Instant::now();
+    let _ = run(&bytes);
+    assert!(started.elapsed().as_secs() < 30);
 }

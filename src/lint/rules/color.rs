@@ -168,16 +168,22 @@ pub fn is_color_property(name: &str) -> bool {
 
 type Err<'i> = ParseError<'i, ()>;
 
-/// Every color in a CSS value, with its byte range in the value.
+/// Deepest nesting of functions and blocks searched for colors (`calc(calc(…))` from a
+/// hostile page must not exhaust the stack; real values nest a few levels).
+pub const MAX_VALUE_DEPTH: usize = 32;
+
+/// Every color in a CSS value, with its byte range in the value. Colors nested deeper
+/// than [`MAX_VALUE_DEPTH`] functions are not found (see `html/too-complex`).
 pub fn colors_in(value: &str) -> Vec<CssColor> {
     let mut input = ParserInput::new(value);
     let mut p = Parser::new(&mut input);
     let mut out = Vec::new();
-    walk(&mut p, &mut out);
+    walk(&mut p, &mut out, 0);
     out
 }
 
-fn walk(p: &mut Parser, out: &mut Vec<CssColor>) {
+fn walk(p: &mut Parser, out: &mut Vec<CssColor>, depth: usize) {
+    let deeper = depth < MAX_VALUE_DEPTH;
     loop {
         p.skip_whitespace();
         let start = p.position();
@@ -202,18 +208,22 @@ fn walk(p: &mut Parser, out: &mut Vec<CssColor>) {
                     });
                     None
                 } else {
-                    let _ = p.parse_nested_block(|p| -> Result<_, Err> {
-                        walk(p, out);
-                        Ok(())
-                    });
+                    if deeper {
+                        let _ = p.parse_nested_block(|p| -> Result<_, Err> {
+                            walk(p, out, depth + 1);
+                            Ok(())
+                        });
+                    }
                     None
                 }
             }
             Token::ParenthesisBlock | Token::SquareBracketBlock | Token::CurlyBracketBlock => {
-                let _ = p.parse_nested_block(|p| -> Result<_, Err> {
-                    walk(p, out);
-                    Ok(())
-                });
+                if deeper {
+                    let _ = p.parse_nested_block(|p| -> Result<_, Err> {
+                        walk(p, out, depth + 1);
+                        Ok(())
+                    });
+                }
                 None
             }
             _ => None,

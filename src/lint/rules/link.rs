@@ -1,34 +1,75 @@
 //! `link/broken-local`: a local href or src that does not exist on disk.
+//! `link/outside-root`: one that leads outside the linted paths (see `lint::roots`):
+//! neither read nor checked, and nothing about it is said beyond the reference itself.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use cssparser::{ParseError, Parser, ParserInput, Token};
 
-use crate::lint::{Finding, Location, Severity};
+use crate::lint::{Finding, Location, Reach, Roots, Severity};
 
 pub use crate::links::is_file_reference as is_local;
 
-/// Resolves a local reference from a file in `dir`. Root-relative references (`/x`)
-/// resolve against the nearest ancestor directory where they exist (the site root is
-/// not known to the linter). Returns the path tried when nothing exists.
-pub fn resolve(dir: &Path, url: &str) -> Result<PathBuf, PathBuf> {
+/// Rule id: a local reference leading outside the linted paths.
+pub const OUTSIDE_ROOT: &str = "link/outside-root";
+
+/// Deepest nesting of CSS functions searched for `url()`.
+const MAX_FUNCTION_DEPTH: usize = 32;
+
+/// Where a local reference leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// An existing file or folder inside the roots (the path as the reference spells it
+    /// from its file's folder; after following links it is inside the roots).
+    Found(PathBuf),
+    /// Nothing there (the path tried, as the page spells it).
+    Missing(PathBuf),
+    /// Outside the linted paths.
+    Outside,
+}
+
+/// Resolves a local reference from a file in `dir`, inside `roots` only. Root-relative
+/// references (`/x`) resolve against the nearest ancestor directory, inside the roots,
+/// where they exist (the site root is not known to the linter): they never reach the
+/// file system's root.
+pub fn resolve(roots: &Roots, dir: &Path, url: &str) -> Target {
     let path = url.trim();
     let path = path.split(['?', '#']).next().unwrap_or("");
     let path = percent_decode(path);
     if let Some(rooted) = path.strip_prefix('/') {
+        let rooted = rooted.trim_start_matches('/');
         let mut tried = None;
         for base in dir.ancestors() {
-            let p = base.join(rooted);
-            if p.exists() {
-                return Ok(p);
+            let base = if base.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                base
+            };
+            // only site roots inside the linted paths
+            if !matches!(roots.reach(base), Reach::Inside(_)) {
+                break;
             }
-            tried.get_or_insert(p);
+            let p = base.join(rooted);
+            match roots.reach(&p) {
+                Reach::Inside(_) => return Target::Found(p),
+                Reach::Outside => return Target::Outside,
+                Reach::Missing => {
+                    tried.get_or_insert(p);
+                }
+            }
         }
-        return Err(tried.unwrap_or_else(|| dir.join(rooted)));
+        return match tried {
+            Some(p) => Target::Missing(p),
+            None => Target::Outside,
+        };
     }
     let p = dir.join(&path);
-    if p.exists() { Ok(p) } else { Err(p) }
+    match roots.reach(&p) {
+        Reach::Inside(_) => Target::Found(p),
+        Reach::Missing => Target::Missing(p),
+        Reach::Outside => Target::Outside,
+    }
 }
 
 fn percent_decode(s: &str) -> String {
@@ -38,7 +79,7 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%'
-            && i + 2 < b.len() + 1
+            && i + 2 < b.len()
             && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
         {
             out.push((h * 16 + l) as u8);
@@ -51,36 +92,52 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
-/// Checks one reference; `None` when it is not local or exists.
-pub fn check(dir: &Path, url: &str, location: Location) -> Option<Finding> {
+/// Checks one reference; `None` when it is not local or exists inside the roots.
+pub fn check(roots: &Roots, dir: &Path, url: &str, location: Location) -> Option<Finding> {
     if !is_local(url) {
         return None;
     }
-    let tried = resolve(dir, url).err()?;
-    Some(
-        Finding::new(
-            "link/broken-local",
-            Severity::Error,
-            location,
-            format!("{url:?} does not exist ({})", tried.display()),
-        )
-        .expected("an existing local file")
-        .found(url.trim().to_string()),
-    )
+    let shown = url.trim();
+    match resolve(roots, dir, url) {
+        Target::Found(_) => None,
+        Target::Missing(tried) => Some(
+            Finding::new(
+                "link/broken-local",
+                Severity::Error,
+                location,
+                format!("{shown:?} does not exist ({})", tried.display()),
+            )
+            .expected("an existing local file")
+            .found(shown.to_string()),
+        ),
+        Target::Outside => Some(
+            Finding::new(
+                OUTSIDE_ROOT,
+                Severity::Warning,
+                location,
+                format!("{shown:?} leads outside the linted paths: not read, not checked"),
+            )
+            .expected("a file inside the linted folder")
+            .found(shown.to_string())
+            .fix("link to a file inside the published folder, or lint a folder that holds both"),
+        ),
+    }
 }
 
 type Err<'i> = ParseError<'i, ()>;
 
 /// Every `url(…)` in a CSS value, with the byte range of the URL text.
+/// Functions nested deeper than `MAX_FUNCTION_DEPTH` are not searched (see
+/// `html/too-complex`).
 pub fn css_urls(value: &str) -> Vec<(String, Range<usize>)> {
     let mut input = ParserInput::new(value);
     let mut p = Parser::new(&mut input);
     let mut out = Vec::new();
-    walk(&mut p, &mut out);
+    walk(&mut p, &mut out, 0);
     out
 }
 
-fn walk(p: &mut Parser, out: &mut Vec<(String, Range<usize>)>) {
+fn walk(p: &mut Parser, out: &mut Vec<(String, Range<usize>)>, depth: usize) {
     loop {
         p.skip_whitespace();
         let start = p.position().byte_index();
@@ -98,8 +155,8 @@ fn walk(p: &mut Parser, out: &mut Vec<(String, Range<usize>)>) {
                         if let Ok(u) = p.expect_string() {
                             out.push((u.to_string(), s..p.position().byte_index()));
                         }
-                    } else {
-                        walk(p, out);
+                    } else if depth < MAX_FUNCTION_DEPTH {
+                        walk(p, out, depth + 1);
                     }
                     Ok(())
                 });
@@ -114,8 +171,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn local_references_must_exist() {
+    fn local_references_must_exist_inside_the_roots() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let roots = Roots::of(&[root.to_path_buf()]).unwrap();
         let dir = root.join("brand");
         let at = || Location::at("p.html", 1, 1);
         for ok in [
@@ -130,11 +188,38 @@ mod tests {
             "//cdn.example/x.js",
             "fonts/NotoSans%2DRegular.ttf",
         ] {
-            assert!(check(&dir, ok, at()).is_none(), "{ok}");
+            assert!(check(&roots, &dir, ok, at()).is_none(), "{ok}");
         }
-        let f = check(&dir, "img/missing.png", at()).unwrap();
+        let f = check(&roots, &dir, "img/missing.png", at()).unwrap();
         assert_eq!(f.rule, "link/broken-local");
-        assert!(check(&dir, "/nope/x.css", at()).is_some());
+        assert!(check(&roots, &dir, "/nope/x.css", at()).is_some());
+        // a truncated percent escape at the end is kept as it is (it used to panic)
+        let f = check(&roots, &dir, "ภาพ%4", at()).unwrap();
+        assert_eq!(f.rule, "link/broken-local");
+    }
+
+    #[test]
+    fn references_out_of_the_roots_are_not_followed() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let roots = Roots::of(&[root.join("brand")]).unwrap();
+        let dir = root.join("brand");
+        let at = || Location::at("p.html", 1, 1);
+        for out in [
+            "../Cargo.toml",
+            "../../../../../../etc/passwd",
+            "/etc/passwd",
+        ] {
+            let f = check(&roots, &dir, out, at()).unwrap();
+            if out == "/etc/passwd" {
+                // a root-relative URL is a path on the site: it is looked for only in
+                // the linted folders, never at the file system's root
+                assert_eq!(f.rule, "link/broken-local", "{out}");
+                assert!(!f.message.contains("/etc/passwd ("), "{}", f.message);
+            } else {
+                assert_eq!(f.rule, OUTSIDE_ROOT, "{out}");
+            }
+        }
+        assert_eq!(resolve(&Roots::none(), &dir, "logo.svg"), Target::Outside);
     }
 
     #[test]

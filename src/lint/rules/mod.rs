@@ -46,8 +46,13 @@ rules! {
     "logo/missing-alt", Error, "The logo image without alt text.";
     "logo/min-size", Error, "The logo declared smaller than the guide's minimum size.";
     "link/broken-local", Error, "A local link or resource that does not exist.";
+    "link/outside-root", Warning, "A local link, stylesheet or symbolic link leading outside the linted paths: not read, not checked.";
     "lint/ignore-without-reason", Warning, "A brandpress-ignore comment without a reason; the ignore is not applied.";
     "lint/ignore-unknown-rule", Warning, "A brandpress-ignore comment naming a rule brandpress does not know.";
+    "lint/unknown-kind", Warning, "A file that is none of the formats lint checks (nor CSS, fonts, scripts, SVG, text): not checked.";
+    "lint/unreadable", Error, "A file that could not be read from disk.";
+    "lint/internal-error", Error, "brandpress failed on this file (a bug): the file is not checked, the rest of the report is complete.";
+    "html/too-complex", Error, "HTML or CSS nested beyond lint's limits (elements, blocks, selectors, functions): the part beyond is not fully checked.";
     "guide/unused-color", Info, "A palette color with no role in use, no pair and no logo background.";
     "guide/duplicate-color", Warning, "Two palette colors within colors.tolerance of each other.";
     "tone/banned-term", Error, "A term the guide bans.";
@@ -57,7 +62,9 @@ rules! {
     "tone/exclamation", Warning, "More exclamation marks than the guide allows.";
     "image/off-palette", Error, "An image with more off-palette pixels than lint.image_off_palette.";
     "image/dimensions", Error, "An image whose size is not one of the guide's presets.";
-    "image/unreadable", Error, "An image that cannot be read.";
+    "image/unreadable", Error, "An image that cannot be read (not the format its name says, corrupt or truncated).";
+    "image/too-large", Error, "An image with more pixels than lint decodes (the limit is in the message): its colors are not checked.";
+    "email/unreadable", Error, "An .eml file that is not a readable MIME message.";
     "email/size", Error, "Email HTML over Gmail's 102 KB clipping limit (warning above 90 KB).";
     "email/unsupported-css", Warning, "CSS that major email clients drop (caniemail data).";
     "email/font-fallback", Error, "A brand web font without a web-safe fallback for clients lacking @font-face.";
@@ -67,7 +74,8 @@ rules! {
     "pdf/bleed", Error, "A print PDF without the guide's bleed.";
     "pdf/font-not-embedded", Error, "A PDF font that is not embedded.";
     "pdf/page-size", Error, "A PDF page whose size is not the guide's page size.";
-    "pdf/unreadable", Error, "A PDF that cannot be read.";
+    "pdf/unreadable", Error, "A PDF that cannot be read (not a PDF, corrupt or truncated).";
+    "pdf/too-complex", Error, "A PDF beyond lint's work limits (operators, form XObject uses, decoded bytes): the rest is not checked.";
 }
 
 /// The registry entry of a rule id.
@@ -137,8 +145,8 @@ mod tests {
     fn every_rule_the_linters_report_is_registered() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lint");
         let families = [
-            "color", "contrast", "email", "font", "guide", "image", "link", "lint", "logo", "pdf",
-            "tone",
+            "color", "contrast", "email", "font", "guide", "html", "image", "link", "lint", "logo",
+            "markdown", "pdf", "tone",
         ];
         let mut unknown = Vec::new();
         for entry in walkdir::WalkDir::new(&root).into_iter().flatten() {
@@ -164,6 +172,17 @@ mod tests {
             unknown.is_empty(),
             "rule ids missing from RULES: {unknown:#?}"
         );
+    }
+
+    /// The README's rule table lists every rule with its default severity.
+    #[test]
+    fn the_readme_documents_every_rule() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        for r in RULES {
+            let row = format!("| `{}` | {} |", r.id, r.severity);
+            assert!(readme.contains(&row), "README.md lacks the row {row}");
+        }
     }
 
     #[test]

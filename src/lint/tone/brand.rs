@@ -20,6 +20,7 @@
 //! Any other variant is flagged: "Line" inside a sentence, "LiNE", "Cold brew",
 //! "Tonkla coffee", "LINE-MAN", "IPHONE", "i-phone".
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::text::{Fold, Text, fold_term};
@@ -50,6 +51,11 @@ impl BrandTerm {
 
     pub fn key_len(&self) -> usize {
         self.key.len()
+    }
+
+    /// The name folded (`Fold::Squeeze`), as texts are.
+    pub fn key(&self) -> &str {
+        &self.key
     }
 
     pub fn canonical(&self) -> &str {
@@ -98,42 +104,45 @@ fn collapse_spaces(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `terms` must be sorted longest key first.
-pub(super) fn brand_spelling(terms: &[BrandTerm], text: &Text<'_>, hits: &mut Vec<ToneHit>) {
-    if terms.is_empty() {
-        return;
-    }
-    let folded = text.folded(Fold::Squeeze);
-    let mut claimed: Vec<Range<usize>> = Vec::new();
-    for term in terms {
-        for (at, m) in folded.text.match_indices(term.key.as_str()) {
-            let range = folded.original(at..at + m.len());
-            if !(text.is_edge(range.start) && text.is_edge(range.end))
-                || claimed
-                    .iter()
-                    .any(|c| c.start < range.end && range.start < c.end)
-            {
-                continue;
-            }
-            claimed.push(range.clone());
-            let raw = &text.src[range.clone()];
-            let found = collapse_spaces(raw);
-            if term.accepts(&found, range.start, text) {
-                continue;
-            }
-            hits.push(ToneHit {
-                rule: BRAND_SPELLING,
-                severity: Severity::Error,
-                message: format!(
-                    "“{found}” is spelled “{}” in the brand guide",
-                    term.canonical
-                ),
-                expected: Some(term.canonical.clone()),
-                found: Some(raw.to_string()),
-                fix: Some(format!("replace “{found}” with “{}”", term.canonical)),
-                range,
-            });
+/// Hits for the brand names found: `found` holds (index in `terms`, range) of every
+/// whole-word occurrence. `terms` must be sorted longest key first: names claim their
+/// text in that order, so "LINE MAN" is not also read as "LINE".
+pub(super) fn brand_spelling(
+    terms: &[BrandTerm],
+    mut found: Vec<(usize, Range<usize>)>,
+    text: &Text<'_>,
+    hits: &mut Vec<ToneHit>,
+) {
+    found.sort_by_key(|(i, r)| (*i, r.start));
+    // claimed ranges never overlap: start → end
+    let mut claimed: BTreeMap<usize, usize> = BTreeMap::new();
+    for (i, range) in found {
+        let overlaps = claimed
+            .range(..range.end)
+            .next_back()
+            .is_some_and(|(_, &end)| end > range.start);
+        if overlaps {
+            continue;
         }
+        claimed.insert(range.start, range.end);
+        let term = &terms[i];
+        let raw = &text.src[range.clone()];
+        let found = collapse_spaces(raw);
+        if term.accepts(&found, range.start, text) {
+            continue;
+        }
+        hits.push(ToneHit {
+            rule: BRAND_SPELLING,
+            severity: Severity::Error,
+            message: format!(
+                "“{found}” is spelled “{}” in the brand guide",
+                term.canonical
+            ),
+            expected: Some(term.canonical.clone()),
+            found: Some(raw.to_string()),
+            fix: Some(format!("replace “{found}” with “{}”", term.canonical)),
+            range,
+        });
     }
 }
 

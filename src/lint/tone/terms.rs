@@ -1,7 +1,9 @@
 //! `tone/banned-term` and `tone/preferred-term`: words the guide forbids, and words it
 //! wants replaced ("use X, not Y"). Matching ignores Latin case and collapses whitespace;
-//! a match must start and end on word boundaries (see [`Text::is_edge`]).
+//! a match must start and end on word boundaries (see [`Text::is_edge`]). The matches
+//! come from the guide's automaton (`super::matcher`); here they become hits.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::text::{Fold, Text, fold_term};
@@ -13,7 +15,8 @@ use crate::lint::Severity;
 pub(super) struct Term {
     /// As the guide writes it.
     pub term: String,
-    key: String,
+    /// Folded (`Fold::Collapse`), as texts are.
+    pub key: String,
 }
 
 impl Term {
@@ -23,26 +26,16 @@ impl Term {
             key: fold_term(term, Fold::Collapse)?,
         })
     }
-
-    /// Original byte ranges of every whole-word occurrence in `text`.
-    pub fn find<'t>(&'t self, text: &'t Text<'_>) -> impl Iterator<Item = Range<usize>> + 't {
-        let folded = text.folded(Fold::Collapse);
-        folded
-            .text
-            .match_indices(self.key.as_str())
-            .map(|(at, m)| folded.original(at..at + m.len()))
-            .filter(|r| text.is_edge(r.start) && text.is_edge(r.end))
-    }
 }
 
 /// "use X instead of Y", one entry per Y.
 #[derive(Debug, Clone)]
 pub(super) struct Preferred {
-    instead_of: Term,
+    pub instead_of: Term,
     use_: String,
     /// X, when X contains Y ("LINE Official Account" instead of "LINE"): a Y inside an
     /// X already in the text is what the guide wants.
-    containing: Option<Term>,
+    pub containing: Option<Term>,
 }
 
 impl Preferred {
@@ -57,51 +50,65 @@ impl Preferred {
     }
 }
 
-pub(super) fn banned(terms: &[Term], text: &Text<'_>, hits: &mut Vec<ToneHit>) {
-    for term in terms {
-        for range in term.find(text) {
-            let found = &text.src[range.clone()];
-            hits.push(ToneHit {
-                rule: BANNED_TERM,
-                severity: Severity::Error,
-                message: format!("“{found}” is a banned term (tone.banned: “{}”)", term.term),
-                expected: None,
-                found: Some(found.to_string()),
-                fix: Some(format!("remove or rephrase “{found}”")),
-                range,
-            });
-        }
+/// Hits for the banned terms found: `found` holds (term index, range) in text order.
+pub(super) fn banned(
+    terms: &[Term],
+    mut found: Vec<(usize, Range<usize>)>,
+    text: &Text<'_>,
+    hits: &mut Vec<ToneHit>,
+) {
+    // term by term, each in text order (the order hits had when each term searched the
+    // text on its own; the caller's final sort is stable)
+    found.sort_by_key(|(i, r)| (*i, r.start));
+    for (i, range) in found {
+        let term = &terms[i];
+        let found = &text.src[range.clone()];
+        hits.push(ToneHit {
+            rule: BANNED_TERM,
+            severity: Severity::Error,
+            message: format!("“{found}” is a banned term (tone.banned: “{}”)", term.term),
+            expected: None,
+            found: Some(found.to_string()),
+            fix: Some(format!("remove or rephrase “{found}”")),
+            range,
+        });
     }
 }
 
-pub(super) fn preferred(terms: &[Preferred], text: &Text<'_>, hits: &mut Vec<ToneHit>) {
-    for p in terms {
-        let wanted: Vec<Range<usize>> = match &p.containing {
-            Some(u) => u.find(text).collect(),
-            None => Vec::new(),
-        };
-        for range in p.instead_of.find(text) {
-            if wanted
-                .iter()
-                .any(|w| w.start <= range.start && range.end <= w.end)
-            {
+/// Hits for the replaced words found (`instead_of`: entry index, range), except those
+/// inside an occurrence of the entry's wanted word (`containing`, in text order).
+pub(super) fn preferred(
+    terms: &[Preferred],
+    mut instead_of: Vec<(usize, Range<usize>)>,
+    containing: &HashMap<usize, Vec<Range<usize>>>,
+    text: &Text<'_>,
+    hits: &mut Vec<ToneHit>,
+) {
+    instead_of.sort_by_key(|(i, r)| (*i, r.start));
+    for (i, range) in instead_of {
+        let p = &terms[i];
+        // occurrences of one term do not overlap: only the last one starting at or
+        // before `range` can contain it
+        if let Some(wanted) = containing.get(&i) {
+            let k = wanted.partition_point(|w| w.start <= range.start);
+            if k > 0 && range.end <= wanted[k - 1].end {
                 continue;
             }
-            let found = &text.src[range.clone()];
-            let replacement = match_capital(found, &p.use_);
-            hits.push(ToneHit {
-                rule: PREFERRED_TERM,
-                severity: Severity::Warning,
-                message: format!(
-                    "the guide says: use “{}”, not “{}”",
-                    p.use_, p.instead_of.term
-                ),
-                expected: Some(replacement.clone()),
-                found: Some(found.to_string()),
-                fix: Some(format!("replace “{found}” with “{replacement}”")),
-                range,
-            });
         }
+        let found = &text.src[range.clone()];
+        let replacement = match_capital(found, &p.use_);
+        hits.push(ToneHit {
+            rule: PREFERRED_TERM,
+            severity: Severity::Warning,
+            message: format!(
+                "the guide says: use “{}”, not “{}”",
+                p.use_, p.instead_of.term
+            ),
+            expected: Some(replacement.clone()),
+            found: Some(found.to_string()),
+            fix: Some(format!("replace “{found}” with “{replacement}”")),
+            range,
+        });
     }
 }
 

@@ -156,6 +156,9 @@ pub(super) struct Text<'a> {
     collapsed: OnceCell<Folded<'a>>,
     squeezed: OnceCell<Folded<'a>>,
     sentences: OnceCell<Vec<Range<usize>>>,
+    /// Word boundaries inside runs of Thai, sorted: every run segmented once, however
+    /// many term matches ask about it.
+    thai_breaks: OnceCell<Vec<usize>>,
 }
 
 impl<'a> Text<'a> {
@@ -165,6 +168,7 @@ impl<'a> Text<'a> {
             collapsed: OnceCell::new(),
             squeezed: OnceCell::new(),
             sentences: OnceCell::new(),
+            thai_breaks: OnceCell::new(),
         }
     }
 
@@ -212,18 +216,10 @@ impl<'a> Text<'a> {
     /// Whether the dictionary segmenter breaks the run of Thai characters around `p` at
     /// `p`. ICU segments each run of Thai on its own, so the run is all it needs to see.
     fn thai_break(&self, p: usize) -> bool {
-        let start = self.src[..p]
-            .char_indices()
-            .rev()
-            .find(|&(_, c)| !is_thai(c))
-            .map_or(0, |(i, c)| i + c.len_utf8());
-        let end = self.src[p..]
-            .char_indices()
-            .find(|&(_, c)| !is_thai(c))
-            .map_or(self.src.len(), |(i, _)| p + i);
-        SEGMENTER
-            .segment_str(&self.src[start..end])
-            .any(|b| start + b == p)
+        self.thai_breaks
+            .get_or_init(|| thai_breaks(self.src))
+            .binary_search(&p)
+            .is_ok()
     }
 
     /// Sentences (trimmed byte ranges), see [`sentences`].
@@ -245,6 +241,31 @@ impl<'a> Text<'a> {
             _ => true,
         }
     }
+}
+
+/// Word boundaries the dictionary segmenter finds in each maximal run of Thai
+/// characters of `src`, as sorted byte offsets.
+fn thai_breaks(src: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut run: Option<usize> = None;
+    let segment = |start: usize, end: usize, out: &mut Vec<usize>| {
+        out.extend(SEGMENTER.segment_str(&src[start..end]).map(|b| start + b));
+    };
+    for (i, c) in src.char_indices() {
+        match (is_thai(c), run) {
+            (true, None) => run = Some(i),
+            (false, Some(start)) => {
+                segment(start, i, &mut out);
+                run = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(start) = run {
+        segment(start, src.len(), &mut out);
+    }
+    out.dedup();
+    out
 }
 
 /// Marks that end a sentence wherever they stand (in runs: "?!", "!!!").

@@ -1,0 +1,146 @@
+//! Where lint may look: the linted roots.
+//!
+//! Pages name other files — stylesheets, images, the plain-text part of an email — and a
+//! hostile page can name any file on the machine (`../../secret.css`, `/etc/passwd`, or a
+//! symbolic link inside the linted folder that points out of it). Lint reads, and even
+//! checks the existence of, only files inside the *linted roots*: the paths given on the
+//! command line, canonicalized, so symbolic links are followed before the check.
+//! Everything else is out of reach: lint neither reads it nor says anything about it
+//! beyond the reference the page itself contains (`link/outside-root`).
+//!
+//! A file named on the command line is a root by itself; to check the stylesheets and
+//! images a page links to, lint the folder that holds them.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// The canonical paths lint may read below.
+#[derive(Debug, Clone, Default)]
+pub struct Roots {
+    roots: Vec<PathBuf>,
+}
+
+/// Where a local reference leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// An existing file or folder inside a root (canonical path).
+    Inside(PathBuf),
+    /// Nothing there, and the nearest existing folder on the way is inside a root.
+    Missing,
+    /// Outside every root (after following symbolic links): not to be read.
+    Outside,
+}
+
+impl Roots {
+    /// No roots: nothing but the bytes handed to a linter is read.
+    pub fn none() -> Roots {
+        Roots::default()
+    }
+
+    /// The given paths, canonicalized; a path that does not exist is an error.
+    pub fn of(paths: &[PathBuf]) -> Result<Roots> {
+        let mut roots = Vec::new();
+        for path in paths {
+            let canonical = path
+                .canonicalize()
+                .map_err(|_| Error::file(path, "no such file or directory"))?;
+            roots.push(canonical);
+        }
+        Ok(Roots { roots })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.roots.is_empty()
+    }
+
+    /// Whether a canonical path is inside (or is) a root.
+    pub fn contains(&self, canonical: &Path) -> bool {
+        self.roots.iter().any(|r| canonical.starts_with(r))
+    }
+
+    /// Where `path` leads, after following symbolic links. A path that does not exist is
+    /// judged by its nearest existing ancestor, so a missing file behind a link out of
+    /// the roots is `Outside`, not `Missing`.
+    pub fn reach(&self, path: &Path) -> Reach {
+        if self.roots.is_empty() {
+            return Reach::Outside;
+        }
+        match path.canonicalize() {
+            Ok(c) if self.contains(&c) => Reach::Inside(c),
+            Ok(_) => Reach::Outside,
+            Err(_) => {
+                for ancestor in path.ancestors().skip(1) {
+                    // a relative path's last ancestor is "", the current folder
+                    let ancestor = if ancestor.as_os_str().is_empty() {
+                        Path::new(".")
+                    } else {
+                        ancestor
+                    };
+                    if let Ok(c) = ancestor.canonicalize() {
+                        return if self.contains(&c) {
+                            Reach::Missing
+                        } else {
+                            Reach::Outside
+                        };
+                    }
+                }
+                Reach::Outside
+            }
+        }
+    }
+
+    /// The file at `path` if it is inside the roots.
+    pub fn file(&self, path: &Path) -> Option<PathBuf> {
+        match self.reach(path) {
+            Reach::Inside(c) if c.is_file() => Some(c),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_resolve_only_inside_the_roots() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("out");
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir_all(root.join("web/หน้า")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(root.join("web/หน้า/style.css"), "p{}").unwrap();
+        std::fs::write(outside.join("secret.css"), "p{}").unwrap();
+        std::os::unix::fs::symlink(outside.join("secret.css"), root.join("web/link.css")).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("web/shared")).unwrap();
+        let roots = Roots::of(std::slice::from_ref(&root)).unwrap();
+        let page_dir = root.join("web/หน้า");
+        assert!(matches!(
+            roots.reach(&page_dir.join("style.css")),
+            Reach::Inside(_)
+        ));
+        assert_eq!(roots.reach(&page_dir.join("nope.css")), Reach::Missing);
+        assert_eq!(
+            roots.reach(&page_dir.join("../../../outside/secret.css")),
+            Reach::Outside
+        );
+        assert_eq!(roots.reach(Path::new("/etc/passwd")), Reach::Outside);
+        assert_eq!(roots.reach(&root.join("web/link.css")), Reach::Outside);
+        assert_eq!(
+            roots.reach(&root.join("web/shared/secret.css")),
+            Reach::Outside
+        );
+        assert_eq!(
+            roots.reach(&root.join("web/shared/missing.css")),
+            Reach::Outside,
+            "a missing file behind a link out is outside, not missing"
+        );
+        assert_eq!(
+            Roots::none().reach(&page_dir.join("style.css")),
+            Reach::Outside
+        );
+        assert!(roots.file(&page_dir.join("style.css")).is_some());
+        assert!(roots.file(&page_dir).is_none(), "a folder is not a file");
+    }
+}
