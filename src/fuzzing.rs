@@ -3,11 +3,25 @@
 //! panic, a hang or unbounded memory. They run the same code a user's input reaches.
 
 use std::path::Path;
+use std::sync::OnceLock;
+
+use crate::brand::Guide;
 
 use crate::content::Piece;
 use crate::error::SourceFile;
 use crate::lint::{self, FileKind, LintContext};
 use crate::render::html;
+
+/// A lint context for the bundled example's guide (this repository's `brand/`), built
+/// once: what the lint targets check against.
+pub fn example_context() -> &'static LintContext<'static> {
+    static GUIDE: OnceLock<Guide> = OnceLock::new();
+    static CTX: OnceLock<LintContext<'static>> = OnceLock::new();
+    let guide = GUIDE.get_or_init(|| {
+        Guide::load(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("the example guide loads")
+    });
+    CTX.get_or_init(|| LintContext::new(guide))
+}
 
 /// The front matter and Markdown loader, then every walk the renderers make of the
 /// document model (HTML, plain text).

@@ -5,7 +5,6 @@
 
 use std::path::PathBuf;
 
-use brandpress::brand::Guide;
 use brandpress::lint::LintContext;
 
 fn repo() -> PathBuf {
@@ -52,9 +51,8 @@ fn each(target: &str, f: impl Fn(&[u8]) + Sync) {
 }
 
 fn with_ctx(f: impl Fn(&LintContext, &[u8]) + Sync, target: &str) {
-    let guide = Guide::load(&repo()).expect("example guide");
-    let ctx = LintContext::new(&guide);
-    each(target, |bytes| f(&ctx, bytes));
+    let ctx = brandpress::fuzzing::example_context();
+    each(target, |bytes| f(ctx, bytes));
 }
 
 #[test]
