@@ -114,7 +114,7 @@ pub fn build_locked(
         &Manifest::new(files).to_bytes(),
         "the build's manifest",
     )?;
-    staging.sync_folders()?;
+    staging.flush()?;
     swap::swap_in(&out, staging.root())?;
     drop(staging); // removes the old tree, which the swap left at the staging name
 

@@ -5,8 +5,8 @@
 //! The folder is created by this build (`create_dir` fails on anything already there,
 //! a symbolic link included) and every file in it is created new (`O_CREAT|O_EXCL`, which
 //! never follows a link), so nothing planted in the old output or beside it can redirect
-//! a write. Each file is flushed to disk as it is written and every folder before the
-//! swap, so a power cut after the swap leaves a whole tree. Dropping a `Staging` removes
+//! a write. The whole tree is flushed to disk once, before the swap ([`Staging::flush`]),
+//! so a power cut after the swap leaves a whole tree. Dropping a `Staging` removes
 //! whatever is at its path: the unfinished tree after a failure, or the old output that
 //! the swap moved there.
 
@@ -66,7 +66,7 @@ impl Staging {
         &self.root
     }
 
-    /// Writes one output (claiming its path for `owner`), flushed to disk. The same owner
+    /// Writes one output (claiming its path for `owner`). The same owner
     /// may write the same bytes to one path twice (one image used twice); different bytes
     /// are an error.
     pub fn write(&self, rel: &Path, bytes: &[u8], owner: &str) -> Result<()> {
@@ -79,8 +79,7 @@ impl Staging {
         }
         self.make_parent(&path)?;
         let mut file = create_new(&path)?;
-        file.write_all(bytes).map_err(|e| Error::file(&path, e))?;
-        file.sync_all().map_err(|e| Error::file(&path, e))
+        file.write_all(bytes).map_err(|e| Error::file(&path, e))
     }
 
     /// Puts a file of the previous output at the same place in the new tree (a hard link,
@@ -102,23 +101,37 @@ impl Staging {
         let bytes = std::fs::read(&from).map_err(|e| Error::file(&from, e))?;
         let mut file = create_new(&to)?;
         file.write_all(&bytes).map_err(|e| Error::file(&to, e))?;
-        file.sync_all().map_err(|e| Error::file(&to, e))?;
         Ok(true)
     }
 
-    /// Flushes every folder of the tree, deepest first, so their entries are on disk.
-    pub fn sync_folders(&self) -> Result<()> {
-        let dirs: Vec<PathBuf> = walkdir::WalkDir::new(&self.root)
-            .contents_first(true)
-            .into_iter()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_dir())
-            .map(|e| e.into_path())
-            .collect();
-        for dir in dirs {
-            sync_folder(&dir)?;
+    /// Puts the whole tree on disk before the swap. On Linux one `syncfs` flushes the
+    /// filesystem holding it: one journal commit instead of one per file (flushing each
+    /// of 1,500 files made a 300-piece web and email build 2.5× slower). Elsewhere every
+    /// file, then every folder deepest first, is flushed.
+    pub fn flush(&self) -> Result<()> {
+        #[cfg(target_os = "linux")]
+        {
+            let root = File::open(&self.root).map_err(|e| Error::file(&self.root, e))?;
+            rustix::fs::syncfs(&root).map_err(|e| Error::file(&self.root, e))
         }
-        Ok(())
+        #[cfg(not(target_os = "linux"))]
+        {
+            let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(&self.root)
+                .contents_first(true)
+                .into_iter()
+                .filter_map(|e| e.ok())
+                .collect();
+            for entry in entries {
+                if entry.file_type().is_dir() {
+                    sync_folder(entry.path())?;
+                } else if entry.file_type().is_file() {
+                    File::open(entry.path())
+                        .and_then(|f| f.sync_all())
+                        .map_err(|e| Error::file(entry.path(), e))?;
+                }
+            }
+            Ok(())
+        }
     }
 
     fn make_parent(&self, path: &Path) -> Result<()> {
