@@ -3,8 +3,8 @@
 //! output only when every piece rendered.
 //!
 //! The output is whole, current and ours:
-//! - **whole**: the new tree is swapped in with one atomic rename (`swap.rs`), after every
-//!   file and folder was flushed to disk, so a crash or `kill -9` at any moment leaves the
+//! - **whole**: the new tree is flushed to disk (`Staging::flush`), then swapped in with
+//!   one atomic rename (`swap.rs`), so a crash or `kill -9` at any moment leaves the
 //!   complete old output or the complete new one; a failing piece or a write error
 //!   removes the staging tree and leaves the old output untouched;
 //! - **current**: each build starts from an empty tree, so files of deleted pieces

@@ -1,8 +1,8 @@
 //! Renderers: one per channel, each turning the document model into output files.
 //!
 //! A renderer is built once per build (templates and fonts loaded once) and then renders
-//! pieces in parallel; it returns files in memory, and the build writes them only when
-//! every piece rendered.
+//! pieces in parallel; it returns one piece's files, which the build writes into its
+//! staging tree at once (the output folder is replaced only when every piece rendered).
 
 pub mod email;
 pub mod html;
