@@ -13,9 +13,10 @@ use toml::value::Datetime;
 
 pub use doc::{Block, BlockKind, Inline};
 
+use crate::channel::Channel;
 use crate::error::{Error, Result, SourceFile};
+pub use crate::i18n::{Labels, Lang, format_date};
 use crate::paths::{PathProblem, Sandbox};
-use crate::render::Channel;
 use crate::untrusted::{char_name, first_control_char, value_span};
 
 /// Front matter of a piece.
@@ -37,12 +38,12 @@ pub struct FrontMatter {
     #[serde(default)]
     pub facts: Facts,
     /// Channels this piece is published to; all when absent.
-    pub channels: Option<Spanned<Vec<String>>>,
+    pub channels: Option<Spanned<Vec<Channel>>>,
     #[serde(default)]
     pub segments: Vec<String>,
     /// Per-channel replacements for title, summary and CTA text.
     #[serde(default)]
-    pub overrides: BTreeMap<String, Override>,
+    pub overrides: BTreeMap<Channel, Override>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -79,7 +80,7 @@ pub struct Piece {
     pub source: SourceFile,
     pub meta: FrontMatter,
     pub slug: String,
-    pub lang: String,
+    pub lang: Lang,
     pub body: Vec<Block>,
     /// Line of the first body line in the source file.
     pub body_line: usize,
@@ -263,7 +264,9 @@ impl Piece {
         }
         let blocks = parsed.blocks;
         let lang = match &meta.lang {
-            Some(lang) if ["th", "en"].contains(&lang.get_ref().as_str()) => lang.get_ref().clone(),
+            Some(lang) if lang.get_ref().parse::<Lang>().is_ok() => {
+                lang.get_ref().parse::<Lang>().unwrap_or(Lang::En)
+            }
             Some(lang) => {
                 return Err(source
                     .error(
@@ -276,34 +279,13 @@ impl Piece {
                     )
                     .into());
             }
-            None => detect_lang(&format!(
+            None => Lang::detect(&format!(
                 "{} {} {}",
                 meta.title,
                 meta.summary,
                 doc::plain_blocks(&blocks)
             )),
         };
-        if let Some(channels) = &meta.channels {
-            for c in channels.get_ref() {
-                if c.parse::<Channel>().is_err() {
-                    return Err(source
-                        .error(
-                            fm_offset + channels.span().start..fm_offset + channels.span().end,
-                            format!("unknown channel {c:?}: use web, email, social or print"),
-                            "here",
-                        )
-                        .into());
-                }
-            }
-        }
-        for key in meta.overrides.keys() {
-            if key.parse::<Channel>().is_err() {
-                return Err(Error::file(
-                    &source.path,
-                    format!("[overrides.{key}]: unknown channel (web, email, social, print)"),
-                ));
-            }
-        }
         if meta.title.trim().is_empty() {
             return Err(Error::file(&source.path, "front matter: title is empty"));
         }
@@ -408,13 +390,13 @@ impl Piece {
     /// Whether this piece is published to `channel`.
     pub fn publishes_to(&self, channel: Channel) -> bool {
         match &self.meta.channels {
-            Some(list) => list.get_ref().iter().any(|c| c.parse() == Ok(channel)),
+            Some(list) => list.get_ref().contains(&channel),
             None => true,
         }
     }
 
     fn override_for(&self, channel: Channel) -> Option<&Override> {
-        self.meta.overrides.get(channel.name())
+        self.meta.overrides.get(&channel)
     }
 
     pub fn title(&self, channel: Channel) -> &str {
@@ -455,7 +437,7 @@ impl Piece {
     }
 
     pub fn is_thai(&self) -> bool {
-        self.lang == "th"
+        self.lang == Lang::Th
     }
 }
 
@@ -504,17 +486,6 @@ fn split_front_matter(source: &SourceFile) -> Result<(&str, usize, &str, usize)>
         )
         .with_help("end the front matter with a line holding only `+++`")
         .into())
-}
-
-/// Guesses `th` when at least a fifth of the letters are Thai.
-pub fn detect_lang(text: &str) -> String {
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    let thai = text.chars().filter(|c| doc::is_thai(*c)).count();
-    if letters > 0 && thai * 5 >= letters {
-        "th".into()
-    } else {
-        "en".into()
-    }
 }
 
 /// Why a slug cannot name output folders and files, if it cannot.
@@ -639,35 +610,6 @@ pub fn load_all(root: &Path, sandbox: &Sandbox) -> Result<Vec<Piece>> {
     Ok(pieces)
 }
 
-/// Labels of the facts box, in the piece's language.
-#[derive(Serialize)]
-pub struct Labels {
-    pub price: &'static str,
-    pub promo_code: &'static str,
-    pub valid: &'static str,
-    pub until: &'static str,
-}
-
-impl Labels {
-    pub fn for_lang(lang: &str) -> Labels {
-        if lang == "th" {
-            Labels {
-                price: "ราคา",
-                promo_code: "โค้ดส่วนลด",
-                valid: "ระยะเวลา",
-                until: "ถึง",
-            }
-        } else {
-            Labels {
-                price: "Price",
-                promo_code: "Promo code",
-                valid: "Valid",
-                until: "to",
-            }
-        }
-    }
-}
-
 /// What a stated fact is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -690,9 +632,9 @@ impl Piece {
     /// The piece's facts in the order channels state them: price, promo code, validity,
     /// then any further facts (`weight = "250 g"` → "weight: 250 g").
     pub fn fact_lines(&self) -> Vec<FactLine> {
-        let labels = Labels::for_lang(&self.lang);
+        let labels = Labels::for_lang(self.lang);
         let facts = &self.meta.facts;
-        let date = |d: &Datetime| format_date(d, &self.lang);
+        let date = |d: &Datetime| format_date(d, self.lang);
         let line = |kind, label: &str, value: String| FactLine {
             kind,
             label: label.to_string(),
@@ -726,37 +668,6 @@ impl Piece {
     }
 }
 
-/// A date as readers of `lang` expect it: Thai uses the Buddhist era and Thai month
-/// abbreviations ("1 ธ.ค. 2569"); English "1 Dec 2026".
-pub fn format_date(date: &Datetime, lang: &str) -> String {
-    let Some(d) = date.date else {
-        return date.to_string();
-    };
-    const TH: [&str; 12] = [
-        "ม.ค.",
-        "ก.พ.",
-        "มี.ค.",
-        "เม.ย.",
-        "พ.ค.",
-        "มิ.ย.",
-        "ก.ค.",
-        "ส.ค.",
-        "ก.ย.",
-        "ต.ค.",
-        "พ.ย.",
-        "ธ.ค.",
-    ];
-    const EN: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let m = (d.month.clamp(1, 12) - 1) as usize;
-    if lang == "th" {
-        format!("{} {} {}", d.day, TH[m], d.year as u32 + 543)
-    } else {
-        format!("{} {} {}", d.day, EN[m], d.year)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -772,11 +683,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.slug, "promo");
-        assert_eq!(p.lang, "th");
+        assert_eq!(p.lang, Lang::Th);
         assert_eq!(p.meta.facts.promo_code.as_deref(), Some("WINTER26"));
         assert_eq!(p.body[0].line, 11);
         assert_eq!(
-            format_date(p.meta.facts.starts.as_ref().unwrap(), "th"),
+            format_date(p.meta.facts.starts.as_ref().unwrap(), Lang::Th),
             "1 ธ.ค. 2569"
         );
     }
@@ -817,7 +728,7 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(p.slug, "cold-brew-promo");
-        assert_eq!(p.lang, "en");
+        assert_eq!(p.lang, Lang::En);
         let e =
             piece("+++\ntitle = \"a\"\nsummary = \"b\"\nslug = \"Bad Slug\"\n+++\n").unwrap_err();
         assert!(e.to_string().starts_with("content/x.md:4:8:"), "{e}");

@@ -327,11 +327,7 @@ impl Renderer for EmailRenderer<'_> {
         );
         ctx.insert(
             "date",
-            &piece
-                .meta
-                .date
-                .as_ref()
-                .map(|d| format_date(d, &piece.lang)),
+            &piece.meta.date.as_ref().map(|d| format_date(d, piece.lang)),
         );
         let template_path = project.templates_dir(Channel::Email).join(TEMPLATE);
         let raw = self.tera.render(TEMPLATE, &ctx).map_err(|e| {
@@ -527,7 +523,7 @@ fn plain_text(
     out.push_str("-- \n");
     out.push_str(&guide.brand.name);
     if let Some(date) = &piece.meta.date {
-        out.push_str(&format!(" · {}", format_date(date, &piece.lang)));
+        out.push_str(&format!(" · {}", format_date(date, piece.lang)));
     }
     out.push('\n');
     out
