@@ -5,6 +5,7 @@ pub mod doc;
 pub mod markdown;
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -23,8 +24,8 @@ use crate::untrusted::{char_name, first_control_char, value_span};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
-    pub title: String,
-    pub summary: String,
+    pub title: Spanned<String>,
+    pub summary: Spanned<String>,
     /// URL path segment; defaults to the file name without extension.
     pub slug: Option<Spanned<String>>,
     pub date: Option<Datetime>,
@@ -49,7 +50,7 @@ pub struct FrontMatter {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cta {
-    pub text: String,
+    pub text: Spanned<String>,
     pub url: String,
 }
 
@@ -68,9 +69,17 @@ pub struct Facts {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Override {
-    pub title: Option<String>,
-    pub summary: Option<String>,
-    pub cta_text: Option<String>,
+    pub title: Option<Spanned<String>>,
+    pub summary: Option<Spanned<String>>,
+    pub cta_text: Option<Spanned<String>>,
+}
+
+/// A text field of the front matter that channels show (and may override).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Summary,
+    CtaText,
 }
 
 /// One piece of content, ready for every renderer.
@@ -79,6 +88,8 @@ pub struct Piece {
     /// The source file, as found under the project.
     pub source: SourceFile,
     pub meta: FrontMatter,
+    /// Byte offset of the front matter in the source: its values' spans are relative to it.
+    pub front_offset: usize,
     pub slug: String,
     pub lang: Lang,
     pub body: Vec<Block>,
@@ -281,15 +292,16 @@ impl Piece {
             }
             None => Lang::detect(&format!(
                 "{} {} {}",
-                meta.title,
-                meta.summary,
+                meta.title.get_ref(),
+                meta.summary.get_ref(),
                 doc::plain_blocks(&blocks)
             )),
         };
-        if meta.title.trim().is_empty() {
+        if meta.title.get_ref().trim().is_empty() {
             return Err(Error::file(&source.path, "front matter: title is empty"));
         }
         Ok(Piece {
+            front_offset: fm_offset,
             source,
             meta,
             slug,
@@ -399,25 +411,43 @@ impl Piece {
         self.meta.overrides.get(&channel)
     }
 
+    /// The front matter value `channel` shows for `field`: the channel's override, else
+    /// the piece's own.
+    fn field(&self, channel: Channel, field: Field) -> Option<&Spanned<String>> {
+        let o = self.override_for(channel);
+        match field {
+            Field::Title => Some(o.and_then(|o| o.title.as_ref()).unwrap_or(&self.meta.title)),
+            Field::Summary => Some(
+                o.and_then(|o| o.summary.as_ref())
+                    .unwrap_or(&self.meta.summary),
+            ),
+            Field::CtaText => {
+                let cta = self.meta.cta.as_ref()?;
+                Some(o.and_then(|o| o.cta_text.as_ref()).unwrap_or(&cta.text))
+            }
+        }
+    }
+
+    /// Where in the source file the value `channel` shows for `field` is, for errors
+    /// about that text (a title too long for a card…).
+    pub fn field_span(&self, channel: Channel, field: Field) -> Option<Range<usize>> {
+        let span = self.field(channel, field)?.span();
+        Some(self.front_offset + span.start..self.front_offset + span.end)
+    }
+
     pub fn title(&self, channel: Channel) -> &str {
-        self.override_for(channel)
-            .and_then(|o| o.title.as_deref())
-            .unwrap_or(&self.meta.title)
+        self.field(channel, Field::Title)
+            .map_or("", |v| v.get_ref())
     }
 
     pub fn summary(&self, channel: Channel) -> &str {
-        self.override_for(channel)
-            .and_then(|o| o.summary.as_deref())
-            .unwrap_or(&self.meta.summary)
+        self.field(channel, Field::Summary)
+            .map_or("", |v| v.get_ref())
     }
 
     pub fn cta_text(&self, channel: Channel) -> Option<&str> {
-        let cta = self.meta.cta.as_ref()?;
-        Some(
-            self.override_for(channel)
-                .and_then(|o| o.cta_text.as_deref())
-                .unwrap_or(&cta.text),
-        )
+        self.field(channel, Field::CtaText)
+            .map(|v| v.get_ref().as_str())
     }
 
     /// Path of the hero image, once resolved inside the project
@@ -441,51 +471,78 @@ impl Piece {
     }
 }
 
-/// Splits `+++`-delimited TOML front matter from the body. Returns the front matter, its
-/// byte offset, the body and its byte offset.
-fn split_front_matter(source: &SourceFile) -> Result<(&str, usize, &str, usize)> {
-    let text: &str = &source.text;
+/// Where a Markdown text's `+++` front matter is; every reader of front matter (content,
+/// Markdown lint) splits with this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split<'a> {
+    /// The front matter's TOML and its byte offset, and the body's byte offset.
+    Front {
+        toml: &'a str,
+        offset: usize,
+        body_offset: usize,
+    },
+    /// The text does not start with a `+++` line; the body starts at `body_offset` (after a
+    /// byte-order mark).
+    None { body_offset: usize },
+    /// A `+++` line opens front matter that no `+++` line closes.
+    Unclosed { opened: usize },
+}
+
+/// Splits `+++`-delimited TOML front matter from the body.
+pub fn split(text: &str) -> Split<'_> {
     let text_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[text_start..];
-    let missing = || {
-        Error::from(
-            source
-                .error(
-                    text_start..text_start,
-                    "missing front matter",
-                    "expected `+++` here",
-                )
-                .with_help(
-                    "start the file with a `+++` line, TOML keys (title, summary…), then `+++`",
-                ),
-        )
+    let none = Split::None {
+        body_offset: text_start,
     };
-    let first_end = rest.find('\n').ok_or_else(missing)?;
+    let Some(first_end) = rest.find('\n') else {
+        return none;
+    };
     if rest[..first_end].trim_end() != "+++" {
-        return Err(missing());
+        return none;
     }
     let fm_start = text_start + first_end + 1;
     let mut offset = fm_start;
     for line in text[fm_start..].split_inclusive('\n') {
         if line.trim_end() == "+++" {
-            let body_start = offset + line.len();
-            return Ok((
-                &text[fm_start..offset],
-                fm_start,
-                &text[body_start..],
-                body_start,
-            ));
+            return Split::Front {
+                toml: &text[fm_start..offset],
+                offset: fm_start,
+                body_offset: offset + line.len(),
+            };
         }
         offset += line.len();
     }
-    Err(source
-        .error(
-            text_start..text_start + 3,
-            "front matter is not closed",
-            "opened here",
-        )
-        .with_help("end the front matter with a line holding only `+++`")
-        .into())
+    Split::Unclosed { opened: text_start }
+}
+
+/// [`split`], for a piece: front matter is required. Returns the front matter, its byte
+/// offset, the body and its byte offset.
+fn split_front_matter(source: &SourceFile) -> Result<(&str, usize, &str, usize)> {
+    let text: &str = &source.text;
+    match split(text) {
+        Split::Front {
+            toml,
+            offset,
+            body_offset,
+        } => Ok((toml, offset, &text[body_offset..], body_offset)),
+        Split::None { body_offset } => Err(source
+            .error(
+                body_offset..body_offset,
+                "missing front matter",
+                "expected `+++` here",
+            )
+            .with_help("start the file with a `+++` line, TOML keys (title, summary…), then `+++`")
+            .into()),
+        Split::Unclosed { opened } => Err(source
+            .error(
+                opened..opened + 3,
+                "front matter is not closed",
+                "opened here",
+            )
+            .with_help("end the front matter with a line holding only `+++`")
+            .into()),
+    }
 }
 
 /// Why a slug cannot name output folders and files, if it cannot.

@@ -258,7 +258,7 @@ impl Renderer for EmailRenderer<'_> {
             .output_url(LOGO_PNG)
             .unwrap_or_else(|| "assets/logo.png".to_string());
         let cta = piece.meta.cta.as_ref().map(|cta| {
-            let text = piece.cta_text(Channel::Email).unwrap_or(&cta.text);
+            let text = piece.cta_text(Channel::Email).unwrap_or(cta.text.get_ref());
             BTreeMap::from([
                 ("text", text.to_string()),
                 ("url", link(&cta.url)),

@@ -205,7 +205,7 @@ impl Renderer for WebRenderer<'_> {
                         "text",
                         piece
                             .cta_text(Channel::Web)
-                            .unwrap_or(&cta.text)
+                            .unwrap_or(cta.text.get_ref())
                             .to_string(),
                     ),
                     ("url", link(&cta.url)),
