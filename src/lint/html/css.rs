@@ -1,6 +1,9 @@
-//! CSS as the linter needs it: rules with simple selectors, declarations with the byte
-//! offset of their value, tokenized by `cssparser` (so comments, strings, escapes and
-//! nested blocks are read the way browsers read them).
+//! CSS as the linters need it — web and email alike: rules with their selectors (as
+//! written, and the simple ones parsed for the cascade), declarations with the byte
+//! offsets of their name and value, every at-rule with its prelude, and where each rule
+//! sits (inside `@media`-like blocks, `@keyframes`, `@font-face`). Tokenized by
+//! `cssparser`, so comments, strings, escapes and nested blocks are read the way
+//! browsers read them. `style=""` attributes are read by [`style_attribute`].
 //!
 //! Hostile sheets nest without end (`@media{@media{…`); rules nested deeper than
 //! [`MAX_BLOCK_DEPTH`] blocks are skipped, and where that first happened is kept in
@@ -10,12 +13,15 @@
 use cssparser::{Delimiter, ParseError, Parser, ParserInput, Token};
 
 /// A declaration: lower-case property name, value (without `!important`) and the byte
-/// offset of the value in its file.
+/// offsets of the value and of the name in its file.
 #[derive(Debug, Clone)]
 pub struct Decl {
     pub name: String,
     pub value: String,
+    /// Offset of the value.
     pub offset: usize,
+    /// Offset of the property name.
+    pub name_offset: usize,
     pub important: bool,
 }
 
@@ -29,12 +35,41 @@ pub enum RuleKind {
     AtRule,
 }
 
+/// Where a rule sits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Context {
+    /// The outermost enclosing `@media`, `@supports`, `@container` or `@document` (an
+    /// index into [`Sheet::at_rules`]): the rule applies only sometimes, and email
+    /// clients without support skip the whole block.
+    pub media: Option<usize>,
+    /// Inside `@keyframes`: animation frames, not element styles.
+    pub keyframes: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub kind: RuleKind,
+    /// The at-rule's lower-case name (`font-face`, `page`…) for [`RuleKind::AtRule`].
+    pub at: Option<String>,
+    pub context: Context,
+    /// The selector list as written (comments removed); empty for at-rules.
+    pub prelude: String,
+    /// Offset of the rule's first token (selector or at-keyword).
+    pub offset: usize,
     /// Selectors this reader can match statically; unsupported ones are left out.
     pub selectors: Vec<Selector>,
     pub decls: Vec<Decl>,
+}
+
+/// An at-rule (`@media (…) {`, `@import url(…);`, `@font-face {`), at any depth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AtRule {
+    /// Lower-case name without the `@`.
+    pub name: String,
+    /// What comes between the name and `{` or `;`, trimmed, comments removed.
+    pub prelude: String,
+    /// Offset of the `@`.
+    pub offset: usize,
 }
 
 /// Deepest nesting of at-rule blocks read (real sheets nest two or three).
@@ -46,6 +81,8 @@ pub const MAX_COMPOUNDS: usize = 32;
 #[derive(Debug, Clone, Default)]
 pub struct Sheet {
     pub rules: Vec<Rule>,
+    /// Every at-rule read, in source order.
+    pub at_rules: Vec<AtRule>,
     /// Offset (in the file) of the first block nested deeper than [`MAX_BLOCK_DEPTH`],
     /// whose rules were skipped.
     pub too_deep: Option<usize>,
@@ -61,26 +98,24 @@ impl Sheet {
         let mut sheet = Sheet::default();
         let mut reader = Reader {
             base,
-            out: &mut sheet.rules,
-            too_deep: None,
+            sheet: &mut sheet,
         };
-        reader.rules(&mut p, RuleKind::Style, 0);
-        sheet.too_deep = reader.too_deep;
+        reader.rules(&mut p, RuleKind::Style, Context::default(), 0);
         sheet
     }
 }
 
-/// Reads rules into `out`, remembering where nesting went too deep.
+/// Reads rules and at-rules into `sheet`, remembering where nesting went too deep.
 struct Reader<'o> {
     base: usize,
-    out: &'o mut Vec<Rule>,
-    too_deep: Option<usize>,
+    sheet: &'o mut Sheet,
 }
 
 impl Reader<'_> {
-    fn rules(&mut self, p: &mut Parser, kind: RuleKind, depth: usize) {
+    fn rules(&mut self, p: &mut Parser, kind: RuleKind, context: Context, depth: usize) {
         let base = self.base;
         loop {
+            p.skip_whitespace();
             let start = p.position();
             let token = match p.next() {
                 Ok(t) => t.clone(),
@@ -89,35 +124,69 @@ impl Reader<'_> {
             match token {
                 Token::AtKeyword(name) => {
                     let name = name.to_ascii_lowercase();
+                    let after_name = p.position();
                     // prelude up to `;` or a block
                     let mut has_block = false;
+                    let prelude_end;
                     loop {
+                        let before = p.position();
                         match p.next() {
                             Ok(Token::CurlyBracketBlock) => {
                                 has_block = true;
+                                prelude_end = before;
                                 break;
                             }
-                            Ok(Token::Semicolon) | Err(_) => break,
+                            Ok(Token::Semicolon) => {
+                                prelude_end = before;
+                                break;
+                            }
+                            Err(_) => {
+                                prelude_end = p.position();
+                                break;
+                            }
                             Ok(_) => {}
                         }
                     }
+                    let prelude = p.slice(after_name..prelude_end);
+                    let index = self.sheet.at_rules.len();
+                    self.sheet.at_rules.push(AtRule {
+                        name: name.clone(),
+                        prelude: strip_comments(prelude).trim().to_string(),
+                        offset: base + start.byte_index(),
+                    });
                     if !has_block {
                         continue;
                     }
                     if depth >= MAX_BLOCK_DEPTH {
                         // skipped unread (cssparser skips nested blocks without recursion)
-                        self.too_deep.get_or_insert(base + start.byte_index());
+                        self.sheet.too_deep.get_or_insert(base + start.byte_index());
                         continue;
                     }
                     let _ = p.parse_nested_block(|p| -> Result<(), Err> {
                         match name.as_str() {
-                            "media" | "supports" | "container" | "keyframes"
-                            | "-webkit-keyframes" | "document" => {
-                                self.rules(p, RuleKind::Conditional, depth + 1)
+                            "media" | "supports" | "container" | "document" => {
+                                let inner = Context {
+                                    media: context.media.or(Some(index)),
+                                    ..context
+                                };
+                                self.rules(p, RuleKind::Conditional, inner, depth + 1)
                             }
-                            "layer" | "scope" | "starting-style" => self.rules(p, kind, depth + 1),
-                            _ => self.out.push(Rule {
+                            "keyframes" | "-webkit-keyframes" => {
+                                let inner = Context {
+                                    keyframes: true,
+                                    ..context
+                                };
+                                self.rules(p, RuleKind::Conditional, inner, depth + 1)
+                            }
+                            "layer" | "scope" | "starting-style" => {
+                                self.rules(p, kind, context, depth + 1)
+                            }
+                            _ => self.sheet.rules.push(Rule {
                                 kind: RuleKind::AtRule,
+                                at: Some(name.clone()),
+                                context,
+                                prelude: String::new(),
+                                offset: base + start.byte_index(),
                                 selectors: Vec::new(),
                                 decls: declarations(p, base),
                             }),
@@ -143,8 +212,12 @@ impl Reader<'_> {
                     let decls = p
                         .parse_nested_block(|p| -> Result<_, Err> { Ok(declarations(p, base)) })
                         .unwrap_or_default();
-                    self.out.push(Rule {
+                    self.sheet.rules.push(Rule {
                         kind,
+                        at: None,
+                        context,
+                        prelude: prelude.trim().to_string(),
+                        offset: base + start.byte_index(),
                         selectors,
                         decls,
                     });
@@ -174,20 +247,23 @@ pub fn declarations(p: &mut Parser, base: usize) -> Vec<Decl> {
     let mut out = Vec::new();
     while !p.is_exhausted() {
         let result = p.parse_until_after(Delimiter::Semicolon, |p| -> Result<_, Err> {
+            p.skip_whitespace();
+            let name_offset = p.position().byte_index();
             let name = p.expect_ident()?.to_ascii_lowercase();
             p.expect_colon()?;
             p.skip_whitespace();
             let start = p.position();
             while p.next_including_whitespace_and_comments().is_ok() {}
             let raw = p.slice_from(start);
-            Ok((name, start.byte_index(), raw.to_string()))
+            Ok((name, name_offset, start.byte_index(), raw.to_string()))
         });
-        if let Ok((name, offset, raw)) = result {
+        if let Ok((name, name_offset, offset, raw)) = result {
             let (value, important) = strip_important(&raw);
             out.push(Decl {
                 name,
                 value: value.to_string(),
                 offset: base + offset,
+                name_offset: base + name_offset,
                 important,
             });
         }
