@@ -107,7 +107,7 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     for (chunk, runs) in chunks {
         for hit in rules.check(&chunk) {
             let offset = map(&runs, hit.range.clone());
-            let mut f = Finding::new(hit.rule, hit.severity, loc(offset), hit.message);
+            let mut f = Finding::new(hit.rule, loc(offset), hit.message);
             f.expected = hit.expected;
             f.found = hit
                 .found

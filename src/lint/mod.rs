@@ -321,8 +321,7 @@ pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
 /// A file that could not be read from disk (permissions, a folder that vanished).
 fn unreadable_file(path: &Path, error: &Error) -> Finding {
     Finding::new(
-        "lint/unreadable",
-        Severity::Error,
+        &crate::lint::rules::LINT_UNREADABLE,
         Location::file(path),
         format!("cannot read this file, so it is not checked: {error}"),
     )
@@ -335,8 +334,7 @@ fn symlink_finding(ctx: &LintContext, path: &Path) -> Option<Finding> {
         Reach::Inside(_) => None,
         Reach::Missing => Some(
             Finding::new(
-                "link/broken-local",
-                Severity::Error,
+                &crate::lint::rules::LINK_BROKEN_LOCAL,
                 Location::file(path),
                 "a symbolic link to nothing",
             )
@@ -344,8 +342,7 @@ fn symlink_finding(ctx: &LintContext, path: &Path) -> Option<Finding> {
         ),
         Reach::Outside => Some(
             Finding::new(
-                rules::link::OUTSIDE_ROOT,
-                Severity::Warning,
+                &rules::LINK_OUTSIDE_ROOT,
                 Location::file(path),
                 "a symbolic link to something outside the linted paths: not followed, not checked",
             )
@@ -393,10 +390,7 @@ fn unknown_kind(path: &Path, bytes: &[u8]) -> Finding {
     } else {
         format!("{} bytes", bytes.len())
     };
-    Finding::new(
-        "lint/unknown-kind",
-        Severity::Warning,
-        Location::file(path),
+    Finding::new(&crate::lint::rules::LINT_UNKNOWN_KIND, Location::file(path),
         format!("not checked: brandpress cannot tell what this file is ({what}, not HTML, email, PNG, JPEG, PDF or Markdown)"),
     )
     .fix("give the file the extension of its format, or keep it out of the linted folder")
@@ -517,7 +511,7 @@ mod tests {
         }
     }
 
-    fn info(rule: &str) -> Option<&'static rules::RuleInfo> {
+    fn info(rule: &str) -> Option<&'static rules::Rule> {
         rules::info(rule)
     }
 }

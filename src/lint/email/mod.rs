@@ -98,8 +98,7 @@ pub fn plain_text_sibling(ctx: &LintContext, path: &Path) -> Option<Finding> {
     };
     missing.then(|| {
         Finding::new(
-            "email/missing-plain-text",
-            Severity::Warning,
+            &crate::lint::rules::EMAIL_MISSING_PLAIN_TEXT,
             Location::file(path),
             "HTML email without a plain-text alternative",
         )
@@ -149,7 +148,6 @@ fn lint_eml(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
                 let (line, col) = line_col(text, hit.range.start);
                 let mut f = Finding::new(
                     hit.rule,
-                    hit.severity,
                     Location::file(path),
                     format!("{} (text/plain part, line {line}:{col})", hit.message),
                 );
@@ -160,10 +158,7 @@ fn lint_eml(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
             }
         }
         None if html.is_some() => findings.push(
-            Finding::new(
-                "email/missing-plain-text",
-                Severity::Warning,
-                Location::file(path),
+            Finding::new(&crate::lint::rules::EMAIL_MISSING_PLAIN_TEXT, Location::file(path),
                 "message has an HTML part but no text/plain part",
             )
             .fix("send multipart/alternative with a text/plain part: spam filters and text-only clients expect one"),
@@ -181,8 +176,7 @@ fn unreadable(path: &Path, bytes: &[u8]) -> Finding {
         format!("{} bytes without a single known mail header", bytes.len())
     };
     Finding::new(
-        "email/unreadable",
-        Severity::Error,
+        &crate::lint::rules::EMAIL_UNREADABLE,
         Location::file(path),
         format!("not a readable MIME message: {what}"),
     )
@@ -311,12 +305,7 @@ pub fn check_page(
         let error = size > GMAIL_CLIP;
         findings.push(
             Finding::new(
-                "email/size",
-                if error {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                },
+                &crate::lint::rules::EMAIL_SIZE,
                 Location::file(path),
                 if error {
                     "HTML is over 102 KB: Gmail clips it behind “View entire message”"
@@ -326,7 +315,12 @@ pub fn check_page(
             )
             .expected(format!("at most {} KB", SIZE_WARNING / 1024))
             .found(format!("{:.1} KB", size as f64 / 1024.0))
-            .fix("trim markup: fewer nested tables, shorter class names, no unused CSS"),
+            .fix("trim markup: fewer nested tables, shorter class names, no unused CSS")
+            .with_severity(if error {
+                Severity::Error
+            } else {
+                Severity::Warning
+            }),
         );
     }
 
@@ -413,7 +407,8 @@ pub fn check_page(
             message.push_str(&format!("; partly by {}", table.names(&f.partial)));
         }
         findings.push(
-            Finding::new("email/unsupported-css", severity, at(first.offset), message)
+            Finding::new(&crate::lint::rules::EMAIL_UNSUPPORTED_CSS, at(first.offset), message)
+                .with_severity(severity)
                 .found(first.found.clone())
                 .fix(if enhancement {
                     format!("fine as an enhancement: those clients skip it ({})", f.url)
@@ -478,8 +473,7 @@ pub fn check_page(
         };
         findings.push(
             Finding::new(
-                "email/font-fallback",
-                if generic { Severity::Warning } else { Severity::Error },
+                &crate::lint::rules::EMAIL_FONT_FALLBACK,
                 at(offset),
                 if generic {
                     format!("{kind} “{font}” falls back only to a generic family: Outlook for Windows shows Times New Roman")
@@ -489,7 +483,8 @@ pub fn check_page(
             )
             .found(stack.clone())
             .expected(format!("{stack}, Tahoma, Arial, sans-serif"))
-            .fix("add web-safe fonts after it (Tahoma has Thai on Windows), then a generic family"),
+            .fix("add web-safe fonts after it (Tahoma has Thai on Windows), then a generic family")
+            .with_severity(if generic { Severity::Warning } else { Severity::Error }),
         );
     }
 
@@ -506,8 +501,7 @@ pub fn check_page(
     for (found, (offset, n)) in by_value {
         findings.push(
             Finding::new(
-                "email/width",
-                Severity::Warning,
+                &crate::lint::rules::EMAIL_WIDTH,
                 at(offset),
                 format!(
                     "wider than the guide's email width{}: clients scale or clip it",
@@ -542,10 +536,7 @@ fn check_alt(v: &Element, location: Location) -> Option<Finding> {
     let src = v.attr_value("src").unwrap_or("").to_string();
     match v.attr_value("alt") {
         None => Some(
-            Finding::new(
-                "email/missing-alt",
-                Severity::Error,
-                location,
+            Finding::new(&crate::lint::rules::EMAIL_MISSING_ALT, location,
                 "image without alt text: most clients block images until the reader allows them",
             )
             .found(src)
@@ -557,14 +548,12 @@ fn check_alt(v: &Element, location: Location) -> Option<Finding> {
             let px = |a: &str| v.attr_value(a).and_then(|w| w.trim().trim_end_matches("px").parse::<u32>().ok());
             let pixel = px("width").is_some_and(|w| w <= 1) && px("height").is_some_and(|h| h <= 1);
             (!decorative && !pixel).then(|| {
-                Finding::new(
-                    "email/missing-alt",
-                    Severity::Warning,
-                    location,
+                Finding::new(&crate::lint::rules::EMAIL_MISSING_ALT, location,
                     "empty alt on an image not marked decorative",
                 )
                 .found(src)
                 .fix("describe the image, or mark it role=\"presentation\" if it is decoration")
+                .with_severity(Severity::Warning)
             })
         }
         Some(_) => None,

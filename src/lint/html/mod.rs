@@ -23,7 +23,7 @@ use parse::{Document, Node};
 use crate::lint::email;
 use crate::lint::ignore::{self, Ignore};
 use crate::lint::rules::{color, contrast, font, glyph, link, logo};
-use crate::lint::{FileKind, Finding, LintContext, Location, Severity, detect_kind};
+use crate::lint::{FileKind, Finding, LintContext, Location, detect_kind};
 
 /// Line starts of a text, for offset → line/column.
 #[derive(Debug, Clone)]
@@ -81,11 +81,11 @@ impl LinkedSheet {
 }
 
 /// Rule id: HTML or CSS nested beyond the limits of this linter.
-pub const TOO_COMPLEX: &str = "html/too-complex";
+pub use crate::lint::rules::HTML_TOO_COMPLEX as TOO_COMPLEX;
 
 /// An `html/too-complex` finding: what went beyond which limit, and what was done.
 fn too_complex(location: Location, what: String) -> Finding {
-    Finding::new(TOO_COMPLEX, Severity::Error, location, what)
+    Finding::new(&TOO_COMPLEX, location, what)
         .fix("simplify the markup: no real page needs this; lint cannot check it fully")
 }
 
@@ -497,7 +497,7 @@ impl<'a> Page<'a> {
             }
             for hit in rules.check(&chunk.text) {
                 let offset = chunk.source_offset(hit.range.start);
-                let mut f = Finding::new(hit.rule, hit.severity, self.src.loc(offset), hit.message);
+                let mut f = Finding::new(hit.rule, self.src.loc(offset), hit.message);
                 f.expected = hit.expected;
                 f.found = hit
                     .found

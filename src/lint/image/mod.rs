@@ -21,7 +21,6 @@ use std::collections::HashMap;
 use std::path::{Component, Path};
 
 use crate::brand::Rgb;
-use crate::lint::finding::Severity;
 use crate::lint::rules::color::{BuildFast, PixelClass, project};
 use crate::lint::{Finding, LintContext, Location};
 
@@ -67,10 +66,7 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
 /// `image/too-large`, with the numbers.
 fn too_large(path: &Path, w: u32, h: u32) -> Finding {
     let megapixels = |n: u64| n as f64 / (1024.0 * 1024.0);
-    Finding::new(
-        "image/too-large",
-        Severity::Error,
-        Location::file(path),
+    Finding::new(&crate::lint::rules::IMAGE_TOO_LARGE, Location::file(path),
         format!(
             "{w}×{h} is {:.0} megapixels, more than the {:.0} megapixels lint decodes: its colors are not checked",
             megapixels(u64::from(w) * u64::from(h)),
@@ -84,8 +80,7 @@ fn too_large(path: &Path, w: u32, h: u32) -> Finding {
 
 fn unreadable(path: &Path, message: String) -> Finding {
     Finding::new(
-        "image/unreadable",
-        Severity::Error,
+        &crate::lint::rules::IMAGE_UNREADABLE,
         Location::file(path),
         message,
     )
@@ -108,8 +103,7 @@ pub fn check_dimensions(ctx: &LintContext, path: &Path, (w, h): (u32, u32)) -> O
         .join(", ");
     Some(
         Finding::new(
-            "image/dimensions",
-            Severity::Error,
+            &crate::lint::rules::IMAGE_DIMENSIONS,
             Location::file(path),
             format!("{w}×{h} is not a social card size of the guide"),
         )
@@ -377,10 +371,7 @@ pub fn check_palette(ctx: &LintContext, path: &Path, image: &Decoded) -> Option<
     let mut location = Location::file(path);
     location.pixel_box = report.pixel_box;
     Some(
-        Finding::new(
-            "image/off-palette",
-            Severity::Error,
-            location,
+        Finding::new(&crate::lint::rules::IMAGE_OFF_PALETTE, location,
             format!(
                 "{:.1}% of the pixels are off the palette (the guide allows {:.1}%); main colors: {}",
                 share * 100.0,

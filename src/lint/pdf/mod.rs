@@ -36,7 +36,8 @@ pub use scan::{
 
 use crate::brand::{Guide, Rgb};
 use crate::lint::rules::color::{Nearest, Palette};
-use crate::lint::{Finding, LintContext, Location, Severity};
+use crate::lint::rules::{self, Rule};
+use crate::lint::{Finding, LintContext, Location};
 
 /// Points per millimetre.
 pub const PT_PER_MM: f32 = 72.0 / 25.4;
@@ -53,9 +54,9 @@ const LOAD_DECODED_PER_STREAM: usize = 8 * 1024 * 1024;
 /// Distinct off-palette colors listed per file; more are counted in one last finding.
 const MAX_COLOR_FINDINGS: usize = 200;
 
+use crate::lint::rules::PDF_TOO_COMPLEX as TOO_COMPLEX;
 /// Rule ids.
-const UNREADABLE: &str = "pdf/unreadable";
-const TOO_COMPLEX: &str = "pdf/too-complex";
+use crate::lint::rules::PDF_UNREADABLE as UNREADABLE;
 
 /// Lints one pdf file.
 pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
@@ -99,7 +100,7 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
             colors.add(&ctx.palette, *kind, *color, at(), &mut findings);
         }
         for hit in tone.check(&scan.text) {
-            let mut f = Finding::new(hit.rule, hit.severity, at(), hit.message);
+            let mut f = Finding::new(hit.rule, at(), hit.message);
             f.expected = hit.expected;
             f.found = hit.found;
             f.fix = hit.fix;
@@ -136,8 +137,7 @@ impl LoadError {
         match self {
             LoadError::Unreadable(message) => unreadable(path, message),
             LoadError::TooComplex { limit, streams } => Finding::new(
-                TOO_COMPLEX,
-                Severity::Error,
+                &TOO_COMPLEX,
                 Location::file(path),
                 format!(
                     "an object stream decodes to more than {} KiB (the limit for the {streams} object streams of this file): not checked",
@@ -196,7 +196,7 @@ fn unreadable(path: &Path, message: String) -> Finding {
 }
 
 fn unreadable_at(location: Location, message: String) -> Finding {
-    Finding::new(UNREADABLE, Severity::Error, location, message)
+    Finding::new(&UNREADABLE, location, message)
         .fix("export the PDF again, or check that the file was copied whole")
 }
 
@@ -216,8 +216,7 @@ fn too_complex(at: Location, limit: Limit, page: usize, total: usize) -> Finding
         format!("page {page} is not fully checked")
     };
     Finding::new(
-        TOO_COMPLEX,
-        Severity::Error,
+        &TOO_COMPLEX,
         at,
         format!("lint stopped at page {page} of {total}: {what}; {rest}"),
     )
@@ -295,10 +294,7 @@ impl Colors {
             }
         }
         if let Some(at) = self.first_unlisted {
-            findings.push(Finding::new(
-                "color/off-palette",
-                Severity::Error,
-                at,
+            findings.push(Finding::new(&crate::lint::rules::COLOR_OFF_PALETTE, at,
                 format!(
                     "{} more off-palette colors, not listed one by one (the first {MAX_COLOR_FINDINGS} are)",
                     self.unlisted
@@ -372,8 +368,7 @@ fn check_boxes(guide: &Guide, doc: &Document, page_id: ObjectId, at: Location) -
     };
     let Some(media) = page_box(doc, page, b"MediaBox") else {
         out.push(Finding::new(
-            "pdf/page-size",
-            Severity::Error,
+            &crate::lint::rules::PDF_PAGE_SIZE,
             at,
             "the page has no MediaBox",
         ));
@@ -395,8 +390,7 @@ fn check_boxes(guide: &Guide, doc: &Document, page_id: ObjectId, at: Location) -
         };
         out.push(
             Finding::new(
-                "pdf/page-size",
-                Severity::Error,
+                &crate::lint::rules::PDF_PAGE_SIZE,
                 at.clone(),
                 format!(
                     "the {which} is {:.1} × {:.1} mm, not the guide's {:?} page",
@@ -443,7 +437,7 @@ fn check_boxes(guide: &Guide, doc: &Document, page_id: ObjectId, at: Location) -
         };
         if let Some(message) = message {
             out.push(
-                Finding::new("pdf/bleed", Severity::Warning, at, message)
+                Finding::new(&crate::lint::rules::PDF_BLEED, at, message)
                     .expected(format!("{} mm bleed on every side", print.bleed_mm))
                     .fix("export with a trim box and bleed (e.g. \"use document bleed settings\")"),
             );
@@ -498,8 +492,7 @@ fn check_font(guide: &Guide, doc: &Document, font: &Dictionary, at: Location) ->
     if !embedded {
         out.push(
             Finding::new(
-                "pdf/font-not-embedded",
-                Severity::Error,
+                &crate::lint::rules::PDF_FONT_NOT_EMBEDDED,
                 at.clone(),
                 format!("font {name} is not embedded: the printer will substitute another"),
             )
@@ -513,8 +506,7 @@ fn check_font(guide: &Guide, doc: &Document, font: &Dictionary, at: Location) ->
         let list = families.iter().copied().collect::<Vec<_>>().join(", ");
         out.push(
             Finding::new(
-                "font/off-brand",
-                Severity::Error,
+                &crate::lint::rules::FONT_OFF_BRAND,
                 at,
                 format!("font {name} is not a brand font"),
             )
@@ -602,8 +594,7 @@ pub fn font_family_key(name: &str) -> String {
 
 /// A judged off-palette or near-miss color.
 struct ColorVerdict {
-    rule: &'static str,
-    severity: Severity,
+    rule: &'static Rule,
     found: String,
     expected: String,
     delta: Option<f32>,
@@ -619,7 +610,7 @@ impl ColorVerdict {
             Some(d) => format!(" (ΔE {d:.1} from {})", self.expected),
             None => format!(" (nearest {})", self.expected),
         };
-        let message = if self.rule == "color/near-miss" {
+        let message = if self.rule.id == rules::COLOR_NEAR_MISS.id {
             format!(
                 "{what} color {} is close to but not a brand color{closeness}",
                 self.found
@@ -630,7 +621,7 @@ impl ColorVerdict {
                 self.found
             )
         };
-        Finding::new(self.rule, self.severity, at, message)
+        Finding::new(self.rule, at, message)
             .expected(self.expected.clone())
             .found(self.found.clone())
             .fix(format!("use {} exactly", self.expected))
@@ -663,14 +654,13 @@ fn cmyk_text(c: [f32; 4]) -> String {
 /// `None` when the color is fine; otherwise what is wrong with it.
 fn judge_color(palette: &Palette, color: PdfColor) -> Option<ColorVerdict> {
     let verdict = |n: Nearest, found: String, expected: String| {
-        let (rule, severity) = if palette.within_near_miss(n.delta) {
-            ("color/near-miss", Severity::Warning)
+        let rule: &'static Rule = if palette.within_near_miss(n.delta) {
+            &rules::COLOR_NEAR_MISS
         } else {
-            ("color/off-palette", Severity::Error)
+            &rules::COLOR_OFF_PALETTE
         };
         ColorVerdict {
             rule,
-            severity,
             found,
             expected,
             delta: Some(n.delta),

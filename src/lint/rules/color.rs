@@ -12,7 +12,7 @@ use palette::color_difference::Ciede2000;
 use palette::{IntoColor, Lab, LinSrgb, Srgb};
 
 use crate::brand::{Guide, Rgb};
-use crate::lint::{Finding, Location, Severity};
+use crate::lint::{Finding, Location};
 
 /// A color written in CSS or an attribute.
 #[derive(Debug, Clone, PartialEq)]
@@ -203,23 +203,24 @@ impl Palette {
         if color.alpha <= 0.0 {
             return None;
         }
-        let (rule, severity, name, hex, dark, delta) = match self.classify(color.rgb) {
-            Verdict::Brand => return None,
-            Verdict::NearMiss {
-                name,
-                hex,
-                dark,
-                delta,
-            } => ("color/near-miss", Severity::Warning, name, hex, dark, delta),
-            Verdict::OffPalette {
-                name,
-                hex,
-                dark,
-                delta,
-            } => ("color/off-palette", Severity::Error, name, hex, dark, delta),
-        };
+        let (rule, name, hex, dark, delta): (&'static super::Rule, _, _, _, _) =
+            match self.classify(color.rgb) {
+                Verdict::Brand => return None,
+                Verdict::NearMiss {
+                    name,
+                    hex,
+                    dark,
+                    delta,
+                } => (&super::COLOR_NEAR_MISS, name, hex, dark, delta),
+                Verdict::OffPalette {
+                    name,
+                    hex,
+                    dark,
+                    delta,
+                } => (&super::COLOR_OFF_PALETTE, name, hex, dark, delta),
+            };
         let variant = if dark { " (dark)" } else { "" };
-        let message = if rule == "color/near-miss" {
+        let message = if rule.id == super::COLOR_NEAR_MISS.id {
             format!(
                 "{} is close to brand color {name}{variant} {hex} but not it (ΔE {delta:.1})",
                 color.text
@@ -231,7 +232,7 @@ impl Palette {
             )
         };
         Some(
-            Finding::new(rule, severity, location, message)
+            Finding::new(rule, location, message)
                 .expected(format!("{name}{variant} {hex}"))
                 .found(color.text.clone())
                 .fix(format!("use var(--color-{name}) / {hex}")),
@@ -838,7 +839,7 @@ mod tests {
         );
         let off = p.check(&c("#E63946"), at()).unwrap();
         assert_eq!(off.rule, "color/off-palette");
-        assert_eq!(off.severity, Severity::Error);
+        assert_eq!(off.severity, crate::lint::Severity::Error);
         // pure black and white are not automatically brand colors
         assert!(p.check(&c("#000"), at()).is_some());
         assert!(p.check(&c("white"), at()).is_some());

@@ -19,23 +19,18 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::brand::Guide;
-use crate::lint::Severity;
 
 use brand::BrandTerm;
 use matcher::Matcher;
 use terms::{Preferred, Term};
 use text::{Fold, Text};
 
-/// Rule id: a term from `tone.banned` (or the channel's override list).
-pub const BANNED_TERM: &str = "tone/banned-term";
-/// Rule id: a word `tone.preferred` says to replace.
-pub const PREFERRED_TERM: &str = "tone/preferred-term";
-/// Rule id: a brand term (`brand.terms`, `brand.name`) not spelled canonically.
-pub const BRAND_SPELLING: &str = "tone/brand-spelling";
-/// Rule id: a sentence longer than `max_sentence_words`.
-pub const SENTENCE_LENGTH: &str = "tone/sentence-length";
-/// Rule id: more than `max_exclamations` exclamation marks in one sentence.
-pub const EXCLAMATION: &str = "tone/exclamation";
+use crate::lint::rules::Rule;
+pub use crate::lint::rules::{
+    TONE_BANNED_TERM as BANNED_TERM, TONE_BRAND_SPELLING as BRAND_SPELLING,
+    TONE_EXCLAMATION as EXCLAMATION, TONE_PREFERRED_TERM as PREFERRED_TERM,
+    TONE_SENTENCE_LENGTH as SENTENCE_LENGTH,
+};
 
 /// The exclamation limit when the guide sets none: one per sentence, so "!!" is flagged.
 pub const DEFAULT_MAX_EXCLAMATIONS: usize = 1;
@@ -44,8 +39,7 @@ pub const DEFAULT_MAX_EXCLAMATIONS: usize = 1;
 /// to its own location (line/column, page…).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ToneHit {
-    pub rule: &'static str,
-    pub severity: Severity,
+    pub rule: &'static Rule,
     pub range: Range<usize>,
     pub message: String,
     pub expected: Option<String>,
@@ -210,10 +204,10 @@ pub(super) mod tests {
     }
 
     /// Hits of one rule.
-    pub fn hits_of(guide: &Guide, channel: Option<&str>, text: &str, rule: &str) -> Vec<ToneHit> {
+    pub fn hits_of(guide: &Guide, channel: Option<&str>, text: &str, rule: &Rule) -> Vec<ToneHit> {
         check(guide, channel, text)
             .into_iter()
-            .filter(|h| h.rule == rule)
+            .filter(|h| h.rule.id == rule.id)
             .collect()
     }
 
@@ -239,17 +233,17 @@ pub(super) mod tests {
         let text = "Register now for the cheapest Cold brew!! ซื้อด่วนที่ Line";
         let rules: Vec<(&str, &str)> = check(&guide, None, text)
             .iter()
-            .map(|h| (h.rule, &text[h.range.clone()]))
+            .map(|h| (h.rule.id, &text[h.range.clone()]))
             .collect();
         assert_eq!(
             rules,
             vec![
-                (PREFERRED_TERM, "Register"),
-                (BANNED_TERM, "cheapest"),
-                (BRAND_SPELLING, "Cold brew"),
-                (EXCLAMATION, "!!"),
-                (PREFERRED_TERM, "ซื้อด่วน"),
-                (BRAND_SPELLING, "Line"),
+                (PREFERRED_TERM.id, "Register"),
+                (BANNED_TERM.id, "cheapest"),
+                (BRAND_SPELLING.id, "Cold brew"),
+                (EXCLAMATION.id, "!!"),
+                (PREFERRED_TERM.id, "ซื้อด่วน"),
+                (BRAND_SPELLING.id, "Line"),
             ]
         );
     }
@@ -262,7 +256,7 @@ pub(super) mod tests {
         );
         let text = "ราคาถูกที่สุด สุดคุ้ม";
         let found = |channel| -> Vec<String> {
-            hits_of(&guide, channel, text, BANNED_TERM)
+            hits_of(&guide, channel, text, &BANNED_TERM)
                 .into_iter()
                 .map(|h| text[h.range].to_string())
                 .collect()
@@ -288,7 +282,7 @@ pub(super) mod tests {
                 let texts = [piece.title(channel), piece.summary(channel), body.as_str()];
                 for text in texts {
                     for hit in rules.check(text) {
-                        if hit.severity == Severity::Error {
+                        if hit.rule.severity == crate::lint::Severity::Error {
                             errors.push(format!("{}: {hit:?}", piece.slug));
                         }
                     }
@@ -334,7 +328,7 @@ pub(super) mod tests {
                 let mut v: Vec<_> = rules
                     .check(src)
                     .into_iter()
-                    .filter(|h| h.rule == BANNED_TERM)
+                    .filter(|h| *h.rule == BANNED_TERM)
                     .map(|h| {
                         let term = h.message.rsplit('“').next().unwrap().trim_end_matches("”)");
                         ((h.range.start, h.range.end), term.to_string())
@@ -369,7 +363,7 @@ pub(super) mod tests {
         let hits: Vec<_> = rules
             .check(&text)
             .into_iter()
-            .filter(|h| h.rule == BANNED_TERM)
+            .filter(|h| *h.rule == BANNED_TERM)
             .collect();
         eprintln!(
             "200,000 terms: compiled in {compiled:?}, {} bytes checked in {:?}",
