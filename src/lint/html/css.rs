@@ -127,27 +127,23 @@ impl Reader<'_> {
                     let after_name = p.position();
                     // prelude up to `;` or a block
                     let mut has_block = false;
-                    let prelude_end;
                     loop {
-                        let before = p.position();
                         match p.next() {
                             Ok(Token::CurlyBracketBlock) => {
                                 has_block = true;
-                                prelude_end = before;
                                 break;
                             }
-                            Ok(Token::Semicolon) => {
-                                prelude_end = before;
-                                break;
-                            }
-                            Err(_) => {
-                                prelude_end = p.position();
-                                break;
-                            }
+                            Ok(Token::Semicolon) | Err(_) => break,
                             Ok(_) => {}
                         }
                     }
-                    let prelude = p.slice(after_name..prelude_end);
+                    // (positions inside a prelude's blocks are not token boundaries: the
+                    // prelude is what was read, without its final `{` or `;`)
+                    let read = p.slice_from(after_name);
+                    let prelude = read
+                        .strip_suffix('{')
+                        .or_else(|| read.strip_suffix(';'))
+                        .unwrap_or(read);
                     let index = self.sheet.at_rules.len();
                     self.sheet.at_rules.push(AtRule {
                         name: name.clone(),
@@ -470,6 +466,45 @@ mod tests {
         assert_eq!(sheet.rules[3].kind, RuleKind::AtRule);
         let d = &sheet.rules[0].decls[0];
         assert_eq!((d.name.as_str(), d.value.as_str()), ("--c", "#1F5C4A"));
+    }
+
+    /// What email rules read: at-rules with their preludes, selector text, offsets of
+    /// names, and the enclosing `@media`, `@keyframes` and `@font-face`.
+    #[test]
+    fn at_rules_and_contexts_for_email_rules() {
+        let css = "@import url(\"https://fonts.example/css?family=Prompt\");\n@media (prefers-color-scheme: dark) { @supports (display: grid) { .หัว > td:hover { color: #F4EFE6 } } }\n@keyframes pulse { from { opacity: 0 } }\n@font-face { font-family: 'Prompt'; src: url(a;b.ttf) }\np { /* c */ width: 700px }";
+        let sheet = Sheet::parse(css, 10);
+        let at: Vec<(&str, &str)> = sheet
+            .at_rules
+            .iter()
+            .map(|a| (a.name.as_str(), a.prelude.as_str()))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                ("import", "url(\"https://fonts.example/css?family=Prompt\")"),
+                ("media", "(prefers-color-scheme: dark)"),
+                ("supports", "(display: grid)"),
+                ("keyframes", "pulse"),
+                ("font-face", ""),
+            ]
+        );
+        assert_eq!(sheet.at_rules[1].offset, 10 + css.find("@media").unwrap());
+        let hover = &sheet.rules[0];
+        assert_eq!(hover.prelude, ".หัว > td:hover");
+        assert_eq!(hover.offset, 10 + css.find(".หัว").unwrap());
+        assert_eq!(
+            hover.context.media,
+            Some(1),
+            "the outermost @media-like block"
+        );
+        assert!(sheet.rules[1].context.keyframes);
+        let face = &sheet.rules[2];
+        assert_eq!(face.at.as_deref(), Some("font-face"));
+        assert_eq!(face.decls[1].value, "url(a;b.ttf)");
+        let width = &sheet.rules[3].decls[0];
+        assert_eq!(width.name_offset, 10 + css.find("width").unwrap());
+        assert_eq!(sheet.rules[3].context, Context::default());
     }
 
     #[test]
