@@ -5,25 +5,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::lint::rules::Rule;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        })
-    }
-}
+use crate::registry::Rule;
+pub use crate::registry::Severity;
 
 /// Where a finding is: a line and column for text, a page for PDF, a pixel box for images.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -38,6 +38,7 @@ pub use finding::{Excerpt, Finding, Location, Severity};
 pub use roots::{Reach, Roots};
 
 use crate::brand::{Guide, RuleLevel};
+use crate::channel::Channel;
 use crate::error::{Error, Result};
 
 /// What a file is, detected from its bytes (and, for text formats, its name).
@@ -146,12 +147,12 @@ pub fn detect_kind(path: &Path, bytes: &[u8]) -> FileKind {
 }
 
 /// Channels whose tone rules are compiled once per run (`None`: Markdown sources).
-const TONE_CHANNELS: [Option<&str>; 5] = [
+const TONE_CHANNELS: [Option<Channel>; 5] = [
     None,
-    Some("web"),
-    Some("email"),
-    Some("social"),
-    Some("print"),
+    Some(Channel::Web),
+    Some(Channel::Email),
+    Some(Channel::Social),
+    Some(Channel::Print),
 ];
 
 /// What the linters share: built once per run, used by every thread.
@@ -196,7 +197,7 @@ impl<'a> LintContext<'a> {
     }
 
     /// The guide's tone rules for `channel` (`None`: Markdown sources), compiled once.
-    pub fn tone(&self, channel: Option<&str>) -> std::borrow::Cow<'_, tone::ToneRules> {
+    pub fn tone(&self, channel: Option<Channel>) -> std::borrow::Cow<'_, tone::ToneRules> {
         match TONE_CHANNELS.iter().position(|c| *c == channel) {
             Some(i) => std::borrow::Cow::Borrowed(
                 self.tone[i].get_or_init(|| tone::ToneRules::new(self.guide, channel)),

@@ -144,7 +144,7 @@ fn lint_eml(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     }
     match &text {
         Some(text) => {
-            for hit in ctx.tone(Some("email")).check(text) {
+            for hit in ctx.tone(Some(crate::channel::Channel::Email)).check(text) {
                 let (line, col) = line_col(text, hit.range.start);
                 let mut f = Finding::new(
                     hit.rule,

@@ -20,6 +20,7 @@ use cascade::Cascade;
 use css::{Decl, RuleKind, Sheet, resolve_vars};
 use parse::{Document, Node};
 
+use crate::channel::Channel;
 use crate::lint::email;
 use crate::lint::ignore::{self, Ignore};
 use crate::lint::rules::{color, contrast, font, glyph, link, logo};
@@ -474,7 +475,11 @@ impl<'a> Page<'a> {
     /// Tone rules on the visible text, block by block (inline elements join their
     /// block's text), plus `alt` and `title` attributes.
     fn tone(&mut self) {
-        let channel = if self.email { "email" } else { "web" };
+        let channel = if self.email {
+            Channel::Email
+        } else {
+            Channel::Web
+        };
         let mut chunks: Vec<Chunk> = Vec::new();
         let mut current = Chunk::default();
         walk_text(&self.doc, &mut current, &mut chunks);

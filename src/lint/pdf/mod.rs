@@ -40,7 +40,7 @@ use crate::lint::rules::{self, Rule};
 use crate::lint::{Finding, LintContext, Location};
 
 /// Points per millimetre.
-pub const PT_PER_MM: f32 = 72.0 / 25.4;
+pub use crate::units::PT_PER_MM;
 
 /// Tolerance of page size comparisons, in points.
 const SIZE_TOLERANCE_PT: f32 = 1.0;
@@ -78,7 +78,7 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
         return findings;
     }
     let total = pages.len();
-    let tone = ctx.tone(Some("print"));
+    let tone = ctx.tone(Some(crate::channel::Channel::Print));
     let mut budget = Budget::default();
     let mut fonts_seen: HashSet<FontKey> = HashSet::new();
     let mut colors = Colors::default();

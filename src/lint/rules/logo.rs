@@ -74,14 +74,7 @@ pub fn px(value: &str) -> Option<f32> {
             .unwrap_or(v.len()),
     );
     let n: f32 = num.parse().ok()?;
-    match unit.trim() {
-        "" | "px" => Some(n),
-        "pt" => Some(n * 4.0 / 3.0),
-        "in" => Some(n * 96.0),
-        "cm" => Some(n * 96.0 / 2.54),
-        "mm" => Some(n * 96.0 / 25.4),
-        _ => None,
-    }
+    crate::units::css_px(n, unit.trim())
 }
 
 #[cfg(test)]

@@ -8,9 +8,8 @@ pub mod font;
 pub mod glyph;
 pub mod link;
 pub mod logo;
-pub mod registry;
 
-pub use registry::*;
+pub use crate::registry::*;
 
 use crate::brand::Guide;
 use crate::error::{Error, Result};
@@ -57,141 +56,6 @@ pub fn validate_levels(guide: &Guide) -> Result<()> {
 mod tests {
     use super::*;
     use crate::error::SourceFile;
-
-    #[test]
-    fn ids_are_unique_and_well_formed() {
-        let mut ids: Vec<_> = RULES.iter().map(|r| r.id).collect();
-        ids.sort();
-        ids.dedup();
-        assert_eq!(ids.len(), RULES.len());
-        assert!(
-            RULES
-                .iter()
-                .all(|r| r.id.contains('/') && r.doc_path().ends_with(&format!("{}.md", r.id)))
-        );
-    }
-
-    /// Every `Finding::new("family/id", …)` under src/lint names a registered rule, so
-    /// `[lint.rules]` and SARIF know every rule a linter can report.
-    #[test]
-    fn every_rule_the_linters_report_is_registered() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lint");
-        let families = [
-            "color", "contrast", "email", "font", "guide", "html", "image", "link", "lint", "logo",
-            "markdown", "pdf", "tone",
-        ];
-        let mut unknown = Vec::new();
-        for entry in walkdir::WalkDir::new(&root).into_iter().flatten() {
-            if entry.path().extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let text = std::fs::read_to_string(entry.path()).unwrap();
-            for (i, _) in text.match_indices('"') {
-                let rest = &text[i + 1..];
-                let Some(end) = rest.find('"') else { continue };
-                let lit = &rest[..end];
-                let Some((family, name)) = lit.split_once('/') else {
-                    continue;
-                };
-                let well_formed =
-                    !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '-');
-                if families.contains(&family) && well_formed && info(lit).is_none() {
-                    unknown.push(format!("{}: {lit}", entry.path().display()));
-                }
-            }
-        }
-        assert!(
-            unknown.is_empty(),
-            "rule ids missing from RULES: {unknown:#?}"
-        );
-    }
-
-    /// `BRANDPRESS_BLESS=1` rewrites generated files instead of failing on them.
-    fn bless() -> bool {
-        std::env::var_os("BRANDPRESS_BLESS").is_some_and(|v| v == "1")
-    }
-
-    /// The README's rule table is the registry's, row for row.
-    #[test]
-    fn the_readme_rule_table_is_generated_from_the_registry() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let path = root.join("README.md");
-        let readme = std::fs::read_to_string(&path).unwrap();
-        let begin = readme
-            .find(README_BEGIN)
-            .expect("README has the rules:begin line");
-        let start = begin + README_BEGIN.len() + 1;
-        let end = readme[start..]
-            .find(README_END)
-            .expect("README has the rules:end line")
-            + start;
-        let want = table(false);
-        if readme[start..end] != want {
-            if bless() {
-                let text = format!("{}{want}{}", &readme[..start], &readme[end..]);
-                std::fs::write(&path, text).unwrap();
-            } else {
-                panic!(
-                    "README.md's rule table differs from the registry; run \
-                     `BRANDPRESS_BLESS=1 cargo test --lib rules::` to regenerate it"
-                );
-            }
-        }
-    }
-
-    /// `docs/rules/` holds exactly the pages the registry generates.
-    #[test]
-    fn the_rule_docs_are_generated_from_the_registry() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let files = generated_docs();
-        let mut stale = Vec::new();
-        for (rel, want) in &files {
-            let path = root.join(rel);
-            if std::fs::read_to_string(&path).ok().as_deref() != Some(want.as_str()) {
-                if bless() {
-                    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-                    std::fs::write(&path, want).unwrap();
-                } else {
-                    stale.push(rel.clone());
-                }
-            }
-        }
-        for entry in walkdir::WalkDir::new(root.join("docs/rules"))
-            .into_iter()
-            .flatten()
-        {
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(root).unwrap();
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            if !files.iter().any(|(p, _)| *p == rel) {
-                if bless() {
-                    std::fs::remove_file(entry.path()).unwrap();
-                } else {
-                    stale.push(format!("{rel} (no such rule)"));
-                }
-            }
-        }
-        assert!(
-            stale.is_empty(),
-            "out of date with the registry: {stale:#?}; run `BRANDPRESS_BLESS=1 cargo test --lib rules::`"
-        );
-    }
-
-    /// Each rule's examples and rationale are filled in.
-    #[test]
-    fn every_rule_is_documented() {
-        for r in RULES {
-            assert!(r.summary.ends_with('.'), "{}", r.id);
-            assert!(r.rationale.len() > 40, "{}", r.id);
-            assert!(
-                !r.bad.is_empty() && !r.good.is_empty() && r.bad != r.good,
-                "{}",
-                r.id
-            );
-        }
-    }
 
     #[test]
     fn unknown_rule_ids_in_the_guide_are_errors_at_the_key() {

@@ -218,7 +218,12 @@ mod tests {
     #[test]
     fn hit_carries_fix_and_severity() {
         let text = "สั่งผ่านแอป Line วันนี้";
-        let hits = hits_of(&example(), Some("social"), text, &BRAND_SPELLING);
+        let hits = hits_of(
+            &example(),
+            Some(crate::channel::Channel::Social),
+            text,
+            &BRAND_SPELLING,
+        );
         assert_eq!(hits.len(), 1);
         let hit = &hits[0];
         assert_eq!(&text[hit.range.clone()], "Line");

@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::brand::Guide;
+use crate::channel::Channel;
 
 use brand::BrandTerm;
 use matcher::Matcher;
@@ -76,7 +77,7 @@ enum TermUse {
 impl ToneRules {
     /// Compiles the tone rules in force for `channel` (`None`: Markdown sources), with
     /// the channel's overrides merged in (`Guide::tone_for`).
-    pub fn new(guide: &Guide, channel: Option<&str>) -> ToneRules {
+    pub fn new(guide: &Guide, channel: Option<Channel>) -> ToneRules {
         let tone = guide.tone_for(channel);
         let banned = tone
             .banned
@@ -173,7 +174,7 @@ impl ToneRules {
 /// Checks `text` against the guide's tone rules for `channel` (`None`: Markdown source).
 /// Compiling the rules is cheap (a few short strings); to check many texts for one
 /// channel, build a [`ToneRules`] once.
-pub fn check(guide: &Guide, channel: Option<&str>, text: &str) -> Vec<ToneHit> {
+pub fn check(guide: &Guide, channel: Option<Channel>, text: &str) -> Vec<ToneHit> {
     ToneRules::new(guide, channel).check(text)
 }
 
@@ -204,7 +205,12 @@ pub(super) mod tests {
     }
 
     /// Hits of one rule.
-    pub fn hits_of(guide: &Guide, channel: Option<&str>, text: &str, rule: &Rule) -> Vec<ToneHit> {
+    pub fn hits_of(
+        guide: &Guide,
+        channel: Option<Channel>,
+        text: &str,
+        rule: &Rule,
+    ) -> Vec<ToneHit> {
         check(guide, channel, text)
             .into_iter()
             .filter(|h| h.rule.id == rule.id)
@@ -222,7 +228,10 @@ pub(super) mod tests {
         let guide = example();
         let text = "โคลด์บรูว์ของ Tonkla Coffee สกัดเย็นนาน 18 ชั่วโมง สั่งเลยผ่าน LINE!\n\n\
                     Sign up on LINE MAN and get your Cold Brew before 10:30.";
-        assert_eq!(check(&guide, Some("web"), text), vec![]);
+        assert_eq!(
+            check(&guide, Some(crate::channel::Channel::Web), text),
+            vec![]
+        );
         assert_eq!(check(&guide, None, ""), vec![]);
         assert_eq!(check(&guide, None, " \n "), vec![]);
     }
@@ -261,15 +270,14 @@ pub(super) mod tests {
                 .map(|h| text[h.range].to_string())
                 .collect()
         };
-        assert_eq!(found(Some("email")), vec!["สุดคุ้ม"]);
-        assert_eq!(found(Some("web")), vec!["ถูกที่สุด"]);
+        assert_eq!(found(Some(crate::channel::Channel::Email)), vec!["สุดคุ้ม"]);
+        assert_eq!(found(Some(crate::channel::Channel::Web)), vec!["ถูกที่สุด"]);
         assert_eq!(found(None), vec!["ถูกที่สุด"]);
     }
 
     /// Every example piece's title, summary and body passes without error-severity hits.
     #[test]
     fn example_content_has_no_tone_errors() {
-        use crate::render::Channel;
         let guide = example();
         let pieces =
             crate::content::load_all(root(), &guide.sandbox).expect("example content loads");
@@ -277,7 +285,7 @@ pub(super) mod tests {
         let mut errors = Vec::new();
         for piece in &pieces {
             for channel in Channel::ALL {
-                let rules = ToneRules::new(&guide, Some(channel.name()));
+                let rules = ToneRules::new(&guide, Some(channel));
                 let body = piece.body_text();
                 let texts = [piece.title(channel), piece.summary(channel), body.as_str()];
                 for text in texts {
@@ -356,7 +364,7 @@ pub(super) mod tests {
             .collect();
         let guide = example_with("banned = [", &format!("banned = [{terms}"));
         let started = std::time::Instant::now();
-        let rules = ToneRules::new(&guide, Some("web"));
+        let rules = ToneRules::new(&guide, Some(crate::channel::Channel::Web));
         let compiled = started.elapsed();
         let text = "กาแฟของเรา banned-199999 และ คำต้องห้าม42 ไม่ใช่ banned-2x ถูกที่สุด ".repeat(200);
         let started = std::time::Instant::now();

@@ -149,17 +149,44 @@ mod tests {
     fn social_channel_override_applies() {
         let guide = example(); // [tone.channels.social] max_sentence_words = 16
         let text = thai_words(20);
-        assert!(hits_of(&guide, Some("web"), &text, &SENTENCE_LENGTH).is_empty());
+        assert!(
+            hits_of(
+                &guide,
+                Some(crate::channel::Channel::Web),
+                &text,
+                &SENTENCE_LENGTH
+            )
+            .is_empty()
+        );
         assert!(hits_of(&guide, None, &text, &SENTENCE_LENGTH).is_empty());
-        let hits = hits_of(&guide, Some("social"), &text, &SENTENCE_LENGTH);
+        let hits = hits_of(
+            &guide,
+            Some(crate::channel::Channel::Social),
+            &text,
+            &SENTENCE_LENGTH,
+        );
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].expected.as_deref(), Some("at most 16 words"));
         let english = format!("{}.", english_words(17));
         assert_eq!(
-            hits_of(&guide, Some("social"), &english, &SENTENCE_LENGTH).len(),
+            hits_of(
+                &guide,
+                Some(crate::channel::Channel::Social),
+                &english,
+                &SENTENCE_LENGTH
+            )
+            .len(),
             1
         );
-        assert!(hits_of(&guide, Some("social"), &english_words(16), &SENTENCE_LENGTH).is_empty());
+        assert!(
+            hits_of(
+                &guide,
+                Some(crate::channel::Channel::Social),
+                &english_words(16),
+                &SENTENCE_LENGTH
+            )
+            .is_empty()
+        );
     }
 
     #[test]

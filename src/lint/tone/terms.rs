@@ -173,7 +173,12 @@ mod tests {
     fn banned_english_terms_ignore_case_and_whitespace_but_not_word_edges() {
         let guide = example();
         let text = "The CHEAPEST beans, 100%\n  Organic and guaranteed!";
-        let hits = hits_of(&guide, Some("web"), text, &BANNED_TERM);
+        let hits = hits_of(
+            &guide,
+            Some(crate::channel::Channel::Web),
+            text,
+            &BANNED_TERM,
+        );
         let found: Vec<&str> = hits.iter().map(|h| &text[h.range.clone()]).collect();
         assert_eq!(found, vec!["CHEAPEST", "100%\n  Organic", "guaranteed"]);
         for clean in [

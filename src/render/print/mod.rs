@@ -34,12 +34,12 @@ use krilla::{Document, SerializeSettings};
 use crate::brand::{ColorDef, Guide, PageSize};
 use crate::content::Piece;
 use crate::error::{Error, Result};
-use crate::lint::pdf::PT_PER_MM;
 use crate::project::Project;
 use crate::render::limits;
 use crate::render::picture::{self, Format, SvgFonts};
 use crate::render::{Channel, Output, Rendered, Renderer};
 use crate::text::{FaceId, FontChoice, FontStore};
+use crate::units::PT_PER_MM;
 
 pub use flow::{Ink, PageOps};
 
@@ -297,7 +297,7 @@ impl<'a> PrintRenderer<'a> {
         }
         let mut meta = Metadata::new()
             .title(piece.title(Channel::Print).to_string())
-            .language(piece.lang.clone())
+            .language(piece.lang.to_string())
             .creator("brandpress".into())
             .producer(format!("brandpress {}", env!("CARGO_PKG_VERSION")))
             .document_id(content_id(piece, guide));

@@ -28,10 +28,10 @@ use tiny_skia::{
 pub use style::CardStyle;
 
 use crate::brand::{CardPreset, Guide, Rgb};
+use crate::channel::CARD_PHOTO_KEYWORD as PHOTO_KEYWORD;
 use crate::content::FactKind;
 use crate::content::Piece;
 use crate::error::{Error, Result};
-use crate::lint::image::PHOTO_KEYWORD;
 use crate::paths::Sandbox;
 use crate::project::Project;
 use crate::render::picture::{self, Format, SvgFonts, front_matter_span};

@@ -4,11 +4,30 @@
 //! `rules` and `brandpress explain` are generated from it.
 //!
 //! Adding a rule is one entry here; `cargo test` then says which generated files to refresh
-//! (`BRANDPRESS_BLESS=1 cargo test --lib rules::`).
+//! (`BRANDPRESS_BLESS=1 cargo test --lib registry`).
 
 use std::fmt;
 
-use crate::lint::Severity;
+use serde::Serialize;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
 
 /// One lint rule.
 #[derive(Debug, PartialEq, Eq)]
@@ -38,7 +57,7 @@ impl Rule {
     /// `brandpress explain --format markdown` are this text.
     pub fn markdown(&self) -> String {
         format!(
-            "<!-- generated from src/lint/rules/registry.rs by `BRANDPRESS_BLESS=1 cargo test --lib rules::`; do not edit -->\n\
+            "<!-- generated from src/registry.rs by `BRANDPRESS_BLESS=1 cargo test --lib registry`; do not edit -->\n\
              # `{id}`\n\n\
              Default severity: **{sev}**\n\n\
              {summary}\n\n\
@@ -335,7 +354,7 @@ pub fn generated_docs() -> Vec<(String, String)> {
     files.push((
         "docs/rules/README.md".to_string(),
         format!(
-            "<!-- generated from src/lint/rules/registry.rs by `BRANDPRESS_BLESS=1 cargo test --lib rules::`; do not edit -->\n\
+            "<!-- generated from src/registry.rs by `BRANDPRESS_BLESS=1 cargo test --lib registry`; do not edit -->\n\
              # Lint rules\n\n\
              Every rule `brandpress lint` reports, with its default severity. `brandpress explain RULE`\n\
              prints a rule's page in the terminal.\n\n{}",
@@ -346,5 +365,110 @@ pub fn generated_docs() -> Vec<(String, String)> {
 }
 
 /// The README's rule table sits between these lines.
-pub const README_BEGIN: &str = "<!-- rules:begin (generated from the registry: BRANDPRESS_BLESS=1 cargo test --lib rules::) -->";
+pub const README_BEGIN: &str = "<!-- rules:begin (generated from the registry: BRANDPRESS_BLESS=1 cargo test --lib registry) -->";
 pub const README_END: &str = "<!-- rules:end -->";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut ids: Vec<_> = RULES.iter().map(|r| r.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), RULES.len());
+        assert!(
+            RULES
+                .iter()
+                .all(|r| r.id.contains('/') && r.doc_path().ends_with(&format!("{}.md", r.id)))
+        );
+    }
+
+    /// `BRANDPRESS_BLESS=1` rewrites generated files instead of failing on them.
+    fn bless() -> bool {
+        std::env::var_os("BRANDPRESS_BLESS").is_some_and(|v| v == "1")
+    }
+
+    /// The README's rule table is the registry's, row for row.
+    #[test]
+    fn the_readme_rule_table_is_generated_from_the_registry() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let path = root.join("README.md");
+        let readme = std::fs::read_to_string(&path).unwrap();
+        let begin = readme
+            .find(README_BEGIN)
+            .expect("README has the rules:begin line");
+        let start = begin + README_BEGIN.len() + 1;
+        let end = readme[start..]
+            .find(README_END)
+            .expect("README has the rules:end line")
+            + start;
+        let want = table(false);
+        if readme[start..end] != want {
+            if bless() {
+                let text = format!("{}{want}{}", &readme[..start], &readme[end..]);
+                std::fs::write(&path, text).unwrap();
+            } else {
+                panic!(
+                    "README.md's rule table differs from the registry; run \
+                     `BRANDPRESS_BLESS=1 cargo test --lib registry` to regenerate it"
+                );
+            }
+        }
+    }
+
+    /// `docs/rules/` holds exactly the pages the registry generates.
+    #[test]
+    fn the_rule_docs_are_generated_from_the_registry() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let files = generated_docs();
+        let mut stale = Vec::new();
+        for (rel, want) in &files {
+            let path = root.join(rel);
+            if std::fs::read_to_string(&path).ok().as_deref() != Some(want.as_str()) {
+                if bless() {
+                    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                    std::fs::write(&path, want).unwrap();
+                } else {
+                    stale.push(rel.clone());
+                }
+            }
+        }
+        for entry in walkdir::WalkDir::new(root.join("docs/rules"))
+            .into_iter()
+            .flatten()
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(root).unwrap();
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if !files.iter().any(|(p, _)| *p == rel) {
+                if bless() {
+                    std::fs::remove_file(entry.path()).unwrap();
+                } else {
+                    stale.push(format!("{rel} (no such rule)"));
+                }
+            }
+        }
+        assert!(
+            stale.is_empty(),
+            "out of date with the registry: {stale:#?}; run `BRANDPRESS_BLESS=1 cargo test --lib registry`"
+        );
+    }
+
+    /// Each rule's examples and rationale are filled in.
+    #[test]
+    fn every_rule_is_documented() {
+        for r in RULES {
+            assert!(r.summary.ends_with('.'), "{}", r.id);
+            assert!(r.rationale.len() > 40, "{}", r.id);
+            assert!(
+                !r.bad.is_empty() && !r.good.is_empty() && r.bad != r.good,
+                "{}",
+                r.id
+            );
+        }
+    }
+}
