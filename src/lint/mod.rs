@@ -375,11 +375,7 @@ pub fn lint_bytes(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> 
 pub fn lint_kind(ctx: &LintContext, path: &Path, bytes: &[u8], kind: FileKind) -> Vec<Finding> {
     match kind {
         FileKind::Html => html::lint(ctx, path, bytes),
-        FileKind::EmailHtml => {
-            let mut findings = html::lint(ctx, path, bytes);
-            findings.extend(email::lint(ctx, path, bytes));
-            findings
-        }
+        FileKind::EmailHtml => html::lint_email(ctx, path, bytes),
         FileKind::Eml => email::lint(ctx, path, bytes),
         FileKind::Png | FileKind::Jpeg => image::lint(ctx, path, bytes),
         FileKind::Pdf => pdf::lint(ctx, path, bytes),

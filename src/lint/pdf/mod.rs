@@ -7,9 +7,11 @@
 //! - `font/off-brand`: a font whose name is not one of the guide's families (subset
 //!   prefixes and style suffixes ignored).
 //! - `color/off-palette`, `color/near-miss`: colors painted with (fill and stroke, paths
-//!   and text) compared with the palette: RGB and gray by CIEDE2000 against the hex values
-//!   (`tolerance` / `near_miss`), CMYK against the guide's CMYK values (within 2 points
-//!   of one = on palette; else converted naively to RGB and compared by ΔE).
+//!   and text) compared with the palette by the lint context's classifier
+//!   (`rules::color::Palette`, as CSS and image colors are): RGB and gray by CIEDE2000
+//!   against the hex values and their dark variants (`tolerance` / `near_miss`), CMYK
+//!   against the guide's CMYK values (within 2 points of one = on palette; else converted
+//!   naively to RGB and compared by ΔE).
 //!   Accepted without a palette entry: white paper (gray 1, RGB 1/1/1, CMYK 0/0/0/0)
 //!   because it is no ink; pure K (CMYK 0/0/0/100) when some brand color's CMYK is pure K
 //!   (the brand's print black); registration colors (`Separation /All` or `/None`), used
@@ -33,6 +35,7 @@ pub use scan::{
 };
 
 use crate::brand::{Guide, Rgb};
+use crate::lint::rules::color::{Nearest, Palette};
 use crate::lint::rules::{self, Rule};
 use crate::lint::{Finding, LintContext, Location};
 
@@ -41,9 +44,6 @@ pub use crate::units::PT_PER_MM;
 
 /// Tolerance of page size comparisons, in points.
 const SIZE_TOLERANCE_PT: f32 = 1.0;
-
-/// CMYK values within this many percentage points of a guide value are that color.
-const CMYK_TOLERANCE: f32 = 2.0;
 
 /// Bytes all object and cross-reference streams of a file may decode to while it loads
 /// (lopdf decodes them eagerly; real ones are a few hundred KB each).
@@ -97,7 +97,7 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
             }
         }
         for (kind, color) in &scan.paints {
-            colors.add(guide, *kind, *color, at(), &mut findings);
+            colors.add(&ctx.palette, *kind, *color, at(), &mut findings);
         }
         for hit in tone.check(&scan.text) {
             let mut f = Finding::new(hit.rule, at(), hit.message);
@@ -250,7 +250,7 @@ struct Colors {
 impl Colors {
     fn add(
         &mut self,
-        guide: &Guide,
+        palette: &Palette,
         kind: PaintKind,
         color: PdfColor,
         at: Location,
@@ -260,7 +260,7 @@ impl Colors {
         let index = match self.judged.get(&key) {
             Some(index) => *index,
             None => {
-                let index = judge_color(guide, color).and_then(|verdict| {
+                let index = judge_color(palette, color).and_then(|verdict| {
                     if let Some((i, _)) = self.by_found.get(&verdict.found) {
                         return Some(*i);
                     }
@@ -652,25 +652,26 @@ fn cmyk_text(c: [f32; 4]) -> String {
 }
 
 /// `None` when the color is fine; otherwise what is wrong with it.
-fn judge_color(guide: &Guide, color: PdfColor) -> Option<ColorVerdict> {
-    let tol = guide.colors.tolerance;
-    let near = guide.colors.near_miss;
-    let by_delta_e = |rgb: Rgb, found: String| -> Option<ColorVerdict> {
-        let (name, def, de) = guide.nearest(rgb)?;
-        if de <= tol {
-            return None;
-        }
-        let rule: &'static Rule = if de <= near {
+fn judge_color(palette: &Palette, color: PdfColor) -> Option<ColorVerdict> {
+    let verdict = |n: Nearest, found: String, expected: String| {
+        let rule: &'static Rule = if palette.within_near_miss(n.delta) {
             &rules::COLOR_NEAR_MISS
         } else {
             &rules::COLOR_OFF_PALETTE
         };
-        Some(ColorVerdict {
+        ColorVerdict {
             rule,
             found,
-            expected: format!("{name} {}", def.hex.hex()),
-            delta: Some(de),
-        })
+            expected,
+            delta: Some(n.delta),
+        }
+    };
+    let by_delta_e = |rgb: Rgb, found: String| -> Option<ColorVerdict> {
+        let n = palette.nearest(rgb)?;
+        if palette.within_tolerance(n.delta) {
+            return None;
+        }
+        Some(verdict(n, found, n.label()))
     };
     match color {
         PdfColor::Registration | PdfColor::Other => None,
@@ -690,42 +691,20 @@ fn judge_color(guide: &Guide, color: PdfColor) -> Option<ColorVerdict> {
             if pct.iter().all(|v| *v < 0.5) {
                 return None; // no ink: paper
             }
-            let matches = |want: &[f32; 4]| {
-                want.iter()
-                    .zip(pct.iter())
-                    .all(|(a, b)| (a - b).abs() <= CMYK_TOLERANCE)
-            };
-            if guide
-                .palette()
-                .filter_map(|(_, def)| def.cmyk.as_ref())
-                .any(|cm| matches(cm.get_ref()))
-            {
+            if palette.cmyk_is_brand(pct) {
                 return None;
             }
-            let rgb = cmyk_to_rgb(c);
-            let (name, def, de) = guide.nearest(rgb)?;
-            // A color the guide gives no CMYK for may match by its hex value.
-            if def.cmyk.is_none() && de <= tol {
+            let n = palette.nearest(cmyk_to_rgb(c))?;
+            // A color the guide gives no CMYK for (a dark variant among them) may match
+            // by its hex value.
+            if n.cmyk.is_none() && palette.within_tolerance(n.delta) {
                 return None;
             }
-            let rule: &'static Rule = if de <= near {
-                &rules::COLOR_NEAR_MISS
-            } else {
-                &rules::COLOR_OFF_PALETTE
+            let expected = match n.cmyk {
+                Some(v) => format!("{} cmyk({}, {}, {}, {})", n.name, v[0], v[1], v[2], v[3]),
+                None => n.label(),
             };
-            let expected = match &def.cmyk {
-                Some(cm) => {
-                    let v = cm.get_ref();
-                    format!("{name} cmyk({}, {}, {}, {})", v[0], v[1], v[2], v[3])
-                }
-                None => format!("{name} {}", def.hex.hex()),
-            };
-            Some(ColorVerdict {
-                rule,
-                found: cmyk_text(c),
-                expected,
-                delta: Some(de),
-            })
+            Some(verdict(n, cmyk_text(c), expected))
         }
     }
 }
