@@ -279,7 +279,7 @@ rules! {
         bad: "font-family: 'Noto Sans Thai';",
         good: "font-family: 'Noto Sans Thai', Tahoma, Arial, sans-serif;";
     EMAIL_MISSING_ALT = "email/missing-alt", Error,
-        "An email image without alt text.",
+        "An email image other than the logo without alt text (the logo is logo/missing-alt).",
         why: "Most clients block images until the reader allows them; alt text is what shows instead. Graduated: an empty alt on an image that is not a spacer is a warning.",
         bad: "<img src=\"hero.png\">",
         good: "<img src=\"hero.png\" alt=\"Cold brew ใหม่\">";

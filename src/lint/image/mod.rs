@@ -88,7 +88,9 @@ fn unreadable(path: &Path, message: String) -> Finding {
 
 /// `image/dimensions`: cards must have a preset size.
 pub fn check_dimensions(ctx: &LintContext, path: &Path, (w, h): (u32, u32)) -> Option<Finding> {
-    let free = path.components().any(|c| match c {
+    // Pictures inside a page, email or print folder of an output are not cards; judged by
+    // the folders below the linted root, not by where the project lives.
+    let free = ctx.roots.relative(path).components().any(|c| match c {
         Component::Normal(s) => ["web", "email", "print"].contains(&s.to_str().unwrap_or("")),
         _ => false,
     });
