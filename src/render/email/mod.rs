@@ -6,8 +6,8 @@
 //!
 //! Output: `email/<slug>.html`, `email/<slug>.txt`, `email/<slug>.eml`,
 //! `email/<slug>-hero.{png,jpg,gif}` (when the piece has a hero and `[channels.web]
-//! base_url` is set: emails need absolute image URLs; a WebP hero is converted, see
-//! [`EmailRenderer::hero`]) and `email/assets/logo.png` (the logo rendered
+//! base_url` is set: emails need absolute image URLs; a WebP hero is converted to
+//! JPEG or PNG, which every client shows) and `email/assets/logo.png` (the logo rendered
 //! at 2×: Gmail and Outlook do not show SVG).
 
 mod mime;
