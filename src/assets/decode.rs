@@ -55,10 +55,10 @@ pub fn decode_raster(bytes: &[u8]) -> Result<Decoded, String> {
     };
     let image = reader
         .decode()
-        .map_err(|e| format!("is a broken {name} image: {e}"))?;
+        .map_err(|e| format!("cannot be decoded as {name}: {e}"))?;
     if (image.width(), image.height()) != (width, height) {
         return Err(format!(
-            "is a broken {name} image: its header says {width}×{height} px, its pixels are {}×{}",
+            "cannot be decoded as {name}: its header says {width}×{height} px, its pixels are {}×{}",
             image.width(),
             image.height()
         ));
@@ -246,7 +246,7 @@ pub(crate) mod tests {
     fn broken_pictures_are_errors_not_panics() {
         let png = solid(image::ImageFormat::Png, 8, 8, [1, 2, 3, 255]);
         let e = decode_raster(&png[..png.len() - 20]).unwrap_err();
-        assert!(e.contains("broken PNG"), "{e}");
+        assert!(e.contains("cannot be decoded as PNG"), "{e}");
         let webp = solid(image::ImageFormat::WebP, 8, 8, [1, 2, 3, 255]);
         assert!(decode_raster(&webp[..webp.len() - 6]).is_err());
     }
