@@ -9,7 +9,12 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn emails(c: &mut Criterion) {
     let project = Project::load(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("example project");
-    let renderer = render::renderer(Channel::Email, &project).expect("email renderer");
+    let renderer = render::renderer(
+        Channel::Email,
+        &project,
+        &std::sync::Arc::new(brandpress::assets::Assets::load(&project.guide).expect("assets")),
+    )
+    .expect("email renderer");
     let pieces: Vec<_> = project
         .pieces
         .iter()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the system tools the test suite calls: poppler-utils (pdftoppm, pdffonts) to
-# check the print channel's PDFs. Idempotent; run as root (CI) or with sudo.
+# Optional: installs poppler-utils (pdftoppm, pdffonts) to cross-check the print
+# channel's PDFs by hand. No test needs it: tests/print.rs rasterizes with hayro and lists
+# fonts with lopdf. Idempotent; run as root or with sudo.
 set -euo pipefail
 need=()
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
@@ -10,4 +11,4 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
-echo "test dependencies present: $(pdftoppm -v 2>&1 | head -1)"
+echo "poppler present: $(pdftoppm -v 2>&1 | head -1)"

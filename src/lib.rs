@@ -5,6 +5,7 @@
 //! against the guide and [`report`] formats its findings. [`text`] lays out Thai and
 //! Latin text (shaping, dictionary line breaks) for the channels that draw text themselves.
 
+pub mod assets;
 pub mod brand;
 pub mod build;
 pub mod channel;

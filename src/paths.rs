@@ -285,8 +285,43 @@ fn svg_image_kind(data: Vec<u8>, opts: &resvg::usvg::Options) -> Option<resvg::u
         // A nested SVG: parsed as the SVG spec says for <image> (its own external images
         // ignored, so an SVG that shows itself cannot recurse forever), svgz inflated
         // within limits.
-        crate::render::picture::nested_svg(&data, opts).map(ImageKind::SVG)
+        nested_svg(&data, opts).map(ImageKind::SVG)
     }
+}
+
+/// The first bytes of gzip data (a `.svgz`).
+pub const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
+
+/// An SVG file shown by an `<image>` inside another SVG: parsed the way the SVG spec
+/// (and usvg's own loader) wants, with its external images ignored — so an SVG showing
+/// itself cannot recurse until the stack overflows — and inflated within the size limit
+/// when compressed. `data:` images inside still go through `opts`.
+pub fn nested_svg(data: &[u8], opts: &resvg::usvg::Options) -> Option<resvg::usvg::Tree> {
+    let plain;
+    let data = if data.starts_with(GZIP_MAGIC) {
+        plain = gunzip(data).ok()?;
+        &plain[..]
+    } else {
+        data
+    };
+    resvg::usvg::Tree::from_data_nested(data, opts).ok()
+}
+
+/// Inflates gzipped SVG up to [`MAX_ASSET_BYTES`].
+pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .take(MAX_ASSET_BYTES + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("is not readable compressed SVG: {e}"))?;
+    if out.len() as u64 > MAX_ASSET_BYTES {
+        return Err(format!(
+            "inflates to more than {} MiB (compressed SVG is limited like any file)",
+            MAX_ASSET_BYTES / (1024 * 1024)
+        ));
+    }
+    Ok(out)
 }
 
 /// A Markdown or SVG reference as a path: `%XX` escapes decoded (browsers decode them, so

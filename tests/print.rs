@@ -1,8 +1,10 @@
 //! The print channel, end to end on the example project: fonts, boxes, inks, QR code,
 //! determinism, and our own PDF lint on the result.
+//!
+//! Pure Rust, no system tools: pages are rasterized with hayro and the font list is read
+//! with lopdf (poppler's `pdftoppm`/`pdffonts` are an optional cross-check in `.ci/run`).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use brandpress::lint::pdf::{PT_PER_MM, extract_text};
 use brandpress::lint::{LintContext, lint_file};
@@ -27,13 +29,6 @@ fn flyer(project: &Project, slug: &str) -> (Vec<u8>, Vec<String>) {
         .find(|p| p.slug == slug)
         .expect("piece");
     renderer.render_pdf(piece).expect("renders")
-}
-
-fn write_tmp(bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("flyer.pdf");
-    std::fs::write(&path, bytes).unwrap();
-    (dir, path)
 }
 
 #[test]
@@ -69,24 +64,110 @@ fn fonts_are_embedded_brand_fonts() {
     );
 }
 
-#[test]
-fn pdffonts_lists_only_embedded_brand_fonts() {
-    let (pdf, _) = flyer(&project(), "cold-brew-winter");
-    let (_dir, path) = write_tmp(&pdf);
-    let out = Command::new("pdffonts")
-        .arg(&path)
-        .output()
-        .expect("pdffonts (poppler-utils) runs");
-    let text = String::from_utf8_lossy(&out.stdout);
-    let rows: Vec<&str> = text.lines().skip(2).collect();
-    assert!(!rows.is_empty(), "{text}");
-    for row in rows {
-        assert!(row.contains("+NotoSans"), "{row}");
-        let cols: Vec<&str> = row.split_whitespace().collect();
-        // name type… encoding emb sub uni id gen
-        let emb = cols[cols.len() - 5];
-        assert_eq!(emb, "yes", "{row}");
+/// Every font dictionary the pages use, as `pdffonts` lists them: (base font name,
+/// whether its program is embedded). A composite (Type0) font is embedded when its
+/// descendant CID font's descriptor holds the font program.
+fn page_fonts(doc: &Document) -> Vec<(String, bool, usize)> {
+    let mut fonts = std::collections::BTreeMap::new();
+    for page in doc.get_pages().values() {
+        for font in doc.get_page_fonts(*page).unwrap().values() {
+            let name = font.get(b"BaseFont").unwrap().as_name().unwrap();
+            let name = String::from_utf8_lossy(name).into_owned();
+            let descendant = match font.get(b"DescendantFonts") {
+                Ok(d) => {
+                    let d = doc.dereference(d).unwrap().1.as_array().unwrap();
+                    doc.dereference(&d[0]).unwrap().1.as_dict().unwrap()
+                }
+                Err(_) => font,
+            };
+            let descriptor = descendant
+                .get(b"FontDescriptor")
+                .and_then(|d| doc.dereference(d))
+                .and_then(|(_, d)| d.as_dict());
+            let program = descriptor.ok().and_then(|d| {
+                [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
+                    .iter()
+                    .find_map(|k| d.get(k).ok())
+            });
+            let size = program
+                .and_then(|p| doc.dereference(p).ok())
+                .and_then(|(_, p)| p.as_stream().ok())
+                .map(|s| {
+                    s.decompressed_content()
+                        .unwrap_or_else(|_| s.content.clone())
+                        .len()
+                })
+                .unwrap_or(0);
+            fonts.insert(name, (program.is_some(), size));
+        }
     }
+    fonts.into_iter().map(|(n, (e, s))| (n, e, s)).collect()
+}
+
+#[test]
+fn only_embedded_subset_brand_fonts_are_used() {
+    let (pdf, _) = flyer(&project(), "cold-brew-winter");
+    let doc = Document::load_mem(&pdf).unwrap();
+    let fonts = page_fonts(&doc);
+    assert!(!fonts.is_empty());
+    let originals: Vec<(String, u64)> = std::fs::read_dir(root().join("brand/fonts"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "ttf"))
+        .map(|e| {
+            let name = e.path().file_stem().unwrap().to_string_lossy().into_owned();
+            (name, e.metadata().unwrap().len())
+        })
+        .collect();
+    for (name, embedded, size) in &fonts {
+        // A subset carries a six-letter tag: ABCDEF+NotoSans-Regular.
+        let (tag, family) = name
+            .split_once('+')
+            .unwrap_or_else(|| panic!("{name}: not a subset"));
+        assert!(
+            tag.len() == 6 && tag.bytes().all(|b| b.is_ascii_uppercase()),
+            "{name}"
+        );
+        assert!(family.starts_with("NotoSans"), "{name}");
+        assert!(*embedded, "{name} is not embedded");
+        // Really subset: the embedded program is smaller than the brand's file.
+        let (_, full) = originals
+            .iter()
+            .find(|(n, _)| n == family)
+            .unwrap_or_else(|| panic!("{name}: not a brand font"));
+        assert!(
+            *size > 0 && (*size as u64) < *full,
+            "{name}: {size} of {full} bytes"
+        );
+    }
+}
+
+/// Page `index` (0-based) of `pdf` rasterized by hayro at `dpi` on white: width, height
+/// and RGBA rows.
+fn rasterize(pdf: &[u8], index: usize, dpi: f32) -> (usize, usize, Vec<u8>) {
+    use hayro::hayro_syntax::Pdf;
+    let pdf = Pdf::new(pdf.to_vec()).expect("hayro reads the PDF");
+    let pages = pdf.pages();
+    let page = &pages[index];
+    let cache = hayro::RenderCache::new();
+    let settings = hayro::PixmapSettings {
+        x_scale: dpi / 72.0,
+        y_scale: dpi / 72.0,
+        bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+    };
+    let pixmap = hayro::render(
+        page,
+        &cache,
+        &Default::default(),
+        &Default::default(),
+        &settings,
+    );
+    (
+        pixmap.width() as usize,
+        pixmap.height() as usize,
+        // Premultiplied on an opaque white background: the same as straight RGBA.
+        pixmap.data_as_u8_slice().to_vec(),
+    )
 }
 
 fn boxes(doc: &Document, page: lopdf::ObjectId, key: &[u8]) -> [f32; 4] {
@@ -238,16 +319,11 @@ fn rebuilds_are_byte_identical() {
     );
 }
 
-fn decode_qr(png_path: &Path) -> Vec<String> {
-    let decoder = png::Decoder::new(std::io::BufReader::new(
-        std::fs::File::open(png_path).unwrap(),
-    ));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    let (w, h) = (info.width as usize, info.height as usize);
-    let channels = info.line_size / w;
-    let luma = |x: usize, y: usize| buf[y * info.line_size + x * channels];
+fn decode_qr(w: usize, h: usize, rgba: &[u8]) -> Vec<String> {
+    let luma = |x: usize, y: usize| {
+        let p = &rgba[(y * w + x) * 4..(y * w + x) * 4 + 3];
+        ((u16::from(p[0]) * 3 + u16::from(p[1]) * 6 + u16::from(p[2])) / 10) as u8
+    };
     let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, luma);
     img.detect_grids()
         .into_iter()
@@ -259,24 +335,9 @@ fn decode_qr(png_path: &Path) -> Vec<String> {
 fn qr_code_decodes_to_the_tagged_page_url() {
     let project = project();
     let (pdf, _) = flyer(&project, "cold-brew-winter");
-    let (dir, path) = write_tmp(&pdf);
     let pages = Document::load_mem(&pdf).unwrap().get_pages().len();
-    let prefix = dir.path().join("page");
-    let status = Command::new("pdftoppm")
-        .args(["-png", "-gray", "-r", "300", "-f"])
-        .arg(pages.to_string())
-        .args(["-l", &pages.to_string()])
-        .arg(&path)
-        .arg(&prefix)
-        .status()
-        .expect("pdftoppm (poppler-utils) runs");
-    assert!(status.success());
-    let png = std::fs::read_dir(dir.path())
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|e| e == "png"))
-        .unwrap();
-    let found = decode_qr(&png);
+    let (w, h, rgba) = rasterize(&pdf, pages - 1, 300.0);
+    let found = decode_qr(w, h, &rgba);
     assert_eq!(
         found,
         vec![
@@ -284,6 +345,25 @@ fn qr_code_decodes_to_the_tagged_page_url() {
                 .to_string()
         ]
     );
+}
+
+#[test]
+fn text_and_hero_show_on_the_rasterized_page() {
+    // The first page of the example flyer: its hero SVG and its Thai title really paint
+    // pixels (a page that rendered blank, or fonts that did not load, fail here).
+    let project = project();
+    let (pdf, _) = flyer(&project, "cold-brew-winter");
+    let (w, h, rgba) = rasterize(&pdf, 0, 72.0);
+    let dark = rgba
+        .chunks_exact(4)
+        .filter(|p| p[0] < 100 && p[1] < 100 && p[2] < 100)
+        .count();
+    let colored = rgba
+        .chunks_exact(4)
+        .filter(|p| p[0].abs_diff(p[1]) > 40 || p[1].abs_diff(p[2]) > 40)
+        .count();
+    assert!(dark > 200, "{dark} dark pixels of {w}×{h}: no text?");
+    assert!(colored > w * h / 50, "{colored} colored pixels of {w}×{h}");
 }
 
 #[test]

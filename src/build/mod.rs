@@ -25,6 +25,7 @@ mod staging;
 mod swap;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
@@ -37,6 +38,7 @@ use manifest::{Entry, Manifest};
 use out_dir::{Existing, OutDir};
 use staging::Staging;
 
+use crate::assets::Assets;
 use crate::error::{Error, Result};
 use crate::project::Project;
 use crate::render::{self, Channel, Renderer};
@@ -89,10 +91,12 @@ pub fn build_locked(
     wait: &LockWait,
 ) -> Result<(BuildSummary, BuildLock)> {
     let started = Instant::now();
+    // One asset store for every channel: fonts, logo and heroes are read once.
+    let assets = Arc::new(Assets::load(&project.guide)?);
     let renderers = options
         .channels
         .iter()
-        .map(|&c| render::renderer(c, project))
+        .map(|&c| render::renderer(c, project, &assets))
         .collect::<Result<Vec<_>>>()?;
     let out = OutDir::resolve(&options.out, &project.root)?;
     let lock = BuildLock::acquire(&out.sibling("lock"), &out.path, wait)?;
@@ -191,53 +195,58 @@ fn render_into(
             }
         }
     }
+    // Rendered piece by piece, every channel of a piece one after the other, so a hero
+    // is still in the asset store's cache when the next channel asks for it; results are
+    // reported in the order above (channel by channel).
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| (jobs[i].1, jobs[i].0));
     let failed = AtomicBool::new(false);
     let write_failed = AtomicBool::new(false);
-    let results: Vec<Result<Written>> = jobs
-        .par_iter()
-        .map(|&(r, p)| {
-            if write_failed.load(Ordering::Relaxed) {
-                return Ok(Written::default());
-            }
-            let renderer = &renderers[r];
-            let piece = p.map(|p| &project.pieces[p]);
-            let rendered = match piece {
-                None => renderer.assets(),
-                Some(piece) => renderer.render(piece),
-            }
-            .inspect_err(|_| failed.store(true, Ordering::Relaxed))?;
-            let mut done = Written {
-                entries: Vec::with_capacity(rendered.outputs.len()),
-                warnings: rendered.warnings,
-            };
-            if failed.load(Ordering::Relaxed) {
-                return Ok(done);
-            }
-            let channel = renderer.channel();
-            let owner = match piece {
-                None => format!("the {channel} channel's shared assets"),
-                Some(piece) => piece.source.path.display().to_string(),
-            };
-            for output in rendered.outputs {
-                staging
-                    .write(&output.path, &output.bytes, &owner)
-                    .inspect_err(|_| {
-                        failed.store(true, Ordering::Relaxed);
-                        write_failed.store(true, Ordering::Relaxed);
-                    })?;
-                done.entries.push(Entry::new(
-                    &output.path,
-                    channel,
-                    piece.map(|p| p.slug.as_str()),
-                ));
-            }
-            Ok(done)
-        })
-        .collect();
+    let run = |(r, p): (usize, Option<usize>)| -> Result<Written> {
+        if write_failed.load(Ordering::Relaxed) {
+            return Ok(Written::default());
+        }
+        let renderer = &renderers[r];
+        let piece = p.map(|p| &project.pieces[p]);
+        let rendered = match piece {
+            None => renderer.assets(),
+            Some(piece) => renderer.render(piece),
+        }
+        .inspect_err(|_| failed.store(true, Ordering::Relaxed))?;
+        let mut done = Written {
+            entries: Vec::with_capacity(rendered.outputs.len()),
+            warnings: rendered.warnings,
+        };
+        if failed.load(Ordering::Relaxed) {
+            return Ok(done);
+        }
+        let channel = renderer.channel();
+        let owner = match piece {
+            None => format!("the {channel} channel's shared assets"),
+            Some(piece) => piece.source.path.display().to_string(),
+        };
+        for output in rendered.outputs {
+            staging
+                .write(&output.path, &output.bytes, &owner)
+                .inspect_err(|_| {
+                    failed.store(true, Ordering::Relaxed);
+                    write_failed.store(true, Ordering::Relaxed);
+                })?;
+            done.entries.push(Entry::new(
+                &output.path,
+                channel,
+                piece.map(|p| p.slug.as_str()),
+            ));
+        }
+        Ok(done)
+    };
+    let mut results: Vec<(usize, Result<Written>)> =
+        order.par_iter().map(|&i| (i, run(jobs[i]))).collect();
+    results.sort_by_key(|(i, _)| *i);
 
     let mut written = Written::default();
     let mut errors = Vec::new();
-    for result in results {
+    for (_, result) in results {
         match result {
             Ok(done) => {
                 written.entries.extend(done.entries);

@@ -6,14 +6,14 @@
 
 pub mod email;
 pub mod html;
-pub mod limits;
-pub mod picture;
 pub mod print;
 pub mod social;
 pub mod web;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use crate::assets::Assets;
 use crate::content::Piece;
 use crate::error::Result;
 use crate::project::Project;
@@ -67,12 +67,18 @@ pub trait Renderer: Sync {
 /// Channels this build of brandpress can render.
 pub const AVAILABLE: &[Channel] = &Channel::ALL;
 
-/// Builds the renderer of `channel` for a project.
-pub fn renderer<'a>(channel: Channel, project: &'a Project) -> Result<Box<dyn Renderer + 'a>> {
+/// Builds the renderer of `channel` for a project over the build's asset store (one
+/// store for every channel: fonts, logo and pictures are read once).
+pub fn renderer<'a>(
+    channel: Channel,
+    project: &'a Project,
+    assets: &Arc<Assets>,
+) -> Result<Box<dyn Renderer + 'a>> {
+    let assets = Arc::clone(assets);
     Ok(match channel {
-        Channel::Web => Box::new(web::WebRenderer::new(project)?),
-        Channel::Email => Box::new(email::EmailRenderer::new(project)?),
-        Channel::Social => Box::new(social::SocialRenderer::new(project)?),
-        Channel::Print => Box::new(print::PrintRenderer::new(project)?),
+        Channel::Web => Box::new(web::WebRenderer::with_assets(project, assets)?),
+        Channel::Email => Box::new(email::EmailRenderer::with_assets(project, assets)?),
+        Channel::Social => Box::new(social::SocialRenderer::with_assets(project, assets)?),
+        Channel::Print => Box::new(print::PrintRenderer::with_assets(project, assets)?),
     })
 }

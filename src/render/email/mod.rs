@@ -5,21 +5,23 @@
 //! (dark mode), a plain-text alternative, and a ready `.eml`.
 //!
 //! Output: `email/<slug>.html`, `email/<slug>.txt`, `email/<slug>.eml`,
-//! `email/<slug>-hero.png` (when the piece has a hero and `[channels.web] base_url` is
-//! set: emails need absolute image URLs) and `email/assets/logo.png` (the logo rendered
+//! `email/<slug>-hero.{png,jpg,gif}` (when the piece has a hero and `[channels.web]
+//! base_url` is set: emails need absolute image URLs; a WebP hero is converted to
+//! JPEG or PNG, which every client shows) and `email/assets/logo.png` (the logo rendered
 //! at 2×: Gmail and Outlook do not show SVG).
 
 mod mime;
 pub mod text;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::sync::Arc;
 
 use resvg::{tiny_skia, usvg};
 
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use crate::assets::{self, Assets, Content, Format, limits};
 use crate::brand::{Guide, Script};
 use crate::content::FactKind;
 use crate::content::{Piece, format_date};
@@ -27,8 +29,6 @@ use crate::error::{Error, Result};
 use crate::links;
 use crate::project::Project;
 use crate::render::html;
-use crate::render::limits;
-use crate::render::picture::{self, Format, SvgFonts};
 use crate::render::web::{load_templates, tera_message, web_fonts};
 use crate::render::{Channel, Output, Rendered, Renderer};
 
@@ -52,9 +52,10 @@ pub struct EmailRenderer<'a> {
     tera: Tera,
     from: Mailbox,
     logo: RasterLogo,
-    svg_fonts: SvgFonts,
-    /// Heading font bytes (Latin, Thai) for measuring the Outlook button.
-    measure: (Vec<u8>, Vec<u8>),
+    assets: Arc<Assets>,
+    /// The heading's first font file for Latin and for Thai, for measuring the Outlook
+    /// button (faces of the asset store, parsed once).
+    measure: [Option<std::path::PathBuf>; 2],
 }
 
 struct RasterLogo {
@@ -79,6 +80,11 @@ struct FontFace {
 
 impl<'a> EmailRenderer<'a> {
     pub fn new(project: &'a Project) -> Result<Self> {
+        Self::with_assets(project, Arc::new(Assets::load(&project.guide)?))
+    }
+
+    /// The renderer over the build's asset store.
+    pub fn with_assets(project: &'a Project, assets: Arc<Assets>) -> Result<Self> {
         let guide = &project.guide;
         let dir = project.templates_dir(Channel::Email);
         let tera = load_templates(&dir, &project.guide.sandbox)?;
@@ -97,34 +103,26 @@ impl<'a> EmailRenderer<'a> {
                 ),
             )
         })?;
-        let svg_fonts = SvgFonts::from_guide(guide)?;
-        let logo = raster_logo(guide, &svg_fonts)?;
-        let read_first = |files: Vec<std::path::PathBuf>| -> Result<Vec<u8>> {
-            match files.first() {
-                Some(p) => std::fs::read(p).map_err(|e| Error::file(p, e)),
-                None => Ok(Vec::new()),
-            }
-        };
-        let measure = (
-            read_first(guide.font_files(guide.heading(), Script::Latin))?,
-            read_first(guide.font_files(guide.heading(), Script::Thai))?,
-        );
+        let logo = raster_logo(guide, &assets)?;
+        let first = |script| guide.font_files(guide.heading(), script).into_iter().next();
+        let measure = [first(Script::Latin), first(Script::Thai)];
         Ok(EmailRenderer {
             project,
             tera,
             from,
             logo,
-            svg_fonts,
+            assets,
             measure,
         })
     }
 
     /// The width in px Outlook's VML button needs for `text` at 17 px bold, plus padding.
     fn button_width(&self, text: &str) -> u32 {
-        let faces = [
-            ttf_parser::Face::parse(&self.measure.0, 0).ok(),
-            ttf_parser::Face::parse(&self.measure.1, 0).ok(),
-        ];
+        let fonts = self.assets.fonts();
+        let faces = self
+            .measure
+            .each_ref()
+            .map(|p| p.as_deref().and_then(|p| fonts.face(p)).map(|f| f.ttf()));
         let size = 17.0f32;
         let mut width = 0.0f32;
         for ch in text.chars() {
@@ -154,54 +152,40 @@ impl<'a> EmailRenderer<'a> {
         ((width * 1.1 + 64.0).ceil() as u32).clamp(120, max)
     }
 
+    /// The hero as email clients can show it: SVG rasterized to PNG at twice the
+    /// email's width; PNG, JPEG and GIF as they are; WebP (which Outlook for Windows and
+    /// older clients do not show) converted, to JPEG when it is a photo (lossy and opaque)
+    /// and to PNG otherwise, at most twice the email's width.
     fn hero(
         &self,
         piece: &Piece,
         rendered: &mut Rendered,
     ) -> Result<Option<BTreeMap<&str, String>>> {
-        let Some(hero) = &piece.meta.hero else {
+        let Some((bytes, format)) = self.assets.hero_file(piece)? else {
             return Ok(None);
         };
         let path = piece.hero_path().unwrap_or_default();
-        let ext = Path::new(hero.get_ref())
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let bad = |e: String| assets::hero_error(piece, &path, &e);
         let width = self.project.guide.channels.email.width;
-        let (bytes, ext) = match ext.as_str() {
-            "svg" => {
-                let data = std::fs::read(&path).map_err(|e| {
-                    Error::file(
-                        &piece.source.path,
-                        format!("hero image {}: {e}", path.display()),
-                    )
-                })?;
-                let tree =
-                    picture::parse_svg(&data, &path, &self.project.guide.sandbox, &self.svg_fonts)
-                        .map_err(|e| picture::hero_error(piece, &path, &e))?;
-                let (png, _, _) = rasterize(&tree, Scale::ToWidth(width * 2))
-                    .map_err(|e| picture::hero_error(piece, &path, &e))?;
-                (png, "png")
-            }
-            "png" | "jpg" | "jpeg" | "gif" => {
-                let data = std::fs::read(&path).map_err(|e| {
-                    Error::file(
-                        &piece.source.path,
-                        format!("hero image {}: {e}", path.display()),
-                    )
-                })?;
-                // Passed through as it is, but email clients decode it: same limits.
-                limits::check_raster(&data).map_err(|e| picture::hero_error(piece, &path, &e))?;
-                (data, if ext == "jpeg" { "jpg" } else { ext.as_str() })
-            }
-            _ => {
-                rendered.warnings.push(format!(
-                    "{}: hero image {} left out of the email: email clients show PNG, JPEG or GIF",
-                    piece.source.path.display(),
-                    hero.get_ref()
-                ));
-                return Ok(None);
+        let (bytes, ext) = match format {
+            Format::Png | Format::Jpeg | Format::Gif => (bytes, format.extension()),
+            Format::Svg | Format::Webp => {
+                let hero = self.assets.picture(&path).map_err(bad)?;
+                match &hero.content {
+                    Content::Svg(tree) => {
+                        let (png, _, _) =
+                            rasterize(tree, Scale::ToWidth(width * 2)).map_err(bad)?;
+                        (png, "png")
+                    }
+                    Content::Raster(image) => {
+                        let image = assets::decode::fit_width(image, width * 2);
+                        if image.is_opaque() && assets::decode::is_lossy_webp(&hero.bytes) {
+                            (assets::decode::encode_jpeg(&image, 85).map_err(bad)?, "jpg")
+                        } else {
+                            (assets::decode::encode_png(&image).map_err(bad)?, "png")
+                        }
+                    }
+                }
             }
         };
         let rel = format!("email/{}-hero.{ext}", piece.slug);
@@ -297,7 +281,7 @@ impl Renderer for EmailRenderer<'_> {
             ]),
         );
         ctx.insert("mso_font", MSO_FONT);
-        ctx.insert("web_fonts", &font_faces(project));
+        ctx.insert("web_fonts", &font_faces(project, &self.assets));
         ctx.insert(
             "logo",
             &BTreeMap::from([
@@ -454,11 +438,11 @@ pub fn email_stack(guide: &Guide, role: &crate::brand::FontRole) -> String {
 
 /// `@font-face` sources for clients that load web fonts (Apple Mail, iOS): the web
 /// channel's font files under `base_url`.
-fn font_faces(project: &Project) -> Vec<FontFace> {
+fn font_faces(project: &Project, assets: &Assets) -> Vec<FontFace> {
     if project.guide.channels.web.base_url.is_none() {
         return Vec::new();
     }
-    web_fonts(&project.guide)
+    web_fonts(&project.guide, assets)
         .into_iter()
         .filter(|f| !f.italic)
         .filter_map(|f| {
@@ -530,40 +514,32 @@ fn plain_text(
 }
 
 /// The guide's logo as a PNG at twice its displayed size, with the displayed size. An SVG
-/// logo is parsed in the `brand/` sandbox and rasterized; a PNG logo is sent as it is,
-/// within the pixel limits.
-fn raster_logo(guide: &Guide, fonts: &SvgFonts) -> Result<RasterLogo> {
-    let file = guide
-        .logo_file()
-        .ok_or_else(|| Error::file(&guide.source.path, "[logo] files is empty"))?;
-    let path = guide.logo_path(file);
-    let data = std::fs::read(&path).map_err(|e| Error::file(&path, e))?;
+/// logo (parsed in the `brand/` sandbox by the asset store) is rasterized; a PNG logo is
+/// sent as it is; a JPEG, WebP or GIF logo is converted to PNG.
+fn raster_logo(guide: &Guide, assets: &Assets) -> Result<RasterLogo> {
+    let logo = assets.logo()?;
+    let path = assets.logo_path()?;
     let height = LOGO_HEIGHT.max(guide.logo.min_size.email).round() as u32;
-    match picture::sniff(&data, &path) {
-        Some(Format::Svg) => {
-            let tree = picture::parse_svg(&data, &path, &guide.brand_sandbox(), fonts)
-                .map_err(|e| Error::file(&path, e))?;
+    match &logo.content {
+        Content::Svg(tree) => {
             let (png, w, h) =
-                rasterize(&tree, Scale::ToHeight(height * 2)).map_err(|e| Error::file(&path, e))?;
+                rasterize(tree, Scale::ToHeight(height * 2)).map_err(|e| Error::file(path, e))?;
             Ok(RasterLogo {
                 png,
                 width: (w as f32 / 2.0).round() as u32,
                 height: (h as f32 / 2.0).round() as u32,
             })
         }
-        Some(Format::Png) => {
-            let (w, h) = limits::check_raster(&data).map_err(|e| Error::file(&path, e))?;
+        Content::Raster(image) => {
+            let (w, h) = (image.width, image.height);
             let width = (w as f32 * height as f32 / h.max(1) as f32).round() as u32;
-            Ok(RasterLogo {
-                png: data,
-                width,
-                height,
-            })
+            let png = if logo.format == Format::Png {
+                logo.bytes.clone()
+            } else {
+                assets::decode::encode_png(image).map_err(|e| Error::file(path, e))?
+            };
+            Ok(RasterLogo { png, width, height })
         }
-        _ => Err(Error::file(
-            &path,
-            "the email logo must be an SVG or a PNG file (email clients do not show SVG, so an SVG is rasterized)",
-        )),
     }
 }
 

@@ -9,9 +9,10 @@
 //! - Colors in CMYK from the guide's `cmyk` values (black text as pure K); a color
 //!   without CMYK values is printed in RGB with a build warning. SVG art (logo, hero) is
 //!   drawn as vectors with brand colors mapped to CMYK; PNG/JPEG heroes are checked for
-//!   300 dpi at their printed size. Logos and heroes load through the sandboxed loader of
-//!   [`crate::render::picture`] within the pixel limits of [`crate::render::limits`]; a GIF
-//!   hero prints its first frame, as on the cards.
+//!   300 dpi at their printed size. Logos and heroes come from the build's asset store
+//!   ([`crate::assets`]: sandboxed, within its pixel limits, decoded once for every
+//!   channel); PNG and JPEG heroes are embedded as they are, a WebP hero as its pixels and
+//!   a GIF hero as its first frame, as on the cards.
 //! - Untrusted pieces meet limits with their line: at most 50 pages, nesting that leaves a
 //!   column of at least 8 ems, titles and calls to action that fit (see `flow`).
 //! - A QR code (vector, K) to the piece's web page, tagged `utm_source=print`.
@@ -31,14 +32,13 @@ use krilla::metadata::{DateTime, Metadata};
 use krilla::page::PageSettings;
 use krilla::{Document, SerializeSettings};
 
+use crate::assets::{self, Assets, Content, Format};
 use crate::brand::{ColorDef, Guide, PageSize};
 use crate::content::Piece;
 use crate::error::{Error, Result};
 use crate::project::Project;
-use crate::render::limits;
-use crate::render::picture::{self, Format, SvgFonts};
 use crate::render::{Channel, Output, Rendered, Renderer};
-use crate::text::{FaceId, FontChoice, FontStore};
+use crate::text::{FontChoice, FontStore};
 use crate::units::PT_PER_MM;
 
 pub use flow::{Ink, PageOps};
@@ -75,7 +75,7 @@ pub struct PrintRenderer<'a> {
     faces: Faces,
     inks: Inks,
     logo: Option<Svg>,
-    svg_fonts: SvgFonts,
+    assets: Arc<Assets>,
     cmyk_profile: Option<Vec<u8>>,
     /// Guide-level warnings (colors printed in RGB), repeated in every piece's result.
     warnings: Vec<String>,
@@ -87,13 +87,17 @@ fn font_error(e: impl std::fmt::Display) -> Error {
 
 impl<'a> PrintRenderer<'a> {
     pub fn new(project: &'a Project) -> Result<Self> {
+        Self::with_assets(project, Arc::new(Assets::load(&project.guide)?))
+    }
+
+    /// The renderer over the build's asset store (fonts parsed once for every channel).
+    pub fn with_assets(project: &'a Project, assets: Arc<Assets>) -> Result<Self> {
         let guide = &project.guide;
-        let files = guide.all_font_files();
-        let store = crate::text::brand::load_brand_fonts(guide)?;
+        let store = Arc::clone(assets.font_store());
         let mut pdf_fonts = Vec::with_capacity(store.len());
-        for i in 0..store.len() as u32 {
-            let (data, index) = store.data(FaceId(i)).ok_or_else(|| font_error("face"))?;
-            let path = &files[i as usize];
+        for file in assets.fonts().files() {
+            let (data, index) = store.data(file.face).ok_or_else(|| font_error("face"))?;
+            let path = &file.path;
             let font = krilla::text::Font::new(data.into(), index)
                 .ok_or_else(|| Error::file(path, "krilla cannot use this font for PDF"))?;
             pdf_fonts.push(font);
@@ -132,14 +136,16 @@ impl<'a> PrintRenderer<'a> {
             on_primary: ink("background", None),
         };
         warnings.dedup();
-        let svg_fonts = SvgFonts::from_guide(guide)?;
         let logo = match guide.logo_file() {
-            Some(file) if file.ends_with(".svg") => {
-                let path = guide.logo_path(file);
-                let tree = picture::load_svg(&path, &guide.brand_sandbox(), &svg_fonts)
-                    .map_err(|e| Error::file(&path, e))?;
-                Some(Svg::new(tree))
-            }
+            Some(file) if file.ends_with(".svg") => match &assets.logo()?.content {
+                Content::Svg(tree) => Some(Svg::new((**tree).clone())),
+                Content::Raster(_) => {
+                    return Err(Error::file(
+                        guide.logo_path(file),
+                        "is named .svg but holds a raster image",
+                    ));
+                }
+            },
             Some(file) => {
                 warnings.push(format!(
                     "print: the logo {file} is not SVG; the flyer is printed without it (add an SVG to [logo] files)"
@@ -168,12 +174,12 @@ impl<'a> PrintRenderer<'a> {
         };
         Ok(PrintRenderer {
             project,
-            store: Arc::new(store),
+            store,
             pdf_fonts,
             faces,
             inks,
             logo,
-            svg_fonts,
+            assets,
             cmyk_profile,
             warnings,
         })
@@ -198,7 +204,7 @@ impl<'a> PrintRenderer<'a> {
                 piece.slug
             ));
         }
-        let hero = self.load_hero(piece, &mut warnings)?;
+        let hero = self.load_hero(piece)?;
         let ctx = flow::FlowContext {
             guide,
             store: &self.store,
@@ -331,25 +337,18 @@ impl<'a> PrintRenderer<'a> {
         Ok((bytes, warnings))
     }
 
-    /// The piece's hero, recognised by its bytes: SVG (sandboxed, drawn as vectors), PNG or
-    /// JPEG (embedded as they are, once their header is within the pixel limits) or GIF
-    /// (its first frame, as on the cards). Anything else is left out with a warning.
-    fn load_hero(&self, piece: &Piece, warnings: &mut Vec<String>) -> Result<Option<flow::Hero>> {
-        let Some(path) = piece.hero_path() else {
+    /// The piece's hero from the asset store: SVG drawn as vectors, PNG or JPEG embedded
+    /// as they are, WebP and GIF (its first frame) as their decoded pixels.
+    fn load_hero(&self, piece: &Piece) -> Result<Option<flow::Hero>> {
+        let Some(hero) = self.assets.hero(piece)? else {
             return Ok(None);
         };
-        let bytes = std::fs::read(&path).map_err(|e| Error::file(&path, e))?;
-        let bad = |e: String| picture::hero_error(piece, &path, &e);
-        let kind = match picture::sniff(&bytes, &path) {
-            Some(Format::Svg) => {
-                let guide = &self.project.guide;
-                let tree = picture::parse_svg(&bytes, &path, &guide.sandbox, &self.svg_fonts)
-                    .map_err(bad)?;
-                flow::HeroKind::Svg(Box::new(Svg::new(tree)))
-            }
-            Some(format @ (Format::Png | Format::Jpeg)) => {
-                limits::check_raster(&bytes).map_err(bad)?;
-                let data: krilla::Data = bytes.into();
+        let path = piece.hero_path().unwrap_or_default();
+        let bad = |e: String| assets::hero_error(piece, &path, &e);
+        let kind = match (&hero.content, hero.format) {
+            (Content::Svg(tree), _) => flow::HeroKind::Svg(Box::new(Svg::new((**tree).clone()))),
+            (Content::Raster(_), format @ (Format::Png | Format::Jpeg)) => {
+                let data: krilla::Data = hero.bytes.clone().into();
                 let image = if format == Format::Png {
                     krilla::image::Image::from_png(data, true)
                 } else {
@@ -358,22 +357,9 @@ impl<'a> PrintRenderer<'a> {
                 .map_err(|e| bad(format!("cannot be read: {e}")))?;
                 flow::HeroKind::Raster(image)
             }
-            Some(Format::Gif) => {
-                let frame = picture::decode_raster(&bytes).map_err(bad)?;
-                flow::HeroKind::Raster(krilla::image::Image::from_rgba8(
-                    frame.rgba,
-                    frame.width,
-                    frame.height,
-                ))
-            }
-            None => {
-                warnings.push(format!(
-                    "print/{}.pdf: hero {} is not SVG, PNG, JPEG or GIF; left out",
-                    piece.slug,
-                    path.display()
-                ));
-                return Ok(None);
-            }
+            (Content::Raster(frame), _) => flow::HeroKind::Raster(
+                krilla::image::Image::from_rgba8(frame.rgba.clone(), frame.width, frame.height),
+            ),
         };
         Ok(Some(flow::Hero::new(kind)))
     }
@@ -383,7 +369,7 @@ impl<'a> PrintRenderer<'a> {
 fn flow_error(piece: &Piece, e: flow::FlowError) -> Error {
     let span = match &e.at {
         flow::At::Line(line) => line_span(&piece.source.text, *line),
-        flow::At::Field(key, value) => picture::front_matter_span(piece, key, value),
+        flow::At::Field(key, value) => assets::front_matter_span(piece, key, value),
         flow::At::Piece => None,
     };
     match span {

@@ -20,7 +20,7 @@ pub struct Svg {
 }
 
 impl Svg {
-    /// Wraps a tree parsed by [`crate::render::picture::load_svg`] (sandboxed, within the
+    /// Wraps a tree parsed by [`crate::assets::picture::load_svg`] (sandboxed, within the
     /// pixel limits).
     pub fn new(tree: usvg::Tree) -> Svg {
         let simple = is_simple(tree.root());

@@ -17,7 +17,7 @@
 pub mod style;
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tiny_skia::{
@@ -27,14 +27,13 @@ use tiny_skia::{
 
 pub use style::CardStyle;
 
+use crate::assets::{self, Assets, Content, front_matter_span};
 use crate::brand::{CardPreset, Guide, Rgb};
 use crate::channel::CARD_PHOTO_KEYWORD as PHOTO_KEYWORD;
 use crate::content::FactKind;
 use crate::content::Piece;
 use crate::error::{Error, Result};
-use crate::paths::Sandbox;
 use crate::project::Project;
-use crate::render::picture::{self, Format, SvgFonts, front_matter_span};
 use crate::render::{Channel, Output, Rendered, Renderer};
 use crate::text::{self, Align, FitError, FontChoice, FontStore, Layout, TextStyle};
 
@@ -52,32 +51,25 @@ pub enum Picture {
 }
 
 impl Picture {
-    /// Loads an SVG (sandboxed, with the brand fonts for any text; see
-    /// [`picture::load_svg`]), PNG, JPEG or GIF (first frame) file, within the pixel limits.
-    /// Errors read after the file name ("is 60000×60000 px …").
-    pub fn load(path: &Path, sandbox: &Sandbox, fonts: &SvgFonts) -> Result<Picture, String> {
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot be read: {e}"))?;
-        match picture::sniff(&bytes, path) {
-            Some(Format::Svg) => picture::parse_svg(&bytes, path, sandbox, fonts)
-                .map(|tree| Picture::Svg(Box::new(tree))),
-            Some(_) => Picture::raster(&bytes),
-            None => Err("is not an SVG, PNG, JPEG or GIF image".into()),
-        }
-    }
-
-    fn raster(bytes: &[u8]) -> Result<Picture, String> {
-        let image = picture::decode_raster(bytes)?;
-        let mut data = image.rgba;
-        for px in data.chunks_exact_mut(4) {
-            let a = u16::from(px[3]);
-            for c in &mut px[..3] {
-                *c = ((u16::from(*c) * a + 127) / 255) as u8;
+    /// A picture of the asset store, ready to draw: an SVG tree, or the decoded pixels
+    /// premultiplied.
+    pub fn from_asset(picture: &assets::Picture) -> Result<Picture, String> {
+        match &picture.content {
+            Content::Svg(tree) => Ok(Picture::Svg(tree.clone())),
+            Content::Raster(image) => {
+                let mut data = image.rgba.clone();
+                for px in data.chunks_exact_mut(4) {
+                    let a = u16::from(px[3]);
+                    for c in &mut px[..3] {
+                        *c = ((u16::from(*c) * a + 127) / 255) as u8;
+                    }
+                }
+                let size = IntSize::from_wh(image.width, image.height).ok_or("has no pixels")?;
+                Pixmap::from_vec(data, size)
+                    .map(Picture::Raster)
+                    .ok_or_else(|| "decodes to less data than its size says".into())
             }
         }
-        let size = IntSize::from_wh(image.width, image.height).ok_or("has no pixels")?;
-        Pixmap::from_vec(data, size)
-            .map(Picture::Raster)
-            .ok_or_else(|| "decodes to less data than its size says".into())
     }
 
     /// Width and height in px.
@@ -160,41 +152,42 @@ impl Card {
 pub struct SocialRenderer<'a> {
     project: &'a Project,
     style: CardStyle,
-    fonts: FontStore,
+    fonts: Arc<FontStore>,
     heading: FontChoice,
     body: FontChoice,
     strong: FontChoice,
     logo: Picture,
-    svg_fonts: SvgFonts,
+    assets: Arc<Assets>,
 }
 
 impl<'a> SocialRenderer<'a> {
     /// Loads the fonts, the logo and the card layout once.
     pub fn new(project: &'a Project) -> Result<Self> {
+        Self::with_assets(project, Arc::new(Assets::load(&project.guide)?))
+    }
+
+    /// The renderer over the build's asset store (fonts and logo loaded once for every
+    /// channel).
+    pub fn with_assets(project: &'a Project, assets: Arc<Assets>) -> Result<Self> {
         let guide = &project.guide;
         let style = CardStyle::resolve(guide)?;
-        let fonts = text::brand::load_brand_fonts(guide)?;
+        let fonts = assets.font_store();
         let heading =
-            text::brand::role_choice(guide, &fonts, guide.heading(), guide.heading().weight)?;
-        let body = text::brand::role_choice(guide, &fonts, guide.body(), guide.body().weight)?;
-        let strong = text::brand::role_choice(guide, &fonts, guide.body(), 700)?;
+            text::brand::role_choice(guide, fonts, guide.heading(), guide.heading().weight)?;
+        let body = text::brand::role_choice(guide, fonts, guide.body(), guide.body().weight)?;
+        let strong = text::brand::role_choice(guide, fonts, guide.body(), 700)?;
 
-        let svg_fonts = SvgFonts::from_guide(guide)?;
-        let logo_file = guide
-            .logo_file()
-            .ok_or_else(|| Error::file(&guide.source.path, "[logo] files is empty"))?;
-        let logo_path = guide.logo_path(logo_file);
-        let logo = Picture::load(&logo_path, &guide.brand_sandbox(), &svg_fonts)
-            .map_err(|e| Error::file(&logo_path, e))?;
+        let logo = Picture::from_asset(&*assets.logo()?)
+            .map_err(|e| Error::file(assets.logo_path().unwrap_or(&guide.source.path), e))?;
         Ok(SocialRenderer {
             project,
             style,
-            fonts,
+            fonts: Arc::clone(fonts),
             heading,
             body,
             strong,
             logo,
-            svg_fonts,
+            assets,
         })
     }
 
@@ -202,15 +195,16 @@ impl<'a> SocialRenderer<'a> {
         &self.project.guide
     }
 
-    /// Loads a piece's hero image, if it has one. An SVG hero reads images relative to
-    /// its own folder, inside the project.
+    /// Loads a piece's hero image, if it has one, through the asset store (decoded once
+    /// for every channel). An SVG hero reads images relative to its own folder, inside
+    /// the project.
     pub fn hero(&self, piece: &Piece) -> Result<Option<Picture>> {
-        let Some(path) = piece.hero_path() else {
+        let Some(hero) = self.assets.hero(piece)? else {
             return Ok(None);
         };
-        Picture::load(&path, &self.guide().sandbox, &self.svg_fonts)
+        Picture::from_asset(&hero)
             .map(Some)
-            .map_err(|e| picture::hero_error(piece, &path, &e))
+            .map_err(|e| assets::hero_error(piece, &piece.hero_path().unwrap_or_default(), &e))
     }
 
     /// Renders one card of `piece` at `preset` (loading the hero image itself).

@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use crate::assets::Assets;
 use crate::brand::Guide;
 
 /// A brand font file as the web serves it.
@@ -14,8 +15,9 @@ pub struct WebFont {
     pub italic: bool,
 }
 
-/// Reads family, weight and style from each brand font file (through fontdb).
-pub fn web_fonts(guide: &Guide) -> Vec<WebFont> {
+/// Family from the guide, weight and style from each brand font file (as fontdb read it
+/// into the asset store).
+pub fn web_fonts(guide: &Guide, assets: &Assets) -> Vec<WebFont> {
     let mut fonts = Vec::new();
     for role in guide.fonts.values() {
         for family in [&role.latin, &role.thai] {
@@ -24,11 +26,8 @@ pub fn web_fonts(guide: &Guide) -> Vec<WebFont> {
                 if fonts.iter().any(|f: &WebFont| &f.file == name) {
                     continue;
                 }
-                let mut db = fontdb::Database::new();
-                if db.load_font_file(guide.font_path(name)).is_err() {
-                    continue; // validation already reported unreadable fonts
-                }
-                if let Some(face) = db.faces().next() {
+                // Validation already reported unreadable fonts.
+                if let Some(face) = assets.fonts().info(&guide.font_path(name)) {
                     fonts.push(WebFont {
                         family: family.family.get_ref().clone(),
                         file: name.clone(),

@@ -8,18 +8,19 @@ mod css;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use crate::assets::{self, Assets, Format};
 use crate::content::{Facts, Labels, LocalFile, Piece, format_date};
 use crate::error::{Error, Result};
 use crate::links;
 use crate::paths::Sandbox;
 use crate::project::Project;
-use crate::render::picture::{self, Format};
+use crate::render::html;
 use crate::render::{Channel, Output, Rendered, Renderer};
-use crate::render::{html, limits};
 
 pub use css::{WebFont, brand_css, web_fonts};
 
@@ -97,6 +98,12 @@ struct FactsView<'a> {
 
 impl<'a> WebRenderer<'a> {
     pub fn new(project: &'a Project) -> Result<Self> {
+        Self::with_assets(project, Arc::new(Assets::load(&project.guide)?))
+    }
+
+    /// The renderer over the build's asset store (the fonts' families and weights read
+    /// from the faces parsed once for every channel).
+    pub fn with_assets(project: &'a Project, assets: Arc<Assets>) -> Result<Self> {
         let dir = project.templates_dir(Channel::Web);
         let tera = load_templates(&dir, &project.guide.sandbox)?;
         if !tera.get_template_names().any(|n| n == "page.html") {
@@ -108,7 +115,7 @@ impl<'a> WebRenderer<'a> {
         Ok(WebRenderer {
             project,
             tera,
-            fonts: web_fonts(&project.guide),
+            fonts: web_fonts(&project.guide, &assets),
         })
     }
 }
@@ -151,9 +158,10 @@ impl Renderer for WebRenderer<'_> {
         let mut outputs = Vec::new();
 
         // Files next to the page: the hero and the body's local images and linked files,
-        // all resolved inside the project when the piece was loaded.
-        // Pictures are held to the same pixel limits as on every other channel.
-        for file in piece.hero.iter().chain(piece.files.values()) {
+        // all resolved inside the project when the piece was loaded. The hero is held to
+        // the formats every channel accepts (browsers show them all, WebP and GIF too),
+        // and pictures to the same pixel limits as on every other channel.
+        for (i, file) in piece.hero.iter().chain(piece.files.values()).enumerate() {
             let at = |problem: String| -> Error {
                 piece
                     .source
@@ -168,10 +176,13 @@ impl Renderer for WebRenderer<'_> {
                 .sandbox
                 .read(&file.path)
                 .map_err(|problem| at(problem.to_string()))?;
-            if let Some(Format::Png | Format::Jpeg | Format::Gif) =
-                picture::sniff(&bytes, &file.path)
+            let is_hero = i == 0 && piece.hero.is_some();
+            if is_hero {
+                assets::check(&bytes, &file.path).map_err(at)?;
+            } else if let Some(Format::Png | Format::Jpeg | Format::Gif | Format::Webp) =
+                assets::sniff(&bytes, &file.path)
             {
-                limits::check_raster(&bytes).map_err(at)?;
+                assets::limits::check_raster(&bytes).map_err(at)?;
             }
             outputs.push(Output::new(format!("{dir}/{}", file.name), bytes));
         }

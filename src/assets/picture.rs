@@ -1,5 +1,5 @@
 //! Heroes and logos as every channel reads them: SVG parsed inside a sandbox, rasters
-//! decoded within the pixel limits of [`super::limits`].
+//! recognised from their bytes.
 //!
 //! One function parses an SVG file for social cards, print and email ([`load_svg`]): usvg
 //! gets the image loader of [`Sandbox::svg_options`], so `<image href>` may only read files
@@ -10,9 +10,8 @@
 //! declared size and every raster inside before anything is drawn.
 //!
 //! Raster formats are recognised from their bytes, not their file names ([`sniff`]), the
-//! same way on every channel: PNG, JPEG, and GIF (its first frame, on its logical screen).
+//! same way on every channel: PNG, JPEG, WebP and GIF (decoded by [`super::decode`]).
 
-use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -20,11 +19,9 @@ use std::sync::{Arc, Mutex};
 use resvg::usvg;
 
 use super::limits;
-use crate::brand::Guide;
 use crate::content::Piece;
-use crate::error::{Error, Result};
-use crate::lint::image::{self, Decoded};
-use crate::paths::{MAX_ASSET_BYTES, Sandbox};
+use crate::error::Error;
+use crate::paths::{GZIP_MAGIC, Sandbox, gunzip};
 
 /// What a picture file holds, judged from its first bytes (and `.svg` / `.svgz` names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,9 +30,23 @@ pub enum Format {
     Png,
     Jpeg,
     Gif,
+    Webp,
 }
 
-/// The format of `bytes` read from `path`; `None` for anything else (WebP, PDF, text…).
+impl Format {
+    /// The usual file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Svg => "svg",
+            Format::Png => "png",
+            Format::Jpeg => "jpg",
+            Format::Gif => "gif",
+            Format::Webp => "webp",
+        }
+    }
+}
+
+/// The format of `bytes` read from `path`; `None` for anything else (PDF, BMP, text…).
 pub fn sniff(bytes: &[u8], path: &Path) -> Option<Format> {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         return Some(Format::Png);
@@ -45,6 +56,9 @@ pub fn sniff(bytes: &[u8], path: &Path) -> Option<Format> {
     }
     if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
         return Some(Format::Gif);
+    }
+    if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+        return Some(Format::Webp);
     }
     let named_svg = path
         .extension()
@@ -57,29 +71,14 @@ pub fn sniff(bytes: &[u8], path: &Path) -> Option<Format> {
     (named_svg && looks_svg).then_some(Format::Svg)
 }
 
-/// The brand fonts for `<text>` inside SVGs, built once per renderer.
+/// The brand fonts for `<text>` inside SVGs: the build's one font database (see
+/// [`super::fonts::BrandFonts`]).
 #[derive(Clone)]
 pub struct SvgFonts {
     pub fontdb: Arc<fontdb::Database>,
     /// The family used when an SVG names none we have (the body's Latin family).
     pub family: String,
 }
-
-impl SvgFonts {
-    /// Every brand font file, and the body's Latin family as the default.
-    pub fn from_guide(guide: &Guide) -> Result<SvgFonts> {
-        let mut db = fontdb::Database::new();
-        for f in &guide.all_font_files() {
-            db.load_font_file(f).map_err(|e| Error::file(f, e))?;
-        }
-        Ok(SvgFonts {
-            fontdb: Arc::new(db),
-            family: guide.body().latin.family.get_ref().clone(),
-        })
-    }
-}
-
-const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 
 /// Reads and parses the SVG file `path` (see [`parse_svg`]). Errors are messages without
 /// the file name; callers say which file (and which piece line) they are about.
@@ -136,21 +135,6 @@ pub fn parse_svg(
     Ok(tree)
 }
 
-/// An SVG file shown by an `<image>` inside another SVG: parsed the way the SVG spec
-/// (and usvg's own loader) wants, with its external images ignored — so an SVG showing
-/// itself cannot recurse until the stack overflows — and inflated within the size limit
-/// when compressed. `data:` images inside still go through `opts`.
-pub fn nested_svg(data: &[u8], opts: &usvg::Options) -> Option<usvg::Tree> {
-    let plain;
-    let data = if data.starts_with(GZIP_MAGIC) {
-        plain = gunzip(data).ok()?;
-        &plain[..]
-    } else {
-        data
-    };
-    usvg::Tree::from_data_nested(data, opts).ok()
-}
-
 /// usvg's `data:` resolver, except that a gzipped SVG inside is inflated with a limit
 /// (usvg's own inflates without one); what goes wrong is recorded in `problems`.
 fn bounded_data_resolver(
@@ -175,22 +159,6 @@ fn bounded_data_resolver(
             }
         },
     )
-}
-
-/// Inflates gzipped SVG up to [`MAX_ASSET_BYTES`].
-fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .take(MAX_ASSET_BYTES + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| format!("is not readable compressed SVG: {e}"))?;
-    if out.len() as u64 > MAX_ASSET_BYTES {
-        return Err(format!(
-            "inflates to more than {} MiB (compressed SVG is limited like any file)",
-            MAX_ASSET_BYTES / (1024 * 1024)
-        ));
-    }
-    Ok(out)
 }
 
 /// An error about a piece's hero at its `hero = …` line: `hero image <file> <problem>`.
@@ -226,109 +194,9 @@ pub fn front_matter_span(piece: &Piece, key: &str, value: &str) -> Option<Range<
     first
 }
 
-/// Decodes a PNG, JPEG or GIF (first frame) to straight RGBA, after checking its header
-/// against the pixel limits.
-pub fn decode_raster(bytes: &[u8]) -> Result<Decoded, String> {
-    limits::check_raster(bytes)?;
-    match sniff(bytes, Path::new("")) {
-        Some(Format::Png | Format::Jpeg) => {
-            image::decode(bytes).map_err(|e| format!("cannot be decoded: {e}"))
-        }
-        Some(Format::Gif) => decode_gif_first_frame(bytes),
-        _ => Err("is not a PNG, JPEG or GIF image".into()),
-    }
-}
-
-/// The first frame of a GIF drawn on its logical screen (transparent elsewhere), which is
-/// what a browser shows before the animation starts.
-fn decode_gif_first_frame(bytes: &[u8]) -> Result<Decoded, String> {
-    let (width, height) = limits::check_raster(bytes)?;
-    let mut options = gif::DecodeOptions::new();
-    options.set_color_output(gif::ColorOutput::RGBA);
-    // A frame may claim more than its screen (up to 65535² pixels): the decoder refuses
-    // frames over the pixel limit before allocating them.
-    if let Some(bytes) = std::num::NonZeroU64::new(limits::MAX_PIXELS * 4) {
-        options.set_memory_limit(gif::MemoryLimit::Bytes(bytes));
-    }
-    let broken = |e: gif::DecodingError| format!("is a broken GIF: {e}");
-    let mut decoder = options.read_info(bytes).map_err(broken)?;
-    let frame = decoder
-        .read_next_frame()
-        .map_err(broken)?
-        .ok_or("is a GIF without any frame")?;
-    let (w, h) = (width as usize, height as usize);
-    let mut rgba = vec![0u8; w * h * 4];
-    let (fl, ft) = (usize::from(frame.left), usize::from(frame.top));
-    let fw = usize::from(frame.width);
-    if fw == 0 {
-        return Err("is a GIF whose first frame is empty".into());
-    }
-    for (row, line) in frame.buffer.chunks_exact(fw * 4).enumerate() {
-        let y = ft + row;
-        if y >= h || fl >= w {
-            break;
-        }
-        let n = fw.min(w - fl);
-        let dst = (y * w + fl) * 4;
-        rgba[dst..dst + n * 4].copy_from_slice(&line[..n * 4]);
-    }
-    Ok(Decoded {
-        width,
-        height,
-        rgba,
-        photo: None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn gif(screen: (u16, u16), frame: (u16, u16, u16, u16), rgba: [u8; 4]) -> Vec<u8> {
-        let mut out = Vec::new();
-        {
-            let mut enc = gif::Encoder::new(&mut out, screen.0, screen.1, &[]).unwrap();
-            let (l, t, w, h) = frame;
-            let mut pixels = rgba.repeat(usize::from(w) * usize::from(h));
-            let mut f = gif::Frame::from_rgba_speed(w, h, &mut pixels, 10);
-            f.left = l;
-            f.top = t;
-            enc.write_frame(&f).unwrap();
-            // A second frame that must not show.
-            let mut other = [0u8, 0, 255, 255].repeat(usize::from(w) * usize::from(h));
-            enc.write_frame(&gif::Frame::from_rgba_speed(w, h, &mut other, 10))
-                .unwrap();
-        }
-        out
-    }
-
-    #[test]
-    fn gif_first_frame_lands_on_its_screen() {
-        let bytes = gif((4, 3), (1, 1, 2, 2), [0x1F, 0x5C, 0x4A, 255]);
-        let d = decode_raster(&bytes).unwrap();
-        assert_eq!((d.width, d.height), (4, 3));
-        let px = |x: usize, y: usize| &d.rgba[(y * 4 + x) * 4..(y * 4 + x) * 4 + 4];
-        assert_eq!(px(1, 1), [0x1F, 0x5C, 0x4A, 255]);
-        assert_eq!(px(2, 2), [0x1F, 0x5C, 0x4A, 255]);
-        assert_eq!(px(0, 0)[3], 0, "outside the frame is transparent");
-        // A frame hanging over the screen's edge is clipped, not a panic.
-        let bytes = gif((2, 2), (1, 1, 3, 3), [9, 9, 9, 255]);
-        let d = decode_raster(&bytes).unwrap();
-        assert_eq!(&d.rgba[12..16], [9, 9, 9, 255]);
-    }
-
-    #[test]
-    fn rasters_over_the_limits_are_refused_before_decoding() {
-        // A GIF header claiming 60000×60000: refused from the header.
-        let mut bytes = b"GIF89a".to_vec();
-        bytes.extend_from_slice(&60000u16.to_le_bytes());
-        bytes.extend_from_slice(&60000u16.to_le_bytes());
-        bytes.extend_from_slice(&[0, 0, 0]);
-        let e = decode_raster(&bytes).unwrap_err();
-        assert!(e.contains("60000×60000"), "{e}");
-        assert!(decode_raster(b"GIF89a").is_err());
-        assert!(decode_raster(b"%PDF-1.7").is_err());
-    }
 
     #[test]
     fn formats_are_sniffed_from_bytes() {
@@ -338,6 +206,8 @@ mod tests {
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0], p), Some(Format::Jpeg));
         assert_eq!(sniff(b"<svg/>", p), None, "SVG needs its name");
         assert_eq!(sniff(b"  <svg/>", Path::new("a.SVG")), Some(Format::Svg));
-        assert_eq!(sniff(b"RIFF....WEBP", p), None);
+        assert_eq!(sniff(b"RIFF....WEBPVP8L", p), Some(Format::Webp));
+        assert_eq!(sniff(b"RIFF....WAVE", p), None);
+        assert_eq!(sniff(b"%PDF-1.7", p), None);
     }
 }
