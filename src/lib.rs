@@ -17,6 +17,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod i18n;
 pub mod init;
+pub mod limits;
 pub mod links;
 pub mod lint;
 pub mod paths;

@@ -18,7 +18,7 @@
 
 pub mod decode;
 pub mod fonts;
-pub mod limits;
+pub use crate::limits;
 pub mod picture;
 
 use std::collections::{HashMap, VecDeque};

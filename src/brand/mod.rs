@@ -4,6 +4,7 @@
 //! syntax, unknown keys, bad hex values, missing font or logo files, a font file whose
 //! family is not the one declared, pairs below WCAG AA without an exception.
 
+pub mod card;
 pub mod color;
 mod fontcheck;
 pub mod model;
@@ -413,7 +414,7 @@ impl Guide {
 
         // the social card layout (colors by palette name, contrast, logo background) and
         // the card presets (names, sizes within the pixel limits)
-        if let Err(e) = crate::render::social::CardStyle::resolve(self) {
+        if let Err(e) = card::CardStyle::resolve(self) {
             errors.push(e);
         }
 

@@ -24,9 +24,8 @@ pub struct Decoded {
     pub photo: Option<[u32; 4]>,
 }
 
-/// Largest image decoded (pixels): 64 megapixels (a 64-megapixel image takes about
-/// 600 MB while its colors are checked).
-pub const MAX_PIXELS: u64 = 64 * 1024 * 1024;
+/// Lint decodes no more pixels than the renderers do: one limit for the whole tool.
+pub use crate::limits::MAX_PIXELS;
 
 /// Width and height from the file header, without decoding.
 pub fn dimensions(bytes: &[u8]) -> Result<(u32, u32), String> {

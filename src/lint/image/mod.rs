@@ -65,7 +65,7 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
 
 /// `image/too-large`, with the numbers.
 fn too_large(path: &Path, w: u32, h: u32) -> Finding {
-    let megapixels = |n: u64| n as f64 / (1024.0 * 1024.0);
+    let megapixels = |n: u64| n as f64 / 1e6;
     Finding::new(&crate::lint::rules::IMAGE_TOO_LARGE, Location::file(path),
         format!(
             "{w}×{h} is {:.0} megapixels, more than the {:.0} megapixels lint decodes: its colors are not checked",

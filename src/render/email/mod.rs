@@ -403,20 +403,25 @@ fn role_colors(guide: &Guide, dark: bool) -> BTreeMap<String, String> {
         };
         out.insert(role, rgb.to_string());
     }
-    // Templates may rely on these roles; fall back to neutral values when a guide
-    // leaves one out.
-    for (role, light, dark_value) in [
-        ("primary", "#1B1B1B", "#F4F4F4"),
-        ("secondary", "#1B1B1B", "#F4F4F4"),
-        ("accent", "#1B1B1B", "#F4F4F4"),
-        ("text", "#1B1B1B", "#F4F4F4"),
-        ("background", "#FFFFFF", "#121212"),
-        ("surface", "#F4F4F4", "#1E1E1E"),
-    ] {
-        out.entry(role.to_string())
-            .or_insert_with(|| if dark { dark_value } else { light }.to_string());
-    }
+    fill_missing_roles(&mut out);
     out
+}
+
+/// Roles the templates use that the guide leaves out fall back to a role it gives, as in
+/// print: the guide must give text, background and primary (guide validation says so), so
+/// no color outside the palette is ever invented.
+fn fill_missing_roles(colors: &mut BTreeMap<String, String>) {
+    for (role, fallbacks) in [
+        ("secondary", &["primary"][..]),
+        ("accent", &["secondary", "primary"][..]),
+        ("surface", &["background"][..]),
+    ] {
+        if !colors.contains_key(role)
+            && let Some(hex) = fallbacks.iter().find_map(|f| colors.get(*f)).cloned()
+        {
+            colors.insert(role.to_string(), hex);
+        }
+    }
 }
 
 /// A font stack safe inside a `style="…"` attribute (single quotes), ending with the

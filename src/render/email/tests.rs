@@ -241,3 +241,31 @@ fn without_base_url_the_eml_embeds_the_logo_and_leaves_out_the_hero() {
         .expect("inline logo");
     assert!(logo.contents().starts_with(b"\x89PNG"));
 }
+
+/// Roles a guide leaves out take the color of a role it gives (as in print), never an
+/// invented neutral.
+#[test]
+fn missing_roles_fall_back_to_palette_colors() {
+    let mut colors: BTreeMap<String, String> = [
+        ("primary", "#1F5C4A"),
+        ("text", "#1B2420"),
+        ("background", "#F7F1E8"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    fill_missing_roles(&mut colors);
+    assert_eq!(colors["secondary"], "#1F5C4A");
+    assert_eq!(colors["accent"], "#1F5C4A");
+    assert_eq!(colors["surface"], "#F7F1E8");
+    assert_eq!(colors.len(), 6);
+    // a role the guide gives is kept
+    let mut with_accent = colors.clone();
+    with_accent.remove("accent");
+    with_accent.insert("secondary".into(), "#6B3E26".into());
+    fill_missing_roles(&mut with_accent);
+    assert_eq!(
+        with_accent["accent"], "#6B3E26",
+        "accent falls back to secondary first"
+    );
+}

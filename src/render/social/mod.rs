@@ -14,8 +14,6 @@
 //! the card's shorter side. Fonts, the logo tree and the SVG options are built once per
 //! renderer and shared by the threads rendering cards.
 
-pub mod style;
-
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -25,7 +23,7 @@ use tiny_skia::{
     Pixmap, PixmapPaint, Point, Rect, Shader, SpreadMode, Transform,
 };
 
-pub use style::CardStyle;
+pub use crate::brand::card::{CardStyle, Picked};
 
 use crate::assets::{self, Assets, Content, front_matter_span};
 use crate::brand::{CardPreset, Guide, Rgb};

@@ -3,14 +3,14 @@
 //! readable on what it sits on, and the logo may only sit on a color the guide allows.
 //! The card sizes of `[channels.social] presets` are checked here too: each card is a
 //! pixmap of that size, so it must have pixels and stay within the shared pixel limits
-//! ([`crate::assets::limits`]), and its name becomes part of a file name.
+//! ([`crate::limits`]), and its name becomes part of a file name.
 
 use toml::Spanned;
 
-use crate::assets::limits;
 use crate::brand::color::{AA_LARGE, AA_NORMAL};
 use crate::brand::{Guide, Rgb};
 use crate::error::{Error, Result};
+use crate::limits;
 use crate::paths::unsafe_name;
 
 /// A palette color picked by the layout (or by role when the layout leaves it unset).
