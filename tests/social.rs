@@ -216,7 +216,8 @@ fn title_that_cannot_fit_is_an_error_naming_piece_and_card() {
         .card(&p.pieces[0], &preset(&p, "og"))
         .unwrap_err()
         .to_string();
-    assert!(e.starts_with("content/too-long.md:2:1:"), "{e}");
+    // at the value itself, not the start of its line
+    assert!(e.starts_with("content/too-long.md:2:9:"), "{e}");
     assert!(e.contains("too-long-og (1200×630)"), "{e}");
     assert!(e.contains("title does not fit"), "{e}");
     // The renderer reports it for the build instead of writing a clipped card.

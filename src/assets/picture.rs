@@ -164,8 +164,11 @@ fn bounded_data_resolver(
 /// An error about a piece's hero at its `hero = …` line: `hero image <file> <problem>`.
 pub fn hero_error(piece: &Piece, path: &Path, problem: &str) -> Error {
     let msg = format!("hero image {} {problem}", path.display());
-    let span = piece.hero.as_ref().map(|h| h.span.clone());
-    match span.or_else(|| front_matter_span(piece, "hero", "")) {
+    let declared = piece.meta.hero.as_ref().map(|h| {
+        let span = h.span();
+        piece.front_offset + span.start..piece.front_offset + span.end
+    });
+    match piece.hero.as_ref().map(|h| h.span.clone()).or(declared) {
         Some(span) => piece.source.error(span, msg, "hero").into(),
         None => Error::file(&piece.source.path, msg),
     }

@@ -25,11 +25,11 @@ use tiny_skia::{
 
 pub use crate::brand::card::{CardStyle, Picked};
 
-use crate::assets::{self, Assets, Content, front_matter_span};
+use crate::assets::{self, Assets, Content};
 use crate::brand::{CardPreset, Guide, Rgb};
 use crate::channel::CARD_PHOTO_KEYWORD as PHOTO_KEYWORD;
 use crate::content::FactKind;
-use crate::content::Piece;
+use crate::content::{Field, Piece};
 use crate::error::{Error, Result};
 use crate::project::Project;
 use crate::render::{Channel, Output, Rendered, Renderer};
@@ -507,13 +507,13 @@ impl<'a> SocialRenderer<'a> {
             "social card {card} ({}×{}): the {what} {detail}; shorten it or set a shorter text in [overrides.social]",
             preset.width, preset.height
         );
-        let key = match what {
-            "title" => Some(("title", piece.title(Channel::Social))),
-            "summary" => Some(("summary", piece.summary(Channel::Social))),
-            "call to action" => Some(("text", piece.cta_text(Channel::Social).unwrap_or(""))),
+        let field = match what {
+            "title" => Some(Field::Title),
+            "summary" => Some(Field::Summary),
+            "call to action" => Some(Field::CtaText),
             _ => None,
         };
-        match key.and_then(|(k, v)| front_matter_span(piece, k, v)) {
+        match field.and_then(|f| piece.field_span(Channel::Social, f)) {
             Some(span) => piece.source.error(span, msg, "this text").into(),
             None => Error::file(&piece.source.path, msg),
         }
