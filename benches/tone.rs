@@ -34,17 +34,23 @@ fn page_text() -> String {
 fn bench(c: &mut Criterion) {
     let guide = Guide::load(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("example guide");
     let text = page_text();
-    let hits = tone::check(&guide, Some("web"), &text);
+    let hits = tone::check(&guide, Some(brandpress::channel::Channel::Web), &text);
     assert!(hits.len() >= 4, "the page has findings to report: {hits:?}");
     c.bench_function(&format!("tone::check {} B page", text.len()), |b| {
-        b.iter(|| tone::check(black_box(&guide), Some("web"), black_box(&text)))
+        b.iter(|| {
+            tone::check(
+                black_box(&guide),
+                Some(brandpress::channel::Channel::Web),
+                black_box(&text),
+            )
+        })
     });
-    let rules = ToneRules::new(&guide, Some("web"));
+    let rules = ToneRules::new(&guide, Some(brandpress::channel::Channel::Web));
     c.bench_function(&format!("ToneRules::check {} B page", text.len()), |b| {
         b.iter(|| rules.check(black_box(&text)))
     });
     c.bench_function("ToneRules::new", |b| {
-        b.iter(|| ToneRules::new(black_box(&guide), Some("web")))
+        b.iter(|| ToneRules::new(black_box(&guide), Some(brandpress::channel::Channel::Web)))
     });
 }
 

@@ -49,11 +49,31 @@ enum Command {
         #[arg(long, default_value_t = 1000)]
         pieces: usize,
     },
+    /// Explain a lint rule: why it exists, what it reports, how to configure it
+    /// (`brandpress explain color/off-palette`; `--list` for every rule).
+    Explain {
+        /// A rule id such as `color/off-palette`.
+        #[arg(required_unless_present = "list")]
+        rule: Option<String>,
+        /// List every rule with its default severity.
+        #[arg(long)]
+        list: bool,
+        /// `text` for a terminal, `markdown` for docs.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ExplainFormat,
+    },
     /// Work with the brand guide.
     Brand {
         #[command(subcommand)]
         command: BrandCommand,
     },
+}
+
+/// How `explain` prints a rule.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExplainFormat {
+    Text,
+    Markdown,
 }
 
 #[derive(Subcommand)]
@@ -161,6 +181,36 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Corpus { dir, pieces } => {
             crate::corpus::generate(&dir, pieces)?;
             println!("wrote {pieces} pieces into {}", dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { rule, list, format } => {
+            let mut out = String::new();
+            if list {
+                for r in lint::rules::RULES {
+                    out.push_str(&format!("{:<28} {:<8} {}\n", r.id, r.severity, r.summary));
+                }
+            } else {
+                let id = rule.unwrap_or_default();
+                let r = lint::rules::info(&id).ok_or_else(|| {
+                    let family = id.split('/').next().unwrap_or("");
+                    let near: Vec<&str> = lint::rules::RULES
+                        .iter()
+                        .map(|r| r.id)
+                        .filter(|r| r.starts_with(&format!("{family}/")))
+                        .collect();
+                    let hint = if near.is_empty() {
+                        "`brandpress explain --list` lists every rule".to_string()
+                    } else {
+                        format!("did you mean one of: {}", near.join(", "))
+                    };
+                    Error::usage(format!("no rule {id:?}; {hint}"))
+                })?;
+                out = match format {
+                    ExplainFormat::Text => format!("{r}\n"),
+                    ExplainFormat::Markdown => r.markdown(),
+                };
+            }
+            print!("{out}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Brand {

@@ -8,18 +8,22 @@
 pub mod assets;
 pub mod brand;
 pub mod build;
+pub mod channel;
 pub mod cli;
 pub mod content;
 pub mod corpus;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod i18n;
 pub mod init;
 pub mod links;
 pub mod lint;
 pub mod paths;
 pub mod project;
+pub mod registry;
 pub mod render;
 pub mod report;
 pub mod text;
+pub mod units;
 pub mod untrusted;

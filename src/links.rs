@@ -4,8 +4,8 @@
 
 use url::Url;
 
+use crate::channel::Channel;
 use crate::content::Piece;
-use crate::render::Channel;
 
 /// The URL as published on `channel`: absolute http(s) links get `utm_source` (the
 /// channel), `utm_medium` and, when the piece names one, `utm_campaign`. Existing UTM

@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::brand::{Guide, display_path};
+use crate::channel::Channel;
 use crate::content::{self, Piece};
 use crate::error::Result;
-use crate::render::Channel;
 
 pub struct Project {
     pub root: PathBuf,

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use scraper::{Html, Selector};
+use brandpress::lint::html::parse::{Document, Element, Node};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -38,8 +38,36 @@ fn copy_example(dir: &Path) {
     }
 }
 
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
+/// The first element of `doc` named `name` whose attributes include every `(name, value)`
+/// of `attrs` (`class` matches one class of the list).
+fn first<'d>(doc: &'d Document, name: &str, attrs: &[(&str, &str)]) -> Option<&'d Element> {
+    all(doc, name, attrs).into_iter().next()
+}
+
+fn all<'d>(doc: &'d Document, name: &str, attrs: &[(&str, &str)]) -> Vec<&'d Element> {
+    doc.elements
+        .iter()
+        .filter(|e| {
+            (name.is_empty() || e.name == name)
+                && attrs.iter().all(|(k, v)| match *k {
+                    "class" => e.has_class(v),
+                    _ => e.attr_value(k) == Some(*v),
+                })
+        })
+        .collect()
+}
+
+/// The text inside an element, its descendants' included, in document order.
+fn text_of(doc: &Document, e: &Element) -> String {
+    let mut out = String::new();
+    let mut stack: Vec<&Node> = e.children.iter().rev().collect();
+    while let Some(node) = stack.pop() {
+        match *node {
+            Node::Text(t) => out.push_str(&doc.texts[t]),
+            Node::Element(c) => stack.extend(doc.elements[c].children.iter().rev()),
+        }
+    }
+    out
 }
 
 fn build_web(project: &Path, out: &Path) -> Output {
@@ -85,31 +113,28 @@ fn builds_the_example_web_pages_from_the_guide() {
 
     // A Thai page: lang="th" on the document, Latin runs marked, OG meta, escaping.
     let page = std::fs::read_to_string(out.join("web/cold-brew-winter/index.html")).unwrap();
-    let doc = Html::parse_document(&page);
-    let html = doc.select(&sel("html")).next().unwrap();
-    assert_eq!(html.value().attr("lang"), Some("th"));
-    let h1: String = doc.select(&sel("h1")).next().unwrap().text().collect();
+    let doc = Document::parse(&page);
+    let html = first(&doc, "html", &[]).unwrap();
+    assert_eq!(html.attr_value("lang"), Some("th"));
+    let h1 = text_of(&doc, first(&doc, "h1", &[]).unwrap());
     assert_eq!(h1, "โคลด์บรูว์รับลมหนาว สองแก้ว 89 บาท");
-    let og = doc
-        .select(&sel("meta[property='og:image']"))
-        .next()
-        .unwrap();
+    let og = first(&doc, "meta", &[("property", "og:image")]).unwrap();
     assert_eq!(
-        og.value().attr("content"),
+        og.attr_value("content"),
         Some("https://tonkla.example/campaigns/social/cold-brew-winter-og.png")
     );
-    let tw = doc
-        .select(&sel("meta[name='twitter:image']"))
-        .next()
-        .unwrap();
-    assert_eq!(tw.value().attr("content"), og.value().attr("content"));
+    let tw = first(&doc, "meta", &[("name", "twitter:image")]).unwrap();
+    assert_eq!(tw.attr_value("content"), og.attr_value("content"));
     assert!(
-        doc.select(&sel("link[rel=stylesheet][href='../assets/brand.css']"))
-            .next()
-            .is_some()
+        first(
+            &doc,
+            "link",
+            &[("rel", "stylesheet"), ("href", "../assets/brand.css")]
+        )
+        .is_some()
     );
-    let cta = doc.select(&sel("a.cta")).next().unwrap();
-    assert!(cta.value().attr("href").unwrap().contains("utm_source=web"));
+    let cta = first(&doc, "a", &[("class", "cta")]).unwrap();
+    assert!(cta.attr_value("href").unwrap().contains("utm_source=web"));
     assert!(
         page.contains("<span lang=\"en\">LINE</span>"),
         "Latin inside Thai is marked"
@@ -118,7 +143,7 @@ fn builds_the_example_web_pages_from_the_guide() {
         out.join("web/cold-brew-winter/cold-brew.svg").is_file(),
         "hero copied"
     );
-    let facts: String = doc.select(&sel(".facts")).next().unwrap().text().collect();
+    let facts = text_of(&doc, first(&doc, "", &[("class", "facts")]).unwrap());
     assert!(
         facts.contains("WINTER26") && facts.contains("1 ธ.ค. 2569"),
         "{facts}"
@@ -126,18 +151,14 @@ fn builds_the_example_web_pages_from_the_guide() {
 
     // An English page with Thai inside: the Thai run carries lang="th".
     let page = std::fs::read_to_string(out.join("web/new-year-beans/index.html")).unwrap();
-    let doc = Html::parse_document(&page);
+    let doc = Document::parse(&page);
     assert_eq!(
-        doc.select(&sel("html"))
-            .next()
-            .unwrap()
-            .value()
-            .attr("lang"),
+        first(&doc, "html", &[]).unwrap().attr_value("lang"),
         Some("en")
     );
-    let thai: Vec<String> = doc
-        .select(&sel("span[lang=th]"))
-        .map(|e| e.text().collect())
+    let thai: Vec<String> = all(&doc, "span", &[("lang", "th")])
+        .into_iter()
+        .map(|e| text_of(&doc, e))
         .collect();
     assert_eq!(thai, ["ขอบคุณครับ"]);
 }

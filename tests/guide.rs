@@ -51,8 +51,18 @@ fn example_guide_loads() {
         guide.css_stack(guide.body()),
         "\"Noto Sans\", \"Noto Sans Thai\", \"Tahoma\", \"Arial\", sans-serif"
     );
-    assert_eq!(guide.tone_for(Some("social")).max_sentence_words, Some(16));
-    assert_eq!(guide.tone_for(Some("web")).max_sentence_words, Some(28));
+    assert_eq!(
+        guide
+            .tone_for(Some(brandpress::channel::Channel::Social))
+            .max_sentence_words,
+        Some(16)
+    );
+    assert_eq!(
+        guide
+            .tone_for(Some(brandpress::channel::Channel::Web))
+            .max_sentence_words,
+        Some(28)
+    );
 }
 
 #[test]

@@ -79,7 +79,8 @@ fn agency_page_gets_exactly_its_findings() {
     // The banned Thai term is found by the tone rules (src/lint/tone.rs, another branch);
     // this assertion switches itself on once tone::check reports the guide's term.
     let guide = Guide::load(&root()).unwrap();
-    if !lint::tone::check(&guide, Some("web"), "ถูกที่สุด").is_empty() {
+    if !lint::tone::check(&guide, Some(brandpress::channel::Channel::Web), "ถูกที่สุด").is_empty()
+    {
         want.push((
             "tone/banned-term".into(),
             PAGE.into(),

@@ -137,7 +137,7 @@ fn long_thai_title_wraps_between_words() {
     let p = project(vec![fixture("thai-marks.md")]);
     let r = SocialRenderer::new(&p).unwrap();
     let piece = &p.pieces[0];
-    let title = piece.meta.title.as_str();
+    let title = piece.meta.title.get_ref().as_str();
     for name in ["og", "story"] {
         let card = r.card(piece, &preset(&p, name)).unwrap();
         assert!(

@@ -231,13 +231,13 @@ impl Guide {
     }
 
     /// The tone rules in force for a channel (`None` for Markdown sources).
-    pub fn tone_for(&self, channel: Option<&str>) -> ToneOverride {
+    pub fn tone_for(&self, channel: Option<crate::channel::Channel>) -> ToneOverride {
         let base = ToneOverride {
             banned: Some(self.tone.banned.clone()),
             max_sentence_words: self.tone.max_sentence_words,
             max_exclamations: self.tone.max_exclamations,
         };
-        match channel.and_then(|c| self.tone.channels.get(c)) {
+        match channel.and_then(|c| self.tone.channels.get(&c)) {
             Some(o) => ToneOverride {
                 banned: o.banned.clone().or(base.banned),
                 max_sentence_words: o.max_sentence_words.or(base.max_sentence_words),
@@ -411,18 +411,6 @@ impl Guide {
             );
         }
 
-        // channels
-        for channel in self.tone.channels.keys() {
-            if !["web", "email", "social", "print"].contains(&channel.as_str()) {
-                err(
-                    0..0,
-                    format!(
-                        "[tone.channels.{channel}]: unknown channel (web, email, social, print)"
-                    ),
-                    "",
-                );
-            }
-        }
         // the social card layout (colors by palette name, contrast, logo background) and
         // the card presets (names, sizes within the pixel limits)
         if let Err(e) = crate::render::social::CardStyle::resolve(self) {

@@ -213,7 +213,7 @@ pub struct Tone {
     pub max_exclamations: Option<usize>,
     /// Per-channel overrides (`[tone.channels.social]`).
     #[serde(default)]
-    pub channels: BTreeMap<String, ToneOverride>,
+    pub channels: BTreeMap<crate::channel::Channel, ToneOverride>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -5,6 +5,7 @@ pub mod doc;
 pub mod markdown;
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -13,17 +14,18 @@ use toml::value::Datetime;
 
 pub use doc::{Block, BlockKind, Inline};
 
+use crate::channel::Channel;
 use crate::error::{Error, Result, SourceFile};
+pub use crate::i18n::{Labels, Lang, format_date};
 use crate::paths::{PathProblem, Sandbox};
-use crate::render::Channel;
 use crate::untrusted::{char_name, first_control_char, value_span};
 
 /// Front matter of a piece.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
-    pub title: String,
-    pub summary: String,
+    pub title: Spanned<String>,
+    pub summary: Spanned<String>,
     /// URL path segment; defaults to the file name without extension.
     pub slug: Option<Spanned<String>>,
     pub date: Option<Datetime>,
@@ -37,18 +39,18 @@ pub struct FrontMatter {
     #[serde(default)]
     pub facts: Facts,
     /// Channels this piece is published to; all when absent.
-    pub channels: Option<Spanned<Vec<String>>>,
+    pub channels: Option<Spanned<Vec<Channel>>>,
     #[serde(default)]
     pub segments: Vec<String>,
     /// Per-channel replacements for title, summary and CTA text.
     #[serde(default)]
-    pub overrides: BTreeMap<String, Override>,
+    pub overrides: BTreeMap<Channel, Override>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cta {
-    pub text: String,
+    pub text: Spanned<String>,
     pub url: String,
 }
 
@@ -67,9 +69,17 @@ pub struct Facts {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Override {
-    pub title: Option<String>,
-    pub summary: Option<String>,
-    pub cta_text: Option<String>,
+    pub title: Option<Spanned<String>>,
+    pub summary: Option<Spanned<String>>,
+    pub cta_text: Option<Spanned<String>>,
+}
+
+/// A text field of the front matter that channels show (and may override).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Summary,
+    CtaText,
 }
 
 /// One piece of content, ready for every renderer.
@@ -78,8 +88,10 @@ pub struct Piece {
     /// The source file, as found under the project.
     pub source: SourceFile,
     pub meta: FrontMatter,
+    /// Byte offset of the front matter in the source: its values' spans are relative to it.
+    pub front_offset: usize,
     pub slug: String,
-    pub lang: String,
+    pub lang: Lang,
     pub body: Vec<Block>,
     /// Line of the first body line in the source file.
     pub body_line: usize,
@@ -263,7 +275,9 @@ impl Piece {
         }
         let blocks = parsed.blocks;
         let lang = match &meta.lang {
-            Some(lang) if ["th", "en"].contains(&lang.get_ref().as_str()) => lang.get_ref().clone(),
+            Some(lang) if lang.get_ref().parse::<Lang>().is_ok() => {
+                lang.get_ref().parse::<Lang>().unwrap_or(Lang::En)
+            }
             Some(lang) => {
                 return Err(source
                     .error(
@@ -276,38 +290,18 @@ impl Piece {
                     )
                     .into());
             }
-            None => detect_lang(&format!(
+            None => Lang::detect(&format!(
                 "{} {} {}",
-                meta.title,
-                meta.summary,
+                meta.title.get_ref(),
+                meta.summary.get_ref(),
                 doc::plain_blocks(&blocks)
             )),
         };
-        if let Some(channels) = &meta.channels {
-            for c in channels.get_ref() {
-                if c.parse::<Channel>().is_err() {
-                    return Err(source
-                        .error(
-                            fm_offset + channels.span().start..fm_offset + channels.span().end,
-                            format!("unknown channel {c:?}: use web, email, social or print"),
-                            "here",
-                        )
-                        .into());
-                }
-            }
-        }
-        for key in meta.overrides.keys() {
-            if key.parse::<Channel>().is_err() {
-                return Err(Error::file(
-                    &source.path,
-                    format!("[overrides.{key}]: unknown channel (web, email, social, print)"),
-                ));
-            }
-        }
-        if meta.title.trim().is_empty() {
+        if meta.title.get_ref().trim().is_empty() {
             return Err(Error::file(&source.path, "front matter: title is empty"));
         }
         Ok(Piece {
+            front_offset: fm_offset,
             source,
             meta,
             slug,
@@ -408,34 +402,52 @@ impl Piece {
     /// Whether this piece is published to `channel`.
     pub fn publishes_to(&self, channel: Channel) -> bool {
         match &self.meta.channels {
-            Some(list) => list.get_ref().iter().any(|c| c.parse() == Ok(channel)),
+            Some(list) => list.get_ref().contains(&channel),
             None => true,
         }
     }
 
     fn override_for(&self, channel: Channel) -> Option<&Override> {
-        self.meta.overrides.get(channel.name())
+        self.meta.overrides.get(&channel)
+    }
+
+    /// The front matter value `channel` shows for `field`: the channel's override, else
+    /// the piece's own.
+    fn field(&self, channel: Channel, field: Field) -> Option<&Spanned<String>> {
+        let o = self.override_for(channel);
+        match field {
+            Field::Title => Some(o.and_then(|o| o.title.as_ref()).unwrap_or(&self.meta.title)),
+            Field::Summary => Some(
+                o.and_then(|o| o.summary.as_ref())
+                    .unwrap_or(&self.meta.summary),
+            ),
+            Field::CtaText => {
+                let cta = self.meta.cta.as_ref()?;
+                Some(o.and_then(|o| o.cta_text.as_ref()).unwrap_or(&cta.text))
+            }
+        }
+    }
+
+    /// Where in the source file the value `channel` shows for `field` is, for errors
+    /// about that text (a title too long for a card…).
+    pub fn field_span(&self, channel: Channel, field: Field) -> Option<Range<usize>> {
+        let span = self.field(channel, field)?.span();
+        Some(self.front_offset + span.start..self.front_offset + span.end)
     }
 
     pub fn title(&self, channel: Channel) -> &str {
-        self.override_for(channel)
-            .and_then(|o| o.title.as_deref())
-            .unwrap_or(&self.meta.title)
+        self.field(channel, Field::Title)
+            .map_or("", |v| v.get_ref())
     }
 
     pub fn summary(&self, channel: Channel) -> &str {
-        self.override_for(channel)
-            .and_then(|o| o.summary.as_deref())
-            .unwrap_or(&self.meta.summary)
+        self.field(channel, Field::Summary)
+            .map_or("", |v| v.get_ref())
     }
 
     pub fn cta_text(&self, channel: Channel) -> Option<&str> {
-        let cta = self.meta.cta.as_ref()?;
-        Some(
-            self.override_for(channel)
-                .and_then(|o| o.cta_text.as_deref())
-                .unwrap_or(&cta.text),
-        )
+        self.field(channel, Field::CtaText)
+            .map(|v| v.get_ref().as_str())
     }
 
     /// Path of the hero image, once resolved inside the project
@@ -455,65 +467,81 @@ impl Piece {
     }
 
     pub fn is_thai(&self) -> bool {
-        self.lang == "th"
+        self.lang == Lang::Th
     }
 }
 
-/// Splits `+++`-delimited TOML front matter from the body. Returns the front matter, its
-/// byte offset, the body and its byte offset.
-fn split_front_matter(source: &SourceFile) -> Result<(&str, usize, &str, usize)> {
-    let text: &str = &source.text;
+/// Where a Markdown text's `+++` front matter is; every reader of front matter (content,
+/// Markdown lint) splits with this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split<'a> {
+    /// The front matter's TOML and its byte offset, and the body's byte offset.
+    Front {
+        toml: &'a str,
+        offset: usize,
+        body_offset: usize,
+    },
+    /// The text does not start with a `+++` line; the body starts at `body_offset` (after a
+    /// byte-order mark).
+    None { body_offset: usize },
+    /// A `+++` line opens front matter that no `+++` line closes.
+    Unclosed { opened: usize },
+}
+
+/// Splits `+++`-delimited TOML front matter from the body.
+pub fn split(text: &str) -> Split<'_> {
     let text_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[text_start..];
-    let missing = || {
-        Error::from(
-            source
-                .error(
-                    text_start..text_start,
-                    "missing front matter",
-                    "expected `+++` here",
-                )
-                .with_help(
-                    "start the file with a `+++` line, TOML keys (title, summary…), then `+++`",
-                ),
-        )
+    let none = Split::None {
+        body_offset: text_start,
     };
-    let first_end = rest.find('\n').ok_or_else(missing)?;
+    let Some(first_end) = rest.find('\n') else {
+        return none;
+    };
     if rest[..first_end].trim_end() != "+++" {
-        return Err(missing());
+        return none;
     }
     let fm_start = text_start + first_end + 1;
     let mut offset = fm_start;
     for line in text[fm_start..].split_inclusive('\n') {
         if line.trim_end() == "+++" {
-            let body_start = offset + line.len();
-            return Ok((
-                &text[fm_start..offset],
-                fm_start,
-                &text[body_start..],
-                body_start,
-            ));
+            return Split::Front {
+                toml: &text[fm_start..offset],
+                offset: fm_start,
+                body_offset: offset + line.len(),
+            };
         }
         offset += line.len();
     }
-    Err(source
-        .error(
-            text_start..text_start + 3,
-            "front matter is not closed",
-            "opened here",
-        )
-        .with_help("end the front matter with a line holding only `+++`")
-        .into())
+    Split::Unclosed { opened: text_start }
 }
 
-/// Guesses `th` when at least a fifth of the letters are Thai.
-pub fn detect_lang(text: &str) -> String {
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    let thai = text.chars().filter(|c| doc::is_thai(*c)).count();
-    if letters > 0 && thai * 5 >= letters {
-        "th".into()
-    } else {
-        "en".into()
+/// [`split`], for a piece: front matter is required. Returns the front matter, its byte
+/// offset, the body and its byte offset.
+fn split_front_matter(source: &SourceFile) -> Result<(&str, usize, &str, usize)> {
+    let text: &str = &source.text;
+    match split(text) {
+        Split::Front {
+            toml,
+            offset,
+            body_offset,
+        } => Ok((toml, offset, &text[body_offset..], body_offset)),
+        Split::None { body_offset } => Err(source
+            .error(
+                body_offset..body_offset,
+                "missing front matter",
+                "expected `+++` here",
+            )
+            .with_help("start the file with a `+++` line, TOML keys (title, summary…), then `+++`")
+            .into()),
+        Split::Unclosed { opened } => Err(source
+            .error(
+                opened..opened + 3,
+                "front matter is not closed",
+                "opened here",
+            )
+            .with_help("end the front matter with a line holding only `+++`")
+            .into()),
     }
 }
 
@@ -639,35 +667,6 @@ pub fn load_all(root: &Path, sandbox: &Sandbox) -> Result<Vec<Piece>> {
     Ok(pieces)
 }
 
-/// Labels of the facts box, in the piece's language.
-#[derive(Serialize)]
-pub struct Labels {
-    pub price: &'static str,
-    pub promo_code: &'static str,
-    pub valid: &'static str,
-    pub until: &'static str,
-}
-
-impl Labels {
-    pub fn for_lang(lang: &str) -> Labels {
-        if lang == "th" {
-            Labels {
-                price: "ราคา",
-                promo_code: "โค้ดส่วนลด",
-                valid: "ระยะเวลา",
-                until: "ถึง",
-            }
-        } else {
-            Labels {
-                price: "Price",
-                promo_code: "Promo code",
-                valid: "Valid",
-                until: "to",
-            }
-        }
-    }
-}
-
 /// What a stated fact is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -690,9 +689,9 @@ impl Piece {
     /// The piece's facts in the order channels state them: price, promo code, validity,
     /// then any further facts (`weight = "250 g"` → "weight: 250 g").
     pub fn fact_lines(&self) -> Vec<FactLine> {
-        let labels = Labels::for_lang(&self.lang);
+        let labels = Labels::for_lang(self.lang);
         let facts = &self.meta.facts;
-        let date = |d: &Datetime| format_date(d, &self.lang);
+        let date = |d: &Datetime| format_date(d, self.lang);
         let line = |kind, label: &str, value: String| FactLine {
             kind,
             label: label.to_string(),
@@ -726,37 +725,6 @@ impl Piece {
     }
 }
 
-/// A date as readers of `lang` expect it: Thai uses the Buddhist era and Thai month
-/// abbreviations ("1 ธ.ค. 2569"); English "1 Dec 2026".
-pub fn format_date(date: &Datetime, lang: &str) -> String {
-    let Some(d) = date.date else {
-        return date.to_string();
-    };
-    const TH: [&str; 12] = [
-        "ม.ค.",
-        "ก.พ.",
-        "มี.ค.",
-        "เม.ย.",
-        "พ.ค.",
-        "มิ.ย.",
-        "ก.ค.",
-        "ส.ค.",
-        "ก.ย.",
-        "ต.ค.",
-        "พ.ย.",
-        "ธ.ค.",
-    ];
-    const EN: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let m = (d.month.clamp(1, 12) - 1) as usize;
-    if lang == "th" {
-        format!("{} {} {}", d.day, TH[m], d.year as u32 + 543)
-    } else {
-        format!("{} {} {}", d.day, EN[m], d.year)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -772,11 +740,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.slug, "promo");
-        assert_eq!(p.lang, "th");
+        assert_eq!(p.lang, Lang::Th);
         assert_eq!(p.meta.facts.promo_code.as_deref(), Some("WINTER26"));
         assert_eq!(p.body[0].line, 11);
         assert_eq!(
-            format_date(p.meta.facts.starts.as_ref().unwrap(), "th"),
+            format_date(p.meta.facts.starts.as_ref().unwrap(), Lang::Th),
             "1 ธ.ค. 2569"
         );
     }
@@ -817,7 +785,7 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(p.slug, "cold-brew-promo");
-        assert_eq!(p.lang, "en");
+        assert_eq!(p.lang, Lang::En);
         let e =
             piece("+++\ntitle = \"a\"\nsummary = \"b\"\nslug = \"Bad Slug\"\n+++\n").unwrap_err();
         assert!(e.to_string().starts_with("content/x.md:4:8:"), "{e}");

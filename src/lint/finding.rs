@@ -5,23 +5,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        })
-    }
-}
+use crate::registry::Rule;
+pub use crate::registry::Severity;
 
 /// Where a finding is: a line and column for text, a page for PDF, a pixel box for images.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -156,15 +141,12 @@ pub fn attach_excerpts(findings: &mut [Finding], path: &std::path::Path, text: &
 }
 
 impl Finding {
-    pub fn new(
-        rule: &'static str,
-        severity: Severity,
-        location: Location,
-        message: impl Into<String>,
-    ) -> Self {
+    /// A finding of `rule` with the rule's default severity (the registry is the one
+    /// source of it; `[lint.rules]` may change it later, per project).
+    pub fn new(rule: &'static Rule, location: Location, message: impl Into<String>) -> Self {
         Finding {
-            rule,
-            severity,
+            rule: rule.id,
+            severity: rule.severity,
             location,
             message: message.into(),
             expected: None,
@@ -173,6 +155,14 @@ impl Finding {
             source: None,
             excerpt: None,
         }
+    }
+
+    /// Lowers (or raises) this finding's severity from the rule's default, for the few
+    /// graduated rules whose registry rationale says when (`email/size` below Gmail's clip,
+    /// `email/unsupported-css` inside `@media`…).
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
     }
 
     pub fn expected(mut self, expected: impl Into<String>) -> Self {

@@ -13,10 +13,10 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::Once;
 
-use crate::lint::{Finding, Location, Severity};
+use crate::lint::{Finding, Location};
 
 /// Rule id of a linter that failed on a file.
-pub const INTERNAL_ERROR: &str = "lint/internal-error";
+pub use crate::lint::rules::LINT_INTERNAL_ERROR as INTERNAL_ERROR;
 
 /// Longest panic message kept in a finding.
 const MAX_MESSAGE: usize = 300;
@@ -75,8 +75,7 @@ pub fn guarded(path: &Path, lint: impl FnOnce() -> Vec<Finding>) -> Vec<Finding>
             }
             vec![
                 Finding::new(
-                    INTERNAL_ERROR,
-                    Severity::Error,
+                    &INTERNAL_ERROR,
                     Location::file(path),
                     format!(
                         "brandpress failed while checking this file, so it is not checked: {message}"
@@ -98,8 +97,7 @@ mod tests {
             let text = "<!-->";
             let end = text.find("-->").unwrap();
             vec![Finding::new(
-                "lint/internal-error",
-                Severity::Info,
+                &crate::lint::rules::LINT_INTERNAL_ERROR,
                 Location::file("x"),
                 &text[4..end], // begin > end: panics
             )]
@@ -107,7 +105,7 @@ mod tests {
         assert_eq!(findings.len(), 1);
         let f = &findings[0];
         assert_eq!(f.rule, INTERNAL_ERROR);
-        assert_eq!(f.severity, Severity::Error);
+        assert_eq!(f.severity, crate::lint::Severity::Error);
         assert_eq!(f.location.path, Path::new("หน้า.html"));
         assert!(f.message.contains("begin > end"), "{}", f.message);
         assert!(f.message.contains("guard.rs"), "{}", f.message);

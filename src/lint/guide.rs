@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use crate::brand::{Guide, color};
-use crate::lint::{Finding, Location, Severity};
+use crate::lint::{Finding, Location};
 
 /// Roles every channel reads (see brand validation), so their colors are in use.
 const CORE_ROLES: &[&str] = &["text", "background", "primary"];
@@ -26,8 +26,7 @@ pub fn lint(guide: &Guide) -> Vec<Finding> {
             if d <= guide.colors.tolerance {
                 out.push(
                     Finding::new(
-                        "guide/duplicate-color",
-                        Severity::Warning,
+                        &crate::lint::rules::GUIDE_DUPLICATE_COLOR,
                         at(name_j.span().start),
                         format!(
                             "{} {} is the same color as {} {} (ΔE {d:.2} ≤ tolerance {})",
@@ -71,10 +70,7 @@ pub fn lint(guide: &Guide) -> Vec<Finding> {
                 && templates.contains(&format!("--role-{role}")));
         if !in_use {
             out.push(
-                Finding::new(
-                    "guide/unused-color",
-                    Severity::Info,
-                    at(name.span().start),
+                Finding::new(&crate::lint::rules::GUIDE_UNUSED_COLOR, at(name.span().start),
                     format!(
                         "{n} (role {role}) is in no pair, not a logo background, and no template uses --color-{n} or --role-{role}"
                     ),
@@ -190,6 +186,6 @@ mod tests {
         );
         let pine_line = text.lines().position(|l| l == "[colors.pine]").unwrap() + 1;
         assert_eq!(f[1].location.line, Some(pine_line));
-        assert_eq!(f[1].severity, Severity::Info);
+        assert_eq!(f[1].severity, crate::lint::Severity::Info);
     }
 }

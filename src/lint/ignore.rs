@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::lint::rules;
-use crate::lint::{Finding, Location, Severity};
+use crate::lint::{Finding, Location};
 
 /// A parsed directive.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,8 +64,7 @@ pub fn admit(
         if rules::info(id).is_none() {
             out_findings.push(
                 Finding::new(
-                    "lint/ignore-unknown-rule",
-                    Severity::Warning,
+                    &crate::lint::rules::LINT_IGNORE_UNKNOWN_RULE,
                     location.clone(),
                     format!("brandpress-ignore names {id:?}, which is not a brandpress rule"),
                 )
@@ -75,10 +74,7 @@ pub fn admit(
     }
     if d.reason.is_empty() || d.rules.is_empty() {
         out_findings.push(
-            Finding::new(
-                "lint/ignore-without-reason",
-                Severity::Warning,
-                location,
+            Finding::new(&crate::lint::rules::LINT_IGNORE_WITHOUT_REASON, location,
                 "brandpress-ignore needs rule ids and a reason (`brandpress-ignore rule/id: why`); it is not applied",
             )
             .expected("brandpress-ignore rule/id: reason")
@@ -160,20 +156,17 @@ mod tests {
         );
         let mut findings = vec![
             Finding::new(
-                "color/off-palette",
-                Severity::Error,
+                &crate::lint::rules::COLOR_OFF_PALETTE,
                 Location::at("p.html", 5, 2),
                 "x",
             ),
             Finding::new(
-                "color/off-palette",
-                Severity::Error,
+                &crate::lint::rules::COLOR_OFF_PALETTE,
                 Location::at("p.html", 7, 2),
                 "x",
             ),
             Finding::new(
-                "font/off-brand",
-                Severity::Error,
+                &crate::lint::rules::FONT_OFF_BRAND,
                 Location::at("p.html", 5, 2),
                 "x",
             ),

@@ -6,27 +6,11 @@ use std::ops::Range;
 use std::path::Path;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-use serde::Deserialize;
-use toml::Spanned;
 
+use crate::content;
 use crate::lint::html::LineIndex;
 use crate::lint::html::parse::comment_end;
 use crate::lint::{Finding, LintContext, Location, ignore};
-
-#[derive(Deserialize, Default)]
-struct Front {
-    title: Option<Spanned<String>>,
-    summary: Option<Spanned<String>>,
-    #[serde(default)]
-    overrides: std::collections::BTreeMap<String, FrontOverride>,
-}
-
-#[derive(Deserialize, Default)]
-struct FrontOverride {
-    title: Option<Spanned<String>>,
-    summary: Option<Spanned<String>>,
-    cta_text: Option<Spanned<String>>,
-}
 
 /// Lints one Markdown source.
 pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
@@ -41,10 +25,22 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     // (text to check, source offset of each byte's run) — runs map text back to the file
     let mut chunks: Vec<(String, Vec<(usize, usize)>)> = Vec::new();
 
-    let (front, body_start) = split(text);
-    if let Some((fm, fm_start)) = front {
-        let parsed: Front = toml::from_str(fm).unwrap_or_default();
-        let mut values = vec![parsed.title, parsed.summary];
+    // The front matter is read with the content's own schema; a file that is not a valid
+    // piece has its body checked, not its front matter (`brandpress build` reports why).
+    let (front, body_start) = match content::split(text) {
+        content::Split::Front {
+            toml,
+            offset,
+            body_offset,
+        } => (Some((toml, offset)), body_offset),
+        content::Split::None { body_offset } => (None, body_offset),
+        content::Split::Unclosed { opened } => (None, opened),
+    };
+    if let Some((fm, fm_start)) = front
+        && let Ok(parsed) = toml::from_str::<content::FrontMatter>(fm)
+    {
+        let mut values = vec![Some(parsed.title), Some(parsed.summary)];
+        values.push(parsed.cta.map(|c| c.text));
         for o in parsed.overrides.into_values() {
             values.extend([o.title, o.summary, o.cta_text]);
         }
@@ -107,7 +103,7 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     for (chunk, runs) in chunks {
         for hit in rules.check(&chunk) {
             let offset = map(&runs, hit.range.clone());
-            let mut f = Finding::new(hit.rule, hit.severity, loc(offset), hit.message);
+            let mut f = Finding::new(hit.rule, loc(offset), hit.message);
             f.expected = hit.expected;
             f.found = hit
                 .found
@@ -158,30 +154,6 @@ fn comments(
     }
 }
 
-/// The TOML front matter between `+++` lines (with its offset) and where the body starts.
-fn split(text: &str) -> (Option<(&str, usize)>, usize) {
-    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let rest = &text[start..];
-    let Some(first_end) = rest.find('\n') else {
-        return (None, start);
-    };
-    if rest[..first_end].trim_end() != "+++" {
-        return (None, start);
-    }
-    let fm_start = start + first_end + 1;
-    let mut offset = fm_start;
-    for line in text[fm_start..].split_inclusive('\n') {
-        if line.trim_end() == "+++" {
-            return (
-                Some((&text[fm_start..offset], fm_start)),
-                offset + line.len(),
-            );
-        }
-        offset += line.len();
-    }
-    (None, start)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,10 +161,34 @@ mod tests {
     #[test]
     fn front_matter_and_body_split() {
         let md = "+++\ntitle = \"กาแฟ\"\n+++\n# Hi\n";
-        let (fm, body) = split(md);
-        assert_eq!(fm.unwrap().0, "title = \"กาแฟ\"\n");
-        assert_eq!(&md[body..], "# Hi\n");
-        assert_eq!(split("# no front matter").0, None);
+        let content::Split::Front {
+            toml, body_offset, ..
+        } = content::split(md)
+        else {
+            panic!("front matter not found");
+        };
+        assert_eq!(toml, "title = \"กาแฟ\"\n");
+        assert_eq!(&md[body_offset..], "# Hi\n");
+        assert_eq!(
+            content::split("# no front matter"),
+            content::Split::None { body_offset: 0 }
+        );
+        assert_eq!(
+            content::split("+++\ntitle = 1\n"),
+            content::Split::Unclosed { opened: 0 }
+        );
+    }
+
+    /// The CTA text is checked too, at its place in the front matter.
+    #[test]
+    fn cta_text_is_checked_where_it_is_written() {
+        let md = "+++\ntitle = \"กาแฟ\"\nsummary = \"สรุป\"\n[cta]\ntext = \"ซื้อด่วน\"\nurl = \"https://tonkla.example\"\n+++\nเนื้อหา\n";
+        let f = lint_md(md);
+        let hit = f
+            .iter()
+            .find(|f| f.rule == "tone/preferred-term")
+            .expect("ซื้อด่วน in the CTA is found");
+        assert_eq!((hit.location.line, hit.location.column), (Some(5), Some(9)));
     }
 
     fn lint_md(md: &str) -> Vec<Finding> {

@@ -38,6 +38,7 @@ pub use finding::{Excerpt, Finding, Location, Severity};
 pub use roots::{Reach, Roots};
 
 use crate::brand::{Guide, RuleLevel};
+use crate::channel::Channel;
 use crate::error::{Error, Result};
 
 /// What a file is, detected from its bytes (and, for text formats, its name).
@@ -146,12 +147,12 @@ pub fn detect_kind(path: &Path, bytes: &[u8]) -> FileKind {
 }
 
 /// Channels whose tone rules are compiled once per run (`None`: Markdown sources).
-const TONE_CHANNELS: [Option<&str>; 5] = [
+const TONE_CHANNELS: [Option<Channel>; 5] = [
     None,
-    Some("web"),
-    Some("email"),
-    Some("social"),
-    Some("print"),
+    Some(Channel::Web),
+    Some(Channel::Email),
+    Some(Channel::Social),
+    Some(Channel::Print),
 ];
 
 /// What the linters share: built once per run, used by every thread.
@@ -196,7 +197,7 @@ impl<'a> LintContext<'a> {
     }
 
     /// The guide's tone rules for `channel` (`None`: Markdown sources), compiled once.
-    pub fn tone(&self, channel: Option<&str>) -> std::borrow::Cow<'_, tone::ToneRules> {
+    pub fn tone(&self, channel: Option<Channel>) -> std::borrow::Cow<'_, tone::ToneRules> {
         match TONE_CHANNELS.iter().position(|c| *c == channel) {
             Some(i) => std::borrow::Cow::Borrowed(
                 self.tone[i].get_or_init(|| tone::ToneRules::new(self.guide, channel)),
@@ -321,8 +322,7 @@ pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
 /// A file that could not be read from disk (permissions, a folder that vanished).
 fn unreadable_file(path: &Path, error: &Error) -> Finding {
     Finding::new(
-        "lint/unreadable",
-        Severity::Error,
+        &crate::lint::rules::LINT_UNREADABLE,
         Location::file(path),
         format!("cannot read this file, so it is not checked: {error}"),
     )
@@ -335,8 +335,7 @@ fn symlink_finding(ctx: &LintContext, path: &Path) -> Option<Finding> {
         Reach::Inside(_) => None,
         Reach::Missing => Some(
             Finding::new(
-                "link/broken-local",
-                Severity::Error,
+                &crate::lint::rules::LINK_BROKEN_LOCAL,
                 Location::file(path),
                 "a symbolic link to nothing",
             )
@@ -344,8 +343,7 @@ fn symlink_finding(ctx: &LintContext, path: &Path) -> Option<Finding> {
         ),
         Reach::Outside => Some(
             Finding::new(
-                rules::link::OUTSIDE_ROOT,
-                Severity::Warning,
+                &rules::LINK_OUTSIDE_ROOT,
                 Location::file(path),
                 "a symbolic link to something outside the linted paths: not followed, not checked",
             )
@@ -377,11 +375,7 @@ pub fn lint_bytes(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> 
 pub fn lint_kind(ctx: &LintContext, path: &Path, bytes: &[u8], kind: FileKind) -> Vec<Finding> {
     match kind {
         FileKind::Html => html::lint(ctx, path, bytes),
-        FileKind::EmailHtml => {
-            let mut findings = html::lint(ctx, path, bytes);
-            findings.extend(email::lint(ctx, path, bytes));
-            findings
-        }
+        FileKind::EmailHtml => html::lint_email(ctx, path, bytes),
         FileKind::Eml => email::lint(ctx, path, bytes),
         FileKind::Png | FileKind::Jpeg => image::lint(ctx, path, bytes),
         FileKind::Pdf => pdf::lint(ctx, path, bytes),
@@ -397,10 +391,7 @@ fn unknown_kind(path: &Path, bytes: &[u8]) -> Finding {
     } else {
         format!("{} bytes", bytes.len())
     };
-    Finding::new(
-        "lint/unknown-kind",
-        Severity::Warning,
-        Location::file(path),
+    Finding::new(&crate::lint::rules::LINT_UNKNOWN_KIND, Location::file(path),
         format!("not checked: brandpress cannot tell what this file is ({what}, not HTML, email, PNG, JPEG, PDF or Markdown)"),
     )
     .fix("give the file the extension of its format, or keep it out of the linted folder")
@@ -521,7 +512,7 @@ mod tests {
         }
     }
 
-    fn info(rule: &str) -> Option<&'static rules::RuleInfo> {
+    fn info(rule: &str) -> Option<&'static rules::Rule> {
         rules::info(rule)
     }
 }

@@ -54,6 +54,27 @@ impl Roots {
         self.roots.is_empty()
     }
 
+    /// `path` relative to the linted folder that holds it (`web/promo/hero.png` for
+    /// `/home/me/web/project/out/web/promo/hero.png` linted as `out`), so rules that look at
+    /// folder names see the output's own layout, never where the project happens to live.
+    /// A path that no linted folder holds is returned as given when relative, else empty.
+    pub fn relative(&self, path: &Path) -> PathBuf {
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        self.roots
+            .iter()
+            .filter(|r| r.is_dir())
+            .filter_map(|r| canonical.strip_prefix(r).ok())
+            .min_by_key(|rel| rel.components().count())
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| {
+                if path.is_relative() {
+                    path.to_path_buf()
+                } else {
+                    PathBuf::new()
+                }
+            })
+    }
+
     /// Whether a canonical path is inside (or is) a root.
     pub fn contains(&self, canonical: &Path) -> bool {
         self.roots.iter().any(|r| canonical.starts_with(r))

@@ -10,9 +10,7 @@ pub mod print;
 pub mod social;
 pub mod web;
 
-use std::fmt;
 use std::path::PathBuf;
-use std::str::FromStr;
 use std::sync::Arc;
 
 use crate::assets::Assets;
@@ -20,48 +18,7 @@ use crate::content::Piece;
 use crate::error::Result;
 use crate::project::Project;
 
-/// A publishing channel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Channel {
-    Web,
-    Email,
-    Social,
-    Print,
-}
-
-impl Channel {
-    pub const ALL: [Channel; 4] = [
-        Channel::Web,
-        Channel::Email,
-        Channel::Social,
-        Channel::Print,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Channel::Web => "web",
-            Channel::Email => "email",
-            Channel::Social => "social",
-            Channel::Print => "print",
-        }
-    }
-}
-
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Channel {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Channel::ALL
-            .into_iter()
-            .find(|c| c.name() == s)
-            .ok_or_else(|| format!("unknown channel {s:?}: use web, email, social or print"))
-    }
-}
+pub use crate::channel::Channel;
 
 /// A file to write, relative to the output directory.
 #[derive(Debug, Clone)]

@@ -16,7 +16,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use serde_json::{Value, json};
 
-use crate::lint::rules::{self, RULES};
+use crate::lint::rules::{RULES, Rule};
 use crate::lint::{Finding, LintReport, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -240,37 +240,12 @@ pub fn fingerprint(f: &Finding, line_text: &str) -> String {
 
 /// SARIF 2.1.0.
 pub fn sarif_value(report: &LintReport) -> Value {
-    let mut ids: Vec<(&str, Severity, &str, String)> = RULES
-        .iter()
-        .map(|r| (r.id, r.severity, r.summary, r.help_uri.to_string()))
-        .collect();
-    for f in &report.findings {
-        if !ids.iter().any(|r| r.0 == f.rule) {
-            ids.push((
-                f.rule,
-                f.severity,
-                "",
-                format!("{}#{}", rules::DOCS, f.rule),
-            ));
-        }
-    }
-    let rule_objects: Vec<Value> = ids
-        .iter()
-        .map(|(id, sev, summary, uri)| {
-            json!({
-                "id": id,
-                "name": id.replace(['/', '-'], "_"),
-                "shortDescription": { "text": if summary.is_empty() { *id } else { *summary } },
-                "helpUri": uri,
-                "defaultConfiguration": { "level": sarif_level(*sev) },
-            })
-        })
-        .collect();
+    let rule_objects: Vec<Value> = RULES.iter().map(|r| sarif_rule(r)).collect();
     let results: Vec<Value> = report
         .findings
         .iter()
         .map(|f| {
-            let index = ids.iter().position(|r| r.0 == f.rule).unwrap_or(0);
+            let index = RULES.iter().position(|r| r.id == f.rule).unwrap_or(0);
             let line_text = f.excerpt.as_ref().map_or("", |e| e.text.as_str());
             let mut text = f.message.clone();
             if let Some(e) = &f.expected {
@@ -298,19 +273,50 @@ pub fn sarif_value(report: &LintReport) -> Value {
             })
         })
         .collect();
+    let mut driver = json!({
+        "name": "brandpress",
+        "version": env!("CARGO_PKG_VERSION"),
+        "rules": rule_objects,
+    });
+    if !REPOSITORY.is_empty() {
+        driver["informationUri"] = json!(REPOSITORY);
+    }
     json!({
         "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": { "driver": {
-                "name": "brandpress",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": rules::DOCS,
-                "rules": rule_objects,
-            }},
+            "tool": { "driver": driver },
             "results": results,
         }]
     })
+}
+
+/// The repository's URL (`repository` in Cargo.toml), empty when the package names none.
+const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// A rule's SARIF `reportingDescriptor`, all from the registry. Its `help` carries the
+/// rule's whole documentation (what `docs/rules/<id>.md` holds), which GitHub code scanning
+/// shows beside each alert; `helpUri` points at that file in the repository when Cargo.toml
+/// names the repository.
+pub fn sarif_rule(r: &Rule) -> Value {
+    let mut rule = json!({
+        "id": r.id,
+        "name": r.id.replace(['/', '-'], "_"),
+        "shortDescription": { "text": r.summary },
+        "fullDescription": { "text": r.rationale },
+        "help": { "text": r.to_string(), "markdown": r.markdown() },
+        "defaultConfiguration": { "level": sarif_level(r.severity) },
+        "properties": { "docs": r.doc_path() },
+    });
+    if !REPOSITORY.is_empty() {
+        rule["helpUri"] = json!(format!(
+            "{}/blob/v{}/{}",
+            REPOSITORY.trim_end_matches('/'),
+            env!("CARGO_PKG_VERSION"),
+            r.doc_path()
+        ));
+    }
+    rule
 }
 
 /// Escapes a workflow-command message (`%`, CR, LF).
@@ -370,8 +376,7 @@ mod tests {
     fn report() -> LintReport {
         let mut findings = vec![
             Finding::new(
-                "color/off-palette",
-                Severity::Error,
+                &crate::lint::rules::COLOR_OFF_PALETTE,
                 Location::at(PAGE, 8, 36),
                 "#E63946 is not a brand color, 100%: a, b",
             )
@@ -394,8 +399,7 @@ mod tests {
         let report = LintReport {
             files: 1,
             findings: vec![Finding::new(
-                "color/off-palette",
-                Severity::Error,
+                &crate::lint::rules::COLOR_OFF_PALETTE,
                 Location::at(&secret, 1, 1),
                 "ไม่ใช่สีของแบรนด์",
             )],

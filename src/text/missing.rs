@@ -12,8 +12,8 @@ use std::path::Path;
 
 use crate::brand::{Guide, RuleLevel};
 use crate::error::{Error, Result};
-use crate::lint::Severity;
-use crate::lint::rules;
+use crate::registry as rules;
+use crate::registry::Severity;
 
 /// The rule id.
 pub const RULE: &str = "font/missing-glyph";

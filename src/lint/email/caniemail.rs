@@ -7,8 +7,6 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use super::css::Decl;
-
 #[derive(Debug, Deserialize)]
 pub struct Table {
     pub clients: BTreeMap<String, String>,
@@ -53,13 +51,14 @@ impl Table {
             .filter(move |(_, f)| f.kind == kind)
     }
 
-    /// Features a declaration uses, with the construct as written.
-    pub fn declaration(&self, d: &Decl) -> Vec<(usize, String)> {
+    /// Features a declaration (lower-case property name, value) uses, with the
+    /// construct as written.
+    pub fn declaration(&self, prop: &str, value: &str) -> Vec<(usize, String)> {
         let mut hits = Vec::new();
-        let value = d.value.to_ascii_lowercase();
+        let value = value.to_ascii_lowercase();
         for (i, f) in self.of_kind("property") {
-            if f.names.contains(&d.prop) {
-                hits.push((i, d.prop.clone()));
+            if f.names.iter().any(|n| n == prop) {
+                hits.push((i, prop.to_string()));
             }
         }
         let words: Vec<&str> = value
@@ -69,7 +68,7 @@ impl Table {
         for (i, f) in self.of_kind("property-value") {
             for n in &f.names {
                 if let Some((p, v)) = n.split_once(':')
-                    && p == d.prop
+                    && p == prop
                     && words.contains(&v)
                 {
                     hits.push((i, format!("{p}: {v}")));
@@ -83,7 +82,7 @@ impl Table {
         }
         for (i, f) in self.of_kind("value") {
             if let Some(n) = f.names.iter().find(|n| words.contains(&n.as_str())) {
-                hits.push((i, format!("{}: {n}", d.prop)));
+                hits.push((i, format!("{prop}: {n}")));
             }
         }
         let units = units(&value);
@@ -289,7 +288,7 @@ fn selector_parts(sel: &str) -> Vec<(&'static str, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::email::css::parse_declarations;
+    use crate::lint::html::css::style_attribute;
 
     fn names(hits: Vec<(usize, String)>) -> Vec<String> {
         hits.into_iter().map(|(_, s)| s).collect()
@@ -311,10 +310,14 @@ mod tests {
     #[test]
     fn matches_properties_values_functions_and_units() {
         let t = table();
-        let d = parse_declarations(
+        let d = style_attribute(
             "box-shadow: 0 1px 2px rgba(0,0,0,.2); display: flex; width: calc(100% - 2rem); color: #1F5C4A; padding: 10px",
+            0,
         );
-        let all: Vec<String> = d.iter().flat_map(|d| names(t.declaration(d))).collect();
+        let all: Vec<String> = d
+            .iter()
+            .flat_map(|d| names(t.declaration(&d.name, &d.value)))
+            .collect();
         for want in [
             "box-shadow",
             "rgba()",

@@ -7,27 +7,31 @@
 //!   at-rules themselves are info (clients without support skip them whole), and so are
 //!   losses in Outlook alone when the email ships MSO conditional fallbacks.
 //! - `email/font-fallback`: a web font without a web-safe fallback after it.
-//! - `email/missing-alt`: images without alt text.
+//! - `email/missing-alt`: images other than the logo without alt text.
 //! - `email/width`: elements declaring a width wider than the guide's email width.
 //! - `email/missing-plain-text`: an HTML email without its `.txt`, an `.eml` without a
 //!   text/plain part.
 //!
 //! - `email/unreadable`: an `.eml` file that is not a MIME message.
 //!
-//! The HTML and tone rules run on email HTML through the lint dispatch; for `.eml` files
-//! this module runs them on the decoded parts. Email HTML is read by the linter's own
-//! position-keeping reader (`html::parse`), which is linear on any input — html5ever's
-//! tree builder searches its stack of open elements at every tag, which takes hours on a
-//! hostile page of 100,000 nested `<div>`s.
+//! Email HTML is linted as a page by the HTML linter with the email rules on: one reader
+//! (`html::parse`, position-keeping and linear on any input — html5ever's tree builder
+//! searches its stack of open elements at every tag, which takes hours on a hostile page
+//! of 100,000 nested `<div>`s), one CSS model (`html::css`: `<style>` blocks with their
+//! `@media`/`@font-face` context, `style=""` attributes), one set of `brandpress-ignore`
+//! comments for every rule. For `.eml` files the same runs on the decoded HTML part.
+//! The logo's alt text is `logo/missing-alt`'s (reported once, not again here).
 
 pub mod caniemail;
-pub mod css;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::error::line_col;
-use crate::lint::html::parse::{Document, Element, Node};
+use crate::lint::html::css::{Decl, RuleKind, Sheet};
+use crate::lint::html::parse::{Document, Element};
+use crate::lint::rules::logo;
 use crate::lint::{FileKind, Finding, LintContext, Location, Reach, Severity, detect_kind};
 
 /// Gmail clips HTML beyond this many bytes.
@@ -73,34 +77,34 @@ const WEB_SAFE: &[&str] = &[
     "blinkmacsystemfont",
 ];
 
-/// Lints one email file (email HTML or `.eml`).
+/// Lints one email file (email HTML or `.eml`). Email HTML is linted as a page with the
+/// email rules on (see [`crate::lint::html::lint_email`]).
 pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     if detect_kind(path, bytes) == FileKind::Eml {
         return lint_eml(ctx, path, bytes);
     }
-    let text = String::from_utf8_lossy(bytes);
-    let mut findings = lint_html(ctx, path, &text, bytes.len(), true);
+    crate::lint::html::lint_email(ctx, path, bytes)
+}
+
+/// `email/missing-plain-text` for an email HTML file without its `.txt` sibling. Only a
+/// sibling inside the linted paths counts; outside them (a single file linted, a link
+/// out) nothing is said.
+pub fn plain_text_sibling(ctx: &LintContext, path: &Path) -> Option<Finding> {
     let txt = path.with_extension("txt");
-    // Only a sibling inside the linted paths counts; outside them (a single file
-    // linted, a link out) nothing is said.
     let missing = match ctx.roots.reach(&txt) {
         Reach::Inside(found) => !found.is_file(),
         Reach::Missing => true,
         Reach::Outside => false,
     };
-    if missing {
-        findings.push(
-            Finding::new(
-                "email/missing-plain-text",
-                Severity::Warning,
-                Location::file(path),
-                "HTML email without a plain-text alternative",
-            )
-            .expected(txt.display().to_string())
-            .fix("send a text/plain part too (brandpress build writes <slug>.txt): spam filters and text-only clients expect one"),
-        );
-    }
-    findings
+    missing.then(|| {
+        Finding::new(
+            &crate::lint::rules::EMAIL_MISSING_PLAIN_TEXT,
+            Location::file(path),
+            "HTML email without a plain-text alternative",
+        )
+        .expected(txt.display().to_string())
+        .fix("send a text/plain part too (brandpress build writes <slug>.txt): spam filters and text-only clients expect one")
+    })
 }
 
 fn lint_eml(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
@@ -129,9 +133,8 @@ fn lint_eml(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     }
     let mut findings = Vec::new();
     if let Some(html) = &html {
-        let mut inner = lint_html(ctx, path, html, html.len(), false);
-        // The HTML and tone rules, on the decoded part.
-        inner.extend(crate::lint::html::lint(ctx, path, html.as_bytes()));
+        // The HTML, tone and email rules on the decoded part, with its ignores.
+        let mut inner = crate::lint::html::lint_email_part(ctx, path, html);
         for f in &mut inner {
             if let (Some(line), Some(col)) = (f.location.line.take(), f.location.column.take()) {
                 f.message = format!("{} (text/html part, line {line}:{col})", f.message);
@@ -141,11 +144,10 @@ fn lint_eml(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     }
     match &text {
         Some(text) => {
-            for hit in ctx.tone(Some("email")).check(text) {
+            for hit in ctx.tone(Some(crate::channel::Channel::Email)).check(text) {
                 let (line, col) = line_col(text, hit.range.start);
                 let mut f = Finding::new(
                     hit.rule,
-                    hit.severity,
                     Location::file(path),
                     format!("{} (text/plain part, line {line}:{col})", hit.message),
                 );
@@ -156,10 +158,7 @@ fn lint_eml(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
             }
         }
         None if html.is_some() => findings.push(
-            Finding::new(
-                "email/missing-plain-text",
-                Severity::Warning,
-                Location::file(path),
+            Finding::new(&crate::lint::rules::EMAIL_MISSING_PLAIN_TEXT, Location::file(path),
                 "message has an HTML part but no text/plain part",
             )
             .fix("send multipart/alternative with a text/plain part: spam filters and text-only clients expect one"),
@@ -177,8 +176,7 @@ fn unreadable(path: &Path, bytes: &[u8]) -> Finding {
         format!("{} bytes without a single known mail header", bytes.len())
     };
     Finding::new(
-        "email/unreadable",
-        Severity::Error,
+        &crate::lint::rules::EMAIL_UNREADABLE,
         Location::file(path),
         format!("not a readable MIME message: {what}"),
     )
@@ -193,35 +191,121 @@ struct Use {
     found: String,
 }
 
-fn lint_html(ctx: &LintContext, path: &Path, raw: &str, size: usize, locate: bool) -> Vec<Finding> {
-    let doc = Document::parse(raw);
-    let at = |offset: usize| {
-        if locate {
-            let (line, col) = line_col(raw, offset);
-            Location::at(path, line, col)
-        } else {
-            let (line, col) = line_col(raw, offset);
-            Location {
-                path: path.to_path_buf(),
-                line: Some(line),
-                column: Some(col),
-                ..Default::default()
+/// What the email rules read of a page: the document and the CSS the HTML linter
+/// parsed from it (one reader, one CSS model for web and email rules).
+pub struct EmailPage<'a> {
+    pub doc: &'a Document,
+    /// The page's text (MSO conditionals are looked for in it).
+    pub text: &'a str,
+    /// `<style>` blocks: the element and its parsed sheet, in document order.
+    pub styles: &'a [(usize, Arc<Sheet>)],
+    /// Declarations of `style=""` attributes by element.
+    pub inline: &'a HashMap<usize, Vec<Decl>>,
+    /// Bytes of the HTML (what Gmail counts).
+    pub size: usize,
+}
+
+/// Email constructs gathered from a page's CSS and attributes.
+struct Gathered<'t> {
+    table: &'t caniemail::Table,
+    email_width: u32,
+    uses: BTreeMap<usize, Vec<Use>>,
+    stacks: Vec<(String, usize)>,
+    declared_fonts: Vec<String>,
+    widths: Vec<(usize, String)>,
+}
+
+impl Gathered<'_> {
+    /// A declaration at `offset` (its name in a `<style>`, its element for `style=""`).
+    fn decl(&mut self, d: &Decl, offset: usize, in_media: bool) {
+        for (i, found) in self.table.declaration(&d.name, &d.value) {
+            self.uses.entry(i).or_default().push(Use {
+                offset,
+                in_media,
+                found,
+            });
+        }
+        if d.name == "font-family" && !in_media {
+            self.stacks.push((d.value.clone(), offset));
+        }
+        if matches!(d.name.as_str(), "width" | "min-width" | "max-width")
+            && !in_media
+            && let Some(px) = d
+                .value
+                .trim()
+                .strip_suffix("px")
+                .and_then(|v| v.trim().parse::<f32>().ok())
+            && px > self.email_width as f32
+        {
+            self.widths
+                .push((offset, format!("{}: {}", d.name, d.value)));
+        }
+    }
+
+    /// A `<style>` block; `media_attr`: its `media` attribute limits it.
+    fn sheet(&mut self, sheet: &Sheet, media_attr: bool) {
+        for at in &sheet.at_rules {
+            for (i, found) in self.table.at_rule(&at.name, &at.prelude) {
+                self.uses.entry(i).or_default().push(Use {
+                    offset: at.offset,
+                    in_media: true,
+                    found,
+                });
+            }
+            if at.name == "import" && at.prelude.contains("family=") {
+                self.declared_fonts.extend(google_families(&at.prelude));
             }
         }
-    };
-    let mut findings = Vec::new();
+        for rule in &sheet.rules {
+            let in_media = rule.context.media.is_some() || media_attr;
+            if rule.context.keyframes {
+                continue; // animation frames, not element styles
+            }
+            match rule.kind {
+                RuleKind::AtRule => {
+                    if rule.at.as_deref() == Some("font-face") {
+                        for d in rule.decls.iter().filter(|d| d.name == "font-family") {
+                            self.declared_fonts
+                                .push(d.value.trim().trim_matches(['"', '\'']).to_string());
+                        }
+                    }
+                }
+                RuleKind::Style | RuleKind::Conditional => {
+                    for (i, found) in self.table.selectors(&rule.prelude) {
+                        self.uses.entry(i).or_default().push(Use {
+                            offset: rule.offset,
+                            in_media,
+                            found,
+                        });
+                    }
+                    for d in &rule.decls {
+                        self.decl(d, d.name_offset, in_media);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The email rules on one page: size, CSS support, font fallbacks, alt text, width.
+/// The logo's alt text is `logo/missing-alt`'s, so it is not reported here again; nested
+/// CSS beyond the limits is reported once, by the HTML linter.
+pub fn check_page(
+    ctx: &LintContext,
+    path: &Path,
+    page: &EmailPage,
+    at: &dyn Fn(usize) -> Location,
+    findings: &mut Vec<Finding>,
+) {
+    let doc = page.doc;
+    let size = page.size;
 
     // email/size
     if size > SIZE_WARNING {
         let error = size > GMAIL_CLIP;
         findings.push(
             Finding::new(
-                "email/size",
-                if error {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                },
+                &crate::lint::rules::EMAIL_SIZE,
                 Location::file(path),
                 if error {
                     "HTML is over 102 KB: Gmail clips it behind “View entire message”"
@@ -231,109 +315,47 @@ fn lint_html(ctx: &LintContext, path: &Path, raw: &str, size: usize, locate: boo
             )
             .expected(format!("at most {} KB", SIZE_WARNING / 1024))
             .found(format!("{:.1} KB", size as f64 / 1024.0))
-            .fix("trim markup: fewer nested tables, shorter class names, no unused CSS"),
+            .fix("trim markup: fewer nested tables, shorter class names, no unused CSS")
+            .with_severity(if error {
+                Severity::Error
+            } else {
+                Severity::Warning
+            }),
         );
     }
 
-    // Collect CSS: <style> blocks and style attributes.
+    // CSS of <style> blocks and style attributes, in document order.
+    let raw = page.text;
     let has_mso = raw.contains("<!--[if mso") || raw.contains("<!--[if gte mso");
     let table = caniemail::table();
-    let mut uses: BTreeMap<usize, Vec<Use>> = BTreeMap::new();
-    let mut stacks: Vec<(String, usize)> = Vec::new();
-    let mut declared_fonts: Vec<String> = Vec::new();
-    let mut widths: Vec<(usize, String)> = Vec::new();
     let email_width = ctx.guide.channels.email.width;
-    for el in doc.elements.iter().skip(1) {
+    let mut g = Gathered {
+        table,
+        email_width,
+        uses: BTreeMap::new(),
+        stacks: Vec::new(),
+        declared_fonts: Vec::new(),
+        widths: Vec::new(),
+    };
+    let mut styles = page.styles.iter().peekable();
+    for (i, el) in doc.elements.iter().enumerate().skip(1) {
         let name = el.name.as_str();
         let offset = el.start;
-        if name == "style" {
-            let (css, base) = match el.children.first() {
-                Some(Node::Text(t)) => (doc.texts[*t].as_str(), doc.texts[*t].start),
-                _ => ("", el.tag_end),
-            };
-            let in_media_attr = el
+        while let Some((e, sheet)) = styles.next_if(|(e, _)| *e <= i) {
+            let media_attr = doc.elements[*e]
                 .attr_value("media")
                 .is_some_and(|m| !m.trim().is_empty() && m.trim() != "all");
-            let sheet = css::parse_sheet(css);
-            if let Some(o) = sheet.too_deep {
-                findings.push(
-                    Finding::new(
-                        crate::lint::html::TOO_COMPLEX,
-                        Severity::Error,
-                        at(base + o),
-                        format!(
-                            "CSS blocks nested deeper than {} levels: the rules inside are not checked for email clients",
-                            css::MAX_BLOCK_DEPTH
-                        ),
-                    )
-                    .fix("simplify the markup: no real page needs this; lint cannot check it fully"),
-                );
-            }
-            for item in sheet.items {
-                match item {
-                    css::Item::AtRule {
-                        name,
-                        prelude,
-                        offset: o,
-                    } => {
-                        for (i, found) in table.at_rule(&name, &prelude) {
-                            uses.entry(i).or_default().push(Use {
-                                offset: base + o,
-                                in_media: true,
-                                found,
-                            });
-                        }
-                        if name == "import" && prelude.contains("family=") {
-                            declared_fonts.extend(google_families(&prelude));
-                        }
-                    }
-                    css::Item::Rule {
-                        selectors,
-                        offset: o,
-                        ctx: c,
-                    } => {
-                        for (i, found) in table.selectors(&selectors) {
-                            uses.entry(i).or_default().push(Use {
-                                offset: base + o,
-                                in_media: c.in_media || in_media_attr,
-                                found,
-                            });
-                        }
-                    }
-                    css::Item::Decl(mut d) => {
-                        d.offset += base;
-                        d.ctx.in_media |= in_media_attr;
-                        check_decl(
-                            table,
-                            &d,
-                            &mut uses,
-                            &mut stacks,
-                            &mut declared_fonts,
-                            &mut widths,
-                            email_width,
-                        );
-                    }
-                }
-            }
+            g.sheet(sheet, media_attr);
         }
         if name == "link"
             && let Some(href) = el.attr_value("href")
             && href.contains("family=")
         {
-            declared_fonts.extend(google_families(href));
+            g.declared_fonts.extend(google_families(href));
         }
-        if let Some(style) = el.attr_value("style") {
-            for mut d in css::parse_declarations(style) {
-                d.offset = offset;
-                check_decl(
-                    table,
-                    &d,
-                    &mut uses,
-                    &mut stacks,
-                    &mut declared_fonts,
-                    &mut widths,
-                    email_width,
-                );
+        if let Some(decls) = page.inline.get(&i) {
+            for d in decls {
+                g.decl(d, offset, false);
             }
         }
         if let Some(w) = el.attr_value("width")
@@ -341,12 +363,25 @@ fn lint_html(ctx: &LintContext, path: &Path, raw: &str, size: usize, locate: boo
             && let Ok(px) = w.trim().trim_end_matches("px").parse::<u32>()
             && px > email_width
         {
-            widths.push((offset, format!("<{name} width=\"{w}\">")));
+            g.widths.push((offset, format!("<{name} width=\"{w}\">")));
         }
-        if name == "img" {
+        if name == "img"
+            && !logo::is_logo(
+                ctx.guide,
+                el.attr_value("src").unwrap_or(""),
+                el.attr_value("alt"),
+            )
+        {
             findings.extend(check_alt(el, at(offset)));
         }
     }
+    let Gathered {
+        uses,
+        stacks,
+        declared_fonts,
+        widths,
+        ..
+    } = g;
 
     // email/unsupported-css: one finding per construct, at its first use.
     for (i, list) in uses {
@@ -372,7 +407,8 @@ fn lint_html(ctx: &LintContext, path: &Path, raw: &str, size: usize, locate: boo
             message.push_str(&format!("; partly by {}", table.names(&f.partial)));
         }
         findings.push(
-            Finding::new("email/unsupported-css", severity, at(first.offset), message)
+            Finding::new(&crate::lint::rules::EMAIL_UNSUPPORTED_CSS, at(first.offset), message)
+                .with_severity(severity)
                 .found(first.found.clone())
                 .fix(if enhancement {
                     format!("fine as an enhancement: those clients skip it ({})", f.url)
@@ -437,8 +473,7 @@ fn lint_html(ctx: &LintContext, path: &Path, raw: &str, size: usize, locate: boo
         };
         findings.push(
             Finding::new(
-                "email/font-fallback",
-                if generic { Severity::Warning } else { Severity::Error },
+                &crate::lint::rules::EMAIL_FONT_FALLBACK,
                 at(offset),
                 if generic {
                     format!("{kind} “{font}” falls back only to a generic family: Outlook for Windows shows Times New Roman")
@@ -448,7 +483,8 @@ fn lint_html(ctx: &LintContext, path: &Path, raw: &str, size: usize, locate: boo
             )
             .found(stack.clone())
             .expected(format!("{stack}, Tahoma, Arial, sans-serif"))
-            .fix("add web-safe fonts after it (Tahoma has Thai on Windows), then a generic family"),
+            .fix("add web-safe fonts after it (Tahoma has Thai on Windows), then a generic family")
+            .with_severity(if generic { Severity::Warning } else { Severity::Error }),
         );
     }
 
@@ -465,8 +501,7 @@ fn lint_html(ctx: &LintContext, path: &Path, raw: &str, size: usize, locate: boo
     for (found, (offset, n)) in by_value {
         findings.push(
             Finding::new(
-                "email/width",
-                Severity::Warning,
+                &crate::lint::rules::EMAIL_WIDTH,
                 at(offset),
                 format!(
                     "wider than the guide's email width{}: clients scale or clip it",
@@ -483,46 +518,6 @@ fn lint_html(ctx: &LintContext, path: &Path, raw: &str, size: usize, locate: boo
                 "lay the email out at {email_width} px ([channels.email] width)"
             )),
         );
-    }
-    findings
-}
-
-#[allow(clippy::too_many_arguments)]
-fn check_decl(
-    table: &caniemail::Table,
-    d: &css::Decl,
-    uses: &mut BTreeMap<usize, Vec<Use>>,
-    stacks: &mut Vec<(String, usize)>,
-    declared_fonts: &mut Vec<String>,
-    widths: &mut Vec<(usize, String)>,
-    email_width: u32,
-) {
-    if d.ctx.in_font_face {
-        if d.prop == "font-family" {
-            declared_fonts.push(d.value.trim().trim_matches(['"', '\'']).to_string());
-        }
-        return;
-    }
-    for (i, found) in table.declaration(d) {
-        uses.entry(i).or_default().push(Use {
-            offset: d.offset,
-            in_media: d.ctx.in_media,
-            found,
-        });
-    }
-    if d.prop == "font-family" && !d.ctx.in_media {
-        stacks.push((d.value.clone(), d.offset));
-    }
-    if matches!(d.prop.as_str(), "width" | "min-width" | "max-width")
-        && !d.ctx.in_media
-        && let Some(px) = d
-            .value
-            .trim()
-            .strip_suffix("px")
-            .and_then(|v| v.trim().parse::<f32>().ok())
-        && px > email_width as f32
-    {
-        widths.push((d.offset, format!("{}: {}", d.prop, d.value)));
     }
 }
 
@@ -541,10 +536,7 @@ fn check_alt(v: &Element, location: Location) -> Option<Finding> {
     let src = v.attr_value("src").unwrap_or("").to_string();
     match v.attr_value("alt") {
         None => Some(
-            Finding::new(
-                "email/missing-alt",
-                Severity::Error,
-                location,
+            Finding::new(&crate::lint::rules::EMAIL_MISSING_ALT, location,
                 "image without alt text: most clients block images until the reader allows them",
             )
             .found(src)
@@ -556,14 +548,12 @@ fn check_alt(v: &Element, location: Location) -> Option<Finding> {
             let px = |a: &str| v.attr_value(a).and_then(|w| w.trim().trim_end_matches("px").parse::<u32>().ok());
             let pixel = px("width").is_some_and(|w| w <= 1) && px("height").is_some_and(|h| h <= 1);
             (!decorative && !pixel).then(|| {
-                Finding::new(
-                    "email/missing-alt",
-                    Severity::Warning,
-                    location,
+                Finding::new(&crate::lint::rules::EMAIL_MISSING_ALT, location,
                     "empty alt on an image not marked decorative",
                 )
                 .found(src)
                 .fix("describe the image, or mark it role=\"presentation\" if it is decoration")
+                .with_severity(Severity::Warning)
             })
         }
         Some(_) => None,

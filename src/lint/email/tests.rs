@@ -73,7 +73,11 @@ fn media_blocks_and_outlook_only_losses_with_mso_fallbacks_are_info() {
     );
     let f = lint_str(&html, true);
     let hits = rules(&f, "email/unsupported-css");
-    assert!(!hits.is_empty());
+    assert!(
+        hits.iter()
+            .any(|h| h.found.as_deref() == Some("@media (prefers-color-scheme)")),
+        "the media feature in the @media prelude: {hits:#?}"
+    );
     assert!(
         hits.iter().all(|h| h.severity == Severity::Info),
         "{hits:#?}"
@@ -258,5 +262,101 @@ fn deep_email_html_is_linear_and_flagged() {
         "}".repeat(20_000)
     );
     let f = lint_str(&email(&media), true);
+    assert_eq!(rules(&f, "html/too-complex").len(), 1, "{f:#?}");
+}
+
+/// `brandpress-ignore` comments silence email findings as they do HTML ones: in HTML
+/// (next element), in CSS (next line) and for the whole file; never without a reason.
+#[test]
+fn ignores_apply_to_email_findings() {
+    let with_reason = email(
+        "<!-- brandpress-ignore email/missing-alt: ภาพตกแต่งจากพาร์ทเนอร์ -->\n<img src=\"b.png\">\n<style>\n/* brandpress-ignore email/unsupported-css: เงาเป็นของเสริม */\n.a { box-shadow: 0 1px 2px #1B1B1B }\n</style>\n<!-- brandpress-ignore-file email/missing-plain-text: ระบบส่งเมลสร้างข้อความธรรมดาเอง -->",
+    );
+    let f = lint_str(&with_reason, false);
+    for rule in [
+        "email/missing-alt",
+        "email/unsupported-css",
+        "email/missing-plain-text",
+        "lint/ignore-without-reason",
+    ] {
+        assert!(rules(&f, rule).is_empty(), "{rule}: {f:#?}");
+    }
+    let without = email("<!-- brandpress-ignore email/missing-alt -->\n<img src=\"b.png\">");
+    let f = lint_str(&without, true);
+    assert_eq!(rules(&f, "lint/ignore-without-reason").len(), 1, "{f:#?}");
+    assert_eq!(rules(&f, "email/missing-alt").len(), 1, "{f:#?}");
+    // the ignore covers the next element only
+    let next_only = email(
+        "<!-- brandpress-ignore email/missing-alt: ภาพตกแต่ง -->\n<img src=\"a.png\">\n<img src=\"b.png\">",
+    );
+    let f = lint_str(&next_only, true);
+    let hits = rules(&f, "email/missing-alt");
+    assert_eq!(hits.len(), 1, "{f:#?}");
+    assert_eq!(hits[0].location.line, Some(4));
+}
+
+/// The same ignores in the HTML part of an `.eml`.
+#[test]
+fn ignores_apply_in_eml_html_parts() {
+    let g = guide();
+    let ctx = LintContext::new(&g);
+    let eml = |html: &str| {
+        format!(
+            "MIME-Version: 1.0\r\nSubject: x\r\nFrom: a@b.example\r\nContent-Type: multipart/alternative; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nกาแฟ\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n--b--\r\n"
+        )
+    };
+    let ignored = eml(&email(
+        "<!-- brandpress-ignore email/missing-alt: ภาพตกแต่ง -->\n<img src=\"b.png\">",
+    ));
+    let f = lint(&ctx, Path::new("ข่าว.eml"), ignored.as_bytes());
+    assert!(rules(&f, "email/missing-alt").is_empty(), "{f:#?}");
+    assert!(rules(&f, "lint/ignore-without-reason").is_empty(), "{f:#?}");
+    let no_reason = eml(&email(
+        "<!-- brandpress-ignore email/missing-alt -->\n<img src=\"b.png\">",
+    ));
+    let f = lint(&ctx, Path::new("ข่าว.eml"), no_reason.as_bytes());
+    assert_eq!(rules(&f, "email/missing-alt").len(), 1, "{f:#?}");
+    let why = rules(&f, "lint/ignore-without-reason");
+    assert_eq!(why.len(), 1, "{f:#?}");
+    assert!(
+        why[0].message.contains("text/html part, line 2:"),
+        "{why:#?}"
+    );
+}
+
+/// The logo's missing alt is `logo/missing-alt` only; other images are `email/missing-alt`.
+#[test]
+fn logo_without_alt_is_reported_once() {
+    let html = email("<img src=\"assets/logo.svg\" width=\"160\">\n<img src=\"ภาพ.png\">");
+    let f = lint_str(&html, true);
+    let logo = rules(&f, "logo/missing-alt");
+    assert_eq!(logo.len(), 1, "{f:#?}");
+    assert_eq!(logo[0].location.line, Some(2));
+    let other = rules(&f, "email/missing-alt");
+    assert_eq!(other.len(), 1, "{f:#?}");
+    assert_eq!(other[0].location.line, Some(3));
+    // an empty alt on the logo: the logo rule's finding, not the email one
+    let f = lint_str(&email("<img src=\"x/logo.svg\" alt=\"\">"), true);
+    assert_eq!(rules(&f, "logo/missing-alt").len(), 1, "{f:#?}");
+    assert!(rules(&f, "email/missing-alt").is_empty(), "{f:#?}");
+}
+
+/// CSS nested beyond the limits is one `html/too-complex` finding through the whole
+/// dispatch (the email rules read the same sheet).
+#[test]
+fn nested_css_in_email_is_reported_once() {
+    let g = guide();
+    let ctx = LintContext::new(&g);
+    let media = format!(
+        "<style>{}p{{color:#1B1B1B}}{}</style><p>ลึก</p>",
+        "@media screen{".repeat(100),
+        "}".repeat(100)
+    );
+    let html = email(&media);
+    assert_eq!(
+        detect_kind(Path::new("mail.html"), html.as_bytes()),
+        FileKind::EmailHtml
+    );
+    let f = crate::lint::lint_bytes(&ctx, Path::new("mail.html"), html.as_bytes());
     assert_eq!(rules(&f, "html/too-complex").len(), 1, "{f:#?}");
 }

@@ -1,6 +1,9 @@
-//! CSS as the linter needs it: rules with simple selectors, declarations with the byte
-//! offset of their value, tokenized by `cssparser` (so comments, strings, escapes and
-//! nested blocks are read the way browsers read them).
+//! CSS as the linters need it — web and email alike: rules with their selectors (as
+//! written, and the simple ones parsed for the cascade), declarations with the byte
+//! offsets of their name and value, every at-rule with its prelude, and where each rule
+//! sits (inside `@media`-like blocks, `@keyframes`, `@font-face`). Tokenized by
+//! `cssparser`, so comments, strings, escapes and nested blocks are read the way
+//! browsers read them. `style=""` attributes are read by [`style_attribute`].
 //!
 //! Hostile sheets nest without end (`@media{@media{…`); rules nested deeper than
 //! [`MAX_BLOCK_DEPTH`] blocks are skipped, and where that first happened is kept in
@@ -10,12 +13,15 @@
 use cssparser::{Delimiter, ParseError, Parser, ParserInput, Token};
 
 /// A declaration: lower-case property name, value (without `!important`) and the byte
-/// offset of the value in its file.
+/// offsets of the value and of the name in its file.
 #[derive(Debug, Clone)]
 pub struct Decl {
     pub name: String,
     pub value: String,
+    /// Offset of the value.
     pub offset: usize,
+    /// Offset of the property name.
+    pub name_offset: usize,
     pub important: bool,
 }
 
@@ -29,12 +35,41 @@ pub enum RuleKind {
     AtRule,
 }
 
+/// Where a rule sits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Context {
+    /// The outermost enclosing `@media`, `@supports`, `@container` or `@document` (an
+    /// index into [`Sheet::at_rules`]): the rule applies only sometimes, and email
+    /// clients without support skip the whole block.
+    pub media: Option<usize>,
+    /// Inside `@keyframes`: animation frames, not element styles.
+    pub keyframes: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub kind: RuleKind,
+    /// The at-rule's lower-case name (`font-face`, `page`…) for [`RuleKind::AtRule`].
+    pub at: Option<String>,
+    pub context: Context,
+    /// The selector list as written (comments removed); empty for at-rules.
+    pub prelude: String,
+    /// Offset of the rule's first token (selector or at-keyword).
+    pub offset: usize,
     /// Selectors this reader can match statically; unsupported ones are left out.
     pub selectors: Vec<Selector>,
     pub decls: Vec<Decl>,
+}
+
+/// An at-rule (`@media (…) {`, `@import url(…);`, `@font-face {`), at any depth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AtRule {
+    /// Lower-case name without the `@`.
+    pub name: String,
+    /// What comes between the name and `{` or `;`, trimmed, comments removed.
+    pub prelude: String,
+    /// Offset of the `@`.
+    pub offset: usize,
 }
 
 /// Deepest nesting of at-rule blocks read (real sheets nest two or three).
@@ -46,6 +81,8 @@ pub const MAX_COMPOUNDS: usize = 32;
 #[derive(Debug, Clone, Default)]
 pub struct Sheet {
     pub rules: Vec<Rule>,
+    /// Every at-rule read, in source order.
+    pub at_rules: Vec<AtRule>,
     /// Offset (in the file) of the first block nested deeper than [`MAX_BLOCK_DEPTH`],
     /// whose rules were skipped.
     pub too_deep: Option<usize>,
@@ -61,26 +98,24 @@ impl Sheet {
         let mut sheet = Sheet::default();
         let mut reader = Reader {
             base,
-            out: &mut sheet.rules,
-            too_deep: None,
+            sheet: &mut sheet,
         };
-        reader.rules(&mut p, RuleKind::Style, 0);
-        sheet.too_deep = reader.too_deep;
+        reader.rules(&mut p, RuleKind::Style, Context::default(), 0);
         sheet
     }
 }
 
-/// Reads rules into `out`, remembering where nesting went too deep.
+/// Reads rules and at-rules into `sheet`, remembering where nesting went too deep.
 struct Reader<'o> {
     base: usize,
-    out: &'o mut Vec<Rule>,
-    too_deep: Option<usize>,
+    sheet: &'o mut Sheet,
 }
 
 impl Reader<'_> {
-    fn rules(&mut self, p: &mut Parser, kind: RuleKind, depth: usize) {
+    fn rules(&mut self, p: &mut Parser, kind: RuleKind, context: Context, depth: usize) {
         let base = self.base;
         loop {
+            p.skip_whitespace();
             let start = p.position();
             let token = match p.next() {
                 Ok(t) => t.clone(),
@@ -89,6 +124,7 @@ impl Reader<'_> {
             match token {
                 Token::AtKeyword(name) => {
                     let name = name.to_ascii_lowercase();
+                    let after_name = p.position();
                     // prelude up to `;` or a block
                     let mut has_block = false;
                     loop {
@@ -101,23 +137,52 @@ impl Reader<'_> {
                             Ok(_) => {}
                         }
                     }
+                    // (positions inside a prelude's blocks are not token boundaries: the
+                    // prelude is what was read, without its final `{` or `;`)
+                    let read = p.slice_from(after_name);
+                    let prelude = read
+                        .strip_suffix('{')
+                        .or_else(|| read.strip_suffix(';'))
+                        .unwrap_or(read);
+                    let index = self.sheet.at_rules.len();
+                    self.sheet.at_rules.push(AtRule {
+                        name: name.clone(),
+                        prelude: strip_comments(prelude).trim().to_string(),
+                        offset: base + start.byte_index(),
+                    });
                     if !has_block {
                         continue;
                     }
                     if depth >= MAX_BLOCK_DEPTH {
                         // skipped unread (cssparser skips nested blocks without recursion)
-                        self.too_deep.get_or_insert(base + start.byte_index());
+                        self.sheet.too_deep.get_or_insert(base + start.byte_index());
                         continue;
                     }
                     let _ = p.parse_nested_block(|p| -> Result<(), Err> {
                         match name.as_str() {
-                            "media" | "supports" | "container" | "keyframes"
-                            | "-webkit-keyframes" | "document" => {
-                                self.rules(p, RuleKind::Conditional, depth + 1)
+                            "media" | "supports" | "container" | "document" => {
+                                let inner = Context {
+                                    media: context.media.or(Some(index)),
+                                    ..context
+                                };
+                                self.rules(p, RuleKind::Conditional, inner, depth + 1)
                             }
-                            "layer" | "scope" | "starting-style" => self.rules(p, kind, depth + 1),
-                            _ => self.out.push(Rule {
+                            "keyframes" | "-webkit-keyframes" => {
+                                let inner = Context {
+                                    keyframes: true,
+                                    ..context
+                                };
+                                self.rules(p, RuleKind::Conditional, inner, depth + 1)
+                            }
+                            "layer" | "scope" | "starting-style" => {
+                                self.rules(p, kind, context, depth + 1)
+                            }
+                            _ => self.sheet.rules.push(Rule {
                                 kind: RuleKind::AtRule,
+                                at: Some(name.clone()),
+                                context,
+                                prelude: String::new(),
+                                offset: base + start.byte_index(),
                                 selectors: Vec::new(),
                                 decls: declarations(p, base),
                             }),
@@ -143,8 +208,12 @@ impl Reader<'_> {
                     let decls = p
                         .parse_nested_block(|p| -> Result<_, Err> { Ok(declarations(p, base)) })
                         .unwrap_or_default();
-                    self.out.push(Rule {
+                    self.sheet.rules.push(Rule {
                         kind,
+                        at: None,
+                        context,
+                        prelude: prelude.trim().to_string(),
+                        offset: base + start.byte_index(),
                         selectors,
                         decls,
                     });
@@ -174,20 +243,23 @@ pub fn declarations(p: &mut Parser, base: usize) -> Vec<Decl> {
     let mut out = Vec::new();
     while !p.is_exhausted() {
         let result = p.parse_until_after(Delimiter::Semicolon, |p| -> Result<_, Err> {
+            p.skip_whitespace();
+            let name_offset = p.position().byte_index();
             let name = p.expect_ident()?.to_ascii_lowercase();
             p.expect_colon()?;
             p.skip_whitespace();
             let start = p.position();
             while p.next_including_whitespace_and_comments().is_ok() {}
             let raw = p.slice_from(start);
-            Ok((name, start.byte_index(), raw.to_string()))
+            Ok((name, name_offset, start.byte_index(), raw.to_string()))
         });
-        if let Ok((name, offset, raw)) = result {
+        if let Ok((name, name_offset, offset, raw)) = result {
             let (value, important) = strip_important(&raw);
             out.push(Decl {
                 name,
                 value: value.to_string(),
                 offset: base + offset,
+                name_offset: base + name_offset,
                 important,
             });
         }
@@ -394,6 +466,45 @@ mod tests {
         assert_eq!(sheet.rules[3].kind, RuleKind::AtRule);
         let d = &sheet.rules[0].decls[0];
         assert_eq!((d.name.as_str(), d.value.as_str()), ("--c", "#1F5C4A"));
+    }
+
+    /// What email rules read: at-rules with their preludes, selector text, offsets of
+    /// names, and the enclosing `@media`, `@keyframes` and `@font-face`.
+    #[test]
+    fn at_rules_and_contexts_for_email_rules() {
+        let css = "@import url(\"https://fonts.example/css?family=Prompt\");\n@media (prefers-color-scheme: dark) { @supports (display: grid) { .หัว > td:hover { color: #F4EFE6 } } }\n@keyframes pulse { from { opacity: 0 } }\n@font-face { font-family: 'Prompt'; src: url(a;b.ttf) }\np { /* c */ width: 700px }";
+        let sheet = Sheet::parse(css, 10);
+        let at: Vec<(&str, &str)> = sheet
+            .at_rules
+            .iter()
+            .map(|a| (a.name.as_str(), a.prelude.as_str()))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                ("import", "url(\"https://fonts.example/css?family=Prompt\")"),
+                ("media", "(prefers-color-scheme: dark)"),
+                ("supports", "(display: grid)"),
+                ("keyframes", "pulse"),
+                ("font-face", ""),
+            ]
+        );
+        assert_eq!(sheet.at_rules[1].offset, 10 + css.find("@media").unwrap());
+        let hover = &sheet.rules[0];
+        assert_eq!(hover.prelude, ".หัว > td:hover");
+        assert_eq!(hover.offset, 10 + css.find(".หัว").unwrap());
+        assert_eq!(
+            hover.context.media,
+            Some(1),
+            "the outermost @media-like block"
+        );
+        assert!(sheet.rules[1].context.keyframes);
+        let face = &sheet.rules[2];
+        assert_eq!(face.at.as_deref(), Some("font-face"));
+        assert_eq!(face.decls[1].value, "url(a;b.ttf)");
+        let width = &sheet.rules[3].decls[0];
+        assert_eq!(width.name_offset, 10 + css.find("width").unwrap());
+        assert_eq!(sheet.rules[3].context, Context::default());
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! The page is read by [`parse`] (positions kept), its CSS by [`css`] (`<style>` blocks,
 //! `style=` attributes and linked local stylesheets — each linked file is parsed and
 //! checked once per run, its findings located in the CSS file). Rules live in
-//! `lint::rules`; this module finds what they look at and where it is.
+//! `lint::rules`; this module finds what they look at and where it is. Email HTML gets
+//! the email rules (`lint::email`) on the same document and CSS; `brandpress-ignore`
+//! comments then apply to every finding of the page, whichever rule made it.
 
 mod cascade;
 pub mod css;
@@ -18,9 +20,11 @@ use cascade::Cascade;
 use css::{Decl, RuleKind, Sheet, resolve_vars};
 use parse::{Document, Node};
 
+use crate::channel::Channel;
+use crate::lint::email;
 use crate::lint::ignore::{self, Ignore};
 use crate::lint::rules::{color, contrast, font, glyph, link, logo};
-use crate::lint::{FileKind, Finding, LintContext, Location, Severity, detect_kind};
+use crate::lint::{FileKind, Finding, LintContext, Location, detect_kind};
 
 /// Line starts of a text, for offset → line/column.
 #[derive(Debug, Clone)]
@@ -78,19 +82,54 @@ impl LinkedSheet {
 }
 
 /// Rule id: HTML or CSS nested beyond the limits of this linter.
-pub const TOO_COMPLEX: &str = "html/too-complex";
+pub use crate::lint::rules::HTML_TOO_COMPLEX as TOO_COMPLEX;
 
 /// An `html/too-complex` finding: what went beyond which limit, and what was done.
 fn too_complex(location: Location, what: String) -> Finding {
-    Finding::new(TOO_COMPLEX, Severity::Error, location, what)
+    Finding::new(&TOO_COMPLEX, location, what)
         .fix("simplify the markup: no real page needs this; lint cannot check it fully")
 }
 
-/// Lints one HTML file.
+/// Lints one HTML file; HTML written for email clients (see [`detect_kind`]) gets the
+/// email rules too, as with [`lint_email`].
 pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
+    if detect_kind(path, bytes) == FileKind::EmailHtml {
+        return lint_email(ctx, path, bytes);
+    }
     let text = String::from_utf8_lossy(bytes);
-    let email = detect_kind(path, bytes) == FileKind::EmailHtml;
-    Page::new(ctx, path, &text, email).run()
+    Page::new(ctx, path, &text, false, None).run()
+}
+
+/// Lints one email HTML file: the HTML and tone rules (email channel), the email rules
+/// (`lint::email`) on the same document and CSS, and its plain-text sibling.
+pub fn lint_email(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
+    let text = String::from_utf8_lossy(bytes);
+    let rules = EmailRules {
+        size: bytes.len(),
+        plain_text_sibling: true,
+    };
+    Page::new(ctx, path, &text, true, Some(rules)).run()
+}
+
+/// Lints the decoded HTML part of an `.eml` file at `path`: the HTML and tone rules and
+/// the email rules, with the part's `brandpress-ignore` comments. Locations are lines
+/// of the part.
+pub fn lint_email_part(ctx: &LintContext, path: &Path, html: &str) -> Vec<Finding> {
+    let channel_email = detect_kind(path, html.as_bytes()) == FileKind::EmailHtml;
+    let rules = EmailRules {
+        size: html.len(),
+        plain_text_sibling: false,
+    };
+    Page::new(ctx, path, html, channel_email, Some(rules)).run()
+}
+
+/// The email rules a page gets.
+#[derive(Debug, Clone, Copy)]
+struct EmailRules {
+    /// Bytes of the HTML.
+    size: usize,
+    /// Whether an HTML file's `.txt` sibling is looked for.
+    plain_text_sibling: bool,
 }
 
 /// A file whose offsets findings point into.
@@ -112,12 +151,20 @@ struct Page<'a> {
     src: Src<'a>,
     dir: PathBuf,
     doc: Document,
+    /// The email channel (tone rules, logo minimum size).
     email: bool,
+    email_rules: Option<EmailRules>,
     out: Vec<Finding>,
 }
 
 impl<'a> Page<'a> {
-    fn new(ctx: &'a LintContext<'a>, path: &'a Path, text: &'a str, email: bool) -> Page<'a> {
+    fn new(
+        ctx: &'a LintContext<'a>,
+        path: &'a Path,
+        text: &'a str,
+        email: bool,
+        email_rules: Option<EmailRules>,
+    ) -> Page<'a> {
         Page {
             ctx,
             src: Src {
@@ -128,6 +175,7 @@ impl<'a> Page<'a> {
             dir: path.parent().unwrap_or(Path::new("")).to_path_buf(),
             doc: Document::parse(text),
             email,
+            email_rules,
             out: Vec::new(),
         }
     }
@@ -147,7 +195,7 @@ impl<'a> Page<'a> {
                 ),
             ));
         }
-        for e in &self.doc.elements {
+        for (i, e) in self.doc.elements.iter().enumerate() {
             if e.name == "style" {
                 if let Some(Node::Text(t)) = e.children.first() {
                     let t = &self.doc.texts[*t];
@@ -156,7 +204,7 @@ impl<'a> Page<'a> {
                         self.out.push(too_deep_css(self.src.loc(at)));
                     }
                     sheets.push(sheet.clone());
-                    own_sheets.push(sheet);
+                    own_sheets.push((i, sheet));
                     css_comment_ignores(&self.src, t, t.start, &mut css_ignores, &mut self.out);
                 }
             } else if e.name == "link"
@@ -181,7 +229,7 @@ impl<'a> Page<'a> {
         let vars = custom_properties(sheets.iter().map(|s| &**s));
 
         // declarations of <style> blocks and style attributes
-        for sheet in &own_sheets {
+        for (_, sheet) in &own_sheets {
             for rule in &sheet.rules {
                 let fonts = rule.kind != RuleKind::AtRule;
                 check_decls(
@@ -243,6 +291,21 @@ impl<'a> Page<'a> {
         self.elements(&cascade, &mut out);
         self.out = out;
         self.tone();
+        if let Some(rules) = self.email_rules {
+            let page = email::EmailPage {
+                doc: &self.doc,
+                text: self.src.text,
+                styles: &own_sheets,
+                inline: &inline,
+                size: rules.size,
+            };
+            let src = &self.src;
+            email::check_page(self.ctx, src.path, &page, &|o| src.loc(o), &mut self.out);
+            if rules.plain_text_sibling {
+                self.out
+                    .extend(email::plain_text_sibling(self.ctx, src.path));
+            }
+        }
 
         // ignores
         let mut ignores = css_ignores;
@@ -412,7 +475,11 @@ impl<'a> Page<'a> {
     /// Tone rules on the visible text, block by block (inline elements join their
     /// block's text), plus `alt` and `title` attributes.
     fn tone(&mut self) {
-        let channel = if self.email { "email" } else { "web" };
+        let channel = if self.email {
+            Channel::Email
+        } else {
+            Channel::Web
+        };
         let mut chunks: Vec<Chunk> = Vec::new();
         let mut current = Chunk::default();
         walk_text(&self.doc, &mut current, &mut chunks);
@@ -435,7 +502,7 @@ impl<'a> Page<'a> {
             }
             for hit in rules.check(&chunk.text) {
                 let offset = chunk.source_offset(hit.range.start);
-                let mut f = Finding::new(hit.rule, hit.severity, self.src.loc(offset), hit.message);
+                let mut f = Finding::new(hit.rule, self.src.loc(offset), hit.message);
                 f.expected = hit.expected;
                 f.found = hit
                     .found

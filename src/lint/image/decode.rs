@@ -11,7 +11,7 @@
 use std::io::Cursor;
 
 /// The tEXt keyword under which cards record the pixel box of their photo area.
-pub const PHOTO_KEYWORD: &str = "brandpress:photo";
+pub use crate::channel::CARD_PHOTO_KEYWORD as PHOTO_KEYWORD;
 
 /// An image decoded to straight (not premultiplied) 8-bit RGBA.
 #[derive(Debug, Clone)]

@@ -9,7 +9,8 @@
 //!   for images outside `web/`, `email/` and `print/` folders, whose images are free-size
 //!   illustrations rather than cards).
 //! - `image/off-palette`: more than `[lint] image_off_palette` of the pixels are off the
-//!   palette. Not counted: anti-aliased edges (a color on the blend between two palette
+//!   palette (its colors and their dark variants, classified by the lint context's
+//!   `rules::color::Palette`, as CSS and PDF colors are). Not counted: anti-aliased edges (a color on the blend between two palette
 //!   colors next to a palette pixel), smooth gradients between two palette colors (blends
 //!   spanning many steps, unlike a flat tint), semi-transparent pixels, and the photo area
 //!   a card declares in its `brandpress:photo=x,y,w,h` tEXt chunk.
@@ -19,18 +20,12 @@ pub mod decode;
 use std::collections::HashMap;
 use std::path::{Component, Path};
 
-use palette::color_difference::Ciede2000;
-use palette::{IntoColor, Lab, LinSrgb, Srgb};
-
 use crate::brand::Rgb;
-use crate::lint::finding::Severity;
+use crate::lint::rules::color::{BuildFast, PixelClass, project};
 use crate::lint::{Finding, LintContext, Location};
 
 pub use decode::{Decoded, MAX_PIXELS, PHOTO_KEYWORD, check_structure, decode, dimensions};
 
-/// Largest ΔE (CIEDE2000) between a pixel and the nearest blend of two palette colors
-/// for the pixel to count as such a blend.
-const BLEND_TOLERANCE: f32 = 3.0;
 /// Largest distance (sRGB, 0–255 per channel) of a pixel from the segment between two
 /// neighbouring colors for it to count as their anti-aliased blend.
 const NEIGHBOUR_BLEND: f32 = 3.0;
@@ -71,10 +66,7 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
 /// `image/too-large`, with the numbers.
 fn too_large(path: &Path, w: u32, h: u32) -> Finding {
     let megapixels = |n: u64| n as f64 / (1024.0 * 1024.0);
-    Finding::new(
-        "image/too-large",
-        Severity::Error,
-        Location::file(path),
+    Finding::new(&crate::lint::rules::IMAGE_TOO_LARGE, Location::file(path),
         format!(
             "{w}×{h} is {:.0} megapixels, more than the {:.0} megapixels lint decodes: its colors are not checked",
             megapixels(u64::from(w) * u64::from(h)),
@@ -88,8 +80,7 @@ fn too_large(path: &Path, w: u32, h: u32) -> Finding {
 
 fn unreadable(path: &Path, message: String) -> Finding {
     Finding::new(
-        "image/unreadable",
-        Severity::Error,
+        &crate::lint::rules::IMAGE_UNREADABLE,
         Location::file(path),
         message,
     )
@@ -97,7 +88,9 @@ fn unreadable(path: &Path, message: String) -> Finding {
 
 /// `image/dimensions`: cards must have a preset size.
 pub fn check_dimensions(ctx: &LintContext, path: &Path, (w, h): (u32, u32)) -> Option<Finding> {
-    let free = path.components().any(|c| match c {
+    // Pictures inside a page, email or print folder of an output are not cards; judged by
+    // the folders below the linted root, not by where the project lives.
+    let free = ctx.roots.relative(path).components().any(|c| match c {
         Component::Normal(s) => ["web", "email", "print"].contains(&s.to_str().unwrap_or("")),
         _ => false,
     });
@@ -112,8 +105,7 @@ pub fn check_dimensions(ctx: &LintContext, path: &Path, (w, h): (u32, u32)) -> O
         .join(", ");
     Some(
         Finding::new(
-            "image/dimensions",
-            Severity::Error,
+            &crate::lint::rules::IMAGE_DIMENSIONS,
             Location::file(path),
             format!("{w}×{h} is not a social card size of the guide"),
         )
@@ -121,24 +113,6 @@ pub fn check_dimensions(ctx: &LintContext, path: &Path, (w, h): (u32, u32)) -> O
         .found(format!("{w}×{h}"))
         .fix("export the card at one of the guide's [channels.social] presets"),
     )
-}
-
-/// A palette color in the forms the checks need.
-struct Swatch {
-    rgb: Rgb,
-    lab: Lab,
-    lin: LinSrgb,
-}
-
-/// What one distinct color is.
-#[derive(Clone, Copy)]
-enum Class {
-    /// Within tolerance of a palette color.
-    Palette,
-    /// A blend of palette pair `pair` at step `step` (of 64).
-    Blend { pair: u16, step: u8 },
-    /// Off the palette.
-    Off,
 }
 
 /// Off-palette pixels of one color: count and bounding box.
@@ -197,86 +171,11 @@ impl PaletteReport {
     }
 }
 
-fn lab_of(rgb: Rgb) -> Lab {
-    rgb.to_lab()
-}
-
-/// Classifies every pixel of `image` against the guide's palette.
-/// Distinct colors classified exactly; beyond, by 5-bit buckets (see `palette_report`).
-const MAX_EXACT_COLORS: usize = 1 << 16;
-/// Marks a cache key as a bucket, apart from the exact color of the same value.
-const QUANTIZED: u32 = 1 << 24;
-
+/// Classifies every pixel of `image` against the guide's palette (dark variants
+/// included) with the lint context's classifier
+/// ([`crate::lint::rules::color::Palette::pixels`]: each distinct color once, by 5-bit
+/// buckets past [`crate::lint::rules::color::MAX_EXACT_COLORS`]).
 pub fn palette_report(ctx: &LintContext, image: &Decoded) -> PaletteReport {
-    let guide = ctx.guide;
-    let swatches: Vec<Swatch> = guide
-        .palette()
-        .map(|(_, def)| Swatch {
-            rgb: def.hex,
-            lab: lab_of(def.hex),
-            lin: def.hex.to_srgb().into_linear(),
-        })
-        .collect();
-    let pairs: Vec<(usize, usize)> = (0..swatches.len())
-        .flat_map(|a| (a + 1..swatches.len()).map(move |b| (a, b)))
-        .collect();
-    let tolerance = guide.colors.tolerance;
-    let classify = |rgb: Rgb| -> Class {
-        let lab = lab_of(rgb);
-        if swatches.iter().any(|s| s.lab.difference(lab) <= tolerance) {
-            return Class::Palette;
-        }
-        // The nearest blend of two palette colors, mixed in sRGB (how most tools
-        // anti-alias and interpolate gradients) and in linear light.
-        let px = [f32::from(rgb.0), f32::from(rgb.1), f32::from(rgb.2)];
-        let lin: LinSrgb = rgb.to_srgb().into_linear();
-        let mut best: Option<(f32, u16, f32)> = None;
-        for (i, &(a, b)) in pairs.iter().enumerate() {
-            let (sa, sb) = (&swatches[a], &swatches[b]);
-            let ca = [
-                f32::from(sa.rgb.0),
-                f32::from(sa.rgb.1),
-                f32::from(sa.rgb.2),
-            ];
-            let cb = [
-                f32::from(sb.rgb.0),
-                f32::from(sb.rgb.1),
-                f32::from(sb.rgb.2),
-            ];
-            let t = project(px, ca, cb);
-            let mix = Srgb::new(
-                (ca[0] + t * (cb[0] - ca[0])) / 255.0,
-                (ca[1] + t * (cb[1] - ca[1])) / 255.0,
-                (ca[2] + t * (cb[2] - ca[2])) / 255.0,
-            );
-            let mix_lab: Lab = mix.into_color();
-            let d = mix_lab.difference(lab);
-            if best.is_none_or(|(bd, _, _)| d < bd) {
-                best = Some((d, i as u16, t));
-            }
-            let la = [sa.lin.red, sa.lin.green, sa.lin.blue];
-            let lb = [sb.lin.red, sb.lin.green, sb.lin.blue];
-            let tl = project([lin.red, lin.green, lin.blue], la, lb);
-            let mix = LinSrgb::new(
-                la[0] + tl * (lb[0] - la[0]),
-                la[1] + tl * (lb[1] - la[1]),
-                la[2] + tl * (lb[2] - la[2]),
-            );
-            let mix_lab: Lab = mix.into_color();
-            let d = mix_lab.difference(lab);
-            if best.is_none_or(|(bd, _, _)| d < bd) {
-                best = Some((d, i as u16, tl));
-            }
-        }
-        match best {
-            Some((d, pair, t)) if d <= BLEND_TOLERANCE && t > 0.0 && t < 1.0 => Class::Blend {
-                pair,
-                step: (t * 63.0).round() as u8,
-            },
-            _ => Class::Off,
-        }
-    };
-
     let (w, h) = (image.width as usize, image.height as usize);
     let in_photo = |x: usize, y: usize| match image.photo {
         Some([px, py, pw, ph]) => {
@@ -294,31 +193,10 @@ pub fn palette_report(ctx: &LintContext, image: &Decoded) -> PaletteReport {
     const BLEND: u8 = 1;
     const OFF: u8 = 2;
     const SKIP: u8 = 3;
-    // Each distinct color is classified once. Past MAX_EXACT_COLORS (noise, a photo
-    // without the keyword, a hostile file) new colors are classified by their 5-bit
-    // bucket's center, so the work stays bounded whatever the image holds.
-    let mut cache: HashMap<u32, Class, BuildFast> = HashMap::default();
-    let mut exact = 0usize;
-    let mut lookup = |key: u32| -> Class {
-        if let Some(class) = cache.get(&key) {
-            return *class;
-        }
-        let (key, color) = if exact < MAX_EXACT_COLORS {
-            exact += 1;
-            (key, key)
-        } else {
-            let center = (key & 0xF8F8F8) | 0x040404;
-            if let Some(class) = cache.get(&(center | QUANTIZED)) {
-                return *class;
-            }
-            (center | QUANTIZED, center)
-        };
-        *cache
-            .entry(key)
-            .or_insert_with(|| classify(Rgb((color >> 16) as u8, (color >> 8) as u8, color as u8)))
-    };
+    let mut pixels = ctx.palette.pixels();
+    let mut lookup = |key: u32| pixels.get(key);
     let mut classes = vec![SKIP; w * h];
-    let mut last: Option<(u32, Class)> = None;
+    let mut last: Option<(u32, PixelClass)> = None;
     let mut considered = 0u64;
     for (i, px) in image.rgba.chunks_exact(4).enumerate().take(w * h) {
         let (x, y) = (i % w, i / w);
@@ -340,9 +218,9 @@ pub fn palette_report(ctx: &LintContext, image: &Decoded) -> PaletteReport {
             }
         };
         classes[i] = match class {
-            Class::Palette => PALETTE,
-            Class::Blend { .. } => BLEND,
-            Class::Off => OFF,
+            PixelClass::Palette => PALETTE,
+            PixelClass::Blend { .. } => BLEND,
+            PixelClass::Off => OFF,
         };
     }
 
@@ -370,7 +248,7 @@ pub fn palette_report(ctx: &LintContext, image: &Decoded) -> PaletteReport {
         });
         if edge {
             blends += 1;
-        } else if let Class::Blend { pair, step } = lookup(key_at(i)) {
+        } else if let PixelClass::Blend { pair, step } = lookup(key_at(i)) {
             let entry = pending.entry(pair).or_default();
             entry.0 |= 1u64 << step.min(63);
             entry.1.push(i);
@@ -459,17 +337,6 @@ pub fn palette_report(ctx: &LintContext, image: &Decoded) -> PaletteReport {
     }
 }
 
-/// Parameter (0..1) of the point of segment `a`–`b` nearest to `p`.
-fn project(p: [f32; 3], a: [f32; 3], b: [f32; 3]) -> f32 {
-    let d = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
-    let len2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-    if len2 <= f32::EPSILON {
-        return 0.0;
-    }
-    let t = ((p[0] - a[0]) * d[0] + (p[1] - a[1]) * d[1] + (p[2] - a[2]) * d[2]) / len2;
-    t.clamp(0.0, 1.0)
-}
-
 /// `image/off-palette`.
 pub fn check_palette(ctx: &LintContext, path: &Path, image: &Decoded) -> Option<Finding> {
     let report = palette_report(ctx, image);
@@ -484,9 +351,12 @@ pub fn check_palette(ctx: &LintContext, path: &Path, image: &Decoded) -> Option<
         .take(3)
         .map(|(rgb, n)| {
             let near = ctx
-                .guide
+                .palette
                 .nearest(*rgb)
-                .map(|(name, _, de)| format!(", nearest {name} ΔE {de:.1}"))
+                .map(|n| {
+                    let variant = if n.dark { " (dark)" } else { "" };
+                    format!(", nearest {}{variant} ΔE {:.1}", n.name, n.delta)
+                })
                 .unwrap_or_default();
             format!(
                 "{} ({:.1}%{near})",
@@ -503,10 +373,7 @@ pub fn check_palette(ctx: &LintContext, path: &Path, image: &Decoded) -> Option<
     let mut location = Location::file(path);
     location.pixel_box = report.pixel_box;
     Some(
-        Finding::new(
-            "image/off-palette",
-            Severity::Error,
-            location,
+        Finding::new(&crate::lint::rules::IMAGE_OFF_PALETTE, location,
             format!(
                 "{:.1}% of the pixels are off the palette (the guide allows {:.1}%); main colors: {}",
                 share * 100.0,
@@ -518,37 +385,4 @@ pub fn check_palette(ctx: &LintContext, path: &Path, image: &Decoded) -> Option<
         .found(main.join(", "))
         .fix("use palette colors; photos belong in the card's declared photo area"),
     )
-}
-
-/// A fast hasher for packed RGB keys (FxHash's multiply-rotate).
-#[derive(Default, Clone, Copy)]
-struct BuildFast;
-
-impl std::hash::BuildHasher for BuildFast {
-    type Hasher = FastHasher;
-    fn build_hasher(&self) -> FastHasher {
-        FastHasher(0)
-    }
-}
-
-struct FastHasher(u64);
-
-impl std::hash::Hasher for FastHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_u16(&mut self, n: u16) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
 }

@@ -7,9 +7,11 @@
 //! - `font/off-brand`: a font whose name is not one of the guide's families (subset
 //!   prefixes and style suffixes ignored).
 //! - `color/off-palette`, `color/near-miss`: colors painted with (fill and stroke, paths
-//!   and text) compared with the palette: RGB and gray by CIEDE2000 against the hex values
-//!   (`tolerance` / `near_miss`), CMYK against the guide's CMYK values (within 2 points
-//!   of one = on palette; else converted naively to RGB and compared by ΔE).
+//!   and text) compared with the palette by the lint context's classifier
+//!   (`rules::color::Palette`, as CSS and image colors are): RGB and gray by CIEDE2000
+//!   against the hex values and their dark variants (`tolerance` / `near_miss`), CMYK
+//!   against the guide's CMYK values (within 2 points of one = on palette; else converted
+//!   naively to RGB and compared by ΔE).
 //!   Accepted without a palette entry: white paper (gray 1, RGB 1/1/1, CMYK 0/0/0/0)
 //!   because it is no ink; pure K (CMYK 0/0/0/100) when some brand color's CMYK is pure K
 //!   (the brand's print black); registration colors (`Separation /All` or `/None`), used
@@ -33,16 +35,15 @@ pub use scan::{
 };
 
 use crate::brand::{Guide, Rgb};
-use crate::lint::{Finding, LintContext, Location, Severity};
+use crate::lint::rules::color::{Nearest, Palette};
+use crate::lint::rules::{self, Rule};
+use crate::lint::{Finding, LintContext, Location};
 
 /// Points per millimetre.
-pub const PT_PER_MM: f32 = 72.0 / 25.4;
+pub use crate::units::PT_PER_MM;
 
 /// Tolerance of page size comparisons, in points.
 const SIZE_TOLERANCE_PT: f32 = 1.0;
-
-/// CMYK values within this many percentage points of a guide value are that color.
-const CMYK_TOLERANCE: f32 = 2.0;
 
 /// Bytes all object and cross-reference streams of a file may decode to while it loads
 /// (lopdf decodes them eagerly; real ones are a few hundred KB each).
@@ -53,9 +54,9 @@ const LOAD_DECODED_PER_STREAM: usize = 8 * 1024 * 1024;
 /// Distinct off-palette colors listed per file; more are counted in one last finding.
 const MAX_COLOR_FINDINGS: usize = 200;
 
+use crate::lint::rules::PDF_TOO_COMPLEX as TOO_COMPLEX;
 /// Rule ids.
-const UNREADABLE: &str = "pdf/unreadable";
-const TOO_COMPLEX: &str = "pdf/too-complex";
+use crate::lint::rules::PDF_UNREADABLE as UNREADABLE;
 
 /// Lints one pdf file.
 pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
@@ -77,7 +78,7 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
         return findings;
     }
     let total = pages.len();
-    let tone = ctx.tone(Some("print"));
+    let tone = ctx.tone(Some(crate::channel::Channel::Print));
     let mut budget = Budget::default();
     let mut fonts_seen: HashSet<FontKey> = HashSet::new();
     let mut colors = Colors::default();
@@ -96,10 +97,10 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
             }
         }
         for (kind, color) in &scan.paints {
-            colors.add(guide, *kind, *color, at(), &mut findings);
+            colors.add(&ctx.palette, *kind, *color, at(), &mut findings);
         }
         for hit in tone.check(&scan.text) {
-            let mut f = Finding::new(hit.rule, hit.severity, at(), hit.message);
+            let mut f = Finding::new(hit.rule, at(), hit.message);
             f.expected = hit.expected;
             f.found = hit.found;
             f.fix = hit.fix;
@@ -136,8 +137,7 @@ impl LoadError {
         match self {
             LoadError::Unreadable(message) => unreadable(path, message),
             LoadError::TooComplex { limit, streams } => Finding::new(
-                TOO_COMPLEX,
-                Severity::Error,
+                &TOO_COMPLEX,
                 Location::file(path),
                 format!(
                     "an object stream decodes to more than {} KiB (the limit for the {streams} object streams of this file): not checked",
@@ -196,7 +196,7 @@ fn unreadable(path: &Path, message: String) -> Finding {
 }
 
 fn unreadable_at(location: Location, message: String) -> Finding {
-    Finding::new(UNREADABLE, Severity::Error, location, message)
+    Finding::new(&UNREADABLE, location, message)
         .fix("export the PDF again, or check that the file was copied whole")
 }
 
@@ -216,8 +216,7 @@ fn too_complex(at: Location, limit: Limit, page: usize, total: usize) -> Finding
         format!("page {page} is not fully checked")
     };
     Finding::new(
-        TOO_COMPLEX,
-        Severity::Error,
+        &TOO_COMPLEX,
         at,
         format!("lint stopped at page {page} of {total}: {what}; {rest}"),
     )
@@ -251,7 +250,7 @@ struct Colors {
 impl Colors {
     fn add(
         &mut self,
-        guide: &Guide,
+        palette: &Palette,
         kind: PaintKind,
         color: PdfColor,
         at: Location,
@@ -261,7 +260,7 @@ impl Colors {
         let index = match self.judged.get(&key) {
             Some(index) => *index,
             None => {
-                let index = judge_color(guide, color).and_then(|verdict| {
+                let index = judge_color(palette, color).and_then(|verdict| {
                     if let Some((i, _)) = self.by_found.get(&verdict.found) {
                         return Some(*i);
                     }
@@ -295,10 +294,7 @@ impl Colors {
             }
         }
         if let Some(at) = self.first_unlisted {
-            findings.push(Finding::new(
-                "color/off-palette",
-                Severity::Error,
-                at,
+            findings.push(Finding::new(&crate::lint::rules::COLOR_OFF_PALETTE, at,
                 format!(
                     "{} more off-palette colors, not listed one by one (the first {MAX_COLOR_FINDINGS} are)",
                     self.unlisted
@@ -372,8 +368,7 @@ fn check_boxes(guide: &Guide, doc: &Document, page_id: ObjectId, at: Location) -
     };
     let Some(media) = page_box(doc, page, b"MediaBox") else {
         out.push(Finding::new(
-            "pdf/page-size",
-            Severity::Error,
+            &crate::lint::rules::PDF_PAGE_SIZE,
             at,
             "the page has no MediaBox",
         ));
@@ -395,8 +390,7 @@ fn check_boxes(guide: &Guide, doc: &Document, page_id: ObjectId, at: Location) -
         };
         out.push(
             Finding::new(
-                "pdf/page-size",
-                Severity::Error,
+                &crate::lint::rules::PDF_PAGE_SIZE,
                 at.clone(),
                 format!(
                     "the {which} is {:.1} × {:.1} mm, not the guide's {:?} page",
@@ -443,7 +437,7 @@ fn check_boxes(guide: &Guide, doc: &Document, page_id: ObjectId, at: Location) -
         };
         if let Some(message) = message {
             out.push(
-                Finding::new("pdf/bleed", Severity::Warning, at, message)
+                Finding::new(&crate::lint::rules::PDF_BLEED, at, message)
                     .expected(format!("{} mm bleed on every side", print.bleed_mm))
                     .fix("export with a trim box and bleed (e.g. \"use document bleed settings\")"),
             );
@@ -498,8 +492,7 @@ fn check_font(guide: &Guide, doc: &Document, font: &Dictionary, at: Location) ->
     if !embedded {
         out.push(
             Finding::new(
-                "pdf/font-not-embedded",
-                Severity::Error,
+                &crate::lint::rules::PDF_FONT_NOT_EMBEDDED,
                 at.clone(),
                 format!("font {name} is not embedded: the printer will substitute another"),
             )
@@ -513,8 +506,7 @@ fn check_font(guide: &Guide, doc: &Document, font: &Dictionary, at: Location) ->
         let list = families.iter().copied().collect::<Vec<_>>().join(", ");
         out.push(
             Finding::new(
-                "font/off-brand",
-                Severity::Error,
+                &crate::lint::rules::FONT_OFF_BRAND,
                 at,
                 format!("font {name} is not a brand font"),
             )
@@ -602,8 +594,7 @@ pub fn font_family_key(name: &str) -> String {
 
 /// A judged off-palette or near-miss color.
 struct ColorVerdict {
-    rule: &'static str,
-    severity: Severity,
+    rule: &'static Rule,
     found: String,
     expected: String,
     delta: Option<f32>,
@@ -619,7 +610,7 @@ impl ColorVerdict {
             Some(d) => format!(" (ΔE {d:.1} from {})", self.expected),
             None => format!(" (nearest {})", self.expected),
         };
-        let message = if self.rule == "color/near-miss" {
+        let message = if self.rule.id == rules::COLOR_NEAR_MISS.id {
             format!(
                 "{what} color {} is close to but not a brand color{closeness}",
                 self.found
@@ -630,7 +621,7 @@ impl ColorVerdict {
                 self.found
             )
         };
-        Finding::new(self.rule, self.severity, at, message)
+        Finding::new(self.rule, at, message)
             .expected(self.expected.clone())
             .found(self.found.clone())
             .fix(format!("use {} exactly", self.expected))
@@ -661,26 +652,26 @@ fn cmyk_text(c: [f32; 4]) -> String {
 }
 
 /// `None` when the color is fine; otherwise what is wrong with it.
-fn judge_color(guide: &Guide, color: PdfColor) -> Option<ColorVerdict> {
-    let tol = guide.colors.tolerance;
-    let near = guide.colors.near_miss;
+fn judge_color(palette: &Palette, color: PdfColor) -> Option<ColorVerdict> {
+    let verdict = |n: Nearest, found: String, expected: String| {
+        let rule: &'static Rule = if palette.within_near_miss(n.delta) {
+            &rules::COLOR_NEAR_MISS
+        } else {
+            &rules::COLOR_OFF_PALETTE
+        };
+        ColorVerdict {
+            rule,
+            found,
+            expected,
+            delta: Some(n.delta),
+        }
+    };
     let by_delta_e = |rgb: Rgb, found: String| -> Option<ColorVerdict> {
-        let (name, def, de) = guide.nearest(rgb)?;
-        if de <= tol {
+        let n = palette.nearest(rgb)?;
+        if palette.within_tolerance(n.delta) {
             return None;
         }
-        let (rule, severity) = if de <= near {
-            ("color/near-miss", Severity::Warning)
-        } else {
-            ("color/off-palette", Severity::Error)
-        };
-        Some(ColorVerdict {
-            rule,
-            severity,
-            found,
-            expected: format!("{name} {}", def.hex.hex()),
-            delta: Some(de),
-        })
+        Some(verdict(n, found, n.label()))
     };
     match color {
         PdfColor::Registration | PdfColor::Other => None,
@@ -700,43 +691,20 @@ fn judge_color(guide: &Guide, color: PdfColor) -> Option<ColorVerdict> {
             if pct.iter().all(|v| *v < 0.5) {
                 return None; // no ink: paper
             }
-            let matches = |want: &[f32; 4]| {
-                want.iter()
-                    .zip(pct.iter())
-                    .all(|(a, b)| (a - b).abs() <= CMYK_TOLERANCE)
-            };
-            if guide
-                .palette()
-                .filter_map(|(_, def)| def.cmyk.as_ref())
-                .any(|cm| matches(cm.get_ref()))
-            {
+            if palette.cmyk_is_brand(pct) {
                 return None;
             }
-            let rgb = cmyk_to_rgb(c);
-            let (name, def, de) = guide.nearest(rgb)?;
-            // A color the guide gives no CMYK for may match by its hex value.
-            if def.cmyk.is_none() && de <= tol {
+            let n = palette.nearest(cmyk_to_rgb(c))?;
+            // A color the guide gives no CMYK for (a dark variant among them) may match
+            // by its hex value.
+            if n.cmyk.is_none() && palette.within_tolerance(n.delta) {
                 return None;
             }
-            let (rule, severity) = if de <= near {
-                ("color/near-miss", Severity::Warning)
-            } else {
-                ("color/off-palette", Severity::Error)
+            let expected = match n.cmyk {
+                Some(v) => format!("{} cmyk({}, {}, {}, {})", n.name, v[0], v[1], v[2], v[3]),
+                None => n.label(),
             };
-            let expected = match &def.cmyk {
-                Some(cm) => {
-                    let v = cm.get_ref();
-                    format!("{name} cmyk({}, {}, {}, {})", v[0], v[1], v[2], v[3])
-                }
-                None => format!("{name} {}", def.hex.hex()),
-            };
-            Some(ColorVerdict {
-                rule,
-                severity,
-                found: cmyk_text(c),
-                expected,
-                delta: Some(de),
-            })
+            Some(verdict(n, cmyk_text(c), expected))
         }
     }
 }

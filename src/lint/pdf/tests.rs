@@ -500,3 +500,33 @@ fn deep_nesting_and_cycles_end() {
     let _ = run(&bytes);
     assert!(started.elapsed().as_secs() < 30);
 }
+
+/// Dark variants are palette colors in PDFs too (as in CSS and images): forest's dark
+/// #7FC4AE passes; a color near it is a near miss of the dark variant, not an
+/// off-palette color far from every light one.
+#[test]
+fn dark_variants_are_brand_colors() {
+    let rgb = |hex: u32| {
+        [
+            ((hex >> 16) & 0xFF) as f32 / 255.0,
+            ((hex >> 8) & 0xFF) as f32 / 255.0,
+            (hex & 0xFF) as f32 / 255.0,
+        ]
+    };
+    let f = run(&make_pdf(
+        [
+            fill_rect("rg", &rgb(0x7FC4AE)),
+            fill_rect("rg", &rgb(0x151A18)),
+        ]
+        .concat(),
+        true,
+        8.6,
+    ));
+    assert!(!f.iter().any(|f| f.rule.starts_with("color/")), "{f:#?}");
+    // the guide's forest dark shifted a little
+    let f = run(&make_pdf(fill_rect("rg", &rgb(0x86CAB4)), true, 8.6));
+    let colors: Vec<_> = f.iter().filter(|f| f.rule.starts_with("color/")).collect();
+    assert_eq!(colors.len(), 1, "{f:#?}");
+    assert_eq!(colors[0].rule, "color/near-miss");
+    assert_eq!(colors[0].expected.as_deref(), Some("forest (dark) #7FC4AE"));
+}

@@ -1,14 +1,18 @@
-//! `color/off-palette` and `color/near-miss`: every color in use, compared by CIEDE2000
-//! with every palette color and its dark variant.
+//! `color/off-palette` and `color/near-miss`, and the one place that decides what a color
+//! is: [`Palette`], built once per lint context, classifies colors against every palette
+//! color and its dark variant for CSS ([`Palette::check`]), PDF ([`Palette::classify`],
+//! [`Palette::cmyk_is_brand`]) and image lint ([`PixelClassifier`], with a per-color
+//! cache and blends of palette pairs).
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use cssparser::{ParseError, Parser, ParserInput, Token};
-use palette::Lab;
 use palette::color_difference::Ciede2000;
+use palette::{IntoColor, Lab, LinSrgb, Srgb};
 
 use crate::brand::{Guide, Rgb};
-use crate::lint::{Finding, Location, Severity};
+use crate::lint::{Finding, Location};
 
 /// A color written in CSS or an attribute.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,10 +24,14 @@ pub struct CssColor {
     pub text: String,
 }
 
-/// The palette as the color rules compare against it: Lab values computed once per run.
+/// The palette as the color rules compare against it: every palette color and its dark
+/// variant, with Lab and linear values computed once per run.
 #[derive(Debug, Clone)]
 pub struct Palette {
     entries: Vec<Entry>,
+    /// Pairs of entries whose blends images may hold: the light palette's pairs and the
+    /// dark-mode palette's (dark variants where there are some), each pair once.
+    pairs: Vec<(usize, usize)>,
     tolerance: f32,
     near_miss: f32,
 }
@@ -33,7 +41,10 @@ struct Entry {
     name: String,
     hex: Rgb,
     lab: Lab,
+    lin: LinSrgb,
     dark: bool,
+    /// The guide's print values (percent), for the light color.
+    cmyk: Option<[f32; 4]>,
 }
 
 /// How a color relates to the palette.
@@ -54,43 +65,110 @@ pub enum Verdict {
     },
 }
 
+/// The palette color nearest to some color.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Nearest<'p> {
+    pub name: &'p str,
+    pub hex: Rgb,
+    /// Whether it is the dark variant of `name`.
+    pub dark: bool,
+    /// The guide's CMYK values of a light palette color.
+    pub cmyk: Option<[f32; 4]>,
+    /// CIEDE2000 distance.
+    pub delta: f32,
+}
+
+impl Nearest<'_> {
+    /// `forest #1F5C4A`, `forest (dark) #7FC4AE`.
+    pub fn label(&self) -> String {
+        let variant = if self.dark { " (dark)" } else { "" };
+        format!("{}{variant} {}", self.name, self.hex)
+    }
+}
+
+/// CMYK values within this many percentage points of a guide value are that color.
+pub const CMYK_TOLERANCE: f32 = 2.0;
+
 impl Palette {
     pub fn new(guide: &Guide) -> Palette {
         let mut entries = Vec::new();
+        let entry = |name: &str, hex: Rgb, dark: bool, cmyk: Option<[f32; 4]>| Entry {
+            name: name.to_string(),
+            hex,
+            lab: hex.to_lab(),
+            lin: hex.to_srgb().into_linear(),
+            dark,
+            cmyk,
+        };
+        // indices of each color's light and dark-mode entries
+        let mut light = Vec::new();
+        let mut dark_mode = Vec::new();
         for (name, def) in guide.palette() {
-            entries.push(Entry {
-                name: name.to_string(),
-                hex: def.hex,
-                lab: def.hex.to_lab(),
-                dark: false,
-            });
-            if let Some(dark) = def.dark {
-                entries.push(Entry {
-                    name: name.to_string(),
-                    hex: dark,
-                    lab: dark.to_lab(),
-                    dark: true,
-                });
+            light.push(entries.len());
+            entries.push(entry(
+                name,
+                def.hex,
+                false,
+                def.cmyk.as_ref().map(|c| *c.get_ref()),
+            ));
+            match def.dark {
+                Some(dark) => {
+                    dark_mode.push(entries.len());
+                    entries.push(entry(name, dark, true, None));
+                }
+                None => dark_mode.push(entries.len() - 1),
+            }
+        }
+        let mut pairs = Vec::new();
+        for mode in [&light, &dark_mode] {
+            for (i, &a) in mode.iter().enumerate() {
+                for &b in &mode[i + 1..] {
+                    if !pairs.contains(&(a, b)) {
+                        pairs.push((a, b));
+                    }
+                }
             }
         }
         Palette {
             entries,
+            pairs,
             tolerance: guide.colors.tolerance,
             near_miss: guide.colors.near_miss,
         }
     }
 
-    pub fn classify(&self, rgb: Rgb) -> Verdict {
+    /// The palette color (or dark variant) nearest to `rgb`; `None` for an empty palette.
+    pub fn nearest(&self, rgb: Rgb) -> Option<Nearest<'_>> {
         let lab = rgb.to_lab();
-        let Some((e, delta)) = self
+        let (e, delta) = self
             .entries
             .iter()
             .map(|e| (e, e.lab.difference(lab)))
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-        else {
+            .min_by(|a, b| a.1.total_cmp(&b.1))?;
+        Some(Nearest {
+            name: &e.name,
+            hex: e.hex,
+            dark: e.dark,
+            cmyk: e.cmyk,
+            delta,
+        })
+    }
+
+    /// Whether a ΔE is within `colors.tolerance` (the color *is* the palette color).
+    pub fn within_tolerance(&self, delta: f32) -> bool {
+        delta <= self.tolerance
+    }
+
+    /// Whether a ΔE is within `colors.near_miss`.
+    pub fn within_near_miss(&self, delta: f32) -> bool {
+        delta <= self.near_miss
+    }
+
+    pub fn classify(&self, rgb: Rgb) -> Verdict {
+        let Some(n) = self.nearest(rgb) else {
             return Verdict::Brand;
         };
-        let (name, hex, dark) = (e.name.clone(), e.hex, e.dark);
+        let (name, hex, dark, delta) = (n.name.to_string(), n.hex, n.dark, n.delta);
         if delta <= self.tolerance {
             Verdict::Brand
         } else if delta <= self.near_miss {
@@ -110,28 +188,39 @@ impl Palette {
         }
     }
 
+    /// Whether CMYK values (percent) are one of the guide's print colors, within
+    /// [`CMYK_TOLERANCE`] points per channel.
+    pub fn cmyk_is_brand(&self, pct: [f32; 4]) -> bool {
+        self.entries.iter().filter_map(|e| e.cmyk).any(|want| {
+            want.iter()
+                .zip(pct.iter())
+                .all(|(a, b)| (a - b).abs() <= CMYK_TOLERANCE)
+        })
+    }
+
     /// The finding for a color, if it is not a brand color (fully transparent colors pass).
     pub fn check(&self, color: &CssColor, location: Location) -> Option<Finding> {
         if color.alpha <= 0.0 {
             return None;
         }
-        let (rule, severity, name, hex, dark, delta) = match self.classify(color.rgb) {
-            Verdict::Brand => return None,
-            Verdict::NearMiss {
-                name,
-                hex,
-                dark,
-                delta,
-            } => ("color/near-miss", Severity::Warning, name, hex, dark, delta),
-            Verdict::OffPalette {
-                name,
-                hex,
-                dark,
-                delta,
-            } => ("color/off-palette", Severity::Error, name, hex, dark, delta),
-        };
+        let (rule, name, hex, dark, delta): (&'static super::Rule, _, _, _, _) =
+            match self.classify(color.rgb) {
+                Verdict::Brand => return None,
+                Verdict::NearMiss {
+                    name,
+                    hex,
+                    dark,
+                    delta,
+                } => (&super::COLOR_NEAR_MISS, name, hex, dark, delta),
+                Verdict::OffPalette {
+                    name,
+                    hex,
+                    dark,
+                    delta,
+                } => (&super::COLOR_OFF_PALETTE, name, hex, dark, delta),
+            };
         let variant = if dark { " (dark)" } else { "" };
-        let message = if rule == "color/near-miss" {
+        let message = if rule.id == super::COLOR_NEAR_MISS.id {
             format!(
                 "{} is close to brand color {name}{variant} {hex} but not it (ΔE {delta:.1})",
                 color.text
@@ -143,11 +232,179 @@ impl Palette {
             )
         };
         Some(
-            Finding::new(rule, severity, location, message)
+            Finding::new(rule, location, message)
                 .expected(format!("{name}{variant} {hex}"))
                 .found(color.text.clone())
                 .fix(format!("use var(--color-{name}) / {hex}")),
         )
+    }
+
+    /// What one pixel color is: a palette color (or dark variant), a blend of two palette
+    /// colors, or off the palette. Uncached: see [`PixelClassifier`].
+    pub fn pixel_class(&self, rgb: Rgb) -> PixelClass {
+        let lab = rgb.to_lab();
+        if self
+            .entries
+            .iter()
+            .any(|e| e.lab.difference(lab) <= self.tolerance)
+        {
+            return PixelClass::Palette;
+        }
+        // The nearest blend of two palette colors, mixed in sRGB (how most tools
+        // anti-alias and interpolate gradients) and in linear light.
+        let px = [f32::from(rgb.0), f32::from(rgb.1), f32::from(rgb.2)];
+        let lin: LinSrgb = rgb.to_srgb().into_linear();
+        let mut best: Option<(f32, u16, f32)> = None;
+        for (i, &(a, b)) in self.pairs.iter().enumerate() {
+            let (sa, sb) = (&self.entries[a], &self.entries[b]);
+            let ca = [
+                f32::from(sa.hex.0),
+                f32::from(sa.hex.1),
+                f32::from(sa.hex.2),
+            ];
+            let cb = [
+                f32::from(sb.hex.0),
+                f32::from(sb.hex.1),
+                f32::from(sb.hex.2),
+            ];
+            let t = project(px, ca, cb);
+            let mix = Srgb::new(
+                (ca[0] + t * (cb[0] - ca[0])) / 255.0,
+                (ca[1] + t * (cb[1] - ca[1])) / 255.0,
+                (ca[2] + t * (cb[2] - ca[2])) / 255.0,
+            );
+            let mix_lab: Lab = mix.into_color();
+            let d = mix_lab.difference(lab);
+            if best.is_none_or(|(bd, _, _)| d < bd) {
+                best = Some((d, i as u16, t));
+            }
+            let la = [sa.lin.red, sa.lin.green, sa.lin.blue];
+            let lb = [sb.lin.red, sb.lin.green, sb.lin.blue];
+            let tl = project([lin.red, lin.green, lin.blue], la, lb);
+            let mix = LinSrgb::new(
+                la[0] + tl * (lb[0] - la[0]),
+                la[1] + tl * (lb[1] - la[1]),
+                la[2] + tl * (lb[2] - la[2]),
+            );
+            let mix_lab: Lab = mix.into_color();
+            let d = mix_lab.difference(lab);
+            if best.is_none_or(|(bd, _, _)| d < bd) {
+                best = Some((d, i as u16, tl));
+            }
+        }
+        match best {
+            Some((d, pair, t)) if d <= BLEND_TOLERANCE && t > 0.0 && t < 1.0 => PixelClass::Blend {
+                pair,
+                step: (t * 63.0).round() as u8,
+            },
+            _ => PixelClass::Off,
+        }
+    }
+
+    /// A classifier of an image's pixel colors, caching each color's class.
+    pub fn pixels(&self) -> PixelClassifier<'_> {
+        PixelClassifier {
+            palette: self,
+            cache: HashMap::default(),
+            exact: 0,
+        }
+    }
+}
+
+/// Largest ΔE (CIEDE2000) between a pixel and the nearest blend of two palette colors
+/// for the pixel to count as such a blend.
+pub const BLEND_TOLERANCE: f32 = 3.0;
+
+/// What one distinct pixel color is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PixelClass {
+    /// Within tolerance of a palette color or dark variant.
+    Palette,
+    /// A blend of palette pair `pair` at step `step` (of 64).
+    Blend { pair: u16, step: u8 },
+    /// Off the palette.
+    Off,
+}
+
+/// Distinct colors an image's classifier classifies exactly; beyond, by 5-bit buckets.
+pub const MAX_EXACT_COLORS: usize = 1 << 16;
+/// Marks a cache key as a bucket, apart from the exact color of the same value.
+const QUANTIZED: u32 = 1 << 24;
+
+/// [`Palette::pixel_class`] with a per-color cache, for one image. Each distinct color is
+/// classified once; past [`MAX_EXACT_COLORS`] (noise, a photo, a hostile file) new colors
+/// are classified by their 5-bit bucket's center, so the work stays bounded whatever the
+/// image holds.
+pub struct PixelClassifier<'p> {
+    palette: &'p Palette,
+    cache: HashMap<u32, PixelClass, BuildFast>,
+    exact: usize,
+}
+
+impl PixelClassifier<'_> {
+    /// The class of the packed color `0xRRGGBB`.
+    pub fn get(&mut self, key: u32) -> PixelClass {
+        if let Some(class) = self.cache.get(&key) {
+            return *class;
+        }
+        let (key, color) = if self.exact < MAX_EXACT_COLORS {
+            self.exact += 1;
+            (key, key)
+        } else {
+            let center = (key & 0xF8F8F8) | 0x040404;
+            if let Some(class) = self.cache.get(&(center | QUANTIZED)) {
+                return *class;
+            }
+            (center | QUANTIZED, center)
+        };
+        let palette = self.palette;
+        *self.cache.entry(key).or_insert_with(|| {
+            palette.pixel_class(Rgb((color >> 16) as u8, (color >> 8) as u8, color as u8))
+        })
+    }
+}
+
+/// Parameter (0..1) of the point of segment `a`–`b` nearest to `p`.
+pub fn project(p: [f32; 3], a: [f32; 3], b: [f32; 3]) -> f32 {
+    let d = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+    let len2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+    if len2 <= f32::EPSILON {
+        return 0.0;
+    }
+    let t = ((p[0] - a[0]) * d[0] + (p[1] - a[1]) * d[1] + (p[2] - a[2]) * d[2]) / len2;
+    t.clamp(0.0, 1.0)
+}
+
+/// A fast hasher for packed RGB keys (FxHash's multiply-rotate).
+#[derive(Default, Clone, Copy)]
+pub struct BuildFast;
+
+impl std::hash::BuildHasher for BuildFast {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0)
+    }
+}
+
+pub struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
 
@@ -582,7 +839,7 @@ mod tests {
         );
         let off = p.check(&c("#E63946"), at()).unwrap();
         assert_eq!(off.rule, "color/off-palette");
-        assert_eq!(off.severity, Severity::Error);
+        assert_eq!(off.severity, crate::lint::Severity::Error);
         // pure black and white are not automatically brand colors
         assert!(p.check(&c("#000"), at()).is_some());
         assert!(p.check(&c("white"), at()).is_some());

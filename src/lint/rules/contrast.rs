@@ -3,7 +3,7 @@
 //! colors statically (see `lint::html::cascade`); this decides and words the finding.
 
 use crate::brand::{Rgb, color};
-use crate::lint::{Finding, Location, Severity};
+use crate::lint::{Finding, Location};
 
 /// Whether text of this size and weight counts as large for WCAG.
 pub fn is_large(size_px: f32, bold: bool) -> bool {
@@ -29,10 +29,7 @@ pub fn check(fg: Rgb, bg: Rgb, size_px: f32, bold: bool, location: Location) -> 
     }
     let kind = if large { "large text" } else { "text" };
     Some(
-        Finding::new(
-            "contrast/insufficient",
-            Severity::Error,
-            location,
+        Finding::new(&crate::lint::rules::CONTRAST_INSUFFICIENT, location,
             format!(
                 "{kind} {fg} on {bg} has contrast {ratio:.2}:1, below WCAG AA {need}:1 ({size_px:.0}px{})",
                 if bold { " bold" } else { "" }

@@ -2,7 +2,7 @@
 
 use crate::brand::Guide;
 use crate::lint::html::css::split_commas;
-use crate::lint::{Finding, Location, Severity};
+use crate::lint::{Finding, Location};
 
 /// The family names of a `font-family` value, unquoted, in order.
 pub fn families(value: &str) -> Vec<String> {
@@ -82,8 +82,7 @@ pub fn check(guide: &Guide, resolved: &str, written: &str, location: Location) -
     };
     Some(
         Finding::new(
-            "font/off-brand",
-            Severity::Error,
+            &crate::lint::rules::FONT_OFF_BRAND,
             location,
             format!(
                 "font stack starts with {first:?}, which is not a brand font ({})",

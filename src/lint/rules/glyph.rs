@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use crate::brand::Guide;
-use crate::lint::{Finding, Location, Severity};
+use crate::lint::{Finding, Location};
 
 /// The characters one font file maps.
 #[derive(Debug, Default)]
@@ -122,10 +122,7 @@ pub fn finding(stack: &[String], missing: &[char], location: Location) -> Findin
         .iter()
         .map(|c| format!("{c} U+{:04X}", *c as u32))
         .collect();
-    Finding::new(
-        "font/missing-glyph",
-        Severity::Warning,
-        location,
+    Finding::new(&crate::lint::rules::FONT_MISSING_GLYPH, location,
         format!(
             "the brand fonts in this text's stack ({}) have no glyph for {}",
             stack.join(", "),

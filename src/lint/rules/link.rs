@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 
 use cssparser::{ParseError, Parser, ParserInput, Token};
 
-use crate::lint::{Finding, Location, Reach, Roots, Severity};
+use crate::lint::{Finding, Location, Reach, Roots};
 
 pub use crate::links::is_file_reference as is_local;
 
 /// Rule id: a local reference leading outside the linted paths.
-pub const OUTSIDE_ROOT: &str = "link/outside-root";
+pub use crate::lint::rules::LINK_OUTSIDE_ROOT as OUTSIDE_ROOT;
 
 /// Deepest nesting of CSS functions searched for `url()`.
 const MAX_FUNCTION_DEPTH: usize = 32;
@@ -102,8 +102,7 @@ pub fn check(roots: &Roots, dir: &Path, url: &str, location: Location) -> Option
         Target::Found(_) => None,
         Target::Missing(tried) => Some(
             Finding::new(
-                "link/broken-local",
-                Severity::Error,
+                &crate::lint::rules::LINK_BROKEN_LOCAL,
                 location,
                 format!("{shown:?} does not exist ({})", tried.display()),
             )
@@ -112,8 +111,7 @@ pub fn check(roots: &Roots, dir: &Path, url: &str, location: Location) -> Option
         ),
         Target::Outside => Some(
             Finding::new(
-                OUTSIDE_ROOT,
-                Severity::Warning,
+                &OUTSIDE_ROOT,
                 location,
                 format!("{shown:?} leads outside the linted paths: not read, not checked"),
             )

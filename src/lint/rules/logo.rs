@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::brand::Guide;
-use crate::lint::{Finding, Location, Severity};
+use crate::lint::{Finding, Location};
 
 /// Whether an `<img>` with this `src` and `alt` is the brand logo.
 pub fn is_logo(guide: &Guide, src: &str, alt: Option<&str>) -> bool {
@@ -35,8 +35,7 @@ pub fn missing_alt(guide: &Guide, alt: Option<&str>, location: Location) -> Opti
     }
     Some(
         Finding::new(
-            "logo/missing-alt",
-            Severity::Error,
+            &crate::lint::rules::LOGO_MISSING_ALT,
             location,
             "the logo has no alt text",
         )
@@ -56,8 +55,7 @@ pub fn min_size(min: f32, dimension: &str, px: f32, location: Location) -> Optio
     }
     Some(
         Finding::new(
-            "logo/min-size",
-            Severity::Error,
+            &crate::lint::rules::LOGO_MIN_SIZE,
             location,
             format!("the logo is {px}px {dimension}; the guide's minimum is {min}px"),
         )
@@ -76,14 +74,7 @@ pub fn px(value: &str) -> Option<f32> {
             .unwrap_or(v.len()),
     );
     let n: f32 = num.parse().ok()?;
-    match unit.trim() {
-        "" | "px" => Some(n),
-        "pt" => Some(n * 4.0 / 3.0),
-        "in" => Some(n * 96.0),
-        "cm" => Some(n * 96.0 / 2.54),
-        "mm" => Some(n * 96.0 / 25.4),
-        _ => None,
-    }
+    crate::units::css_px(n, unit.trim())
 }
 
 #[cfg(test)]

@@ -25,7 +25,6 @@ use std::ops::Range;
 
 use super::text::{Fold, Text, fold_term};
 use super::{BRAND_SPELLING, ToneHit};
-use crate::lint::Severity;
 
 /// One canonical spelling, folded for matching.
 #[derive(Debug, Clone)]
@@ -132,8 +131,7 @@ pub(super) fn brand_spelling(
             continue;
         }
         hits.push(ToneHit {
-            rule: BRAND_SPELLING,
-            severity: Severity::Error,
+            rule: &BRAND_SPELLING,
             message: format!(
                 "“{found}” is spelled “{}” in the brand guide",
                 term.canonical
@@ -153,7 +151,7 @@ mod tests {
     use super::*;
 
     fn found(text: &str) -> Vec<(&str, String)> {
-        hits_of(&example(), None, text, BRAND_SPELLING)
+        hits_of(&example(), None, text, &BRAND_SPELLING)
             .into_iter()
             .map(|h| (&text[h.range], h.expected.unwrap_or_default()))
             .collect()
@@ -220,11 +218,16 @@ mod tests {
     #[test]
     fn hit_carries_fix_and_severity() {
         let text = "สั่งผ่านแอป Line วันนี้";
-        let hits = hits_of(&example(), Some("social"), text, BRAND_SPELLING);
+        let hits = hits_of(
+            &example(),
+            Some(crate::channel::Channel::Social),
+            text,
+            &BRAND_SPELLING,
+        );
         assert_eq!(hits.len(), 1);
         let hit = &hits[0];
         assert_eq!(&text[hit.range.clone()], "Line");
-        assert_eq!(hit.severity, Severity::Error);
+        assert_eq!(hit.rule.severity, crate::lint::Severity::Error);
         assert_eq!(hit.found.as_deref(), Some("Line"));
         assert_eq!(hit.fix.as_deref(), Some("replace “Line” with “LINE”"));
     }
@@ -233,7 +236,7 @@ mod tests {
     fn thai_brand_terms_match_thai_words() {
         let guide = example_with("terms = [", "terms = [\"ต้นกล้า\", ");
         let text = "ร้านต้น กล้า และต้นกล้าสาขาใหม่";
-        let hits = hits_of(&guide, None, text, BRAND_SPELLING);
+        let hits = hits_of(&guide, None, text, &BRAND_SPELLING);
         assert_eq!(hits.len(), 1, "{hits:?}");
         assert_eq!(&text[hits[0].range.clone()], "ต้น กล้า");
     }

@@ -19,23 +19,19 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::brand::Guide;
-use crate::lint::Severity;
+use crate::channel::Channel;
 
 use brand::BrandTerm;
 use matcher::Matcher;
 use terms::{Preferred, Term};
 use text::{Fold, Text};
 
-/// Rule id: a term from `tone.banned` (or the channel's override list).
-pub const BANNED_TERM: &str = "tone/banned-term";
-/// Rule id: a word `tone.preferred` says to replace.
-pub const PREFERRED_TERM: &str = "tone/preferred-term";
-/// Rule id: a brand term (`brand.terms`, `brand.name`) not spelled canonically.
-pub const BRAND_SPELLING: &str = "tone/brand-spelling";
-/// Rule id: a sentence longer than `max_sentence_words`.
-pub const SENTENCE_LENGTH: &str = "tone/sentence-length";
-/// Rule id: more than `max_exclamations` exclamation marks in one sentence.
-pub const EXCLAMATION: &str = "tone/exclamation";
+use crate::lint::rules::Rule;
+pub use crate::lint::rules::{
+    TONE_BANNED_TERM as BANNED_TERM, TONE_BRAND_SPELLING as BRAND_SPELLING,
+    TONE_EXCLAMATION as EXCLAMATION, TONE_PREFERRED_TERM as PREFERRED_TERM,
+    TONE_SENTENCE_LENGTH as SENTENCE_LENGTH,
+};
 
 /// The exclamation limit when the guide sets none: one per sentence, so "!!" is flagged.
 pub const DEFAULT_MAX_EXCLAMATIONS: usize = 1;
@@ -44,8 +40,7 @@ pub const DEFAULT_MAX_EXCLAMATIONS: usize = 1;
 /// to its own location (line/column, page…).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ToneHit {
-    pub rule: &'static str,
-    pub severity: Severity,
+    pub rule: &'static Rule,
     pub range: Range<usize>,
     pub message: String,
     pub expected: Option<String>,
@@ -82,7 +77,7 @@ enum TermUse {
 impl ToneRules {
     /// Compiles the tone rules in force for `channel` (`None`: Markdown sources), with
     /// the channel's overrides merged in (`Guide::tone_for`).
-    pub fn new(guide: &Guide, channel: Option<&str>) -> ToneRules {
+    pub fn new(guide: &Guide, channel: Option<Channel>) -> ToneRules {
         let tone = guide.tone_for(channel);
         let banned = tone
             .banned
@@ -179,7 +174,7 @@ impl ToneRules {
 /// Checks `text` against the guide's tone rules for `channel` (`None`: Markdown source).
 /// Compiling the rules is cheap (a few short strings); to check many texts for one
 /// channel, build a [`ToneRules`] once.
-pub fn check(guide: &Guide, channel: Option<&str>, text: &str) -> Vec<ToneHit> {
+pub fn check(guide: &Guide, channel: Option<Channel>, text: &str) -> Vec<ToneHit> {
     ToneRules::new(guide, channel).check(text)
 }
 
@@ -210,10 +205,15 @@ pub(super) mod tests {
     }
 
     /// Hits of one rule.
-    pub fn hits_of(guide: &Guide, channel: Option<&str>, text: &str, rule: &str) -> Vec<ToneHit> {
+    pub fn hits_of(
+        guide: &Guide,
+        channel: Option<Channel>,
+        text: &str,
+        rule: &Rule,
+    ) -> Vec<ToneHit> {
         check(guide, channel, text)
             .into_iter()
-            .filter(|h| h.rule == rule)
+            .filter(|h| h.rule.id == rule.id)
             .collect()
     }
 
@@ -228,7 +228,10 @@ pub(super) mod tests {
         let guide = example();
         let text = "โคลด์บรูว์ของ Tonkla Coffee สกัดเย็นนาน 18 ชั่วโมง สั่งเลยผ่าน LINE!\n\n\
                     Sign up on LINE MAN and get your Cold Brew before 10:30.";
-        assert_eq!(check(&guide, Some("web"), text), vec![]);
+        assert_eq!(
+            check(&guide, Some(crate::channel::Channel::Web), text),
+            vec![]
+        );
         assert_eq!(check(&guide, None, ""), vec![]);
         assert_eq!(check(&guide, None, " \n "), vec![]);
     }
@@ -239,17 +242,17 @@ pub(super) mod tests {
         let text = "Register now for the cheapest Cold brew!! ซื้อด่วนที่ Line";
         let rules: Vec<(&str, &str)> = check(&guide, None, text)
             .iter()
-            .map(|h| (h.rule, &text[h.range.clone()]))
+            .map(|h| (h.rule.id, &text[h.range.clone()]))
             .collect();
         assert_eq!(
             rules,
             vec![
-                (PREFERRED_TERM, "Register"),
-                (BANNED_TERM, "cheapest"),
-                (BRAND_SPELLING, "Cold brew"),
-                (EXCLAMATION, "!!"),
-                (PREFERRED_TERM, "ซื้อด่วน"),
-                (BRAND_SPELLING, "Line"),
+                (PREFERRED_TERM.id, "Register"),
+                (BANNED_TERM.id, "cheapest"),
+                (BRAND_SPELLING.id, "Cold brew"),
+                (EXCLAMATION.id, "!!"),
+                (PREFERRED_TERM.id, "ซื้อด่วน"),
+                (BRAND_SPELLING.id, "Line"),
             ]
         );
     }
@@ -262,20 +265,19 @@ pub(super) mod tests {
         );
         let text = "ราคาถูกที่สุด สุดคุ้ม";
         let found = |channel| -> Vec<String> {
-            hits_of(&guide, channel, text, BANNED_TERM)
+            hits_of(&guide, channel, text, &BANNED_TERM)
                 .into_iter()
                 .map(|h| text[h.range].to_string())
                 .collect()
         };
-        assert_eq!(found(Some("email")), vec!["สุดคุ้ม"]);
-        assert_eq!(found(Some("web")), vec!["ถูกที่สุด"]);
+        assert_eq!(found(Some(crate::channel::Channel::Email)), vec!["สุดคุ้ม"]);
+        assert_eq!(found(Some(crate::channel::Channel::Web)), vec!["ถูกที่สุด"]);
         assert_eq!(found(None), vec!["ถูกที่สุด"]);
     }
 
     /// Every example piece's title, summary and body passes without error-severity hits.
     #[test]
     fn example_content_has_no_tone_errors() {
-        use crate::render::Channel;
         let guide = example();
         let pieces =
             crate::content::load_all(root(), &guide.sandbox).expect("example content loads");
@@ -283,12 +285,12 @@ pub(super) mod tests {
         let mut errors = Vec::new();
         for piece in &pieces {
             for channel in Channel::ALL {
-                let rules = ToneRules::new(&guide, Some(channel.name()));
+                let rules = ToneRules::new(&guide, Some(channel));
                 let body = piece.body_text();
                 let texts = [piece.title(channel), piece.summary(channel), body.as_str()];
                 for text in texts {
                     for hit in rules.check(text) {
-                        if hit.severity == Severity::Error {
+                        if hit.rule.severity == crate::lint::Severity::Error {
                             errors.push(format!("{}: {hit:?}", piece.slug));
                         }
                     }
@@ -334,7 +336,7 @@ pub(super) mod tests {
                 let mut v: Vec<_> = rules
                     .check(src)
                     .into_iter()
-                    .filter(|h| h.rule == BANNED_TERM)
+                    .filter(|h| *h.rule == BANNED_TERM)
                     .map(|h| {
                         let term = h.message.rsplit('“').next().unwrap().trim_end_matches("”)");
                         ((h.range.start, h.range.end), term.to_string())
@@ -362,14 +364,14 @@ pub(super) mod tests {
             .collect();
         let guide = example_with("banned = [", &format!("banned = [{terms}"));
         let started = std::time::Instant::now();
-        let rules = ToneRules::new(&guide, Some("web"));
+        let rules = ToneRules::new(&guide, Some(crate::channel::Channel::Web));
         let compiled = started.elapsed();
         let text = "กาแฟของเรา banned-199999 และ คำต้องห้าม42 ไม่ใช่ banned-2x ถูกที่สุด ".repeat(200);
         let started = std::time::Instant::now();
         let hits: Vec<_> = rules
             .check(&text)
             .into_iter()
-            .filter(|h| h.rule == BANNED_TERM)
+            .filter(|h| *h.rule == BANNED_TERM)
             .collect();
         eprintln!(
             "200,000 terms: compiled in {compiled:?}, {} bytes checked in {:?}",

@@ -3,7 +3,6 @@
 
 use super::text::Text;
 use super::{EXCLAMATION, SENTENCE_LENGTH, ToneHit};
-use crate::lint::Severity;
 
 /// Sentences with more than `max` words (Thai words by the dictionary segmenter).
 pub(super) fn sentence_length(max: usize, text: &Text<'_>, hits: &mut Vec<ToneHit>) {
@@ -16,8 +15,7 @@ pub(super) fn sentence_length(max: usize, text: &Text<'_>, hits: &mut Vec<ToneHi
         let words = text.word_count(sentence);
         if words > max {
             hits.push(ToneHit {
-                rule: SENTENCE_LENGTH,
-                severity: Severity::Warning,
+                rule: &SENTENCE_LENGTH,
                 range: sentence.clone(),
                 message: format!("sentence of {words} words; the guide allows {max}"),
                 expected: Some(format!("at most {max} words")),
@@ -66,8 +64,7 @@ pub(super) fn exclamation(max: usize, text: &Text<'_>, hits: &mut Vec<ToneHit>) 
             (false, _) => format!("keep {allowed} “!” in this sentence"),
         };
         hits.push(ToneHit {
-            rule: EXCLAMATION,
-            severity: Severity::Warning,
+            rule: &EXCLAMATION,
             range: first..end,
             message: format!(
                 "{} exclamation marks in one sentence; the guide allows {max}",
@@ -84,7 +81,6 @@ pub(super) fn exclamation(max: usize, text: &Text<'_>, hits: &mut Vec<ToneHit>) 
 mod tests {
     use super::super::tests::{example, example_with, hits_of};
     use super::super::{EXCLAMATION, SENTENCE_LENGTH};
-    use crate::lint::Severity;
 
     /// `n` Thai words that the dictionary keeps apart, with no spaces.
     fn thai_words(n: usize) -> String {
@@ -111,39 +107,39 @@ mod tests {
         let guide = example(); // max_sentence_words = 28
         let long = format!("{}.", english_words(29));
         let text = format!("Short one. {long} Another short one!");
-        let hits = hits_of(&guide, None, &text, SENTENCE_LENGTH);
+        let hits = hits_of(&guide, None, &text, &SENTENCE_LENGTH);
         assert_eq!(hits.len(), 1);
         assert_eq!(&text[hits[0].range.clone()], long);
         assert_eq!(hits[0].found.as_deref(), Some("29 words"));
-        assert_eq!(hits[0].severity, Severity::Warning);
+        assert_eq!(hits[0].rule.severity, crate::lint::Severity::Warning);
         let ok = format!("{}. {}.", english_words(28), english_words(28));
-        assert!(hits_of(&guide, None, &ok, SENTENCE_LENGTH).is_empty());
+        assert!(hits_of(&guide, None, &ok, &SENTENCE_LENGTH).is_empty());
         // Decimals and abbreviations do not split a sentence: 25 + "1.5", "litres", "e.g",
         // "more" is 29 words; split anywhere, neither part would be too long.
         let tricky = format!("{} 1.5 litres, e.g. more.", english_words(25));
-        assert_eq!(hits_of(&guide, None, &tricky, SENTENCE_LENGTH).len(), 1);
+        assert_eq!(hits_of(&guide, None, &tricky, &SENTENCE_LENGTH).len(), 1);
     }
 
     #[test]
     fn long_thai_sentence_counts_dictionary_words() {
         let guide = example();
         let long = thai_words(29);
-        let hits = hits_of(&guide, None, &long, SENTENCE_LENGTH);
+        let hits = hits_of(&guide, None, &long, &SENTENCE_LENGTH);
         assert_eq!(hits.len(), 1, "{hits:?}");
         assert_eq!(hits[0].range, 0..long.len());
         assert_eq!(hits[0].found.as_deref(), Some("29 words"));
         // The same words split into clauses by spaces pass.
         let clauses = format!("{} {}", thai_words(20), thai_words(9));
-        assert!(hits_of(&guide, None, &clauses, SENTENCE_LENGTH).is_empty());
+        assert!(hits_of(&guide, None, &clauses, &SENTENCE_LENGTH).is_empty());
         // A space next to a number is not a clause break: 27 words + "31" + "ธ.ค." (ธ, ค).
         let date = format!("{} 31 ธ.ค.", thai_words(27));
-        assert_eq!(hits_of(&guide, None, &date, SENTENCE_LENGTH).len(), 1);
+        assert_eq!(hits_of(&guide, None, &date, &SENTENCE_LENGTH).len(), 1);
         assert!(
             hits_of(
                 &guide,
                 None,
                 &format!("{} 31", thai_words(27)),
-                SENTENCE_LENGTH
+                &SENTENCE_LENGTH
             )
             .is_empty()
         );
@@ -153,17 +149,44 @@ mod tests {
     fn social_channel_override_applies() {
         let guide = example(); // [tone.channels.social] max_sentence_words = 16
         let text = thai_words(20);
-        assert!(hits_of(&guide, Some("web"), &text, SENTENCE_LENGTH).is_empty());
-        assert!(hits_of(&guide, None, &text, SENTENCE_LENGTH).is_empty());
-        let hits = hits_of(&guide, Some("social"), &text, SENTENCE_LENGTH);
+        assert!(
+            hits_of(
+                &guide,
+                Some(crate::channel::Channel::Web),
+                &text,
+                &SENTENCE_LENGTH
+            )
+            .is_empty()
+        );
+        assert!(hits_of(&guide, None, &text, &SENTENCE_LENGTH).is_empty());
+        let hits = hits_of(
+            &guide,
+            Some(crate::channel::Channel::Social),
+            &text,
+            &SENTENCE_LENGTH,
+        );
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].expected.as_deref(), Some("at most 16 words"));
         let english = format!("{}.", english_words(17));
         assert_eq!(
-            hits_of(&guide, Some("social"), &english, SENTENCE_LENGTH).len(),
+            hits_of(
+                &guide,
+                Some(crate::channel::Channel::Social),
+                &english,
+                &SENTENCE_LENGTH
+            )
+            .len(),
             1
         );
-        assert!(hits_of(&guide, Some("social"), &english_words(16), SENTENCE_LENGTH).is_empty());
+        assert!(
+            hits_of(
+                &guide,
+                Some(crate::channel::Channel::Social),
+                &english_words(16),
+                &SENTENCE_LENGTH
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -174,27 +197,27 @@ mod tests {
             ("ส่งฟรี！！ สั่งเลย", "！！"),
             ("ลดราคา!?! วันนี้", "!?!"),
         ] {
-            let hits = hits_of(&guide, None, text, EXCLAMATION);
+            let hits = hits_of(&guide, None, text, &EXCLAMATION);
             assert_eq!(hits.len(), 1, "{text}");
             assert_eq!(&text[hits[0].range.clone()], found);
-            assert_eq!(hits[0].severity, Severity::Warning);
+            assert_eq!(hits[0].rule.severity, crate::lint::Severity::Warning);
         }
-        let hits = hits_of(&guide, None, "Wow!!!", EXCLAMATION);
+        let hits = hits_of(&guide, None, "Wow!!!", &EXCLAMATION);
         assert_eq!(hits[0].fix.as_deref(), Some("replace “!!!” with “!”"));
         for ok in ["Free delivery! Order now!", "ส่งฟรี! สั่งเลย!", "ส่งฟรี!สั่งเลย!"]
         {
-            assert!(hits_of(&guide, None, ok, EXCLAMATION).is_empty(), "{ok}");
+            assert!(hits_of(&guide, None, ok, &EXCLAMATION).is_empty(), "{ok}");
         }
     }
 
     #[test]
     fn exclamation_limit_comes_from_the_guide() {
         let guide = example_with("max_exclamations = 1", "max_exclamations = 0");
-        let hits = hits_of(&guide, None, "สั่งเลย!", EXCLAMATION);
+        let hits = hits_of(&guide, None, "สั่งเลย!", &EXCLAMATION);
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].fix.as_deref(), Some("remove “!”"));
         let guide = example_with("max_exclamations = 1", "max_exclamations = 2");
-        assert!(hits_of(&guide, None, "Great!!", EXCLAMATION).is_empty());
-        assert_eq!(hits_of(&guide, None, "Great!!!", EXCLAMATION).len(), 1);
+        assert!(hits_of(&guide, None, "Great!!", &EXCLAMATION).is_empty());
+        assert_eq!(hits_of(&guide, None, "Great!!!", &EXCLAMATION).len(), 1);
     }
 }

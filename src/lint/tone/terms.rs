@@ -8,7 +8,6 @@ use std::ops::Range;
 
 use super::text::{Fold, Text, fold_term};
 use super::{BANNED_TERM, PREFERRED_TERM, ToneHit};
-use crate::lint::Severity;
 
 /// A guide term folded for matching.
 #[derive(Debug, Clone)]
@@ -64,8 +63,7 @@ pub(super) fn banned(
         let term = &terms[i];
         let found = &text.src[range.clone()];
         hits.push(ToneHit {
-            rule: BANNED_TERM,
-            severity: Severity::Error,
+            rule: &BANNED_TERM,
             message: format!("“{found}” is a banned term (tone.banned: “{}”)", term.term),
             expected: None,
             found: Some(found.to_string()),
@@ -98,8 +96,7 @@ pub(super) fn preferred(
         let found = &text.src[range.clone()];
         let replacement = match_capital(found, &p.use_);
         hits.push(ToneHit {
-            rule: PREFERRED_TERM,
-            severity: Severity::Warning,
+            rule: &PREFERRED_TERM,
             message: format!(
                 "the guide says: use “{}”, not “{}”",
                 p.use_, p.instead_of.term
@@ -129,7 +126,6 @@ fn match_capital(found: &str, replacement: &str) -> String {
 mod tests {
     use super::super::tests::{example, example_with, hits_of};
     use super::super::{BANNED_TERM, PREFERRED_TERM};
-    use crate::lint::Severity;
 
     #[test]
     fn banned_thai_term_is_found_with_exact_range() {
@@ -140,14 +136,14 @@ mod tests {
             "ถูกที่สุดในกรุงเทพฯ สั่งเลย",
             "ลองเลย ถูก\u{200B}ที่สุด",
         ] {
-            let hits = hits_of(&guide, None, text, BANNED_TERM);
+            let hits = hits_of(&guide, None, text, &BANNED_TERM);
             assert_eq!(hits.len(), 1, "{text}: {hits:?}");
             let found = &text[hits[0].range.clone()];
             assert_eq!(found.replace('\u{200B}', ""), "ถูกที่สุด", "{text}");
-            assert_eq!(hits[0].severity, Severity::Error);
+            assert_eq!(hits[0].rule.severity, crate::lint::Severity::Error);
         }
         assert_eq!(
-            &"ราคาถูกที่สุด"[hits_of(&guide, None, "ราคาถูกที่สุด", BANNED_TERM)[0]
+            &"ราคาถูกที่สุด"[hits_of(&guide, None, "ราคาถูกที่สุด", &BANNED_TERM)[0]
                 .range
                 .clone()],
             "ถูกที่สุด"
@@ -158,26 +154,31 @@ mod tests {
     fn banned_thai_term_respects_thai_word_boundaries() {
         // A guide that also bans the single word "ถูก" (cheap) must not flag "ถูกใจ" (to like).
         let guide = example_with("banned = [", "banned = [\"ถูก\", ");
-        assert!(hits_of(&guide, None, "เมนูนี้ถูกใจลูกค้าทุกคน", BANNED_TERM).is_empty());
+        assert!(hits_of(&guide, None, "เมนูนี้ถูกใจลูกค้าทุกคน", &BANNED_TERM).is_empty());
         let text = "ของดีราคาถูกมาก";
-        let hits = hits_of(&guide, None, text, BANNED_TERM);
+        let hits = hits_of(&guide, None, text, &BANNED_TERM);
         assert_eq!(hits.len(), 1, "{hits:?}");
         assert_eq!(&text[hits[0].range.clone()], "ถูก");
         // A multi-word term (ดี|ที่สุด|ใน|โลก) must start and end on segment boundaries.
         let text = "เมล็ดกาแฟดีที่สุดในโลก";
-        let hits = hits_of(&guide, None, text, BANNED_TERM);
+        let hits = hits_of(&guide, None, text, &BANNED_TERM);
         assert_eq!(hits.len(), 1);
         assert_eq!(&text[hits[0].range.clone()], "ดีที่สุดในโลก");
         // ...so it is not found when its last word runs on into a longer one (โลกาภิวัตน์).
         let text = "แบรนด์ที่ดีที่สุดในโลกาภิวัตน์";
-        assert!(hits_of(&guide, None, text, BANNED_TERM).is_empty());
+        assert!(hits_of(&guide, None, text, &BANNED_TERM).is_empty());
     }
 
     #[test]
     fn banned_english_terms_ignore_case_and_whitespace_but_not_word_edges() {
         let guide = example();
         let text = "The CHEAPEST beans, 100%\n  Organic and guaranteed!";
-        let hits = hits_of(&guide, Some("web"), text, BANNED_TERM);
+        let hits = hits_of(
+            &guide,
+            Some(crate::channel::Channel::Web),
+            text,
+            &BANNED_TERM,
+        );
         let found: Vec<&str> = hits.iter().map(|h| &text[h.range.clone()]).collect();
         assert_eq!(found, vec!["CHEAPEST", "100%\n  Organic", "guaranteed"]);
         for clean in [
@@ -186,7 +187,7 @@ mod tests {
             "Freshly roasted, 100 organic farms.",
         ] {
             assert!(
-                hits_of(&guide, None, clean, BANNED_TERM).is_empty(),
+                hits_of(&guide, None, clean, &BANNED_TERM).is_empty(),
                 "{clean}"
             );
         }
@@ -196,7 +197,7 @@ mod tests {
     fn preferred_terms_suggest_the_guides_word() {
         let guide = example();
         let text = "Register today to earn points.";
-        let hits = hits_of(&guide, None, text, PREFERRED_TERM);
+        let hits = hits_of(&guide, None, text, &PREFERRED_TERM);
         assert_eq!(hits.len(), 1);
         let hit = &hits[0];
         assert_eq!(&text[hit.range.clone()], "Register");
@@ -206,13 +207,13 @@ mod tests {
             hit.fix.as_deref(),
             Some("replace “Register” with “Sign up”")
         );
-        assert_eq!(hit.severity, Severity::Warning);
+        assert_eq!(hit.rule.severity, crate::lint::Severity::Warning);
         assert!(
             hits_of(
                 &guide,
                 None,
                 "Sign up today; registered members earn points.",
-                PREFERRED_TERM
+                &PREFERRED_TERM
             )
             .is_empty()
         );
@@ -222,7 +223,7 @@ mod tests {
     fn preferred_thai_terms_match_whole_words() {
         let guide = example();
         let text = "ผู้บริโภคชอบโคลด์บรูว์ ซื้อด่วนวันนี้";
-        let hits = hits_of(&guide, None, text, PREFERRED_TERM);
+        let hits = hits_of(&guide, None, text, &PREFERRED_TERM);
         let found: Vec<(&str, Option<&str>)> = hits
             .iter()
             .map(|h| (&text[h.range.clone()], h.expected.as_deref()))
@@ -231,7 +232,7 @@ mod tests {
             found,
             vec![("ผู้บริโภค", Some("ลูกค้า")), ("ซื้อด่วน", Some("สั่งเลย"))]
         );
-        assert!(hits_of(&guide, None, "ลูกค้าชอบโคลด์บรูว์ สั่งเลยวันนี้", PREFERRED_TERM).is_empty());
+        assert!(hits_of(&guide, None, "ลูกค้าชอบโคลด์บรูว์ สั่งเลยวันนี้", &PREFERRED_TERM).is_empty());
     }
 
     #[test]
@@ -241,7 +242,7 @@ mod tests {
             "[[tone.preferred]]\nuse = \"LINE Official Account\"\ninstead_of = [\"LINE\"]\n\n[[tone.preferred]]",
         );
         let text = "Follow our LINE Official Account, not just LINE.";
-        let hits = hits_of(&guide, None, text, PREFERRED_TERM);
+        let hits = hits_of(&guide, None, text, &PREFERRED_TERM);
         assert_eq!(hits.len(), 1, "{hits:?}");
         assert_eq!(hits[0].range.start, text.rfind("LINE").unwrap());
     }

@@ -242,7 +242,7 @@ impl Renderer for EmailRenderer<'_> {
             .output_url(LOGO_PNG)
             .unwrap_or_else(|| "assets/logo.png".to_string());
         let cta = piece.meta.cta.as_ref().map(|cta| {
-            let text = piece.cta_text(Channel::Email).unwrap_or(&cta.text);
+            let text = piece.cta_text(Channel::Email).unwrap_or(cta.text.get_ref());
             BTreeMap::from([
                 ("text", text.to_string()),
                 ("url", link(&cta.url)),
@@ -311,11 +311,7 @@ impl Renderer for EmailRenderer<'_> {
         );
         ctx.insert(
             "date",
-            &piece
-                .meta
-                .date
-                .as_ref()
-                .map(|d| format_date(d, &piece.lang)),
+            &piece.meta.date.as_ref().map(|d| format_date(d, piece.lang)),
         );
         let template_path = project.templates_dir(Channel::Email).join(TEMPLATE);
         let raw = self.tera.render(TEMPLATE, &ctx).map_err(|e| {
@@ -511,7 +507,7 @@ fn plain_text(
     out.push_str("-- \n");
     out.push_str(&guide.brand.name);
     if let Some(date) = &piece.meta.date {
-        out.push_str(&format!(" · {}", format_date(date, &piece.lang)));
+        out.push_str(&format!(" · {}", format_date(date, piece.lang)));
     }
     out.push('\n');
     out

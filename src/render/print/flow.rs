@@ -21,9 +21,9 @@ use super::vector::{self, InkMap, Svg, cmyk_paint, rect_path};
 use super::{Faces, Inks};
 use crate::brand::{Guide, Rgb};
 use crate::content::{Block, BlockKind, Inline, Piece};
-use crate::lint::pdf::PT_PER_MM;
 use crate::render::Channel;
 use crate::text::{Align, FontChoice, FontStore, Line, PositionedGlyph, fit, layout};
+use crate::units::PT_PER_MM;
 
 /// The most pages a flyer may have.
 pub const MAX_PAGES: usize = 50;

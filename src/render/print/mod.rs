@@ -36,10 +36,10 @@ use crate::assets::{self, Assets, Content, Format};
 use crate::brand::{ColorDef, Guide, PageSize};
 use crate::content::Piece;
 use crate::error::{Error, Result};
-use crate::lint::pdf::PT_PER_MM;
 use crate::project::Project;
 use crate::render::{Channel, Output, Rendered, Renderer};
 use crate::text::{FontChoice, FontStore};
+use crate::units::PT_PER_MM;
 
 pub use flow::{Ink, PageOps};
 
@@ -303,7 +303,7 @@ impl<'a> PrintRenderer<'a> {
         }
         let mut meta = Metadata::new()
             .title(piece.title(Channel::Print).to_string())
-            .language(piece.lang.clone())
+            .language(piece.lang.to_string())
             .creator("brandpress".into())
             .producer(format!("brandpress {}", env!("CARGO_PKG_VERSION")))
             .document_id(content_id(piece, guide));

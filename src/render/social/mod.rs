@@ -29,10 +29,10 @@ pub use style::CardStyle;
 
 use crate::assets::{self, Assets, Content, front_matter_span};
 use crate::brand::{CardPreset, Guide, Rgb};
+use crate::channel::CARD_PHOTO_KEYWORD as PHOTO_KEYWORD;
 use crate::content::FactKind;
 use crate::content::Piece;
 use crate::error::{Error, Result};
-use crate::lint::image::PHOTO_KEYWORD;
 use crate::project::Project;
 use crate::render::{Channel, Output, Rendered, Renderer};
 use crate::text::{self, Align, FitError, FontChoice, FontStore, Layout, TextStyle};

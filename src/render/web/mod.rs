@@ -216,7 +216,7 @@ impl Renderer for WebRenderer<'_> {
                         "text",
                         piece
                             .cta_text(Channel::Web)
-                            .unwrap_or(&cta.text)
+                            .unwrap_or(cta.text.get_ref())
                             .to_string(),
                     ),
                     ("url", link(&cta.url)),
@@ -232,24 +232,20 @@ impl Renderer for WebRenderer<'_> {
                     .facts
                     .starts
                     .as_ref()
-                    .map(|d| format_date(d, &piece.lang)),
+                    .map(|d| format_date(d, piece.lang)),
                 ends_display: piece
                     .meta
                     .facts
                     .ends
                     .as_ref()
-                    .map(|d| format_date(d, &piece.lang)),
+                    .map(|d| format_date(d, piece.lang)),
             },
         );
         ctx.insert(
             "date",
-            &piece
-                .meta
-                .date
-                .as_ref()
-                .map(|d| format_date(d, &piece.lang)),
+            &piece.meta.date.as_ref().map(|d| format_date(d, piece.lang)),
         );
-        ctx.insert("labels", &Labels::for_lang(&piece.lang));
+        ctx.insert("labels", &Labels::for_lang(piece.lang));
         ctx.insert("brand", &guide.brand.name);
         ctx.insert("assets", "../assets");
         let logo_file = guide.logo_file().unwrap_or_default();
