@@ -4,8 +4,10 @@
 //!   `bleed_mm` on every side (trim and bleed boxes written), backgrounds run into the
 //!   bleed; optional crop marks outside the trim in registration color (`Separation All`).
 //! - Text is set by the shared engine ([`crate::text`]: rustybuzz shaping, ICU line
-//!   breaking) in the brand fonts, embedded and subset by krilla; content that overflows
-//!   flows onto more pages.
+//!   breaking) in the brand fonts, embedded and subset by krilla, at the guide's
+//!   `[fonts.*] size` ranges (px × 0.75 = pt) with inline bold in the bold faces. A flyer
+//!   is one page when the hero band and then the text can shrink (to the guide's minimum
+//!   sizes) to fit it; otherwise it flows onto more pages (see `flow`).
 //! - Colors in CMYK from the guide's `cmyk` values (black text as pure K); a color
 //!   without CMYK values is printed in RGB with a build warning. SVG art (logo, hero) is
 //!   drawn as vectors with brand colors mapped to CMYK; PNG/JPEG heroes are checked for
