@@ -393,9 +393,12 @@ fn check_amount(piece: &Piece) -> Result<(), FlowError> {
 pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, FlowError> {
     check_amount(piece)?;
     for plan in one_page_plans(ctx.hero.is_some()) {
-        // Problems of the piece are reported by the flows onto more pages below.
-        if let Ok(flowed) = flow_with(ctx, piece, &plan) {
-            return Ok(flowed);
+        match flow_with(ctx, piece, &plan) {
+            Ok(flowed) => return Ok(flowed),
+            Err(e) if e.page_full => continue,
+            // A problem of the piece (a word too wide, a title too long): the flow onto
+            // more pages below reports it, without trying every smaller size first.
+            Err(_) => break,
         }
     }
     // More pages: at full size, half shrunk and at the guide's minimum sizes, keeping the
