@@ -1309,3 +1309,76 @@ fn draw_crop_marks(surface: &mut Surface, ctx: &PaintContext) {
         surface.set_stroke(None);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn guide() -> Guide {
+        Guide::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    #[test]
+    fn sizes_are_the_guide_ranges_in_points() {
+        let mut guide = guide();
+        // brand.toml: heading 28–72 px, body 16–32 px.
+        let a5 = Sizes::of(&guide, 1.0);
+        assert_eq!(a5.heading, (21.0, 54.0));
+        assert_eq!(a5.body, (12.0, 24.0));
+        assert_eq!(
+            a5.body_start, 12.0,
+            "A5 body text starts at the guide's minimum"
+        );
+        let a4 = Sizes::of(&guide, 1.1);
+        assert!(a4.body_start > 12.0 && a4.body_start <= 24.0, "{a4:?}");
+        // Other ranges are followed; missing or unusable ones fall back to the bundled.
+        let body = guide.fonts.get_mut("body").unwrap();
+        body.size = Some(crate::brand::SizeRange {
+            min: 20.0,
+            max: 40.0,
+        });
+        assert_eq!(Sizes::of(&guide, 1.0).body, (15.0, 30.0));
+        let body = guide.fonts.get_mut("body").unwrap();
+        body.size = Some(crate::brand::SizeRange {
+            min: f32::NAN,
+            max: 40.0,
+        });
+        assert_eq!(Sizes::of(&guide, 1.0).body, (12.0, 24.0));
+        guide.fonts.get_mut("heading").unwrap().size = None;
+        assert_eq!(Sizes::of(&guide, 1.0).heading, (21.0, 54.0));
+    }
+
+    #[test]
+    fn one_page_attempts_shrink_the_hero_before_the_text() {
+        let plans = one_page_plans(true);
+        assert!(plans.iter().all(|p| p.page_limit == 1));
+        let first_text_shrink = plans.iter().position(|p| p.shrink > 0.0).unwrap();
+        let smallest_hero = plans
+            .iter()
+            .map(|p| p.hero_share)
+            .fold(f32::INFINITY, f32::min);
+        assert!(
+            plans[..first_text_shrink]
+                .windows(2)
+                .all(|w| w[1].hero_share < w[0].hero_share),
+            "{plans:?}"
+        );
+        assert!(
+            plans[first_text_shrink..]
+                .iter()
+                .all(|p| p.hero_share == smallest_hero),
+            "{plans:?}"
+        );
+        assert_eq!(
+            plans.last().unwrap().shrink,
+            1.0,
+            "ends at the minimum sizes"
+        );
+        // Without a hero only the text shrinks.
+        assert!(
+            one_page_plans(false)
+                .iter()
+                .all(|p| p.hero_share == smallest_hero)
+        );
+    }
+}
