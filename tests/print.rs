@@ -454,7 +454,8 @@ fn nesting_that_leaves_no_column_is_an_error_at_its_line() {
         e.starts_with("content/hostile.md:8:1: print layout: quote nesting"),
         "{e}"
     );
-    assert!(e.contains("narrowest column is 28.2 mm"), "{e}");
+    // 8 ems of the guide's smallest body size, 16 px = 12 pt.
+    assert!(e.contains("narrowest column is 33.9 mm"), "{e}");
     // A few levels still print.
     assert!(render_piece(&format!("{} ลึก\n", ">".repeat(5))).is_ok());
     let list: String = (0..30)
@@ -491,4 +492,146 @@ fn a_flyer_stops_at_fifty_pages() {
         .to_string();
     assert!(e.contains("run past 50 pages"), "{e}");
     assert!(e.starts_with("content/hostile.md:"), "{e}");
+}
+
+#[test]
+fn the_example_flyers_are_one_page_each() {
+    // The A5 cold brew flyer used to spill its facts and footer onto a mostly empty
+    // second page: the hero band and the text shrink first.
+    let project = project();
+    assert!(project.guide.channels.print.page == brandpress::brand::PageSize::A5);
+    for slug in ["cold-brew-winter", "member-double-points", "new-year-beans"] {
+        let (pdf, _) = flyer(&project, slug);
+        let doc = Document::load_mem(&pdf).unwrap();
+        assert_eq!(doc.get_pages().len(), 1, "{slug}");
+        // Still all there: title, body text and the facts.
+        let text = extract_text(&pdf).unwrap().concat();
+        if slug == "cold-brew-winter" {
+            for part in ["โคลด์บรูว์", "WINTER26", "LINE", "cold-brew-"] {
+                assert!(text.contains(part), "{part} missing from {text}");
+            }
+        }
+    }
+}
+
+/// The tallest band of page `index` with no ink (anything well away from the paper
+/// color) inside the trim box, as a share of the trim height.
+fn largest_blank(pdf: &[u8], index: usize) -> f32 {
+    let doc = Document::load_mem(pdf).unwrap();
+    let page = doc.get_pages()[&(index as u32 + 1)];
+    let media = boxes(&doc, page, b"MediaBox");
+    let trim = boxes(&doc, page, b"TrimBox");
+    let dpi = 36.0;
+    let (w, _, rgba) = rasterize(pdf, index, dpi);
+    let px = |pt: f32| (pt * dpi / 72.0).round() as usize;
+    // PDF y grows upwards; rows from the top.
+    let (x0, x1) = (px(trim[0] - media[0]) + 1, px(trim[2] - media[0]) - 1);
+    let (y0, y1) = (px(media[3] - trim[3]) + 1, px(media[3] - trim[1]) - 1);
+    let paper = [0xFF_u8, 0xF8, 0xEE];
+    let (mut run, mut largest) = (0, 0);
+    for y in y0..y1 {
+        let inked = (x0..x1).any(|x| {
+            let p = &rgba[(y * w + x) * 4..][..3];
+            p.iter()
+                .zip(paper)
+                .map(|(a, b)| a.abs_diff(b) as u32)
+                .sum::<u32>()
+                > 90
+        });
+        run = if inked { 0 } else { run + 1 };
+        largest = largest.max(run);
+    }
+    largest as f32 / (y1 - y0) as f32
+}
+
+#[test]
+fn a_long_piece_flows_on_with_no_page_mostly_empty() {
+    for copies in [2, 3] {
+        let mut project = project();
+        let piece = project
+            .pieces
+            .iter_mut()
+            .find(|p| p.slug == "cold-brew-winter")
+            .unwrap();
+        let extra = piece.body.clone();
+        for _ in 1..copies {
+            piece.body.extend(extra.iter().cloned());
+        }
+        let (pdf, _) = flyer(&project, "cold-brew-winter");
+        let pages = Document::load_mem(&pdf).unwrap().get_pages().len();
+        assert!(pages >= 2, "{copies} copies: {pages} pages");
+        for i in 0..pages {
+            let share = largest_blank(&pdf, i);
+            assert!(
+                share < 0.5,
+                "{copies} copies: page {} of {pages} is mostly empty (a blank band {:.0} % of its height)",
+                i + 1,
+                share * 100.0
+            );
+        }
+    }
+    // The measure sees a mostly empty page: the old example flyer's second page, its
+    // facts box above the footer band, had a blank band of about half its height.
+}
+
+#[test]
+fn text_that_cannot_fit_is_an_error_naming_the_piece() {
+    // One word wider than the column even at the guide's smallest body size.
+    let e = render_piece(&format!("ok {}\n", "W".repeat(60)))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("content/hostile.md:8:1: print layout: a word is wider than its"),
+        "{e}"
+    );
+    assert!(e.contains("12.0 pt"), "{e}");
+    // A word a little too wide for the starting size sets its paragraph smaller instead.
+    assert!(render_piece(&format!("{}\n", "W".repeat(22))).is_ok());
+    // A title word: at the title's front matter line.
+    let mut project = project();
+    let text = format!(
+        "+++\nslug = \"wide\"\ntitle = \"{}\"\nsummary = \"s\"\nlang = \"en\"\n+++\n\nBody.\n",
+        "W".repeat(30)
+    );
+    let piece = brandpress::content::Piece::parse(brandpress::error::SourceFile::new(
+        "content/wide.md",
+        text,
+    ))
+    .unwrap();
+    project.pieces = vec![piece];
+    let renderer = PrintRenderer::new(&project).unwrap();
+    let e = renderer
+        .render_pdf(&project.pieces[0])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("content/wide.md:3:") && e.contains(": print layout: a word of the title"),
+        "{e}"
+    );
+    // Past the page budget: an error, never a cut.
+    let para = "กาแฟเย็น ".repeat(300);
+    let e = render_piece(&format!("{para}\n\n").repeat(120))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("run past 50 pages"), "{e}");
+}
+
+#[test]
+fn bold_text_in_a_paragraph_is_set_in_the_bold_face() {
+    // The hostile piece's title and summary are Thai: without bold Latin in the body,
+    // the Latin bold face is not on the page at all.
+    let fonts_of = |body: &str| -> Vec<String> {
+        let (pdf, _) = render_piece(body).unwrap();
+        let doc = Document::load_mem(&pdf).unwrap();
+        page_fonts(&doc)
+            .into_iter()
+            .map(|(n, _, _)| n.split_once('+').map_or(n.clone(), |(_, f)| f.to_string()))
+            .collect()
+    };
+    let plain = fonts_of("Cold brew, กาแฟ plain text.\n");
+    assert!(!plain.iter().any(|f| f == "NotoSans-Bold"), "{plain:?}");
+    let bold = fonts_of("Cold brew, กาแฟ **strong text** and *emphasis*.\n");
+    assert!(bold.iter().any(|f| f == "NotoSans-Bold"), "{bold:?}");
+    // No italic face in the guide: emphasis stays upright, in the regular face.
+    assert!(bold.iter().any(|f| f == "NotoSans-Regular"), "{bold:?}");
 }

@@ -156,10 +156,27 @@ pub fn shape_text(
     text: &str,
     choice: &FontChoice,
 ) -> Result<ShapedText, TextError> {
+    shape_styled(store, text, choice, &[])
+}
+
+/// [`shape_text`] with other faces for parts of the text (inline **bold**): each
+/// `(range, choice)` sets its byte range of `text` with that choice instead of `choice`.
+/// Ranges are sorted, do not overlap and lie on character boundaries; a range that does
+/// not is ignored. Lines break across the parts as in plain text.
+pub fn shape_styled(
+    store: &FontStore,
+    text: &str,
+    choice: &FontChoice,
+    spans: &[(Range<usize>, FontChoice)],
+) -> Result<ShapedText, TextError> {
     store.check_choice(choice)?;
+    for (_, c) in spans {
+        store.check_choice(c)?;
+    }
     let mut ascent_em: f32 = 0.0;
     let mut descent_em: f32 = 0.0;
-    for id in [choice.latin, choice.thai] {
+    let span_faces = spans.iter().flat_map(|(_, c)| [c.latin, c.thai]);
+    for id in [choice.latin, choice.thai].into_iter().chain(span_faces) {
         if let Some(f) = store.face(id) {
             let upem = f32::from(f.metrics.units_per_em);
             ascent_em = ascent_em.max(f32::from(f.metrics.ascender) / upem);
@@ -184,8 +201,11 @@ pub fn shape_text(
             ptext
         };
         let mut glyphs = Vec::new();
-        for run in itemize(ptext, store, choice) {
-            shape_run(store, ptext, &run, &mut glyphs);
+        for (part, part_choice) in styled_parts(ptext, range.start, choice, spans) {
+            for mut run in itemize(&ptext[part.clone()], store, part_choice) {
+                run.range = run.range.start + part.start..run.range.end + part.start;
+                shape_run(store, ptext, &run, &mut glyphs);
+            }
         }
         drop_notdef(store, ptext, &mut glyphs, &mut missing);
         let em: Vec<(f32, f32, f32)> = glyphs
@@ -284,6 +304,34 @@ pub fn shape_text(
         empty: text.is_empty(),
         missing: missing.into_iter().collect(),
     })
+}
+
+/// The paragraph `ptext` (at byte `offset` of the whole text) cut into parts of one
+/// choice, in order, as ranges of `ptext`. Without spans: one part, the whole paragraph.
+fn styled_parts<'c>(
+    ptext: &str,
+    offset: usize,
+    choice: &'c FontChoice,
+    spans: &'c [(Range<usize>, FontChoice)],
+) -> Vec<(Range<usize>, &'c FontChoice)> {
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for (range, span_choice) in spans {
+        let start = range.start.saturating_sub(offset).max(at);
+        let end = range.end.saturating_sub(offset).min(ptext.len());
+        if start >= end || !ptext.is_char_boundary(start) || !ptext.is_char_boundary(end) {
+            continue;
+        }
+        if start > at {
+            parts.push((at..start, choice));
+        }
+        parts.push((start..end, span_choice));
+        at = end;
+    }
+    if at < ptext.len() || parts.is_empty() {
+        parts.push((at..ptext.len(), choice));
+    }
+    parts
 }
 
 /// Removes `.notdef` glyphs (glyph 0: the face has no glyph for a character, and the

@@ -538,3 +538,39 @@ fn draw_layout_renders_thai_title() {
     }
     assert!((0..h).all(|y| (0..15).all(|x| !ink(x, y)) && (625..w).all(|x| !ink(x, y))));
 }
+
+#[test]
+fn styled_spans_set_their_part_in_other_faces_and_break_as_plain_text() {
+    let store = store();
+    let bold = FontChoice {
+        latin: FaceId(2),
+        thai: FaceId(3),
+        fallbacks: vec![],
+    };
+    let text = "กาแฟ เย็น strong coffee ชงสด";
+    let start = text.find("เย็น").unwrap();
+    let end = text.find(" ชง").unwrap();
+    let shaped = shape_styled(&store, text, &choice(), &[(start..end, bold.clone())]).unwrap();
+    for g in shaped.glyphs() {
+        let inside = (start..end).contains(&g.cluster);
+        let faces = if inside { [2, 3] } else { [0, 1] };
+        assert!(faces.contains(&g.face.0), "{g:?} at {}", g.cluster);
+    }
+    assert!(shaped.glyphs().any(|g| g.face == FaceId(3)), "Thai in bold");
+    assert!(
+        shaped.glyphs().any(|g| g.face == FaceId(2)),
+        "Latin in bold"
+    );
+    // No spans: the same glyphs as plain shaping; a span off a char boundary is ignored.
+    let plain = shape_text(&store, text, &choice()).unwrap();
+    let none = shape_styled(&store, text, &choice(), &[]).unwrap();
+    assert_eq!(
+        plain.glyphs().collect::<Vec<_>>(),
+        none.glyphs().collect::<Vec<_>>()
+    );
+    let odd = shape_styled(&store, text, &choice(), &[(1..2, bold)]).unwrap();
+    assert_eq!(
+        plain.glyphs().collect::<Vec<_>>(),
+        odd.glyphs().collect::<Vec<_>>()
+    );
+}

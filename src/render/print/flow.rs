@@ -6,6 +6,13 @@
 //! thousands of pages), quotes and lists nest only while a column of at least
 //! [`MIN_COLUMN_EMS`] ems is left, and a title or call to action that does not fit its
 //! place even at the smallest size is an error, never text running off the page.
+//!
+//! Sizes come from the guide's font roles (`[fonts.*] size`, CSS px at 0.75 pt/px, see
+//! [`Sizes`]). A flyer is one page when it can be: the flow first tries one page with the
+//! hero band shrinking, then with the text shrinking to the guide's minimum sizes
+//! ([`one_page_plans`]); only when none fits does it flow at full size onto more pages,
+//! keeping the footer band with the last text rather than alone on a page. A word wider
+//! than its column even at the role's minimum size is an error, never a split word.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -20,10 +27,10 @@ use krilla::text::{Font, GlyphId, KrillaGlyph};
 use super::vector::{self, InkMap, Svg, cmyk_paint, rect_path};
 use super::{Faces, Inks};
 use crate::brand::{Guide, Rgb};
-use crate::content::{Block, BlockKind, Inline, Piece};
+use crate::content::{Block, BlockKind, Field, Inline, Piece};
 use crate::render::Channel;
-use crate::text::{Align, FontChoice, FontStore, Line, PositionedGlyph, fit, layout};
-use crate::units::PT_PER_MM;
+use crate::text::{Align, FontChoice, FontStore, Line, PositionedGlyph, fit, layout, shape_styled};
+use crate::units::{PT_PER_MM, css_px_to_pt};
 
 /// The most pages a flyer may have.
 pub const MAX_PAGES: usize = 50;
@@ -41,8 +48,10 @@ pub enum At {
     Piece,
     /// A 1-based line of the piece's file (a body block).
     Line(usize),
-    /// A front matter key (`title`, `text` of `[cta]`) holding this value.
+    /// A front matter key (`text` of `[cta]`) holding this value.
     Field(&'static str, String),
+    /// A front matter text as the print channel reads it (with its overrides).
+    Front(Field),
 }
 
 /// A layout error and where it is.
@@ -50,6 +59,8 @@ pub enum At {
 pub struct FlowError {
     pub at: At,
     pub message: String,
+    /// Set when a one-page attempt ran out of its page (not a problem of the piece).
+    page_full: bool,
 }
 
 impl From<String> for FlowError {
@@ -57,6 +68,7 @@ impl From<String> for FlowError {
         FlowError {
             at: At::Piece,
             message,
+            page_full: false,
         }
     }
 }
@@ -66,6 +78,7 @@ impl FlowError {
         FlowError {
             at,
             message: format!("print layout: {message}"),
+            page_full: false,
         }
     }
 }
@@ -106,10 +119,13 @@ pub enum Op<'a> {
     Svg {
         svg: &'a Svg,
         rect: [f32; 4],
+        /// Drawn only inside this rectangle (a hero band cropping its picture).
+        clip: Option<[f32; 4]>,
     },
     Image {
         image: krilla::image::Image,
         rect: [f32; 4],
+        clip: Option<[f32; 4]>,
     },
     Qr {
         modules: Arc<Vec<bool>>,
@@ -171,10 +187,92 @@ pub struct FlowContext<'a> {
     pub trim: (f32, f32),
     pub bleed: f32,
     pub margin: f32,
-    pub body_pt: f32,
+    /// Text sizes from the guide.
+    pub sizes: Sizes,
+    /// 1 on A5, more on larger pages (the footer band grows with it).
+    pub page_scale: f32,
     pub logo: Option<&'a Svg>,
     pub hero: Option<&'a Hero>,
     pub url: Option<&'a str>,
+}
+
+/// The guide's size ranges in pt, `(min, max)`: `[fonts.heading] size` and
+/// `[fonts.body] size` (CSS px × [`crate::units::PT_PER_CSS_PX`]), and where body text
+/// starts. A role without `size` gets the bundled guide's ranges (heading 28–72 px, body
+/// 16–32 px).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sizes {
+    pub heading: (f32, f32),
+    pub body: (f32, f32),
+    /// Body size before any shrinking, within `body`.
+    pub body_start: f32,
+}
+
+impl Sizes {
+    /// The sizes of `guide` for a page `page_scale` times A5.
+    pub fn of(guide: &Guide, page_scale: f32) -> Sizes {
+        let range = |role: &crate::brand::FontRole, default: (f32, f32)| {
+            let (min, max) = role.size.as_ref().map_or(default, |r| (r.min, r.max));
+            let ok = |v: f32| v.is_finite() && v > 0.0;
+            let (min, max) = if ok(min) && ok(max) {
+                (min.min(max), max.max(min))
+            } else {
+                default
+            };
+            (css_px_to_pt(min), css_px_to_pt(max))
+        };
+        let heading = range(guide.heading(), (28.0, 72.0));
+        let body = range(guide.body(), (16.0, 32.0));
+        let body_start = (body.0 * (1.0 + (page_scale - 1.0) * 1.25)).clamp(body.0, body.1);
+        Sizes {
+            heading,
+            body,
+            body_start,
+        }
+    }
+}
+
+/// How one attempt lays the flyer out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Plan {
+    /// The tallest the hero band may be, as a share of the page height.
+    pub hero_share: f32,
+    /// 0: text at its starting sizes; 1: every role at its guide minimum.
+    pub shrink: f32,
+    /// At most this many pages (1 for a one-page attempt).
+    pub page_limit: usize,
+    /// Pages from this index on keep room for the footer band at their bottom.
+    pub reserve_from: usize,
+}
+
+impl Plan {
+    const FULL: Plan = Plan {
+        hero_share: 0.45,
+        shrink: 0.0,
+        page_limit: MAX_PAGES,
+        reserve_from: usize::MAX,
+    };
+}
+
+/// The one-page attempts, in order: the hero band shrinking from 45 % of the page to
+/// 15 %, then (with the smallest band) the text shrinking to the guide's minimum sizes.
+pub fn one_page_plans(has_hero: bool) -> Vec<Plan> {
+    let one = |hero_share, shrink| Plan {
+        hero_share,
+        shrink,
+        page_limit: 1,
+        reserve_from: usize::MAX,
+    };
+    let mut plans = Vec::new();
+    if has_hero {
+        plans.extend([0.45, 0.38, 0.31, 0.24].map(|h| one(h, 0.0)));
+    }
+    plans.extend([0.0, 0.25, 0.5, 0.75, 1.0].map(|t| one(0.15, t)));
+    plans
+}
+
+fn lerp(a: f32, b: f32, t: f32) -> f32 {
+    a + (b - a) * t
 }
 
 /// The laid-out pages, the hero's printed width in pt (for the dpi check), and the
@@ -183,6 +281,10 @@ pub struct Flowed<'a> {
     pub pages: Vec<PageOps<'a>>,
     pub hero_width_pt: Option<f32>,
     pub missing: BTreeSet<char>,
+    /// The footer band needed a page of its own.
+    footer_alone: bool,
+    /// How far down the last page the text reaches (pt; 0 when only the footer is on it).
+    text_end: f32,
 }
 
 struct Cursor<'a> {
@@ -190,6 +292,10 @@ struct Cursor<'a> {
     y: f32,
     top: f32,
     bottom: f32,
+    /// The text bottom of pages that keep room for the footer band.
+    reserved_bottom: f32,
+    page_limit: usize,
+    reserve_from: usize,
     background: Ink,
     trim: (f32, f32),
     bleed: f32,
@@ -200,6 +306,13 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn new_page(&mut self) -> Result<(), FlowError> {
+        if self.pages.len() >= self.page_limit && self.page_limit < MAX_PAGES {
+            return Err(FlowError {
+                at: At::Piece,
+                message: "the page is full".into(),
+                page_full: true,
+            });
+        }
         if self.pages.len() >= MAX_PAGES {
             let at = if self.line > 0 {
                 At::Line(self.line)
@@ -219,6 +332,9 @@ impl<'a> Cursor<'a> {
             ink: self.background,
         }]);
         self.y = self.top;
+        if self.pages.len() > self.reserve_from {
+            self.bottom = self.bottom.min(self.reserved_bottom);
+        }
         Ok(())
     }
 
@@ -244,6 +360,8 @@ impl<'a> Cursor<'a> {
 struct TextStyle {
     choice: FontChoice,
     size: f32,
+    /// The smallest size a word too wide for the column may set the block at.
+    min: f32,
     line_height: f32,
     ink: Ink,
 }
@@ -270,16 +388,82 @@ fn check_amount(piece: &Piece) -> Result<(), FlowError> {
     Ok(())
 }
 
-/// Lays the piece out into pages.
+/// Lays the piece out into pages: on one page if any [`one_page_plans`] attempt fits,
+/// else at full size onto as many pages as it needs.
 pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, FlowError> {
     check_amount(piece)?;
+    for plan in one_page_plans(ctx.hero.is_some()) {
+        match flow_with(ctx, piece, &plan) {
+            Ok(flowed) => return Ok(flowed),
+            Err(e) if e.page_full => continue,
+            // A problem of the piece (a word too wide, a title too long): the flow onto
+            // more pages below reports it, without trying every smaller size first.
+            Err(_) => break,
+        }
+    }
+    // More pages: at full size, half shrunk and at the guide's minimum sizes, keeping the
+    // one with the fewest pages and, of those, the fullest last page.
+    let mut best: Option<Flowed<'a>> = None;
+    for shrink in [0.0, 0.5, 1.0] {
+        let plan = Plan {
+            shrink,
+            ..Plan::FULL
+        };
+        let flowed = match flow_with(ctx, piece, &plan) {
+            Ok(flowed) => flowed,
+            Err(e) if best.is_none() => return Err(e),
+            Err(_) => continue,
+        };
+        // The last page but one keeping room for the footer band moves text over to the
+        // last page: needed when the band would be alone on its page, and a fuller last
+        // page otherwise.
+        let mut candidates = Vec::new();
+        if flowed.pages.len() >= 2 {
+            let reserve = Plan {
+                reserve_from: flowed.pages.len() - 2,
+                ..plan
+            };
+            if let Ok(f) = flow_with(ctx, piece, &reserve) {
+                candidates.push(f);
+            }
+        }
+        if !flowed.footer_alone || candidates.is_empty() {
+            candidates.push(flowed);
+        }
+        for flowed in candidates {
+            let better = best.as_ref().is_none_or(|b| {
+                (flowed.pages.len(), -flowed.text_end) < (b.pages.len(), -b.text_end)
+            });
+            if better {
+                best = Some(flowed);
+            }
+        }
+    }
+    best.ok_or_else(|| FlowError::at(At::Piece, "the flyer could not be laid out".into()))
+}
+
+/// Lays the piece out following `plan`.
+fn flow_with<'a>(
+    ctx: &FlowContext<'a>,
+    piece: &Piece,
+    plan: &Plan,
+) -> Result<Flowed<'a>, FlowError> {
     let (w, h) = ctx.trim;
     let m = ctx.margin;
+    let s = &ctx.sizes;
+    let t = plan.shrink.clamp(0.0, 1.0);
+    // Space between parts closes up as the text shrinks, to 70 %.
+    let k = lerp(1.0, 0.7, t);
+    let gap = 5.0 * PT_PER_MM;
+    let footer_h = 32.0 * PT_PER_MM * ctx.page_scale.sqrt();
     let mut cur = Cursor {
         pages: Vec::new(),
         y: m,
         top: m,
         bottom: h - m,
+        reserved_bottom: h - footer_h - gap,
+        page_limit: plan.page_limit,
+        reserve_from: plan.reserve_from,
         background: ctx.inks.background,
         trim: ctx.trim,
         bleed: ctx.bleed,
@@ -290,55 +474,62 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Flow
     let b = ctx.bleed;
     let mut hero_width_pt = None;
 
-    // Hero: full bleed across the top.
+    // Hero: a full-bleed band across the top, its picture covering the band (cropped
+    // top and bottom when the band is shorter than the picture).
     if let Some(hero) = ctx.hero {
         let full_w = w + 2.0 * b;
-        let mut hh = full_w / hero.aspect();
-        let mut hw = full_w;
-        if hh > 0.45 * h {
-            hh = 0.45 * h;
-            hw = hh * hero.aspect();
-        }
-        let rect = [(w - hw) / 2.0, -b, hw, hh];
-        hero_width_pt = Some(hw);
+        let natural = full_w / hero.aspect();
+        let band = natural.min(plan.hero_share * h);
+        let rect = [-b, -b + (band - natural) / 2.0, full_w, natural];
+        let clip = (band < natural).then_some([-b, -b, full_w, band]);
+        hero_width_pt = Some(full_w);
         match &hero.kind {
-            HeroKind::Svg(svg) => cur.push(Op::Svg { svg, rect }),
+            HeroKind::Svg(svg) => cur.push(Op::Svg { svg, rect, clip }),
             HeroKind::Raster(image) => cur.push(Op::Image {
                 image: image.clone(),
                 rect,
+                clip,
             }),
         }
-        cur.y = hh - b + 6.0 * PT_PER_MM;
+        cur.y = band - b + 6.0 * PT_PER_MM * k;
     }
 
     // Logo and title side by side.
     let logo_size = ctx.guide.logo.min_size.print.max(18.0) * PT_PER_MM;
-    let gap = 5.0 * PT_PER_MM;
     let title_x = if ctx.logo.is_some() {
         m + logo_size + gap
     } else {
         m
     };
     let title_w = w - m - title_x;
-    let scale = ctx.body_pt / 10.0;
     let title = piece.title(Channel::Print);
+    let (title_min, title_max) = (s.heading.0, lerp(s.heading.1, s.heading.0, t));
     let title_style = crate::text::TextStyle {
-        size_px: 28.0 * scale,
-        line_height: 1.25,
+        size_px: title_max,
+        line_height: 1.2,
         choice: ctx.faces.heading.clone(),
         align: Align::Left,
     };
-    let title_box = (title_w, 3.0 * 28.0 * scale * 1.25);
+    let title_box = (title_w, 2.0 * title_max * 1.2);
+    if split_even_at(ctx.store, title, &title_style, title_w, title_min)? {
+        return Err(FlowError::at(
+            At::Front(Field::Title),
+            format!(
+                "a word of the title is wider than its {:.0} mm column even at {title_min:.1} pt, the guide's smallest heading size; shorten it or set a shorter one in [overrides.print]",
+                title_w / PT_PER_MM
+            ),
+        ));
+    }
     let title_layout = match fit(
         ctx.store,
         title,
         &title_style,
         title_box,
-        16.0 * scale,
-        28.0 * scale,
+        title_min,
+        title_max,
     ) {
         Ok(l) => l,
-        // Longer than three lines at the smallest size: more lines, as long as the page
+        // Longer than planned at the smallest size: more lines, as long as the page
         // holds them.
         Err(crate::text::FitError::DoesNotFit { layout, .. })
             if cur.y + layout.height <= cur.bottom =>
@@ -347,9 +538,9 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Flow
         }
         Err(crate::text::FitError::DoesNotFit { layout, min_size }) => {
             return Err(FlowError::at(
-                At::Field("title", title.to_string()),
+                At::Front(Field::Title),
                 format!(
-                    "the title needs {} lines even at {min_size:.0} pt and does not fit on the page; shorten it or set a shorter one in [overrides.print]",
+                    "the title needs {} lines even at {min_size:.1} pt and does not fit on the page; shorten it or set a shorter one in [overrides.print]",
                     layout.lines.len()
                 ),
             ));
@@ -361,48 +552,59 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Flow
         cur.push(Op::Svg {
             svg: logo,
             rect: [m, cur.y, logo_size, logo_size],
+            clip: None,
         });
     }
     let title_text: Arc<str> = title.into();
     let title_top = cur.y;
     for line in &title_layout.lines {
-        let dy = title_top;
         cur.push(Op::line(
             line,
             title_x,
-            dy,
+            title_top,
             &title_text,
             title_layout.size_px,
             ctx.inks.primary,
         ));
     }
     let logo_bottom = if ctx.logo.is_some() { logo_size } else { 0.0 };
-    cur.y = title_top + title_layout.height.max(logo_bottom) + gap;
+    cur.y = title_top + title_layout.height.max(logo_bottom) + gap * k;
 
     let body = TextStyle {
         choice: ctx.faces.body.clone(),
-        size: ctx.body_pt,
-        line_height: 1.5,
+        size: lerp(s.body_start, s.body.0, t),
+        min: s.body.0,
+        // Lines close up a little as the text shrinks.
+        line_height: lerp(1.45, 1.3, t),
         ink: ctx.inks.text,
     };
     let line_px = body.size * body.line_height;
     let summary = TextStyle {
         choice: ctx.faces.bold.clone(),
-        size: ctx.body_pt * 1.2,
-        line_height: 1.45,
+        // A step above the body, closing to the body size as the text shrinks.
+        size: lerp((body.size * 1.2).min(s.body.1), body.size, t),
+        min: s.body.0,
+        line_height: 1.4,
         ink: ctx.inks.text,
     };
     text_block(
         ctx,
         &mut cur,
         piece.summary(Channel::Print),
+        &[],
         &summary,
-        m,
-        w - 2.0 * m,
+        (m, w - 2.0 * m),
+        At::Front(Field::Summary),
     )?;
-    cur.y += 0.8 * line_px;
+    cur.y += 0.6 * line_px * k;
 
-    flow_blocks(ctx, &mut cur, &piece.body, m, w - 2.0 * m, &body)?;
+    let body_ctx = BodyStyles {
+        space: k,
+        body: &body,
+        heading_min: s.heading.0,
+        heading_top: lerp(s.heading.0 * 1.2, s.heading.0, t),
+    };
+    flow_blocks(ctx, &mut cur, &piece.body, m, w - 2.0 * m, &body_ctx)?;
 
     // Facts box.
     let fact_lines: Vec<String> = piece
@@ -411,7 +613,7 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Flow
         .map(|f| format!("{}: {}", f.label, f.value))
         .collect();
     if !fact_lines.is_empty() {
-        let pad = 4.0 * PT_PER_MM;
+        let pad = 4.0 * PT_PER_MM * k.sqrt();
         let bold = TextStyle {
             choice: ctx.faces.bold.clone(),
             ..body_like(&body)
@@ -426,7 +628,7 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Flow
         .map_err(err)?;
         cur.laid_out(&lay);
         let box_h = lay.height + 2.0 * pad;
-        cur.y += 0.5 * line_px;
+        cur.y += 0.5 * line_px * k;
         cur.ensure(box_h)?;
         cur.push(Op::Rect {
             rect: [m, cur.y, w - 2.0 * m, box_h],
@@ -441,9 +643,12 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Flow
     }
 
     // Footer band with the call to action and the QR code, on the last page.
-    let footer_h = 32.0 * PT_PER_MM * scale.sqrt();
-    if cur.y + gap > h - footer_h {
+    let mut footer_alone = false;
+    let mut text_end = cur.y;
+    if cur.y + gap * k > h - footer_h {
         cur.new_page()?;
+        footer_alone = true;
+        text_end = 0.0;
     }
     let band_top = h - footer_h;
     cur.push(Op::Rect {
@@ -474,22 +679,40 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Flow
         cta_w -= qr_size + quiet + gap;
     }
     let cta = piece.cta_text(Channel::Print).unwrap_or(title);
+    // The call to action: the heading face from the heading minimum down to the body
+    // minimum, so the band holds it.
+    let (cta_min, cta_max) = (s.body.0, s.heading.0.max(s.body.0));
     let cta_style = crate::text::TextStyle {
-        size_px: 20.0 * scale,
-        line_height: 1.25,
+        size_px: cta_max,
+        line_height: 1.2,
         choice: ctx.faces.heading.clone(),
         align: Align::Left,
     };
-    let cta_box = (cta_w, footer_h - 2.0 * 5.0 * PT_PER_MM - 2.0 * body.size);
+    let small = TextStyle {
+        choice: ctx.faces.body.clone(),
+        size: s.body.0,
+        min: s.body.0,
+        line_height: 1.3,
+        ink: ctx.inks.on_primary,
+    };
+    let url_room = if ctx.url.is_some() {
+        small.size * small.line_height + 2.0 * PT_PER_MM
+    } else {
+        0.0
+    };
+    let cta_box = (cta_w, footer_h - 2.0 * 5.0 * PT_PER_MM - url_room);
     let cta_top = band_top + 5.0 * PT_PER_MM;
-    let cta_layout = match fit(
-        ctx.store,
-        cta,
-        &cta_style,
-        cta_box,
-        11.0 * scale,
-        20.0 * scale,
-    ) {
+    let cta_at = At::Field("text", cta.to_string());
+    if split_even_at(ctx.store, cta, &cta_style, cta_w, cta_min)? {
+        return Err(FlowError::at(
+            cta_at,
+            format!(
+                "a word of the call to action is wider than the footer band's {:.0} mm even at {cta_min:.1} pt; shorten it or set a shorter cta_text in [overrides.print]",
+                cta_w / PT_PER_MM
+            ),
+        ));
+    }
+    let cta_layout = match fit(ctx.store, cta, &cta_style, cta_box, cta_min, cta_max) {
         Ok(l) => l,
         // A line more than planned still fits above the page's trim edge.
         Err(crate::text::FitError::DoesNotFit { layout, .. }) if cta_top + layout.height <= h => {
@@ -497,9 +720,9 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Flow
         }
         Err(crate::text::FitError::DoesNotFit { layout, min_size }) => {
             return Err(FlowError::at(
-                At::Field("text", cta.to_string()),
+                cta_at,
                 format!(
-                    "the call to action needs {} lines even at {min_size:.0} pt and runs off the footer band; shorten it or set a shorter cta_text in [overrides.print]",
+                    "the call to action needs {} lines even at {min_size:.1} pt and runs off the footer band; shorten it or set a shorter cta_text in [overrides.print]",
                     layout.lines.len()
                 ),
             ));
@@ -524,12 +747,6 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Flow
         let short = short
             .trim_start_matches("https://")
             .trim_start_matches("http://");
-        let small = TextStyle {
-            choice: ctx.faces.body.clone(),
-            size: ctx.body_pt * 0.85,
-            line_height: 1.3,
-            ink: ctx.inks.on_primary,
-        };
         let lay =
             layout(ctx.store, short, &style_of(&small), (cta_w, f32::INFINITY)).map_err(err)?;
         cur.laid_out(&lay);
@@ -543,13 +760,31 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Flow
         pages: cur.pages,
         hero_width_pt,
         missing: cur.missing,
+        footer_alone,
+        text_end,
     })
+}
+
+/// True when `text` in `style` has a word wider than `width` even at `min` pt.
+fn split_even_at(
+    store: &FontStore,
+    text: &str,
+    style: &crate::text::TextStyle,
+    width: f32,
+    min: f32,
+) -> Result<bool, FlowError> {
+    let shaped = crate::text::shape_text(store, text, &style.choice).map_err(err)?;
+    let lay = shaped
+        .layout(min, style.line_height, Align::Left, (width, f32::INFINITY))
+        .map_err(err)?;
+    Ok(lay.overflow)
 }
 
 fn body_like(s: &TextStyle) -> TextStyle {
     TextStyle {
         choice: s.choice.clone(),
         size: s.size,
+        min: s.min,
         line_height: s.line_height,
         ink: s.ink,
     }
@@ -590,29 +825,131 @@ fn shift(glyphs: &[PositionedGlyph], dx: f32, dy: f32) -> Vec<PositionedGlyph> {
         .collect()
 }
 
-/// Sets `text` at x in `width`, line by line, breaking pages between lines.
+/// Faces for parts of a text: byte ranges set in another face than the block's.
+type Spans = Vec<(Range<usize>, FontChoice)>;
+
+/// The text of inline content with the ranges set in bold (`Strong`) or italic
+/// (`Emphasis`, when the guide has an italic face; else it stays in its face).
+fn styled_text(inlines: &[Inline], faces: &Faces) -> (String, Spans) {
+    fn walk(
+        inlines: &[Inline],
+        faces: &Faces,
+        face: Option<&FontChoice>,
+        out: &mut String,
+        spans: &mut Spans,
+    ) {
+        for inline in inlines {
+            let start = out.len();
+            match inline {
+                Inline::Strong(inner) => walk(inner, faces, Some(&faces.bold), out, spans),
+                Inline::Emphasis(inner) => {
+                    let face = faces.italic.as_ref().or(face);
+                    walk(inner, faces, face, out, spans)
+                }
+                Inline::Strike(inner) | Inline::Link { content: inner, .. } => {
+                    walk(inner, faces, face, out, spans)
+                }
+                other => {
+                    out.push_str(&Inline::plain(std::slice::from_ref(other)));
+                    if let Some(face) = face.filter(|_| out.len() > start) {
+                        match spans.last_mut() {
+                            Some((range, f)) if range.end == start && f == face => {
+                                range.end = out.len()
+                            }
+                            _ => spans.push((start..out.len(), face.clone())),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    let mut spans = Vec::new();
+    walk(inlines, faces, None, &mut out, &mut spans);
+    (out, spans)
+}
+
+/// Sets `text` (with `spans` in other faces) at x in `width`, line by line, breaking
+/// pages between lines. A word wider than the column sets the block smaller, down to the
+/// style's minimum; wider even then, it is an error at `at`.
 fn text_block(
     ctx: &FlowContext,
     cur: &mut Cursor,
     text: &str,
+    spans: &[(Range<usize>, FontChoice)],
     style: &TextStyle,
-    x: f32,
-    width: f32,
+    (x, width): (f32, f32),
+    at: At,
 ) -> Result<(), FlowError> {
     if text.trim().is_empty() {
         return Ok(());
     }
-    let lay = layout(ctx.store, text, &style_of(style), (width, f32::INFINITY)).map_err(err)?;
-    cur.laid_out(&lay);
+    let shaped = shape_styled(ctx.store, text, &style.choice, spans).map_err(err)?;
+    let at_size = |size: f32| {
+        shaped
+            .layout(size, style.line_height, Align::Left, (width, f32::INFINITY))
+            .map_err(err)
+    };
+    let mut lay = at_size(style.size)?;
+    if lay.overflow {
+        let min = style.min.min(style.size);
+        let smallest = at_size(min)?;
+        if smallest.overflow {
+            return Err(FlowError::at(
+                at,
+                format!(
+                    "a word is wider than its {:.1} mm column even at {min:.1} pt, the guide's smallest size for it; shorten the word or break it with a space",
+                    width / PT_PER_MM
+                ),
+            ));
+        }
+        // The largest size (to 0.25 pt) at which no word is split.
+        let (mut lo, mut hi) = (smallest, style.size);
+        while hi - lo.size_px > 0.25 {
+            let mid = (lo.size_px + hi) / 2.0;
+            let l = at_size(mid)?;
+            if l.overflow {
+                hi = mid;
+            } else {
+                lo = l;
+            }
+        }
+        lay = lo;
+    }
+    let size = lay.size_px;
+    draw_lines(cur, &lay, text, size, style, x)
+}
+
+/// Places the lines of `lay` from the cursor down, starting a page where one is full.
+fn draw_lines(
+    cur: &mut Cursor,
+    lay: &crate::text::Layout,
+    text: &str,
+    size: f32,
+    style: &TextStyle,
+    x: f32,
+) -> Result<(), FlowError> {
+    cur.laid_out(lay);
     let shared: Arc<str> = text.into();
-    let line_px = style.size * style.line_height;
+    let line_px = size * style.line_height;
     for (i, line) in lay.lines.iter().enumerate() {
         cur.ensure(line_px)?;
         let dy = cur.y - i as f32 * line_px;
-        cur.push(Op::line(line, x, dy, &shared, style.size, style.ink));
+        cur.push(Op::line(line, x, dy, &shared, size, style.ink));
         cur.y += line_px;
     }
     Ok(())
+}
+
+/// Body text and heading sizes for the blocks.
+struct BodyStyles<'s> {
+    body: &'s TextStyle,
+    /// Factor of the space between blocks.
+    space: f32,
+    /// The guide's smallest heading size: level 2 and deeper headings.
+    heading_min: f32,
+    /// Level 1 headings.
+    heading_top: f32,
 }
 
 fn flow_blocks(
@@ -621,33 +958,46 @@ fn flow_blocks(
     blocks: &[Block],
     x: f32,
     width: f32,
-    body: &TextStyle,
+    styles: &BodyStyles,
 ) -> Result<(), FlowError> {
+    let body = styles.body;
     let line_px = body.size * body.line_height;
+    // Space between blocks.
+    let space = line_px * styles.space;
     for block in blocks {
         cur.line = block.line;
+        let at = At::Line(block.line);
         match &block.kind {
             BlockKind::Heading { level, content } => {
-                let factor = match level {
-                    1 => 1.5,
-                    2 => 1.3,
-                    _ => 1.15,
-                };
                 let style = TextStyle {
                     choice: ctx.faces.heading.clone(),
-                    size: body.size * factor,
-                    line_height: 1.3,
+                    size: if *level == 1 {
+                        styles.heading_top
+                    } else {
+                        styles.heading_min
+                    },
+                    min: styles.heading_min,
+                    line_height: 1.25,
                     ink: ctx.inks.primary,
                 };
-                cur.y += 0.4 * line_px;
+                cur.y += 0.4 * space;
                 // Keep the heading with two lines of what follows.
                 cur.ensure(style.size * style.line_height + 2.0 * line_px)?;
-                text_block(ctx, cur, &Inline::plain(content), &style, x, width)?;
-                cur.y += 0.2 * line_px;
+                text_block(
+                    ctx,
+                    cur,
+                    &Inline::plain(content),
+                    &[],
+                    &style,
+                    (x, width),
+                    at,
+                )?;
+                cur.y += 0.2 * space;
             }
             BlockKind::Paragraph(content) => {
-                text_block(ctx, cur, &Inline::plain(content), body, x, width)?;
-                cur.y += 0.5 * line_px;
+                let (text, spans) = styled_text(content, ctx.faces);
+                text_block(ctx, cur, &text, &spans, body, (x, width), at)?;
+                cur.y += 0.5 * space;
             }
             BlockKind::List {
                 ordered,
@@ -665,33 +1015,42 @@ fn flow_blocks(
                     cur.ensure(line_px)?;
                     let before = cur.y;
                     let pages_before = cur.pages.len();
-                    text_block(ctx, cur, &marker, body, x, indent)?;
+                    // The marker may stick out of its indent (a long number); it is
+                    // never split.
+                    let lay = layout(
+                        ctx.store,
+                        &marker,
+                        &style_of(body),
+                        (f32::INFINITY, f32::INFINITY),
+                    )
+                    .map_err(err)?;
+                    draw_lines(cur, &lay, &marker, body.size, body, x)?;
                     // The item's text starts on the marker's line.
                     if cur.pages.len() == pages_before {
                         cur.y = before;
                     }
-                    flow_blocks(ctx, cur, item, x + indent, width - indent, body)?;
+                    flow_blocks(ctx, cur, item, x + indent, width - indent, styles)?;
                 }
-                cur.y += 0.3 * line_px;
+                cur.y += 0.3 * space;
             }
             BlockKind::Quote(inner) => {
                 let indent = 6.0 * PT_PER_MM;
                 check_nesting(block, "quote", width - indent, body)?;
                 let top = cur.y;
                 let page = cur.pages.len();
-                flow_blocks(ctx, cur, inner, x + indent, width - indent, body)?;
+                flow_blocks(ctx, cur, inner, x + indent, width - indent, styles)?;
                 if cur.pages.len() == page {
                     cur.push(Op::Line {
                         from: (x + 1.5, top),
-                        to: (x + 1.5, cur.y - 0.5 * line_px),
+                        to: (x + 1.5, cur.y - 0.5 * space),
                         width: 2.0,
                         ink: ctx.inks.accent,
                     });
                 }
             }
             BlockKind::Code { text, .. } => {
-                text_block(ctx, cur, text, body, x, width)?;
-                cur.y += 0.5 * line_px;
+                text_block(ctx, cur, text, &[], body, (x, width), at)?;
+                cur.y += 0.5 * space;
             }
             BlockKind::Rule => {
                 cur.ensure(line_px)?;
@@ -779,18 +1138,28 @@ pub fn paint(surface: &mut Surface, ops: &[Op], ctx: &PaintContext) -> usize {
             Op::Svg {
                 svg,
                 rect: [x, y, w, h],
+                clip,
             } => {
+                let clipped = push_clip(surface, clip);
                 if let Some(r) = Rect::from_xywh(*x, *y, *w, *h) {
                     rgb_left += vector::draw_svg(surface, svg, r, &inks);
+                }
+                if clipped {
+                    surface.pop();
                 }
             }
             Op::Image {
                 image,
                 rect: [x, y, w, h],
+                clip,
             } => {
+                let clipped = push_clip(surface, clip);
                 if let Some(size) = krilla::geom::Size::from_wh(*w, *h) {
                     surface.push_transform(&krilla::geom::Transform::from_translate(*x, *y));
                     surface.draw_image(image.clone(), size);
+                    surface.pop();
+                }
+                if clipped {
                     surface.pop();
                 }
             }
@@ -827,6 +1196,17 @@ pub fn paint(surface: &mut Surface, ops: &[Op], ctx: &PaintContext) -> usize {
     }
     surface.pop();
     rgb_left
+}
+
+/// Clips what follows to `clip` (until the matching `pop`); false when there is none.
+fn push_clip(surface: &mut Surface, clip: &Option<[f32; 4]>) -> bool {
+    match clip.and_then(|[x, y, w, h]| rect_path(x, y, w, h)) {
+        Some(path) => {
+            surface.push_clip_path(&path, &krilla::paint::FillRule::NonZero);
+            true
+        }
+        None => false,
+    }
 }
 
 /// Draws one line of glyphs, split into runs of one face.
@@ -927,5 +1307,78 @@ fn draw_crop_marks(surface: &mut Surface, ctx: &PaintContext) {
         }));
         surface.draw_path(&path);
         surface.set_stroke(None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn guide() -> Guide {
+        Guide::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    #[test]
+    fn sizes_are_the_guide_ranges_in_points() {
+        let mut guide = guide();
+        // brand.toml: heading 28–72 px, body 16–32 px.
+        let a5 = Sizes::of(&guide, 1.0);
+        assert_eq!(a5.heading, (21.0, 54.0));
+        assert_eq!(a5.body, (12.0, 24.0));
+        assert_eq!(
+            a5.body_start, 12.0,
+            "A5 body text starts at the guide's minimum"
+        );
+        let a4 = Sizes::of(&guide, 1.1);
+        assert!(a4.body_start > 12.0 && a4.body_start <= 24.0, "{a4:?}");
+        // Other ranges are followed; missing or unusable ones fall back to the bundled.
+        let body = guide.fonts.get_mut("body").unwrap();
+        body.size = Some(crate::brand::SizeRange {
+            min: 20.0,
+            max: 40.0,
+        });
+        assert_eq!(Sizes::of(&guide, 1.0).body, (15.0, 30.0));
+        let body = guide.fonts.get_mut("body").unwrap();
+        body.size = Some(crate::brand::SizeRange {
+            min: f32::NAN,
+            max: 40.0,
+        });
+        assert_eq!(Sizes::of(&guide, 1.0).body, (12.0, 24.0));
+        guide.fonts.get_mut("heading").unwrap().size = None;
+        assert_eq!(Sizes::of(&guide, 1.0).heading, (21.0, 54.0));
+    }
+
+    #[test]
+    fn one_page_attempts_shrink_the_hero_before_the_text() {
+        let plans = one_page_plans(true);
+        assert!(plans.iter().all(|p| p.page_limit == 1));
+        let first_text_shrink = plans.iter().position(|p| p.shrink > 0.0).unwrap();
+        let smallest_hero = plans
+            .iter()
+            .map(|p| p.hero_share)
+            .fold(f32::INFINITY, f32::min);
+        assert!(
+            plans[..first_text_shrink]
+                .windows(2)
+                .all(|w| w[1].hero_share < w[0].hero_share),
+            "{plans:?}"
+        );
+        assert!(
+            plans[first_text_shrink..]
+                .iter()
+                .all(|p| p.hero_share == smallest_hero),
+            "{plans:?}"
+        );
+        assert_eq!(
+            plans.last().unwrap().shrink,
+            1.0,
+            "ends at the minimum sizes"
+        );
+        // Without a hero only the text shrinks.
+        assert!(
+            one_page_plans(false)
+                .iter()
+                .all(|p| p.hero_share == smallest_hero)
+        );
     }
 }

@@ -4,8 +4,10 @@
 //!   `bleed_mm` on every side (trim and bleed boxes written), backgrounds run into the
 //!   bleed; optional crop marks outside the trim in registration color (`Separation All`).
 //! - Text is set by the shared engine ([`crate::text`]: rustybuzz shaping, ICU line
-//!   breaking) in the brand fonts, embedded and subset by krilla; content that overflows
-//!   flows onto more pages.
+//!   breaking) in the brand fonts, embedded and subset by krilla, at the guide's
+//!   `[fonts.*] size` ranges (px × 0.75 = pt) with inline bold in the bold faces. A flyer
+//!   is one page when the hero band and then the text can shrink (to the guide's minimum
+//!   sizes) to fit it; otherwise it flows onto more pages (see `flow`).
 //! - Colors in CMYK from the guide's `cmyk` values (black text as pure K); a color
 //!   without CMYK values is printed in RGB with a build warning. SVG art (logo, hero) is
 //!   drawn as vectors with brand colors mapped to CMYK; PNG/JPEG heroes are checked for
@@ -65,6 +67,9 @@ pub struct Faces {
     pub heading: FontChoice,
     pub body: FontChoice,
     pub bold: FontChoice,
+    /// The body role's italic faces, when the guide lists any (else emphasis stays
+    /// upright).
+    pub italic: Option<FontChoice>,
 }
 
 /// The print renderer: fonts, logo and colors loaded once, shared by every piece.
@@ -116,6 +121,11 @@ impl<'a> PrintRenderer<'a> {
                 guide.body().weight,
             )?,
             bold: crate::text::brand::role_choice(guide, &store, guide.body(), 700)?,
+            italic: None,
+        };
+        let faces = Faces {
+            italic: italic_choice(guide, &store, &faces.body),
+            ..faces
         };
         let mut warnings = Vec::new();
         let mut ink = |role: &str, fallback: Option<&str>| -> Ink {
@@ -205,6 +215,7 @@ impl<'a> PrintRenderer<'a> {
             ));
         }
         let hero = self.load_hero(piece)?;
+        let page_scale = if print.page == PageSize::A5 { 1.0 } else { 1.1 };
         let ctx = flow::FlowContext {
             guide,
             store: &self.store,
@@ -217,11 +228,8 @@ impl<'a> PrintRenderer<'a> {
             } else {
                 15.0
             } * PT_PER_MM,
-            body_pt: if print.page == PageSize::A5 {
-                10.0
-            } else {
-                11.0
-            },
+            sizes: flow::Sizes::of(guide, page_scale),
+            page_scale,
             logo: self.logo.as_ref(),
             hero: hero.as_ref(),
             url: url.as_deref(),
@@ -370,6 +378,7 @@ fn flow_error(piece: &Piece, e: flow::FlowError) -> Error {
     let span = match &e.at {
         flow::At::Line(line) => line_span(&piece.source.text, *line),
         flow::At::Field(key, value) => assets::front_matter_span(piece, key, value),
+        flow::At::Front(field) => piece.field_span(Channel::Print, *field),
         flow::At::Piece => None,
     };
     match span {
@@ -387,6 +396,30 @@ fn line_span(text: &str, line: usize) -> Option<std::ops::Range<usize>> {
     };
     let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     Some(start..end)
+}
+
+/// The body choice with its italic faces, if the body role lists an italic file for
+/// either script (the other script keeps its upright face).
+fn italic_choice(guide: &Guide, store: &FontStore, body: &FontChoice) -> Option<FontChoice> {
+    let italic = |script| {
+        guide
+            .font_files(guide.body(), script)
+            .iter()
+            .filter_map(|p| store.id_for_path(p))
+            .find(|id| store.face(*id).is_some_and(|f| f.ttf().is_italic()))
+    };
+    let (latin, thai) = (
+        italic(crate::brand::Script::Latin),
+        italic(crate::brand::Script::Thai),
+    );
+    if latin.is_none() && thai.is_none() {
+        return None;
+    }
+    Some(FontChoice {
+        latin: latin.unwrap_or(body.latin),
+        thai: thai.unwrap_or(body.thai),
+        fallbacks: body.fallbacks.clone(),
+    })
 }
 
 fn ink_of(name: &str, def: &ColorDef, warnings: &mut Vec<String>) -> Ink {
