@@ -29,7 +29,7 @@ use resvg::usvg;
 
 pub use decode::{Decoded, RASTER_FORMATS, decode_raster};
 pub use fonts::{BrandFonts, FontFile};
-pub use picture::{Format, SvgFonts, front_matter_span, hero_error, sniff};
+pub use picture::{Format, SvgFonts, hero_error, sniff};
 
 use crate::brand::Guide;
 use crate::content::Piece;

@@ -12,7 +12,6 @@
 //! Raster formats are recognised from their bytes, not their file names ([`sniff`]), the
 //! same way on every channel: PNG, JPEG, WebP and GIF (decoded by [`super::decode`]).
 
-use std::ops::Range;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -172,29 +171,6 @@ pub fn hero_error(piece: &Piece, path: &Path, problem: &str) -> Error {
         Some(span) => piece.source.error(span, msg, "hero").into(),
         None => Error::file(&piece.source.path, msg),
     }
-}
-
-/// Byte span of the front matter line `key = ...` whose value holds `value` (else the
-/// first `key = ...` line), for errors about what a piece sets.
-pub fn front_matter_span(piece: &Piece, key: &str, value: &str) -> Option<Range<usize>> {
-    let text: &str = &piece.source.text;
-    let end = text.get(3..)?.find("\n+++").map(|i| i + 3)?;
-    let mut offset = 0;
-    let mut first = None;
-    for line in text[..end].split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix(key)
-            && rest.trim_start().starts_with('=')
-        {
-            let span = offset + (line.len() - trimmed.len())..offset + line.trim_end().len();
-            if !value.is_empty() && rest.contains(value) {
-                return Some(span);
-            }
-            first.get_or_insert(span);
-        }
-        offset += line.len();
-    }
-    first
 }
 
 #[cfg(test)]

@@ -48,8 +48,6 @@ pub enum At {
     Piece,
     /// A 1-based line of the piece's file (a body block).
     Line(usize),
-    /// A front matter key (`text` of `[cta]`) holding this value.
-    Field(&'static str, String),
     /// A front matter text as the print channel reads it (with its overrides).
     Front(Field),
 }
@@ -702,7 +700,7 @@ fn flow_with<'a>(
     };
     let cta_box = (cta_w, footer_h - 2.0 * 5.0 * PT_PER_MM - url_room);
     let cta_top = band_top + 5.0 * PT_PER_MM;
-    let cta_at = At::Field("text", cta.to_string());
+    let cta_at = At::Front(Field::CtaText);
     if split_even_at(ctx.store, cta, &cta_style, cta_w, cta_min)? {
         return Err(FlowError::at(
             cta_at,

@@ -377,7 +377,6 @@ impl<'a> PrintRenderer<'a> {
 fn flow_error(piece: &Piece, e: flow::FlowError) -> Error {
     let span = match &e.at {
         flow::At::Line(line) => line_span(&piece.source.text, *line),
-        flow::At::Field(key, value) => assets::front_matter_span(piece, key, value),
         flow::At::Front(field) => piece.field_span(Channel::Print, *field),
         flow::At::Piece => None,
     };
