@@ -2,7 +2,8 @@
 //! determinism, and our own PDF lint on the result.
 //!
 //! Pure Rust, no system tools: pages are rasterized with hayro and the font list is read
-//! with lopdf (poppler's `pdftoppm`/`pdffonts` are an optional cross-check in `.ci/run`).
+//! with lopdf (poppler's `pdftoppm`/`pdffonts` are an optional manual cross-check:
+//! `scripts/install-test-deps.sh` installs them).
 
 use std::path::PathBuf;
 
