@@ -1,16 +1,11 @@
-//! The brand guide's fonts as the engine uses them: one [`FontStore`] holding every brand
-//! font file, and a [`FontChoice`] per font role and weight. Shared by every renderer
+//! The brand guide's fonts as the engine uses them: a [`FontChoice`] per font role and
+//! weight, over the build's one [`FontStore`] (loaded by `assets`). Shared by every renderer
 //! that lays out text itself (cards, print).
 
 use crate::brand::{FontRole, Guide, Script};
 use crate::error::{Error, Result};
 
 use super::{FaceId, FontChoice, FontStore};
-
-/// Loads every brand font file once.
-pub fn load_brand_fonts(guide: &Guide) -> Result<FontStore> {
-    FontStore::load(&guide.all_font_files()).map_err(|e| Error::file(guide.fonts_dir(), e))
-}
 
 /// The faces of `role` for both scripts — each the file whose weight is nearest `weight` —
 /// with every other brand face as a fallback: first the role's face of the other script,
@@ -62,7 +57,7 @@ mod tests {
     #[test]
     fn bold_choice_prefers_bold_faces_and_falls_back_by_weight() {
         let guide = Guide::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
-        let store = load_brand_fonts(&guide).unwrap();
+        let store = FontStore::load(&guide.all_font_files()).unwrap();
         let bold = role_choice(&guide, &store, guide.body(), 700).unwrap();
         let weight = |id: FaceId| store.face(id).unwrap().ttf().weight().to_number();
         assert_eq!((weight(bold.latin), weight(bold.thai)), (700, 700));

@@ -23,7 +23,7 @@ use tiny_skia::{
     Pixmap, PixmapPaint, Point, Rect, Shader, SpreadMode, Transform,
 };
 
-pub use crate::brand::card::{CardStyle, Picked};
+pub use crate::brand::card::CardStyle;
 
 use crate::assets::{self, Assets, Content};
 use crate::brand::{CardPreset, Guide, Rgb};
