@@ -25,6 +25,7 @@ pub mod project;
 pub mod registry;
 pub mod render;
 pub mod report;
+pub mod scene;
 pub mod text;
 pub mod units;
 pub mod untrusted;

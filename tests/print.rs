@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use brandpress::lint::pdf::{PT_PER_MM, extract_text};
 use brandpress::lint::{LintContext, lint_file};
 use brandpress::project::Project;
-use brandpress::render::print::{CROP_MARK_ROOM_MM, PrintRenderer, qr_matrix};
+use brandpress::render::print::{CROP_MARK_ROOM_MM, PrintRenderer};
 use lopdf::content::Content;
 use lopdf::{Document, Object};
 
@@ -365,25 +365,6 @@ fn text_and_hero_show_on_the_rasterized_page() {
         .count();
     assert!(dark > 200, "{dark} dark pixels of {w}×{h}: no text?");
     assert!(colored > w * h / 50, "{colored} colored pixels of {w}×{h}");
-}
-
-#[test]
-fn qr_matrix_round_trips_through_rqrr() {
-    let url = "https://tonkla.example/campaigns/web/x/?utm_source=print";
-    let (modules, width) = qr_matrix(url).unwrap();
-    let quiet = 4;
-    let size = width + 2 * quiet;
-    let mut grid = rqrr::PreparedImage::prepare_from_bitmap(size * 4, size * 4, |x, y| {
-        let (mx, my) = (x / 4, y / 4);
-        mx >= quiet
-            && my >= quiet
-            && mx < quiet + width
-            && my < quiet + width
-            && modules[(my - quiet) * width + (mx - quiet)]
-    });
-    let grids = grid.detect_grids();
-    assert_eq!(grids.len(), 1);
-    assert_eq!(grids[0].decode().unwrap().1, url);
 }
 
 #[test]

@@ -48,6 +48,8 @@ pub struct Picture {
     /// The file as read (PNG and JPEG go into PDFs as they are; web and email copy it).
     pub bytes: Vec<u8>,
     pub content: Content,
+    /// The raster pixels premultiplied by alpha, made on first use (what tiny-skia draws).
+    premultiplied: OnceLock<Vec<u8>>,
 }
 
 /// A picture parsed or decoded.
@@ -79,6 +81,7 @@ impl Picture {
             format,
             bytes,
             content,
+            premultiplied: OnceLock::new(),
         })
     }
 
@@ -90,12 +93,32 @@ impl Picture {
         }
     }
 
-    /// Bytes held in memory, for the cache's budget.
+    /// A raster picture's pixels premultiplied by alpha (`width × height × 4` bytes),
+    /// computed once and shared by every card drawing it; `None` for SVG.
+    pub fn premultiplied(&self) -> Option<&[u8]> {
+        let Content::Raster(image) = &self.content else {
+            return None;
+        };
+        let data = self.premultiplied.get_or_init(|| {
+            let mut data = image.rgba.clone();
+            for px in data.chunks_exact_mut(4) {
+                let a = u16::from(px[3]);
+                for c in &mut px[..3] {
+                    *c = ((u16::from(*c) * a + 127) / 255) as u8;
+                }
+            }
+            data
+        });
+        Some(data)
+    }
+
+    /// Bytes held in memory, for the cache's budget (a raster picture's premultiplied
+    /// copy counted as if made).
     fn memory(&self) -> usize {
         self.bytes.len()
             + match &self.content {
                 Content::Svg(_) => self.bytes.len(),
-                Content::Raster(d) => d.rgba.len(),
+                Content::Raster(d) => 2 * d.rgba.len(),
             }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod email;
 pub mod html;
+pub mod paint;
 pub mod print;
 pub mod social;
 pub mod web;

@@ -5,7 +5,8 @@
 //! rustybuzz in font units ([`shape_text`]) → line break opportunities from
 //! ICU4X's dictionary segmenter plus Thai rules ([`break_opportunities`]) →
 //! greedy fill, alignment ([`layout`]) and size search ([`fit`]) → outlines
-//! ([`glyph_path`], [`draw_layout`]).
+//! ([`glyph_path`]). Placed lines become glyph runs of a [`crate::scene::Scene`], which
+//! the PNG and PDF painters draw.
 //!
 //! Untrusted input: a font file must parse fully before it enters a [`FontStore`]
 //! ([`check_font_data`]), and characters no brand face has are left out of the layout
@@ -46,7 +47,7 @@ pub use layout::{
     shape_text,
 };
 pub use linebreak::{MAI_YAMOK, break_opportunities, never_starts_line};
-pub use outline::{draw_layout, glyph_path};
+pub use outline::glyph_path;
 pub use shape::ShapedGlyph;
 
 use std::path::PathBuf;

@@ -1,11 +1,9 @@
-//! Glyph outlines as tiny-skia paths and filling a whole layout into a pixmap.
+//! Glyph outlines as tiny-skia paths (the PNG painter fills them; the PDF painter hands
+//! glyph ids to krilla instead).
 
-use std::collections::HashMap;
-
-use tiny_skia::{FillRule, Paint, Path, PathBuilder, PixmapMut, Transform};
+use tiny_skia::{Path, PathBuilder};
 
 use super::fonts::{FaceId, FontStore};
-use super::layout::Layout;
 
 /// ttf-parser outline sink scaling font units to pixels and flipping y (down).
 struct SkiaBuilder {
@@ -52,29 +50,4 @@ fn outline(face: &ttf_parser::Face<'_>, glyph_id: u16, size_px: f32) -> Option<P
 /// or non-positive sizes.
 pub fn glyph_path(store: &FontStore, face: FaceId, glyph_id: u16, size_px: f32) -> Option<Path> {
     outline(store.face(face)?.ttf(), glyph_id, size_px)
-}
-
-/// Fills every glyph of `layout` with `paint`, the layout's top-left corner at
-/// `origin` (px) in the pixmap. Glyphs of faces not in `store` are skipped.
-pub fn draw_layout(
-    pixmap: &mut PixmapMut<'_>,
-    layout: &Layout,
-    store: &FontStore,
-    origin: (f32, f32),
-    paint: &Paint<'_>,
-) {
-    let mut paths: HashMap<(FaceId, u16), Option<Path>> = HashMap::new();
-    for line in &layout.lines {
-        for g in &line.glyphs {
-            let path = paths.entry((g.face, g.glyph_id)).or_insert_with(|| {
-                store
-                    .face(g.face)
-                    .and_then(|f| outline(f.ttf(), g.glyph_id, layout.size_px))
-            });
-            if let Some(path) = path {
-                let t = Transform::from_translate(origin.0 + g.x, origin.1 + g.y);
-                pixmap.fill_path(path, paint, FillRule::Winding, t, None);
-            }
-        }
-    }
 }

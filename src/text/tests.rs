@@ -502,43 +502,6 @@ fn glyph_path_is_scaled_and_flipped() {
     assert!(glyph_path(&s, FaceId(1), u16::MAX, 10.0).is_none());
 }
 
-/// Renders a Thai title; set `TEXT_CHECK_PNG=/tmp/text-check.png` to save it and look.
-#[test]
-fn draw_layout_renders_thai_title() {
-    let s = store();
-    let text =
-        "โปรโมชั่นพิเศษสำหรับสมาชิกใหม่ ลดราคาสินค้าทุกชิ้น น้ำปั้นลิ้นเยิ้มกี่ ปู่ญาติฤดูฐาน รีบๆ\nสั่งผ่าน LINE วันนี้ลด 20%";
-    let (w, h) = (640u32, 400u32);
-    let mut st = style(0.0);
-    st.align = Align::Center;
-    st.choice = FontChoice {
-        latin: FaceId(2),
-        thai: FaceId(3),
-        fallbacks: vec![],
-    };
-    let l = fit(&s, text, &st, (600.0, 360.0), 10.0, 80.0).unwrap();
-    let mut pixmap = tiny_skia::Pixmap::new(w, h).unwrap();
-    pixmap.fill(tiny_skia::Color::WHITE);
-    let mut paint = tiny_skia::Paint::default();
-    paint.set_color_rgba8(20, 30, 90, 255);
-    draw_layout(&mut pixmap.as_mut(), &l, &s, (20.0, 20.0), &paint);
-    if let Ok(path) = std::env::var("TEXT_CHECK_PNG") {
-        pixmap.save_png(path).unwrap();
-    }
-    // Ink exists on every line band and nowhere outside the box.
-    let ink = |x: u32, y: u32| pixmap.pixel(x, y).is_some_and(|p| p.red() < 128);
-    for line in &l.lines {
-        let y0 = (20.0 + line.baseline - l.size_px * 0.6) as u32;
-        let y1 = (20.0 + line.baseline) as u32;
-        assert!(
-            (y0..y1).any(|y| (0..w).any(|x| ink(x, y))),
-            "line at {}",
-            line.baseline
-        );
-    }
-    assert!((0..h).all(|y| (0..15).all(|x| !ink(x, y)) && (625..w).all(|x| !ink(x, y))));
-}
-
 #[test]
 fn styled_spans_set_their_part_in_other_faces_and_break_as_plain_text() {
     let store = store();

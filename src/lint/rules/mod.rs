@@ -1,4 +1,4 @@
-//! The HTML/CSS rules, and the registry of every rule ([`registry`]): `[lint.rules]` keys are
+//! The HTML/CSS rules, and the registry of every rule ([`crate::registry`]): `[lint.rules]` keys are
 //! checked against it, findings take their default severity from it, and the README table,
 //! `docs/rules/`, SARIF's `rules` and `brandpress explain` are generated from it.
 

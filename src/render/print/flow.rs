@@ -1,5 +1,6 @@
-//! Page flow: the piece laid out into pages of drawing operations (trim coordinates in
-//! pt, y down, origin at the trim box's top-left), then painted with krilla.
+//! Page flow: the piece laid out into pages, one [`Scene`] each (trim coordinates in pt,
+//! y down, origin at the trim box's top-left), which the PDF painter
+//! ([`crate::render::paint::pdf`]) then draws.
 //!
 //! Pieces are untrusted, so the flow has limits and says which line broke them
 //! ([`FlowError`]): at most [`MAX_PAGES`] pages (a 10 MB body is refused, not set into
@@ -18,18 +19,13 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::Arc;
 
-use krilla::color::{cmyk, separation};
-use krilla::geom::{Point, Rect};
-use krilla::paint::{Fill, Paint, Stroke};
-use krilla::surface::Surface;
-use krilla::text::{Font, GlyphId, KrillaGlyph};
-
-use super::vector::{self, InkMap, Svg, cmyk_paint, rect_path};
 use super::{Faces, Inks};
-use crate::brand::{Guide, Rgb};
+use crate::assets::Picture;
+use crate::brand::Guide;
 use crate::content::{Block, BlockKind, Field, Inline, Piece};
 use crate::render::Channel;
-use crate::text::{Align, FontChoice, FontStore, Line, PositionedGlyph, fit, layout, shape_styled};
+use crate::scene::{Fill, GlyphRun, Ink, Item, Qr, Scene};
+use crate::text::{Align, FontChoice, FontStore, fit, layout, shape_styled};
 use crate::units::{PT_PER_MM, css_px_to_pt};
 
 /// The most pages a flyer may have.
@@ -81,100 +77,6 @@ impl FlowError {
     }
 }
 
-/// A print color.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Ink {
-    /// Percentages C, M, Y, K.
-    Cmyk([f32; 4]),
-    /// A color the guide gives no CMYK values for.
-    Rgb(Rgb),
-}
-
-impl Ink {
-    fn paint(self) -> Paint {
-        match self {
-            Ink::Cmyk(v) => cmyk_paint(v),
-            Ink::Rgb(c) => krilla::color::rgb::Color::new(c.0, c.1, c.2).into(),
-        }
-    }
-}
-
-/// One drawing operation.
-pub enum Op<'a> {
-    Rect {
-        rect: [f32; 4],
-        ink: Ink,
-    },
-    /// One line of text.
-    Glyphs {
-        glyphs: Vec<PositionedGlyph>,
-        baseline: f32,
-        text: Arc<str>,
-        end: usize,
-        size: f32,
-        ink: Ink,
-    },
-    Svg {
-        svg: &'a Svg,
-        rect: [f32; 4],
-        /// Drawn only inside this rectangle (a hero band cropping its picture).
-        clip: Option<[f32; 4]>,
-    },
-    Image {
-        image: krilla::image::Image,
-        rect: [f32; 4],
-        clip: Option<[f32; 4]>,
-    },
-    Qr {
-        modules: Arc<Vec<bool>>,
-        width: usize,
-        rect: [f32; 4],
-    },
-    Line {
-        from: (f32, f32),
-        to: (f32, f32),
-        width: f32,
-        ink: Ink,
-    },
-}
-
-/// The operations of one page.
-pub type PageOps<'a> = Vec<Op<'a>>;
-
-/// The hero image of a piece.
-pub enum HeroKind {
-    Svg(Box<Svg>),
-    Raster(krilla::image::Image),
-}
-
-pub struct Hero {
-    pub kind: HeroKind,
-}
-
-impl Hero {
-    pub fn new(kind: HeroKind) -> Hero {
-        Hero { kind }
-    }
-
-    fn aspect(&self) -> f32 {
-        match &self.kind {
-            HeroKind::Svg(s) => s.aspect(),
-            HeroKind::Raster(i) => {
-                let (w, h) = i.size();
-                w as f32 / h.max(1) as f32
-            }
-        }
-    }
-
-    /// Pixels across, for raster images.
-    pub fn pixel_width(&self) -> Option<u32> {
-        match &self.kind {
-            HeroKind::Raster(i) => Some(i.size().0),
-            HeroKind::Svg(_) => None,
-        }
-    }
-}
-
 /// What the flow needs.
 pub struct FlowContext<'a> {
     pub guide: &'a Guide,
@@ -189,8 +91,9 @@ pub struct FlowContext<'a> {
     pub sizes: Sizes,
     /// 1 on A5, more on larger pages (the footer band grows with it).
     pub page_scale: f32,
-    pub logo: Option<&'a Svg>,
-    pub hero: Option<&'a Hero>,
+    /// The logo, when it is an SVG (drawn as vectors in brand CMYK).
+    pub logo: Option<&'a Arc<Picture>>,
+    pub hero: Option<&'a Arc<Picture>>,
     pub url: Option<&'a str>,
 }
 
@@ -275,8 +178,8 @@ fn lerp(a: f32, b: f32, t: f32) -> f32 {
 
 /// The laid-out pages, the hero's printed width in pt (for the dpi check), and the
 /// characters no brand font has (left out; reported as `font/missing-glyph`).
-pub struct Flowed<'a> {
-    pub pages: Vec<PageOps<'a>>,
+pub struct Flowed {
+    pub pages: Vec<Scene>,
     pub hero_width_pt: Option<f32>,
     pub missing: BTreeSet<char>,
     /// The footer band needed a page of its own.
@@ -285,8 +188,8 @@ pub struct Flowed<'a> {
     text_end: f32,
 }
 
-struct Cursor<'a> {
-    pages: Vec<PageOps<'a>>,
+struct Cursor {
+    pages: Vec<Scene>,
     y: f32,
     top: f32,
     bottom: f32,
@@ -302,7 +205,7 @@ struct Cursor<'a> {
     missing: BTreeSet<char>,
 }
 
-impl<'a> Cursor<'a> {
+impl Cursor {
     fn new_page(&mut self) -> Result<(), FlowError> {
         if self.pages.len() >= self.page_limit && self.page_limit < MAX_PAGES {
             return Err(FlowError {
@@ -325,10 +228,12 @@ impl<'a> Cursor<'a> {
             ));
         }
         let b = self.bleed;
-        self.pages.push(vec![Op::Rect {
+        let mut page = Scene::new(self.trim);
+        page.push(Item::Rect {
             rect: [-b, -b, self.trim.0 + 2.0 * b, self.trim.1 + 2.0 * b],
-            ink: self.background,
-        }]);
+            fill: Fill::Solid(self.background),
+        });
+        self.pages.push(page);
         self.y = self.top;
         if self.pages.len() > self.reserve_from {
             self.bottom = self.bottom.min(self.reserved_bottom);
@@ -348,9 +253,9 @@ impl<'a> Cursor<'a> {
         self.missing.extend(&layout.missing);
     }
 
-    fn push(&mut self, op: Op<'a>) {
+    fn push(&mut self, item: Item) {
         if let Some(page) = self.pages.last_mut() {
-            page.push(op);
+            page.push(item);
         }
     }
 }
@@ -388,7 +293,7 @@ fn check_amount(piece: &Piece) -> Result<(), FlowError> {
 
 /// Lays the piece out into pages: on one page if any [`one_page_plans`] attempt fits,
 /// else at full size onto as many pages as it needs.
-pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, FlowError> {
+pub fn flow(ctx: &FlowContext, piece: &Piece) -> Result<Flowed, FlowError> {
     check_amount(piece)?;
     for plan in one_page_plans(ctx.hero.is_some()) {
         match flow_with(ctx, piece, &plan) {
@@ -401,7 +306,7 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Flow
     }
     // More pages: at full size, half shrunk and at the guide's minimum sizes, keeping the
     // one with the fewest pages and, of those, the fullest last page.
-    let mut best: Option<Flowed<'a>> = None;
+    let mut best: Option<Flowed> = None;
     for shrink in [0.0, 0.5, 1.0] {
         let plan = Plan {
             shrink,
@@ -441,11 +346,7 @@ pub fn flow<'a>(ctx: &FlowContext<'a>, piece: &Piece) -> Result<Flowed<'a>, Flow
 }
 
 /// Lays the piece out following `plan`.
-fn flow_with<'a>(
-    ctx: &FlowContext<'a>,
-    piece: &Piece,
-    plan: &Plan,
-) -> Result<Flowed<'a>, FlowError> {
+fn flow_with(ctx: &FlowContext, piece: &Piece, plan: &Plan) -> Result<Flowed, FlowError> {
     let (w, h) = ctx.trim;
     let m = ctx.margin;
     let s = &ctx.sizes;
@@ -476,18 +377,19 @@ fn flow_with<'a>(
     // top and bottom when the band is shorter than the picture).
     if let Some(hero) = ctx.hero {
         let full_w = w + 2.0 * b;
-        let natural = full_w / hero.aspect();
+        let (pw, ph) = hero.size();
+        let natural = full_w / (pw / ph);
         let band = natural.min(plan.hero_share * h);
-        let rect = [-b, -b + (band - natural) / 2.0, full_w, natural];
-        let clip = (band < natural).then_some([-b, -b, full_w, band]);
         hero_width_pt = Some(full_w);
-        match &hero.kind {
-            HeroKind::Svg(svg) => cur.push(Op::Svg { svg, rect, clip }),
-            HeroKind::Raster(image) => cur.push(Op::Image {
-                image: image.clone(),
-                rect,
-                clip,
-            }),
+        if band < natural {
+            // Cropped top and bottom: the picture in the band's own coordinates.
+            let picture = Item::picture_in(hero, [0.0, (band - natural) / 2.0, full_w, natural]);
+            cur.push(Item::Clip {
+                rect: [-b, -b, full_w, band],
+                items: vec![picture],
+            });
+        } else {
+            cur.push(Item::picture_in(hero, [-b, -b, full_w, natural]));
         }
         cur.y = band - b + 6.0 * PT_PER_MM * k;
     }
@@ -547,23 +449,18 @@ fn flow_with<'a>(
     };
     cur.laid_out(&title_layout);
     if let Some(logo) = ctx.logo {
-        cur.push(Op::Svg {
-            svg: logo,
-            rect: [m, cur.y, logo_size, logo_size],
-            clip: None,
-        });
+        cur.push(Item::picture_in(logo, [m, cur.y, logo_size, logo_size]));
     }
     let title_text: Arc<str> = title.into();
     let title_top = cur.y;
     for line in &title_layout.lines {
-        cur.push(Op::line(
+        cur.push(Item::Text(GlyphRun::line(
             line,
-            title_x,
-            title_top,
+            (title_x, title_top),
             &title_text,
             title_layout.size_px,
             ctx.inks.primary,
-        ));
+        )));
     }
     let logo_bottom = if ctx.logo.is_some() { logo_size } else { 0.0 };
     cur.y = title_top + title_layout.height.max(logo_bottom) + gap * k;
@@ -628,14 +525,20 @@ fn flow_with<'a>(
         let box_h = lay.height + 2.0 * pad;
         cur.y += 0.5 * line_px * k;
         cur.ensure(box_h)?;
-        cur.push(Op::Rect {
+        cur.push(Item::Rect {
             rect: [m, cur.y, w - 2.0 * m, box_h],
-            ink: ctx.inks.surface,
+            fill: Fill::Solid(ctx.inks.surface),
         });
         let text: Arc<str> = text.into();
         let top = cur.y + pad;
         for line in &lay.lines {
-            cur.push(Op::line(line, m + pad, top, &text, bold.size, bold.ink));
+            cur.push(Item::Text(GlyphRun::line(
+                line,
+                (m + pad, top),
+                &text,
+                bold.size,
+                bold.ink,
+            )));
         }
         cur.y += box_h;
     }
@@ -649,31 +552,28 @@ fn flow_with<'a>(
         text_end = 0.0;
     }
     let band_top = h - footer_h;
-    cur.push(Op::Rect {
+    cur.push(Item::Rect {
         rect: [-b, band_top, w + 2.0 * b, footer_h + b],
-        ink: ctx.inks.primary,
+        fill: Fill::Solid(ctx.inks.primary),
     });
     let qr_size = footer_h - 2.0 * 5.0 * PT_PER_MM;
     let mut cta_w = w - 2.0 * m;
     if let Some(url) = ctx.url {
-        let (modules, width) = vector::qr_matrix(url).map_err(err)?;
-        let quiet = qr_size / width as f32 * 4.0;
+        let mut qr = Qr::new(url, Ink::KEY).map_err(err)?;
+        let quiet = qr_size / qr.width as f32 * 4.0;
         let qx = w - m - qr_size;
         let qy = band_top + (footer_h - qr_size) / 2.0;
-        cur.push(Op::Rect {
+        cur.push(Item::Rect {
             rect: [
                 qx - quiet,
                 qy - quiet,
                 qr_size + 2.0 * quiet,
                 qr_size + 2.0 * quiet,
             ],
-            ink: Ink::Cmyk([0.0; 4]),
+            fill: Fill::Solid(Ink::PAPER),
         });
-        cur.push(Op::Qr {
-            modules: Arc::new(modules),
-            width,
-            rect: [qx, qy, qr_size, qr_size],
-        });
+        qr.rect = [qx, qy, qr_size, qr_size];
+        cur.push(Item::Qr(qr));
         cta_w -= qr_size + quiet + gap;
     }
     let cta = piece.cta_text(Channel::Print).unwrap_or(title);
@@ -730,14 +630,13 @@ fn flow_with<'a>(
     cur.laid_out(&cta_layout);
     let cta_text: Arc<str> = cta.into();
     for line in &cta_layout.lines {
-        cur.push(Op::line(
+        cur.push(Item::Text(GlyphRun::line(
             line,
-            m,
-            cta_top,
+            (m, cta_top),
             &cta_text,
             cta_layout.size_px,
             ctx.inks.on_primary,
-        ));
+        )));
     }
     if let Some(url) = ctx.url {
         // The address without tracking parameters, for people who type it.
@@ -751,7 +650,13 @@ fn flow_with<'a>(
         let text: Arc<str> = short.into();
         let top = cta_top + cta_layout.height + 2.0 * PT_PER_MM;
         for line in &lay.lines {
-            cur.push(Op::line(line, m, top, &text, small.size, small.ink));
+            cur.push(Item::Text(GlyphRun::line(
+                line,
+                (m, top),
+                &text,
+                small.size,
+                small.ink,
+            )));
         }
     }
     Ok(Flowed {
@@ -795,32 +700,6 @@ fn style_of(s: &TextStyle) -> crate::text::TextStyle {
         choice: s.choice.clone(),
         align: Align::Left,
     }
-}
-
-impl Op<'_> {
-    /// One laid-out line placed with its origin at (`dx`, `dy`), keeping the text it
-    /// shows (for copy/paste and text extraction).
-    fn line(line: &Line, dx: f32, dy: f32, text: &Arc<str>, size: f32, ink: Ink) -> Self {
-        Op::Glyphs {
-            glyphs: shift(&line.glyphs, dx, dy),
-            baseline: line.baseline + dy,
-            text: text.clone(),
-            end: line.text_range.end,
-            size,
-            ink,
-        }
-    }
-}
-
-fn shift(glyphs: &[PositionedGlyph], dx: f32, dy: f32) -> Vec<PositionedGlyph> {
-    glyphs
-        .iter()
-        .map(|g| PositionedGlyph {
-            x: g.x + dx,
-            y: g.y + dy,
-            ..*g
-        })
-        .collect()
 }
 
 /// Faces for parts of a text: byte ranges set in another face than the block's.
@@ -933,7 +812,13 @@ fn draw_lines(
     for (i, line) in lay.lines.iter().enumerate() {
         cur.ensure(line_px)?;
         let dy = cur.y - i as f32 * line_px;
-        cur.push(Op::line(line, x, dy, &shared, size, style.ink));
+        cur.push(Item::Text(GlyphRun::line(
+            line,
+            (x, dy),
+            &shared,
+            size,
+            style.ink,
+        )));
         cur.y += line_px;
     }
     Ok(())
@@ -1038,7 +923,7 @@ fn flow_blocks(
                 let page = cur.pages.len();
                 flow_blocks(ctx, cur, inner, x + indent, width - indent, styles)?;
                 if cur.pages.len() == page {
-                    cur.push(Op::Line {
+                    cur.push(Item::Line {
                         from: (x + 1.5, top),
                         to: (x + 1.5, cur.y - 0.5 * space),
                         width: 2.0,
@@ -1053,7 +938,7 @@ fn flow_blocks(
             BlockKind::Rule => {
                 cur.ensure(line_px)?;
                 let y = cur.y + 0.5 * line_px;
-                cur.push(Op::Line {
+                cur.push(Item::Line {
                     from: (x, y),
                     to: (x + width, y),
                     width: 0.75,
@@ -1083,229 +968,6 @@ fn check_nesting(block: &Block, what: &str, inner: f32, body: &TextStyle) -> Res
             min / PT_PER_MM
         ),
     ))
-}
-
-/// What painting needs.
-pub struct PaintContext<'a> {
-    pub guide: &'a Guide,
-    pub fonts: &'a [Font],
-    pub trim: (f32, f32),
-    pub bleed: f32,
-    /// Room outside the bleed for crop marks (0 without them).
-    pub slug: f32,
-    pub crop_marks: bool,
-}
-
-/// Paints one page's operations; returns how many colors had to stay RGB.
-pub fn paint(surface: &mut Surface, ops: &[Op], ctx: &PaintContext) -> usize {
-    let offset = ctx.slug + ctx.bleed;
-    surface.push_transform(&krilla::geom::Transform::from_translate(offset, offset));
-    let inks = InkMap { guide: ctx.guide };
-    let mut rgb_left = 0;
-    let count = |ink: Ink| usize::from(matches!(ink, Ink::Rgb(_)));
-    for op in ops {
-        match op {
-            Op::Rect {
-                rect: [x, y, w, h],
-                ink,
-            } => {
-                if let Some(path) = rect_path(*x, *y, *w, *h) {
-                    surface.set_fill(Some(Fill {
-                        paint: ink.paint(),
-                        ..Fill::default()
-                    }));
-                    surface.draw_path(&path);
-                    rgb_left += count(*ink);
-                }
-            }
-            Op::Glyphs {
-                glyphs,
-                baseline,
-                text,
-                end,
-                size,
-                ink,
-            } => {
-                surface.set_fill(Some(Fill {
-                    paint: ink.paint(),
-                    ..Fill::default()
-                }));
-                rgb_left += count(*ink);
-                draw_line(surface, ctx.fonts, glyphs, *baseline, text, *end, *size);
-            }
-            Op::Svg {
-                svg,
-                rect: [x, y, w, h],
-                clip,
-            } => {
-                let clipped = push_clip(surface, clip);
-                if let Some(r) = Rect::from_xywh(*x, *y, *w, *h) {
-                    rgb_left += vector::draw_svg(surface, svg, r, &inks);
-                }
-                if clipped {
-                    surface.pop();
-                }
-            }
-            Op::Image {
-                image,
-                rect: [x, y, w, h],
-                clip,
-            } => {
-                let clipped = push_clip(surface, clip);
-                if let Some(size) = krilla::geom::Size::from_wh(*w, *h) {
-                    surface.push_transform(&krilla::geom::Transform::from_translate(*x, *y));
-                    surface.draw_image(image.clone(), size);
-                    surface.pop();
-                }
-                if clipped {
-                    surface.pop();
-                }
-            }
-            Op::Qr {
-                modules,
-                width,
-                rect: [x, y, s, _],
-            } => vector::draw_qr(surface, modules, *width, *x, *y, *s),
-            Op::Line {
-                from,
-                to,
-                width,
-                ink,
-            } => {
-                let mut pb = krilla::geom::PathBuilder::new();
-                pb.move_to(from.0, from.1);
-                pb.line_to(to.0, to.1);
-                if let Some(path) = pb.finish() {
-                    surface.set_fill(None);
-                    surface.set_stroke(Some(Stroke {
-                        paint: ink.paint(),
-                        width: *width,
-                        ..Stroke::default()
-                    }));
-                    surface.draw_path(&path);
-                    surface.set_stroke(None);
-                    rgb_left += count(*ink);
-                }
-            }
-        }
-    }
-    if ctx.crop_marks {
-        draw_crop_marks(surface, ctx);
-    }
-    surface.pop();
-    rgb_left
-}
-
-/// Clips what follows to `clip` (until the matching `pop`); false when there is none.
-fn push_clip(surface: &mut Surface, clip: &Option<[f32; 4]>) -> bool {
-    match clip.and_then(|[x, y, w, h]| rect_path(x, y, w, h)) {
-        Some(path) => {
-            surface.push_clip_path(&path, &krilla::paint::FillRule::NonZero);
-            true
-        }
-        None => false,
-    }
-}
-
-/// Draws one line of glyphs, split into runs of one face.
-fn draw_line(
-    surface: &mut Surface,
-    fonts: &[Font],
-    glyphs: &[PositionedGlyph],
-    baseline: f32,
-    text: &str,
-    end: usize,
-    size: f32,
-) {
-    let mut start = 0;
-    while start < glyphs.len() {
-        let face = glyphs[start].face;
-        let mut stop = start;
-        while stop < glyphs.len() && glyphs[stop].face == face {
-            stop += 1;
-        }
-        let run = &glyphs[start..stop];
-        let Some(font) = fonts.get(face.0 as usize) else {
-            start = stop;
-            continue;
-        };
-        let origin = run[0].x;
-        let mut pen = origin;
-        let kg: Vec<KrillaGlyph> = run
-            .iter()
-            .enumerate()
-            .map(|(i, g)| {
-                let range = cluster_range(glyphs, start + i, end);
-                let k = KrillaGlyph {
-                    glyph_id: GlyphId::new(u32::from(g.glyph_id)),
-                    text_range: range,
-                    x_advance: g.advance / size,
-                    x_offset: (g.x - pen) / size,
-                    y_offset: (baseline - g.y) / size,
-                    y_advance: 0.0,
-                    location: None,
-                };
-                pen += g.advance;
-                k
-            })
-            .collect();
-        surface.draw_glyphs(
-            Point::from_xy(origin, baseline),
-            &kg,
-            font.clone(),
-            text,
-            size,
-            false,
-        );
-        start = stop;
-    }
-}
-
-/// The text range of glyph `i`'s cluster: from its cluster to the next larger cluster
-/// on the line (or the line's end).
-fn cluster_range(glyphs: &[PositionedGlyph], i: usize, end: usize) -> Range<usize> {
-    let c = glyphs[i].cluster;
-    let next = glyphs[i + 1..]
-        .iter()
-        .map(|g| g.cluster)
-        .find(|n| *n > c)
-        .unwrap_or(end.max(c));
-    c..next
-}
-
-fn draw_crop_marks(surface: &mut Surface, ctx: &PaintContext) {
-    let (w, h) = ctx.trim;
-    let b = ctx.bleed;
-    let start = b + 1.0 * PT_PER_MM;
-    let end = b + ctx.slug;
-    let registration: krilla::color::Color = separation::Color::new(
-        255,
-        separation::SeparationSpace::new(
-            separation::SeparationColorant::AllColorants,
-            cmyk::Color::new(255, 255, 255, 255).into(),
-        ),
-    )
-    .into();
-    let mut pb = krilla::geom::PathBuilder::new();
-    for (cx, sx) in [(0.0, -1.0), (w, 1.0)] {
-        for (cy, sy) in [(0.0, -1.0), (h, 1.0)] {
-            // Horizontal mark on the trim line y = cy, vertical on x = cx.
-            pb.move_to(cx + sx * start, cy);
-            pb.line_to(cx + sx * end, cy);
-            pb.move_to(cx, cy + sy * start);
-            pb.line_to(cx, cy + sy * end);
-        }
-    }
-    if let Some(path) = pb.finish() {
-        surface.set_fill(None);
-        surface.set_stroke(Some(Stroke {
-            paint: registration.into(),
-            width: 0.25,
-            ..Stroke::default()
-        }));
-        surface.draw_path(&path);
-        surface.set_stroke(None);
-    }
 }
 
 #[cfg(test)]

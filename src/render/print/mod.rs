@@ -18,36 +18,41 @@
 //! - Untrusted pieces meet limits with their line: at most 50 pages, nesting that leaves a
 //!   column of at least 8 ems, titles and calls to action that fit (see `flow`).
 //! - A QR code (vector, K) to the piece's web page, tagged `utm_source=print`.
+//! - Layout and paint are apart: `flow` lays the piece out into one
+//!   [`Scene`] a page ([`PrintRenderer::pages`]), and the PDF painter
+//!   ([`crate::render::paint::pdf`]) draws each onto a krilla page; crop marks are the only
+//!   thing drawn here.
 //! - Deterministic: the creation date is the piece's `date`, the document id a hash of
 //!   the piece and guide sources, so rebuilds are byte-identical. `pdfa = true` exports
 //!   PDF/A-2b (needs `cmyk_profile`, since krilla must embed an ICC profile for CMYK; its
 //!   output intent is krilla's sRGB one — krilla 0.8 writes no CMYK/PDF/X output intent).
 
 mod flow;
-mod vector;
 
 use std::sync::Arc;
 
+use krilla::color::{cmyk, separation};
 use krilla::configure::{Archival, ConfigurationBuilder};
-use krilla::geom::Rect;
+use krilla::geom::{PathBuilder, Rect, Transform};
 use krilla::metadata::{DateTime, Metadata};
 use krilla::page::PageSettings;
+use krilla::paint::Stroke;
+use krilla::surface::Surface;
 use krilla::{Document, SerializeSettings};
 
-use crate::assets::{self, Assets, Content, Format};
+use crate::assets::{self, Assets, Content, Picture};
 use crate::brand::{ColorDef, Guide, PageSize};
 use crate::content::Piece;
 use crate::error::{Error, Result};
 use crate::project::Project;
+use crate::render::paint::pdf::{self as painter, PdfContext};
 use crate::render::{Channel, Output, Rendered, Renderer};
+use crate::scene::{Ink, Scene};
 use crate::text::{FontChoice, FontStore};
 use crate::units::PT_PER_MM;
 
-pub use flow::{Ink, PageOps};
-
 /// Room for crop marks outside the bleed, in mm.
 pub const CROP_MARK_ROOM_MM: f32 = 6.0;
-pub use vector::{Svg, qr_matrix};
 
 /// Print colors resolved from the guide once.
 #[derive(Clone)]
@@ -79,7 +84,8 @@ pub struct PrintRenderer<'a> {
     pdf_fonts: Vec<krilla::text::Font>,
     faces: Faces,
     inks: Inks,
-    logo: Option<Svg>,
+    /// The logo when it is an SVG (drawn as vectors in brand CMYK).
+    logo: Option<Arc<Picture>>,
     assets: Arc<Assets>,
     cmyk_profile: Option<Vec<u8>>,
     /// Guide-level warnings (colors printed in RGB), repeated in every piece's result.
@@ -134,7 +140,7 @@ impl<'a> PrintRenderer<'a> {
                 .or_else(|| fallback.and_then(|r| guide.role(r)));
             match def {
                 Some((name, def)) => ink_of(name, def, &mut warnings),
-                None => Ink::Cmyk([0.0, 0.0, 0.0, 100.0]),
+                None => Ink::KEY,
             }
         };
         let inks = Inks {
@@ -147,9 +153,9 @@ impl<'a> PrintRenderer<'a> {
         };
         warnings.dedup();
         let logo = match guide.logo_file() {
-            Some(file) if file.ends_with(".svg") => match &assets.logo()?.content {
-                Content::Svg(tree) => Some(Svg::new((**tree).clone())),
-                Content::Raster(_) => {
+            Some(file) if file.ends_with(".svg") => match assets.logo()? {
+                logo if matches!(logo.content, Content::Svg(_)) => Some(logo),
+                _ => {
                     return Err(Error::file(
                         guide.logo_path(file),
                         "is named .svg but holds a raster image",
@@ -195,6 +201,54 @@ impl<'a> PrintRenderer<'a> {
         })
     }
 
+    /// The address the flyer's QR code points at: the piece's web page, tagged
+    /// `utm_source=print` (none without `[channels.web] base_url`).
+    fn qr_url(&self, piece: &Piece) -> Option<String> {
+        self.project
+            .page_url(piece)
+            .map(|u| crate::links::decorate(&u, Channel::Print, piece))
+    }
+
+    /// Lays the piece out into pages.
+    fn flow(
+        &self,
+        piece: &Piece,
+        hero: Option<&Arc<Picture>>,
+        url: Option<&str>,
+    ) -> Result<flow::Flowed> {
+        let guide = &self.project.guide;
+        let print = &guide.channels.print;
+        let (w_mm, h_mm) = print.page.mm();
+        let page_scale = if print.page == PageSize::A5 { 1.0 } else { 1.1 };
+        let ctx = flow::FlowContext {
+            guide,
+            store: &self.store,
+            faces: &self.faces,
+            inks: &self.inks,
+            trim: (w_mm * PT_PER_MM, h_mm * PT_PER_MM),
+            bleed: print.bleed_mm.max(0.0) * PT_PER_MM,
+            margin: if print.page == PageSize::A5 {
+                12.0
+            } else {
+                15.0
+            } * PT_PER_MM,
+            sizes: flow::Sizes::of(guide, page_scale),
+            page_scale,
+            logo: self.logo.as_ref(),
+            hero,
+            url,
+        };
+        flow::flow(&ctx, piece).map_err(|e| flow_error(piece, e))
+    }
+
+    /// The piece laid out: one scene a page, in pt from the trim box's top-left corner
+    /// (backgrounds run `bleed_mm` past it), as the PDF painter draws them.
+    pub fn pages(&self, piece: &Piece) -> Result<Vec<Scene>> {
+        let hero = self.assets.hero(piece)?;
+        let url = self.qr_url(piece);
+        Ok(self.flow(piece, hero.as_ref(), url.as_deref())?.pages)
+    }
+
     /// Renders one piece to PDF bytes, with warnings.
     pub fn render_pdf(&self, piece: &Piece) -> Result<(Vec<u8>, Vec<String>)> {
         let guide = &self.project.guide;
@@ -204,47 +258,26 @@ impl<'a> PrintRenderer<'a> {
         let bleed = print.bleed_mm.max(0.0) * PT_PER_MM;
         let mut warnings = self.warnings.clone();
 
-        let url = self
-            .project
-            .page_url(piece)
-            .map(|u| crate::links::decorate(&u, Channel::Print, piece));
+        let url = self.qr_url(piece);
         if url.is_none() {
             warnings.push(format!(
                 "print/{}.pdf: no QR code, [channels.web] base_url is not set",
                 piece.slug
             ));
         }
-        let hero = self.load_hero(piece)?;
-        let page_scale = if print.page == PageSize::A5 { 1.0 } else { 1.1 };
-        let ctx = flow::FlowContext {
-            guide,
-            store: &self.store,
-            faces: &self.faces,
-            inks: &self.inks,
-            trim,
-            bleed,
-            margin: if print.page == PageSize::A5 {
-                12.0
-            } else {
-                15.0
-            } * PT_PER_MM,
-            sizes: flow::Sizes::of(guide, page_scale),
-            page_scale,
-            logo: self.logo.as_ref(),
-            hero: hero.as_ref(),
-            url: url.as_deref(),
-        };
-        let flowed = flow::flow(&ctx, piece).map_err(|e| flow_error(piece, e))?;
+        let hero = self.assets.hero(piece)?;
+        let flowed = self.flow(piece, hero.as_ref(), url.as_deref())?;
         warnings.extend(crate::text::missing::report(
             guide,
             &piece.source.path,
             "the print PDF",
             &flowed.missing,
         )?);
-        if let (Some(px), Some(width_pt)) = (
-            hero.as_ref().and_then(|h| h.pixel_width()),
-            flowed.hero_width_pt,
-        ) {
+        let hero_pixels = hero.as_ref().and_then(|h| match &h.content {
+            Content::Raster(frame) => Some(frame.width),
+            Content::Svg(_) => None,
+        });
+        if let (Some(px), Some(width_pt)) = (hero_pixels, flowed.hero_width_pt) {
             let dpi = px as f32 / (width_pt / 72.0);
             if dpi < 300.0 {
                 warnings.push(format!(
@@ -276,7 +309,11 @@ impl<'a> PrintRenderer<'a> {
         let out = slug + bleed;
         let media = (trim.0 + 2.0 * out, trim.1 + 2.0 * out);
         let mut rgb_left = 0;
-        for page_ops in &flowed.pages {
+        let paint = PdfContext {
+            guide,
+            fonts: &self.pdf_fonts,
+        };
+        for scene in &flowed.pages {
             let page_settings = PageSettings::from_wh(media.0, media.1)
                 .ok_or_else(|| Error::usage("print: empty page size"))?
                 .with_trim_box(Rect::from_xywh(out, out, trim.0, trim.1))
@@ -288,19 +325,13 @@ impl<'a> PrintRenderer<'a> {
                 ));
             let mut page = doc.start_page_with(page_settings);
             let mut surface = page.surface();
-            rgb_left += flow::paint(
-                &mut surface,
-                page_ops,
-                &flow::PaintContext {
-                    guide,
-                    fonts: &self.pdf_fonts,
-                    trim,
-                    bleed,
-                    slug,
-                    crop_marks: print.crop_marks,
-                },
-            );
+            let painted = paint_page(&mut surface, scene, &paint, (bleed, slug), print.crop_marks);
             surface.finish();
+            rgb_left += painted.map_err(|e| match &hero {
+                // The only raster picture of a flyer is its hero.
+                Some(_) => assets::hero_error(piece, &piece.hero_path().unwrap_or_default(), &e),
+                None => Error::file(&piece.source.path, format!("print: {e}")),
+            })?;
             page.finish();
         }
         if rgb_left > 0 {
@@ -343,33 +374,6 @@ impl<'a> PrintRenderer<'a> {
             )
         })?;
         Ok((bytes, warnings))
-    }
-
-    /// The piece's hero from the asset store: SVG drawn as vectors, PNG or JPEG embedded
-    /// as they are, WebP and GIF (its first frame) as their decoded pixels.
-    fn load_hero(&self, piece: &Piece) -> Result<Option<flow::Hero>> {
-        let Some(hero) = self.assets.hero(piece)? else {
-            return Ok(None);
-        };
-        let path = piece.hero_path().unwrap_or_default();
-        let bad = |e: String| assets::hero_error(piece, &path, &e);
-        let kind = match (&hero.content, hero.format) {
-            (Content::Svg(tree), _) => flow::HeroKind::Svg(Box::new(Svg::new((**tree).clone()))),
-            (Content::Raster(_), format @ (Format::Png | Format::Jpeg)) => {
-                let data: krilla::Data = hero.bytes.clone().into();
-                let image = if format == Format::Png {
-                    krilla::image::Image::from_png(data, true)
-                } else {
-                    krilla::image::Image::from_jpeg(data, true)
-                }
-                .map_err(|e| bad(format!("cannot be read: {e}")))?;
-                flow::HeroKind::Raster(image)
-            }
-            (Content::Raster(frame), _) => flow::HeroKind::Raster(
-                krilla::image::Image::from_rgba8(frame.rgba.clone(), frame.width, frame.height),
-            ),
-        };
-        Ok(Some(flow::Hero::new(kind)))
     }
 }
 
@@ -423,14 +427,68 @@ fn italic_choice(guide: &Guide, store: &FontStore, body: &FontChoice) -> Option<
 
 fn ink_of(name: &str, def: &ColorDef, warnings: &mut Vec<String>) -> Ink {
     match &def.cmyk {
-        Some(v) => Ink::Cmyk(*v.get_ref()),
+        Some(v) => Ink::cmyk(*v.get_ref(), def.hex),
         None => {
             warnings.push(format!(
                 "print: color {name} has no cmyk values in the guide; printed as RGB {}",
                 def.hex.hex()
             ));
-            Ink::Rgb(def.hex)
+            Ink::rgb(def.hex)
         }
+    }
+}
+
+/// Paints one page's scene inside the media box (the trim box `bleed + slug` in from its
+/// corner), then the crop marks; returns how many colors had to stay RGB.
+fn paint_page(
+    surface: &mut Surface,
+    scene: &Scene,
+    ctx: &PdfContext,
+    (bleed, slug): (f32, f32),
+    crop_marks: bool,
+) -> Result<usize, String> {
+    let offset = slug + bleed;
+    surface.push_transform(&Transform::from_translate(offset, offset));
+    let painted = painter::paint(surface, scene, ctx);
+    if crop_marks && painted.is_ok() {
+        draw_crop_marks(surface, scene.size, bleed, slug);
+    }
+    surface.pop();
+    painted
+}
+
+/// Crop marks at the trim box's corners, from 1 mm outside the bleed to the slug's edge,
+/// in registration color (every separation).
+fn draw_crop_marks(surface: &mut Surface, (w, h): (f32, f32), bleed: f32, slug: f32) {
+    let start = bleed + 1.0 * PT_PER_MM;
+    let end = bleed + slug;
+    let registration: krilla::color::Color = separation::Color::new(
+        255,
+        separation::SeparationSpace::new(
+            separation::SeparationColorant::AllColorants,
+            cmyk::Color::new(255, 255, 255, 255).into(),
+        ),
+    )
+    .into();
+    let mut pb = PathBuilder::new();
+    for (cx, sx) in [(0.0, -1.0), (w, 1.0)] {
+        for (cy, sy) in [(0.0, -1.0), (h, 1.0)] {
+            // Horizontal mark on the trim line y = cy, vertical on x = cx.
+            pb.move_to(cx + sx * start, cy);
+            pb.line_to(cx + sx * end, cy);
+            pb.move_to(cx, cy + sy * start);
+            pb.line_to(cx, cy + sy * end);
+        }
+    }
+    if let Some(path) = pb.finish() {
+        surface.set_fill(None);
+        surface.set_stroke(Some(Stroke {
+            paint: registration.into(),
+            width: 0.25,
+            ..Stroke::default()
+        }));
+        surface.draw_path(&path);
+        surface.set_stroke(None);
     }
 }
 

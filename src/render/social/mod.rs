@@ -13,26 +13,29 @@
 //! Sizes of `[fonts.<role>] size` are for a 630 px tall Open Graph card and scale with
 //! the card's shorter side. Fonts, the logo tree and the SVG options are built once per
 //! renderer and shared by the threads rendering cards.
+//!
+//! Layout and painting are apart: [`SocialRenderer::layout`] places everything into a
+//! [`Scene`] (with the regions and the title's lines, for tests and lint), and the PNG
+//! painter ([`crate::render::paint::png`]) draws it.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use tiny_skia::{
-    Color, FillRule, FilterQuality, GradientStop, IntSize, LinearGradient, Paint, PathBuilder,
-    Pixmap, PixmapPaint, Point, Rect, Shader, SpreadMode, Transform,
-};
+use tiny_skia::Pixmap;
 
 pub use crate::brand::card::CardStyle;
 
-use crate::assets::{self, Assets, Content};
+use crate::assets::{self, Assets, Picture};
 use crate::brand::{CardPreset, Guide, Rgb};
 use crate::channel::CARD_PHOTO_KEYWORD as PHOTO_KEYWORD;
 use crate::content::FactKind;
 use crate::content::{Field, Piece};
 use crate::error::{Error, Result};
 use crate::project::Project;
+use crate::render::paint::png as painter;
 use crate::render::{Channel, Output, Rendered, Renderer};
+use crate::scene::{self, Fill, GlyphRun, Ink, Item, Scene};
 use crate::text::{self, Align, FitError, FontChoice, FontStore, Layout, TextStyle};
 
 /// Line height of titles (Thai marks stack above and below: keep room for them).
@@ -42,66 +45,34 @@ const BODY_LINE_HEIGHT: f32 = 1.45;
 /// The card height the guide's font sizes are meant for.
 const REFERENCE_SIDE: f32 = 630.0;
 
-/// A decoded image ready to draw: an SVG tree or premultiplied pixels.
-pub enum Picture {
-    Svg(Box<resvg::usvg::Tree>),
-    Raster(Pixmap),
+/// A laid-out card: its scene, and where things went.
+pub struct CardLayout {
+    pub scene: Scene,
+    /// `[x, y, w, h]` of the hero photo, recorded in the PNG for the image linter.
+    pub photo: Option<[u32; 4]>,
+    /// Where each element went, `[x, y, w, h]` in px: `logo`, `logo-clear` (the logo
+    /// with its clear space), `title`, `summary`, `facts`, `cta` (the pill).
+    pub regions: Vec<(&'static str, [f32; 4])>,
+    /// The title as broken into lines.
+    pub title_lines: Vec<String>,
+    /// Characters of the card's texts that no brand font has, left out (sorted).
+    pub missing: Vec<char>,
 }
 
-impl Picture {
-    /// A picture of the asset store, ready to draw: an SVG tree, or the decoded pixels
-    /// premultiplied.
-    pub fn from_asset(picture: &assets::Picture) -> Result<Picture, String> {
-        match &picture.content {
-            Content::Svg(tree) => Ok(Picture::Svg(tree.clone())),
-            Content::Raster(image) => {
-                let mut data = image.rgba.clone();
-                for px in data.chunks_exact_mut(4) {
-                    let a = u16::from(px[3]);
-                    for c in &mut px[..3] {
-                        *c = ((u16::from(*c) * a + 127) / 255) as u8;
-                    }
-                }
-                let size = IntSize::from_wh(image.width, image.height).ok_or("has no pixels")?;
-                Pixmap::from_vec(data, size)
-                    .map(Picture::Raster)
-                    .ok_or_else(|| "decodes to less data than its size says".into())
-            }
-        }
-    }
-
-    /// Width and height in px.
-    pub fn size(&self) -> (f32, f32) {
-        match self {
-            Picture::Svg(t) => (t.size().width(), t.size().height()),
-            Picture::Raster(p) => (p.width() as f32, p.height() as f32),
-        }
-    }
-
-    /// Draws the picture scaled by `scale` with its top-left at `(x, y)`.
-    fn draw(&self, target: &mut Pixmap, x: f32, y: f32, scale: f32) {
-        let t = Transform::from_row(scale, 0.0, 0.0, scale, x, y);
-        match self {
-            Picture::Svg(tree) => resvg::render(tree, t, &mut target.as_mut()),
-            Picture::Raster(p) => {
-                let paint = PixmapPaint {
-                    quality: FilterQuality::Bicubic,
-                    ..Default::default()
-                };
-                target.draw_pixmap(0, 0, p.as_ref(), &paint, t, None);
-            }
-        }
+impl CardLayout {
+    /// The region named `name`.
+    pub fn region(&self, name: &str) -> Option<[f32; 4]> {
+        self.regions.iter().find(|r| r.0 == name).map(|r| r.1)
     }
 }
 
-/// A rendered card.
+/// A rendered card: the layout's facts and the painted pixels.
 #[derive(Debug)]
 pub struct Card {
     pub pixmap: Pixmap,
     /// `[x, y, w, h]` of the hero photo, recorded in the PNG for the image linter.
     pub photo: Option<[u32; 4]>,
-    /// Where each element went, `[x, y, w, h]` in px: `logo`, `logo-clear` (the logo
-    /// with its clear space), `title`, `summary`, `facts`, `cta` (the pill).
+    /// Where each element went (see [`CardLayout::regions`]).
     pub regions: Vec<(&'static str, [f32; 4])>,
     /// The title as broken into lines.
     pub title_lines: Vec<String>,
@@ -114,9 +85,7 @@ impl Card {
     pub fn region(&self, name: &str) -> Option<[f32; 4]> {
         self.regions.iter().find(|r| r.0 == name).map(|r| r.1)
     }
-}
 
-impl Card {
     /// Encodes the card as an opaque RGB PNG (fast deflate, adaptive filters), with the
     /// photo box in a `brandpress:photo` tEXt chunk.
     pub fn encode_png(&self) -> Result<Vec<u8>> {
@@ -154,7 +123,7 @@ pub struct SocialRenderer<'a> {
     heading: FontChoice,
     body: FontChoice,
     strong: FontChoice,
-    logo: Picture,
+    logo: Arc<Picture>,
     assets: Arc<Assets>,
 }
 
@@ -175,8 +144,7 @@ impl<'a> SocialRenderer<'a> {
         let body = text::brand::role_choice(guide, fonts, guide.body(), guide.body().weight)?;
         let strong = text::brand::role_choice(guide, fonts, guide.body(), 700)?;
 
-        let logo = Picture::from_asset(&*assets.logo()?)
-            .map_err(|e| Error::file(assets.logo_path().unwrap_or(&guide.source.path), e))?;
+        let logo = assets.logo()?;
         Ok(SocialRenderer {
             project,
             style,
@@ -193,16 +161,16 @@ impl<'a> SocialRenderer<'a> {
         &self.project.guide
     }
 
+    /// The brand fonts the cards are set in (what the PNG painter outlines glyphs from).
+    pub fn fonts(&self) -> &FontStore {
+        &self.fonts
+    }
+
     /// Loads a piece's hero image, if it has one, through the asset store (decoded once
     /// for every channel). An SVG hero reads images relative to its own folder, inside
     /// the project.
-    pub fn hero(&self, piece: &Piece) -> Result<Option<Picture>> {
-        let Some(hero) = self.assets.hero(piece)? else {
-            return Ok(None);
-        };
-        Picture::from_asset(&hero)
-            .map(Some)
-            .map_err(|e| assets::hero_error(piece, &piece.hero_path().unwrap_or_default(), &e))
+    pub fn hero(&self, piece: &Piece) -> Result<Option<Arc<Picture>>> {
+        self.assets.hero(piece)
     }
 
     /// Renders one card of `piece` at `preset` (loading the hero image itself).
@@ -211,46 +179,64 @@ impl<'a> SocialRenderer<'a> {
         self.compose(piece, preset, hero.as_ref())
     }
 
-    /// Composes one card.
+    /// Lays one card out and paints it.
     pub fn compose(
         &self,
         piece: &Piece,
         preset: &CardPreset,
-        hero: Option<&Picture>,
+        hero: Option<&Arc<Picture>>,
     ) -> Result<Card> {
+        let layout = self.layout(piece, preset, hero)?;
+        let pixmap = painter::paint(&layout.scene, &self.fonts).map_err(|e| {
+            let problem = format!("card {}-{}: {e}", piece.slug, preset.name);
+            match hero {
+                Some(_) => {
+                    assets::hero_error(piece, &piece.hero_path().unwrap_or_default(), &problem)
+                }
+                None => Error::file(&piece.source.path, problem),
+            }
+        })?;
+        Ok(Card {
+            pixmap,
+            photo: layout.photo,
+            regions: layout.regions,
+            title_lines: layout.title_lines,
+            missing: layout.missing,
+        })
+    }
+
+    /// Lays one card out into its scene.
+    pub fn layout(
+        &self,
+        piece: &Piece,
+        preset: &CardPreset,
+        hero: Option<&Arc<Picture>>,
+    ) -> Result<CardLayout> {
         let guide = self.guide();
         let style = &self.style;
         let card_name = format!("{}-{}", piece.slug, preset.name);
         let (w, h) = (preset.width as f32, preset.height as f32);
-        let mut pixmap = Pixmap::new(preset.width, preset.height)
-            .ok_or_else(|| Error::usage(format!("card preset {:?} has no pixels", preset.name)))?;
+        if preset.width == 0 || preset.height == 0 {
+            return Err(Error::usage(format!(
+                "card preset {:?} has no pixels",
+                preset.name
+            )));
+        }
+        let mut scene = Scene::new((w, h));
 
         // Background.
-        let mut paint = Paint {
-            anti_alias: true,
-            ..Default::default()
+        let fill = match style.background.as_slice() {
+            [one] => Fill::Solid(Ink::rgb(one.rgb)),
+            stops => Fill::Linear {
+                from: (0.0, 0.0),
+                to: (w, h),
+                stops: stops.iter().map(|p| Ink::rgb(p.rgb)).collect(),
+            },
         };
-        if style.background.len() == 1 {
-            pixmap.fill(color(style.background[0].rgb));
-        } else {
-            let n = style.background.len() as f32 - 1.0;
-            let stops = style
-                .background
-                .iter()
-                .enumerate()
-                .map(|(i, p)| GradientStop::new(i as f32 / n, color(p.rgb)))
-                .collect();
-            paint.shader = LinearGradient::new(
-                Point::from_xy(0.0, 0.0),
-                Point::from_xy(w, h),
-                stops,
-                SpreadMode::Pad,
-                Transform::identity(),
-            )
-            .unwrap_or(Shader::SolidColor(color(style.background[0].rgb)));
-            let rect = Rect::from_xywh(0.0, 0.0, w, h).ok_or_else(|| Error::usage("empty card"))?;
-            pixmap.fill_rect(rect, &paint, Transform::identity(), None);
-        }
+        scene.push(Item::Rect {
+            rect: [0.0, 0.0, w, h],
+            fill,
+        });
 
         // Geometry.
         let short = w.min(h);
@@ -278,24 +264,19 @@ impl<'a> SocialRenderer<'a> {
 
         // Hero, cover-fitted into its box.
         if let (Some(pic), Some([bx, by, bw, bh])) = (hero, hero_box) {
-            let mut band = Pixmap::new(bw, bh)
-                .ok_or_else(|| Error::usage(format!("card {card_name}: empty hero area")))?;
+            if bw == 0 || bh == 0 {
+                return Err(Error::usage(format!("card {card_name}: empty hero area")));
+            }
             let (iw, ih) = pic.size();
             let s = (bw as f32 / iw).max(bh as f32 / ih);
-            pic.draw(
-                &mut band,
-                (bw as f32 - iw * s) / 2.0,
-                (bh as f32 - ih * s) / 2.0,
-                s,
-            );
-            pixmap.draw_pixmap(
-                bx as i32,
-                by as i32,
-                band.as_ref(),
-                &PixmapPaint::default(),
-                Transform::identity(),
-                None,
-            );
+            scene.push(Item::Clip {
+                rect: [bx as f32, by as f32, bw as f32, bh as f32],
+                items: vec![Item::Picture {
+                    picture: Arc::clone(pic),
+                    origin: ((bw as f32 - iw * s) / 2.0, (bh as f32 - ih * s) / 2.0),
+                    scale: s,
+                }],
+            });
         }
 
         // Logo with its clear space.
@@ -324,7 +305,11 @@ impl<'a> SocialRenderer<'a> {
                 ),
             ));
         }
-        self.logo.draw(&mut pixmap, x0, top, logo_scale);
+        scene.push(Item::Picture {
+            picture: Arc::clone(&self.logo),
+            origin: (x0, top),
+            scale: logo_scale,
+        });
         let mut regions = vec![
             ("logo", [x0, top, logo_w, logo_h]),
             (
@@ -356,20 +341,22 @@ impl<'a> SocialRenderer<'a> {
                 .map_err(|e| fit_err("call to action", e))?;
             let pill_w = layout.width + 2.0 * pad_x;
             let pill_y = bottom - pill_h;
-            if let Some(path) = rounded_rect(x0, pill_y, pill_w, pill_h, pill_h / 2.0) {
-                let paint = solid(style.accent.rgb);
-                pixmap.fill_path(
-                    &path,
-                    &paint,
-                    FillRule::Winding,
-                    Transform::identity(),
-                    None,
-                );
+            if let Some(path) = scene::rounded_rect([x0, pill_y, pill_w, pill_h], pill_h / 2.0) {
+                scene.push(Item::Path {
+                    path,
+                    ink: Ink::rgb(style.accent.rgb),
+                });
             }
             regions.push(("cta", [x0, pill_y, pill_w, pill_h]));
             missing.extend(&layout.missing);
             let ty = pill_y + (pill_h - layout.height) / 2.0;
-            self.draw(&mut pixmap, &layout, x0 + pad_x, ty, style.accent_text.rgb);
+            draw(
+                &mut scene,
+                &layout,
+                cta,
+                (x0 + pad_x, ty),
+                style.accent_text.rgb,
+            );
             y_bottom = pill_y - gap;
         }
         if let Some(facts) = facts_line(piece) {
@@ -379,7 +366,7 @@ impl<'a> SocialRenderer<'a> {
             let fy = y_bottom - layout.height;
             regions.push(("facts", [x0, fy, layout.width, layout.height]));
             missing.extend(&layout.missing);
-            self.draw(&mut pixmap, &layout, x0, fy, style.text.rgb);
+            draw(&mut scene, &layout, &facts, (x0, fy), style.text.rgb);
             y_bottom = fy - gap * 0.5;
         }
 
@@ -417,7 +404,7 @@ impl<'a> SocialRenderer<'a> {
                 tmax,
             )
             .map_err(|e| fit_err("title", e))?;
-        self.draw(&mut pixmap, &title_layout, x0, y, style.title.rgb);
+        draw(&mut scene, &title_layout, title, (x0, y), style.title.rgb);
         missing.extend(&title_layout.missing);
         regions.push(("title", [x0, y, title_layout.width, title_layout.height]));
         let title_lines = title_layout
@@ -438,12 +425,12 @@ impl<'a> SocialRenderer<'a> {
                     smax,
                 )
                 .map_err(|e| fit_err("summary", e))?;
-            self.draw(&mut pixmap, &layout, x0, sy, style.text.rgb);
+            draw(&mut scene, &layout, summary, (x0, sy), style.text.rgb);
             regions.push(("summary", [x0, sy, layout.width, layout.height]));
             missing.extend(&layout.missing);
         }
-        Ok(Card {
-            pixmap,
+        Ok(CardLayout {
+            scene,
             photo: hero_box,
             regions,
             title_lines,
@@ -480,11 +467,6 @@ impl<'a> SocialRenderer<'a> {
     ) -> Result<Layout, FitError> {
         // One line at the largest size is `max × 1.2` tall: a second line never fits.
         self.fit(choice, text, 1.2, (width.max(1.0), max * 1.2), min, max)
-    }
-
-    fn draw(&self, pixmap: &mut Pixmap, layout: &Layout, x: f32, y: f32, rgb: Rgb) {
-        let paint = solid(rgb);
-        text::draw_layout(&mut pixmap.as_mut(), layout, &self.fonts, (x, y), &paint);
     }
 
     fn fit_error(
@@ -567,31 +549,16 @@ fn facts_line(piece: &Piece) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("  ·  "))
 }
 
-fn color(rgb: Rgb) -> Color {
-    Color::from_rgba8(rgb.0, rgb.1, rgb.2, 255)
-}
-
-fn solid(rgb: Rgb) -> Paint<'static> {
-    let mut paint = Paint::default();
-    paint.set_color(color(rgb));
-    paint.anti_alias = true;
-    paint
-}
-
-/// A rectangle with rounded corners of radius `r`.
-fn rounded_rect(x: f32, y: f32, w: f32, h: f32, r: f32) -> Option<tiny_skia::Path> {
-    let r = r.min(w / 2.0).min(h / 2.0);
-    let k = 0.552_284_8 * r;
-    let mut pb = PathBuilder::new();
-    pb.move_to(x + r, y);
-    pb.line_to(x + w - r, y);
-    pb.cubic_to(x + w - r + k, y, x + w, y + r - k, x + w, y + r);
-    pb.line_to(x + w, y + h - r);
-    pb.cubic_to(x + w, y + h - r + k, x + w - r + k, y + h, x + w - r, y + h);
-    pb.line_to(x + r, y + h);
-    pb.cubic_to(x + r - k, y + h, x, y + h - r + k, x, y + h - r);
-    pb.line_to(x, y + r);
-    pb.cubic_to(x, y + r - k, x + r - k, y, x + r, y);
-    pb.close();
-    pb.finish()
+/// Adds the lines of `layout` (of `text`) to the scene, its top-left corner at `at`.
+fn draw(scene: &mut Scene, layout: &Layout, text: &str, at: (f32, f32), rgb: Rgb) {
+    let text: Arc<str> = text.into();
+    for line in &layout.lines {
+        scene.push(Item::Text(GlyphRun::line(
+            line,
+            at,
+            &text,
+            layout.size_px,
+            Ink::rgb(rgb),
+        )));
+    }
 }

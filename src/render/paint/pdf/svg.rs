@@ -1,5 +1,6 @@
-//! Vector art for print: SVG (logo, hero) drawn as PDF paths with brand colors mapped to
-//! their CMYK values, and QR codes as K rectangles.
+//! SVG pictures drawn as PDF paths with brand colors mapped to their CMYK values (see
+//! [`InkMap`]); an SVG with gradients, images, text, clips, masks or filters is drawn by
+//! krilla-svg in RGB instead.
 
 use krilla::color::{cmyk, rgb};
 use krilla::geom::{Path, PathBuilder, Rect, Size, Transform};
@@ -11,28 +12,8 @@ use resvg::usvg::{self, Node, tiny_skia_path::PathSegment};
 
 use crate::brand::{Guide, Rgb};
 
-/// A parsed SVG and whether it can be drawn path by path (solid fills and strokes only).
-pub struct Svg {
-    pub tree: usvg::Tree,
-    /// True when every node is a path with a solid color (groups may have opacity):
-    /// then colors are mapped to CMYK; otherwise krilla-svg draws it in RGB.
-    pub simple: bool,
-}
-
-impl Svg {
-    /// Wraps a tree parsed by [`crate::assets::picture::load_svg`] (sandboxed, within the
-    /// pixel limits).
-    pub fn new(tree: usvg::Tree) -> Svg {
-        let simple = is_simple(tree.root());
-        Svg { tree, simple }
-    }
-
-    /// Width / height.
-    pub fn aspect(&self) -> f32 {
-        self.tree.size().width() / self.tree.size().height()
-    }
-}
-
+/// True when every node is a path with a solid color (groups may have opacity): then
+/// colors are mapped to CMYK; otherwise krilla-svg draws it in RGB.
 fn is_simple(group: &usvg::Group) -> bool {
     if group.clip_path().is_some() || group.mask().is_some() || !group.filters().is_empty() {
         return false;
@@ -72,20 +53,22 @@ pub fn cmyk_paint(v: [f32; 4]) -> Paint {
     cmyk::Color::new(b(v[0]), b(v[1]), b(v[2]), b(v[3])).into()
 }
 
-/// Draws `svg` into `rect`, keeping its aspect ratio (fit inside, centred). Returns
-/// how many colors stayed RGB.
-pub fn draw_svg(surface: &mut Surface, svg: &Svg, rect: Rect, inks: &InkMap) -> usize {
-    let size = svg.tree.size();
-    let scale = (rect.width() / size.width()).min(rect.height() / size.height());
-    let (w, h) = (size.width() * scale, size.height() * scale);
-    let x = rect.left() + (rect.width() - w) / 2.0;
-    let y = rect.top() + (rect.height() - h) / 2.0;
+/// Draws `tree` at its declared size times `scale`, its top-left corner at (`x`, `y`).
+/// Returns how many colors stayed RGB.
+pub fn draw_svg(
+    surface: &mut Surface,
+    tree: &usvg::Tree,
+    (x, y): (f32, f32),
+    scale: f32,
+    inks: &InkMap,
+) -> usize {
+    let size = tree.size();
     surface.push_transform(&Transform::from_row(scale, 0.0, 0.0, scale, x, y));
     let mut rgb_left = 0;
-    if svg.simple {
-        draw_group(surface, svg.tree.root(), inks, &mut rgb_left);
+    if is_simple(tree.root()) {
+        draw_group(surface, tree.root(), inks, &mut rgb_left);
     } else if let Some(sz) = Size::from_wh(size.width(), size.height()) {
-        surface.draw_svg(&svg.tree, sz, SvgSettings::default());
+        surface.draw_svg(tree, sz, SvgSettings::default());
         rgb_left += 1;
     }
     surface.pop();
@@ -168,7 +151,7 @@ fn draw_path(surface: &mut Surface, p: &usvg::Path, inks: &InkMap, rgb_left: &mu
     surface.set_stroke(None);
 }
 
-fn to_krilla_path(data: &usvg::tiny_skia_path::Path) -> Option<Path> {
+pub(super) fn to_krilla_path(data: &usvg::tiny_skia_path::Path) -> Option<Path> {
     let mut pb = PathBuilder::new();
     for seg in data.segments() {
         match seg {
@@ -187,52 +170,4 @@ pub fn rect_path(x: f32, y: f32, w: f32, h: f32) -> Option<Path> {
     let mut pb = PathBuilder::new();
     pb.push_rect(Rect::from_xywh(x, y, w, h)?);
     pb.finish()
-}
-
-/// The QR code of `data` as a module matrix (true = dark), with its width.
-pub fn qr_matrix(data: &str) -> Result<(Vec<bool>, usize), String> {
-    let code = qrcode::QrCode::with_error_correction_level(data, qrcode::EcLevel::M)
-        .map_err(|e| e.to_string())?;
-    let width = code.width();
-    let modules = code
-        .to_colors()
-        .into_iter()
-        .map(|c| c == qrcode::Color::Dark)
-        .collect();
-    Ok((modules, width))
-}
-
-/// Draws a QR matrix in `size` pt at (x, y) (quiet zone not included): dark modules
-/// as one K path of merged horizontal runs.
-pub fn draw_qr(surface: &mut Surface, modules: &[bool], width: usize, x: f32, y: f32, size: f32) {
-    let m = size / width as f32;
-    let mut pb = PathBuilder::new();
-    for row in 0..width {
-        let mut col = 0;
-        while col < width {
-            if modules[row * width + col] {
-                let start = col;
-                while col < width && modules[row * width + col] {
-                    col += 1;
-                }
-                if let Some(r) = Rect::from_xywh(
-                    x + start as f32 * m,
-                    y + row as f32 * m,
-                    (col - start) as f32 * m,
-                    m,
-                ) {
-                    pb.push_rect(r);
-                }
-            } else {
-                col += 1;
-            }
-        }
-    }
-    if let Some(path) = pb.finish() {
-        surface.set_fill(Some(Fill {
-            paint: cmyk_paint([0.0, 0.0, 0.0, 100.0]),
-            ..Fill::default()
-        }));
-        surface.draw_path(&path);
-    }
 }

@@ -1,0 +1,195 @@
+//! The raster painter: a scene drawn into a tiny-skia pixmap, in scene units as pixels.
+//!
+//! Glyph outlines come from the brand fonts of the asset store, cached per glyph and size
+//! for the scene; SVG pictures are drawn by resvg and raster pictures from the asset
+//! store's premultiplied pixels (made once per build), bicubic-filtered. Clipped groups
+//! are drawn into a pixmap of their own (their rectangle rounded to whole pixels) and
+//! composited, so a picture cropped by a band never bleeds past it.
+
+use std::collections::HashMap;
+
+use tiny_skia::{
+    Color, FillRule, FilterQuality, GradientStop, LinearGradient, Paint, PathBuilder, Pixmap,
+    PixmapPaint, PixmapRef, Point, Shader, SpreadMode, Stroke, Transform,
+};
+
+use crate::assets::{Content, Picture};
+use crate::brand::Rgb;
+use crate::scene::{Fill, Item, Scene};
+use crate::text::{FaceId, FontStore, glyph_path};
+
+/// Paints `scene` on a pixmap of its size (rounded up to whole pixels).
+pub fn paint(scene: &Scene, fonts: &FontStore) -> Result<Pixmap, String> {
+    let (w, h) = scene.size;
+    let mut pixmap = Pixmap::new(w.ceil() as u32, h.ceil() as u32)
+        .ok_or_else(|| format!("a {w}×{h} picture has no pixels"))?;
+    let mut painter = Painter {
+        fonts,
+        glyphs: HashMap::new(),
+    };
+    painter.items(&mut pixmap, &scene.items)?;
+    Ok(pixmap)
+}
+
+struct Painter<'f> {
+    fonts: &'f FontStore,
+    /// Glyph outlines by face, glyph and size (its bits).
+    glyphs: HashMap<(FaceId, u16, u32), Option<tiny_skia::Path>>,
+}
+
+impl Painter<'_> {
+    fn items(&mut self, pixmap: &mut Pixmap, items: &[Item]) -> Result<(), String> {
+        for item in items {
+            match item {
+                Item::Rect { rect, fill } => fill_rect(pixmap, *rect, fill),
+                Item::Path { path, ink } => {
+                    pixmap.fill_path(
+                        path,
+                        &solid(ink.rgb),
+                        FillRule::Winding,
+                        Transform::identity(),
+                        None,
+                    );
+                }
+                Item::Line {
+                    from,
+                    to,
+                    width,
+                    ink,
+                } => {
+                    let mut pb = PathBuilder::new();
+                    pb.move_to(from.0, from.1);
+                    pb.line_to(to.0, to.1);
+                    if let Some(path) = pb.finish() {
+                        let stroke = Stroke {
+                            width: *width,
+                            ..Stroke::default()
+                        };
+                        pixmap.stroke_path(
+                            &path,
+                            &solid(ink.rgb),
+                            &stroke,
+                            Transform::identity(),
+                            None,
+                        );
+                    }
+                }
+                Item::Text(run) => {
+                    let paint = solid(run.ink.rgb);
+                    for g in &run.glyphs {
+                        let key = (g.face, g.glyph_id, run.size.to_bits());
+                        let path = self.glyphs.entry(key).or_insert_with(|| {
+                            glyph_path(self.fonts, g.face, g.glyph_id, run.size)
+                        });
+                        if let Some(path) = path {
+                            let t = Transform::from_translate(g.x, g.y);
+                            pixmap.fill_path(path, &paint, FillRule::Winding, t, None);
+                        }
+                    }
+                }
+                Item::Picture {
+                    picture,
+                    origin,
+                    scale,
+                } => draw_picture(pixmap, picture, *origin, *scale)?,
+                Item::Qr(qr) => {
+                    for rect in qr.dark_runs() {
+                        fill_rect(pixmap, rect, &Fill::Solid(qr.ink));
+                    }
+                }
+                Item::Clip {
+                    rect: [x, y, w, h],
+                    items,
+                } => {
+                    let (x, y) = (x.round(), y.round());
+                    let (w, h) = (w.round().max(0.0) as u32, h.round().max(0.0) as u32);
+                    let Some(mut band) = Pixmap::new(w, h) else {
+                        continue;
+                    };
+                    self.items(&mut band, items)?;
+                    pixmap.draw_pixmap(
+                        x as i32,
+                        y as i32,
+                        band.as_ref(),
+                        &PixmapPaint::default(),
+                        Transform::identity(),
+                        None,
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Fills a rectangle; a solid fill covering the whole pixmap clears it to that color.
+fn fill_rect(pixmap: &mut Pixmap, [x, y, w, h]: [f32; 4], fill: &Fill) {
+    let whole = [x, y, w, h] == [0.0, 0.0, pixmap.width() as f32, pixmap.height() as f32];
+    let paint = match fill {
+        Fill::Solid(ink) if whole => {
+            pixmap.fill(color(ink.rgb));
+            return;
+        }
+        Fill::Solid(ink) => solid(ink.rgb),
+        Fill::Linear { from, to, stops } => {
+            let Some(first) = stops.first() else {
+                return;
+            };
+            let n = (stops.len() as f32 - 1.0).max(1.0);
+            let gradient = stops
+                .iter()
+                .enumerate()
+                .map(|(i, ink)| GradientStop::new(i as f32 / n, color(ink.rgb)))
+                .collect();
+            Paint {
+                shader: LinearGradient::new(
+                    Point::from_xy(from.0, from.1),
+                    Point::from_xy(to.0, to.1),
+                    gradient,
+                    SpreadMode::Pad,
+                    Transform::identity(),
+                )
+                .unwrap_or(Shader::SolidColor(color(first.rgb))),
+                anti_alias: true,
+                ..Default::default()
+            }
+        }
+    };
+    if let Some(rect) = tiny_skia::Rect::from_xywh(x, y, w, h) {
+        pixmap.fill_rect(rect, &paint, Transform::identity(), None);
+    }
+}
+
+fn draw_picture(
+    pixmap: &mut Pixmap,
+    picture: &Picture,
+    (x, y): (f32, f32),
+    scale: f32,
+) -> Result<(), String> {
+    let t = Transform::from_row(scale, 0.0, 0.0, scale, x, y);
+    match &picture.content {
+        Content::Svg(tree) => resvg::render(tree, t, &mut pixmap.as_mut()),
+        Content::Raster(image) => {
+            let data = picture.premultiplied().unwrap_or_default();
+            let pixels = PixmapRef::from_bytes(data, image.width, image.height)
+                .ok_or("the picture decodes to less data than its size says")?;
+            let paint = PixmapPaint {
+                quality: FilterQuality::Bicubic,
+                ..Default::default()
+            };
+            pixmap.draw_pixmap(0, 0, pixels, &paint, t, None);
+        }
+    }
+    Ok(())
+}
+
+fn color(rgb: Rgb) -> Color {
+    Color::from_rgba8(rgb.0, rgb.1, rgb.2, 255)
+}
+
+fn solid(rgb: Rgb) -> Paint<'static> {
+    let mut paint = Paint::default();
+    paint.set_color(color(rgb));
+    paint.anti_alias = true;
+    paint
+}
