@@ -1,81 +1,70 @@
 //! `font/missing-glyph`: visible text with characters that none of the brand fonts in
-//! its font stack has (Thai text set in a Latin-only face shows tofu). Coverage comes
-//! from each brand font file's cmap (ttf-parser), loaded once per run.
+//! its font stack has (Thai text set in a Latin-only face shows tofu). Coverage is each
+//! brand font's cmap, read from the faces the asset store parsed (the same faces the cards
+//! and the flyer are set in), loaded once per run.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::assets;
 use crate::brand::Guide;
 use crate::lint::{Finding, Location};
+use crate::text::{FaceId, FontStore};
 
-/// The characters one font file maps.
-#[derive(Debug, Default)]
-pub struct Coverage {
-    chars: HashSet<u32>,
-}
-
-impl Coverage {
-    pub fn from_font(data: &[u8]) -> Option<Coverage> {
-        let face = ttf_parser::Face::parse(data, 0).ok()?;
-        let mut chars = HashSet::new();
-        if let Some(cmap) = face.tables().cmap {
-            for sub in cmap.subtables {
-                if sub.is_unicode() {
-                    sub.codepoints(|c| {
-                        if sub.glyph_index(c).is_some_and(|g| g.0 != 0) {
-                            chars.insert(c);
-                        }
-                    });
-                }
-            }
-        }
-        Some(Coverage { chars })
-    }
-
-    pub fn has(&self, c: char) -> bool {
-        self.chars.contains(&(c as u32))
-    }
-}
-
-/// Coverage of every brand family (lower-case name → its files' coverage).
-#[derive(Debug, Default)]
+/// Coverage of every brand family (lower-case name → its files' faces).
+#[derive(Default)]
 pub struct BrandFonts {
-    families: BTreeMap<String, Vec<Arc<Coverage>>>,
+    store: Arc<FontStore>,
+    families: BTreeMap<String, Vec<FaceId>>,
+}
+
+impl std::fmt::Debug for BrandFonts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.families.iter()).finish()
+    }
 }
 
 impl BrandFonts {
-    /// Loads the cmaps of every brand font file once; unreadable files are skipped
-    /// (guide validation reports them).
+    /// The brand fonts of `guide` through the asset store. A guide that loaded has fonts
+    /// that parse (guide validation checks every file); should one not, lint goes on with
+    /// no coverage for it rather than failing every file.
     pub fn load(guide: &Guide) -> BrandFonts {
-        let mut files: BTreeMap<String, Arc<Coverage>> = BTreeMap::new();
-        let mut families: BTreeMap<String, Vec<Arc<Coverage>>> = BTreeMap::new();
+        match assets::BrandFonts::load(guide) {
+            Ok(fonts) => BrandFonts::from_assets(guide, &fonts),
+            Err(_) => BrandFonts::default(),
+        }
+    }
+
+    /// The families of `guide` over the faces already in `fonts`.
+    pub fn from_assets(guide: &Guide, fonts: &assets::BrandFonts) -> BrandFonts {
+        let mut families: BTreeMap<String, Vec<FaceId>> = BTreeMap::new();
         for role in guide.fonts.values() {
             for family in [&role.latin, &role.thai] {
                 for file in &family.files {
-                    let cov = match files.get(file.get_ref()) {
-                        Some(c) => c.clone(),
-                        None => {
-                            let Some(c) = std::fs::read(guide.font_path(file.get_ref()))
-                                .ok()
-                                .and_then(|d| Coverage::from_font(&d))
-                            else {
-                                continue;
-                            };
-                            let c = Arc::new(c);
-                            files.insert(file.get_ref().clone(), c.clone());
-                            c
-                        }
+                    let Some(file) = fonts.file(&guide.font_path(file.get_ref())) else {
+                        continue;
                     };
                     let list = families
                         .entry(family.family.get_ref().to_lowercase())
                         .or_default();
-                    if !list.iter().any(|c| Arc::ptr_eq(c, &cov)) {
-                        list.push(cov);
+                    if !list.contains(&file.face) {
+                        list.push(file.face);
                     }
                 }
             }
         }
-        BrandFonts { families }
+        BrandFonts {
+            store: Arc::clone(fonts.store()),
+            families,
+        }
+    }
+
+    /// True when the face maps `c` to a real glyph (not `.notdef`).
+    fn has(&self, face: FaceId, c: char) -> bool {
+        self.store
+            .face(face)
+            .and_then(|f| f.ttf().glyph_index(c))
+            .is_some_and(|g| g.0 != 0)
     }
 
     pub fn is_brand(&self, family: &str) -> bool {
@@ -89,15 +78,16 @@ impl BrandFonts {
         if !stack.first().is_some_and(|f| self.is_brand(f)) {
             return None;
         }
-        let covs: Vec<&Arc<Coverage>> = stack
+        let faces: Vec<FaceId> = stack
             .iter()
             .filter_map(|f| self.families.get(&f.to_lowercase()))
             .flatten()
+            .copied()
             .collect();
         let mut first = None;
         let mut missing: Vec<char> = Vec::new();
         for (i, c) in text.char_indices() {
-            if ignorable(c) || covs.iter().any(|cov| cov.has(c)) {
+            if ignorable(c) || faces.iter().any(|face| self.has(*face, c)) {
                 continue;
             }
             first.get_or_insert(i);
