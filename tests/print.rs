@@ -5,6 +5,8 @@
 //! with lopdf (poppler's `pdftoppm`/`pdffonts` are an optional manual cross-check:
 //! `scripts/install-test-deps.sh` installs them).
 
+mod support;
+
 use std::path::PathBuf;
 
 use brandpress::lint::pdf::{PT_PER_MM, extract_text};
@@ -13,6 +15,7 @@ use brandpress::project::Project;
 use brandpress::render::print::{CROP_MARK_ROOM_MM, PrintRenderer};
 use lopdf::content::Content;
 use lopdf::{Document, Object};
+use support::rasterize;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -141,34 +144,6 @@ fn only_embedded_subset_brand_fonts_are_used() {
             "{name}: {size} of {full} bytes"
         );
     }
-}
-
-/// Page `index` (0-based) of `pdf` rasterized by hayro at `dpi` on white: width, height
-/// and RGBA rows.
-fn rasterize(pdf: &[u8], index: usize, dpi: f32) -> (usize, usize, Vec<u8>) {
-    use hayro::hayro_syntax::Pdf;
-    let pdf = Pdf::new(pdf.to_vec()).expect("hayro reads the PDF");
-    let pages = pdf.pages();
-    let page = &pages[index];
-    let cache = hayro::RenderCache::new();
-    let settings = hayro::PixmapSettings {
-        x_scale: dpi / 72.0,
-        y_scale: dpi / 72.0,
-        bg_color: hayro::vello_cpu::color::palette::css::WHITE,
-    };
-    let pixmap = hayro::render(
-        page,
-        &cache,
-        &Default::default(),
-        &Default::default(),
-        &settings,
-    );
-    (
-        pixmap.width() as usize,
-        pixmap.height() as usize,
-        // Premultiplied on an opaque white background: the same as straight RGBA.
-        pixmap.data_as_u8_slice().to_vec(),
-    )
 }
 
 fn boxes(doc: &Document, page: lopdf::ObjectId, key: &[u8]) -> [f32; 4] {

@@ -2,6 +2,8 @@
 //! (`src/render/paint`): what the layouts put in a scene, and that the PNG painter
 //! (tiny-skia) and the PDF painter (krilla, read back with hayro) draw the same scene alike.
 
+mod support;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -14,6 +16,7 @@ use brandpress::render::social::SocialRenderer;
 use brandpress::scene::{Fill, GlyphRun, Ink, Item, Qr, Scene};
 use brandpress::text::{self, Align, TextStyle};
 use brandpress::units::PT_PER_MM;
+use support::rasterize;
 
 fn project() -> Project {
     Project::load(&PathBuf::from(env!("CARGO_MANIFEST_DIR"))).expect("example project loads")
@@ -22,30 +25,6 @@ fn project() -> Project {
 /// Luma of an RGBA pixel.
 fn luma(p: &[u8]) -> f32 {
     0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2])
-}
-
-/// Page `index` of `pdf` rasterized by hayro at 72 dpi (1 px per pt) on white.
-fn rasterize(pdf: &[u8], index: usize) -> (usize, usize, Vec<u8>) {
-    use hayro::hayro_syntax::Pdf;
-    let pdf = Pdf::new(pdf.to_vec()).expect("hayro reads the PDF");
-    let pages = pdf.pages();
-    let settings = hayro::PixmapSettings {
-        x_scale: 1.0,
-        y_scale: 1.0,
-        bg_color: hayro::vello_cpu::color::palette::css::WHITE,
-    };
-    let pixmap = hayro::render(
-        &pages[index],
-        &hayro::RenderCache::new(),
-        &Default::default(),
-        &Default::default(),
-        &settings,
-    );
-    (
-        pixmap.width() as usize,
-        pixmap.height() as usize,
-        pixmap.data_as_u8_slice().to_vec(),
-    )
 }
 
 /// The share of 4×4 px blocks of the scene whose mean luma differs by more than an eighth
@@ -93,7 +72,7 @@ fn one_flyer_scene_painted_as_png_and_as_pdf_looks_the_same() {
         let pages = print.pages(piece).unwrap();
         let (pdf, _) = print.render_pdf(piece).unwrap();
         let painted = png::paint(&pages[0], assets.font_store()).unwrap();
-        let page = rasterize(&pdf, 0);
+        let page = rasterize(&pdf, 0, 72.0);
         if std::env::var_os("SCENE_CHECK_PNG").is_some() {
             painted
                 .save_png(format!("/tmp/scene-{}.png", piece.slug))

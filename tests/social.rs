@@ -141,11 +141,11 @@ fn long_thai_title_wraps_between_words() {
     for name in ["og", "story"] {
         let card = r.card(piece, &preset(&p, name)).unwrap();
         assert!(
-            card.title_lines.len() >= 2,
+            card.layout.title_lines.len() >= 2,
             "{name}: {:?}",
-            card.title_lines
+            card.layout.title_lines
         );
-        assert_eq!(card.title_lines.concat(), title);
+        assert_eq!(card.layout.title_lines.concat(), title);
         for word in [
             "กาแฟ",
             "น้ำผึ้ง",
@@ -162,9 +162,9 @@ fn long_thai_title_wraps_between_words() {
             "เบื่อ",
         ] {
             assert!(
-                card.title_lines.iter().any(|l| l.contains(word)),
+                card.layout.title_lines.iter().any(|l| l.contains(word)),
                 "{name}: {word} split across lines {:?}",
-                card.title_lines
+                card.layout.title_lines
             );
         }
     }
@@ -229,7 +229,7 @@ fn hero_is_cover_fitted_and_declared_as_photo() {
     let p = project(vec![example("cold-brew-winter.md")]);
     let r = SocialRenderer::new(&p).unwrap();
     let card = r.card(&p.pieces[0], &preset(&p, "og")).unwrap();
-    let [x, y, w, h] = card.photo.expect("a photo box");
+    let [x, y, w, h] = card.layout.photo.expect("a photo box");
     assert_eq!((y, h), (0, 630));
     assert_eq!(x + w, 1200);
     // The hero's sky (mist) fills the box's top right.
@@ -371,8 +371,8 @@ fn characters_no_brand_font_has_leave_no_boxes_and_are_reported() {
     let mut expected: Vec<char> = "☕😀مرحبا你好".chars().collect();
     expected.sort_unstable();
     expected.dedup();
-    assert_eq!(with.missing, expected);
-    assert!(without.missing.is_empty());
+    assert_eq!(with.layout.missing, expected);
+    assert!(without.layout.missing.is_empty());
     // The build hears about it once per piece, naming the piece, the channel and the
     // code points.
     let rendered = r.render(&p.pieces[0]).unwrap();

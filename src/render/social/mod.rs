@@ -66,24 +66,28 @@ impl CardLayout {
     }
 }
 
-/// A rendered card: the layout's facts and the painted pixels.
-#[derive(Debug)]
+/// A rendered card: its layout and the painted pixels.
 pub struct Card {
     pub pixmap: Pixmap,
-    /// `[x, y, w, h]` of the hero photo, recorded in the PNG for the image linter.
-    pub photo: Option<[u32; 4]>,
-    /// Where each element went (see [`CardLayout::regions`]).
-    pub regions: Vec<(&'static str, [f32; 4])>,
-    /// The title as broken into lines.
-    pub title_lines: Vec<String>,
-    /// Characters of the card's texts that no brand font has, left out (sorted).
-    pub missing: Vec<char>,
+    pub layout: CardLayout,
+}
+
+impl std::fmt::Debug for Card {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Card")
+            .field("size", &(self.pixmap.width(), self.pixmap.height()))
+            .field("photo", &self.layout.photo)
+            .field("regions", &self.layout.regions)
+            .field("title_lines", &self.layout.title_lines)
+            .field("missing", &self.layout.missing)
+            .finish()
+    }
 }
 
 impl Card {
-    /// The region named `name`.
+    /// The region named `name` (see [`CardLayout::regions`]).
     pub fn region(&self, name: &str) -> Option<[f32; 4]> {
-        self.regions.iter().find(|r| r.0 == name).map(|r| r.1)
+        self.layout.region(name)
     }
 
     /// Encodes the card as an opaque RGB PNG (fast deflate, adaptive filters), with the
@@ -102,7 +106,7 @@ impl Card {
             encoder.set_depth(png::BitDepth::Eight);
             encoder.set_compression(png::Compression::Fast);
             encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
-            if let Some([x, y, pw, ph]) = self.photo {
+            if let Some([x, y, pw, ph]) = self.layout.photo {
                 encoder
                     .add_text_chunk(PHOTO_KEYWORD.into(), format!("{x},{y},{pw},{ph}"))
                     .map_err(fail)?;
@@ -196,13 +200,7 @@ impl<'a> SocialRenderer<'a> {
                 None => Error::file(&piece.source.path, problem),
             }
         })?;
-        Ok(Card {
-            pixmap,
-            photo: layout.photo,
-            regions: layout.regions,
-            title_lines: layout.title_lines,
-            missing: layout.missing,
-        })
+        Ok(Card { pixmap, layout })
     }
 
     /// Lays one card out into its scene.
@@ -521,7 +519,7 @@ impl Renderer for SocialRenderer<'_> {
                     format!("social/{}-{}.png", piece.slug, preset.name),
                     card.encode_png()?,
                 );
-                Ok((output, card.missing))
+                Ok((output, card.layout.missing))
             })
             .collect::<Result<Vec<_>>>()?;
         let missing: BTreeSet<char> = cards.iter().flat_map(|(_, m)| m.iter().copied()).collect();

@@ -1,0 +1,29 @@
+//! Helpers shared by the integration tests that read PDFs back.
+
+/// Page `index` (0-based) of `pdf` rasterized by hayro at `dpi` on white: width, height
+/// and RGBA rows.
+pub fn rasterize(pdf: &[u8], index: usize, dpi: f32) -> (usize, usize, Vec<u8>) {
+    use hayro::hayro_syntax::Pdf;
+    let pdf = Pdf::new(pdf.to_vec()).expect("hayro reads the PDF");
+    let pages = pdf.pages();
+    let page = &pages[index];
+    let cache = hayro::RenderCache::new();
+    let settings = hayro::PixmapSettings {
+        x_scale: dpi / 72.0,
+        y_scale: dpi / 72.0,
+        bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+    };
+    let pixmap = hayro::render(
+        page,
+        &cache,
+        &Default::default(),
+        &Default::default(),
+        &settings,
+    );
+    (
+        pixmap.width() as usize,
+        pixmap.height() as usize,
+        // Premultiplied on an opaque white background: the same as straight RGBA.
+        pixmap.data_as_u8_slice().to_vec(),
+    )
+}
