@@ -19,7 +19,7 @@ use resvg::tiny_skia::Path;
 
 use crate::assets::Picture;
 use crate::brand::Rgb;
-use crate::text::{Line, PositionedGlyph};
+use crate::text::{Layout, Line, PositionedGlyph};
 
 /// `[x, y, width, height]`.
 pub type Rect = [f32; 4];
@@ -44,6 +44,21 @@ impl Scene {
     /// Adds an item on top.
     pub fn push(&mut self, item: Item) {
         self.items.push(item);
+    }
+
+    /// Adds every line of `layout` (set from `text`) as glyph runs, the layout's top-left
+    /// corner at `at`.
+    pub fn push_layout(&mut self, layout: &Layout, text: &str, at: (f32, f32), ink: Ink) {
+        let text: Arc<str> = text.into();
+        for line in &layout.lines {
+            self.push(Item::Text(GlyphRun::line(
+                line,
+                at,
+                &text,
+                layout.size_px,
+                ink,
+            )));
+        }
     }
 
     /// Every glyph run, in drawing order (clipped groups included).

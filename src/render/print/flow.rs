@@ -258,6 +258,13 @@ impl Cursor {
             page.push(item);
         }
     }
+
+    /// Adds the lines of `layout` to the current page (see [`Scene::push_layout`]).
+    fn push_layout(&mut self, layout: &crate::text::Layout, text: &str, at: (f32, f32), ink: Ink) {
+        if let Some(page) = self.pages.last_mut() {
+            page.push_layout(layout, text, at, ink);
+        }
+    }
 }
 
 struct TextStyle {
@@ -451,17 +458,8 @@ fn flow_with(ctx: &FlowContext, piece: &Piece, plan: &Plan) -> Result<Flowed, Fl
     if let Some(logo) = ctx.logo {
         cur.push(Item::picture_in(logo, [m, cur.y, logo_size, logo_size]));
     }
-    let title_text: Arc<str> = title.into();
     let title_top = cur.y;
-    for line in &title_layout.lines {
-        cur.push(Item::Text(GlyphRun::line(
-            line,
-            (title_x, title_top),
-            &title_text,
-            title_layout.size_px,
-            ctx.inks.primary,
-        )));
-    }
+    cur.push_layout(&title_layout, title, (title_x, title_top), ctx.inks.primary);
     let logo_bottom = if ctx.logo.is_some() { logo_size } else { 0.0 };
     cur.y = title_top + title_layout.height.max(logo_bottom) + gap * k;
 
@@ -529,17 +527,9 @@ fn flow_with(ctx: &FlowContext, piece: &Piece, plan: &Plan) -> Result<Flowed, Fl
             rect: [m, cur.y, w - 2.0 * m, box_h],
             fill: Fill::Solid(ctx.inks.surface),
         });
-        let text: Arc<str> = text.into();
+        debug_assert_eq!(lay.size_px, bold.size);
         let top = cur.y + pad;
-        for line in &lay.lines {
-            cur.push(Item::Text(GlyphRun::line(
-                line,
-                (m + pad, top),
-                &text,
-                bold.size,
-                bold.ink,
-            )));
-        }
+        cur.push_layout(&lay, &text, (m + pad, top), bold.ink);
         cur.y += box_h;
     }
 
@@ -628,16 +618,7 @@ fn flow_with(ctx: &FlowContext, piece: &Piece, plan: &Plan) -> Result<Flowed, Fl
         Err(e) => return Err(err(e).into()),
     };
     cur.laid_out(&cta_layout);
-    let cta_text: Arc<str> = cta.into();
-    for line in &cta_layout.lines {
-        cur.push(Item::Text(GlyphRun::line(
-            line,
-            (m, cta_top),
-            &cta_text,
-            cta_layout.size_px,
-            ctx.inks.on_primary,
-        )));
-    }
+    cur.push_layout(&cta_layout, cta, (m, cta_top), ctx.inks.on_primary);
     if let Some(url) = ctx.url {
         // The address without tracking parameters, for people who type it.
         let short = url.split('?').next().unwrap_or(url);
@@ -647,17 +628,8 @@ fn flow_with(ctx: &FlowContext, piece: &Piece, plan: &Plan) -> Result<Flowed, Fl
         let lay =
             layout(ctx.store, short, &style_of(&small), (cta_w, f32::INFINITY)).map_err(err)?;
         cur.laid_out(&lay);
-        let text: Arc<str> = short.into();
         let top = cta_top + cta_layout.height + 2.0 * PT_PER_MM;
-        for line in &lay.lines {
-            cur.push(Item::Text(GlyphRun::line(
-                line,
-                (m, top),
-                &text,
-                small.size,
-                small.ink,
-            )));
-        }
+        cur.push_layout(&lay, short, (m, top), small.ink);
     }
     Ok(Flowed {
         pages: cur.pages,

@@ -27,7 +27,7 @@ use tiny_skia::Pixmap;
 pub use crate::brand::card::CardStyle;
 
 use crate::assets::{self, Assets, Picture};
-use crate::brand::{CardPreset, Guide, Rgb};
+use crate::brand::{CardPreset, Guide};
 use crate::channel::CARD_PHOTO_KEYWORD as PHOTO_KEYWORD;
 use crate::content::FactKind;
 use crate::content::{Field, Piece};
@@ -35,7 +35,7 @@ use crate::error::{Error, Result};
 use crate::project::Project;
 use crate::render::paint::png as painter;
 use crate::render::{Channel, Output, Rendered, Renderer};
-use crate::scene::{self, Fill, GlyphRun, Ink, Item, Scene};
+use crate::scene::{self, Fill, Ink, Item, Scene};
 use crate::text::{self, Align, FitError, FontChoice, FontStore, Layout, TextStyle};
 
 /// Line height of titles (Thai marks stack above and below: keep room for them).
@@ -348,12 +348,11 @@ impl<'a> SocialRenderer<'a> {
             regions.push(("cta", [x0, pill_y, pill_w, pill_h]));
             missing.extend(&layout.missing);
             let ty = pill_y + (pill_h - layout.height) / 2.0;
-            draw(
-                &mut scene,
+            scene.push_layout(
                 &layout,
                 cta,
                 (x0 + pad_x, ty),
-                style.accent_text.rgb,
+                Ink::rgb(style.accent_text.rgb),
             );
             y_bottom = pill_y - gap;
         }
@@ -364,7 +363,7 @@ impl<'a> SocialRenderer<'a> {
             let fy = y_bottom - layout.height;
             regions.push(("facts", [x0, fy, layout.width, layout.height]));
             missing.extend(&layout.missing);
-            draw(&mut scene, &layout, &facts, (x0, fy), style.text.rgb);
+            scene.push_layout(&layout, &facts, (x0, fy), Ink::rgb(style.text.rgb));
             y_bottom = fy - gap * 0.5;
         }
 
@@ -402,7 +401,7 @@ impl<'a> SocialRenderer<'a> {
                 tmax,
             )
             .map_err(|e| fit_err("title", e))?;
-        draw(&mut scene, &title_layout, title, (x0, y), style.title.rgb);
+        scene.push_layout(&title_layout, title, (x0, y), Ink::rgb(style.title.rgb));
         missing.extend(&title_layout.missing);
         regions.push(("title", [x0, y, title_layout.width, title_layout.height]));
         let title_lines = title_layout
@@ -423,7 +422,7 @@ impl<'a> SocialRenderer<'a> {
                     smax,
                 )
                 .map_err(|e| fit_err("summary", e))?;
-            draw(&mut scene, &layout, summary, (x0, sy), style.text.rgb);
+            scene.push_layout(&layout, summary, (x0, sy), Ink::rgb(style.text.rgb));
             regions.push(("summary", [x0, sy, layout.width, layout.height]));
             missing.extend(&layout.missing);
         }
@@ -545,18 +544,4 @@ fn facts_line(piece: &Piece) -> Option<String> {
         .map(|f| format!("{} {}", f.label, f.value))
         .collect();
     (!parts.is_empty()).then(|| parts.join("  ·  "))
-}
-
-/// Adds the lines of `layout` (of `text`) to the scene, its top-left corner at `at`.
-fn draw(scene: &mut Scene, layout: &Layout, text: &str, at: (f32, f32), rgb: Rgb) {
-    let text: Arc<str> = text.into();
-    for line in &layout.lines {
-        scene.push(Item::Text(GlyphRun::line(
-            line,
-            at,
-            &text,
-            layout.size_px,
-            Ink::rgb(rgb),
-        )));
-    }
 }
