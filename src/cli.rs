@@ -180,7 +180,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Corpus { dir, pieces } => {
             crate::corpus::generate(&dir, pieces)?;
-            println!("wrote {pieces} pieces into {}", dir.display());
+            println!(
+                "wrote {} into {}",
+                crate::i18n::count(pieces, "piece", "pieces"),
+                dir.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { rule, list, format } => {
@@ -258,9 +262,9 @@ fn run_build(project: &Project, args: &BuildArgs, say: Say) -> Result<(PathBuf, 
         },
     };
     let spinner = progress(&format!(
-        "building {} pieces × {} channels",
-        project.pieces.len(),
-        channels.len()
+        "building {} × {}",
+        crate::i18n::count(project.pieces.len(), "piece", "pieces"),
+        crate::i18n::count(channels.len(), "channel", "channels")
     ));
     let built = build::build_locked(
         project,

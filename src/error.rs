@@ -25,7 +25,7 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     /// Several independent errors, reported together.
-    #[error("{} errors", errors.len())]
+    #[error("{}", crate::i18n::count(errors.len(), "error", "errors"))]
     Many {
         #[related]
         errors: Vec<Error>,

@@ -106,6 +106,12 @@ impl Labels {
     }
 }
 
+/// `n` and the English noun for it, singular for one: "1 piece", "3 pieces", "0 errors".
+/// Messages of the tool itself are English; `many` is the plural.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A date as readers of `lang` expect it: Thai uses the Buddhist era and Thai month
 /// abbreviations ("1 ธ.ค. 2569"); English "1 Dec 2026".
 pub fn format_date(date: &Datetime, lang: Lang) -> String {
@@ -139,6 +145,14 @@ pub fn format_date(date: &Datetime, lang: Lang) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn counts_are_grammatical() {
+        assert_eq!(count(1, "piece", "pieces"), "1 piece");
+        assert_eq!(count(0, "piece", "pieces"), "0 pieces");
+        assert_eq!(count(2, "info", "info"), "2 info");
+    }
+
     use super::*;
 
     #[test]

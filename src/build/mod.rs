@@ -59,12 +59,14 @@ pub struct BuildSummary {
     pub seconds: f64,
 }
 
+use crate::i18n::count;
+
 impl BuildSummary {
     pub fn line(&self) -> String {
         format!(
-            "built {} pieces: {} files{} in {:.2}s{}",
-            self.pieces,
-            self.outputs.len(),
+            "built {}: {}{} in {:.2}s{}",
+            count(self.pieces, "piece", "pieces"),
+            count(self.outputs.len(), "file", "files"),
             match self.kept {
                 0 => String::new(),
                 n => format!(" (and {n} kept from other channels)"),
@@ -72,7 +74,7 @@ impl BuildSummary {
             self.seconds,
             match self.warnings.len() {
                 0 => String::new(),
-                n => format!(", {n} warnings"),
+                n => format!(", {}", count(n, "warning", "warnings")),
             }
         )
     }

@@ -16,6 +16,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use serde_json::{Value, json};
 
+use crate::i18n::count;
 use crate::lint::rules::{RULES, Rule};
 use crate::lint::{Finding, LintReport, Severity};
 
@@ -111,10 +112,10 @@ pub fn human(report: &LintReport, color: bool, out: &mut dyn Write) -> std::io::
         writeln!(out)?;
     }
     let summary = format!(
-        "{} files checked: {} errors, {} warnings, {} info",
-        report.files,
-        report.count(Severity::Error),
-        report.count(Severity::Warning),
+        "{} checked: {}, {}, {} info",
+        count(report.files, "file", "files"),
+        count(report.count(Severity::Error), "error", "errors"),
+        count(report.count(Severity::Warning), "warning", "warnings"),
         report.count(Severity::Info)
     );
     let code = if report.has_errors() { "1;31" } else { "1;32" };
@@ -358,10 +359,10 @@ pub fn github(report: &LintReport, out: &mut dyn Write) -> std::io::Result<()> {
     }
     writeln!(
         out,
-        "{} files checked: {} errors, {} warnings",
-        report.files,
-        report.count(Severity::Error),
-        report.count(Severity::Warning)
+        "{} checked: {}, {}",
+        count(report.files, "file", "files"),
+        count(report.count(Severity::Error), "error", "errors"),
+        count(report.count(Severity::Warning), "warning", "warnings")
     )
 }
 
