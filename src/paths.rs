@@ -108,6 +108,14 @@ impl Sandbox {
         }
     }
 
+    /// A sandbox of exactly these canonical roots (what lint may read); none: nothing.
+    pub fn of(roots: Vec<PathBuf>) -> Sandbox {
+        Sandbox {
+            roots,
+            scope: Scope::Project,
+        }
+    }
+
     /// A sandbox of one folder only (the logo SVG may only read images under `brand/`).
     pub fn only(dir: &Path) -> Sandbox {
         let name = dir

@@ -184,10 +184,15 @@ rules! {
         bad: "/* brandpress-ignore color/off-pallete: the partner's colors */",
         good: "/* brandpress-ignore color/off-palette: the partner's colors */";
     LINT_UNKNOWN_KIND = "lint/unknown-kind", Warning,
-        "A file that is none of the formats lint checks (nor CSS, fonts, scripts, SVG, text): not checked.",
-        why: "Lint detects each file's kind from its bytes. A file that is none of HTML, email, PNG/JPEG, PDF or Markdown (nor a known companion such as CSS or fonts) is reported, so nothing passes silently unchecked.",
+        "A file that is none of the formats lint checks or knows (nor CSS, fonts, scripts, text): not checked.",
+        why: "Lint detects each file's kind from its bytes. A file that is none of HTML, email, PNG, JPEG, WebP, GIF, SVG, PDF or Markdown (nor a known companion such as CSS or fonts, nor a format `lint/unsupported-file` names) is reported, so nothing passes silently unchecked.",
         bad: "out/web/promo/banner.heic",
         good: "out/web/promo/banner.png";
+    LINT_UNSUPPORTED_FILE = "lint/unsupported-file", Warning,
+        "A file of a format lint knows but cannot check (AVIF, TIFF, BMP, ICO, an archive, an MJML source): not checked.",
+        why: "A file lint recognizes but has no checker for is reported rather than counted as checked clean, so a delivery in an unchecked format never passes silently. Convert it to a format lint checks, or lint what it compiles to.",
+        bad: "out/social/card.avif   (or email/promo.mjml)",
+        good: "out/social/card.png   (or the HTML MJML compiles email/promo.mjml to)";
     LINT_UNREADABLE = "lint/unreadable", Error,
         "A file that could not be read from disk.",
         why: "A file lint cannot read (permissions, I/O error) is not checked; the finding says why.",

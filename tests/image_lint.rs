@@ -333,3 +333,94 @@ fn png_with_size(w: u32, h: u32) -> Vec<u8> {
     ]
     .concat()
 }
+
+// ---- WebP, GIF and SVG cards ----------------------------------------------------------
+
+/// `agency-card.png` re-encoded by the `image` crate's encoders as `format`.
+fn agency_card_as(format: ::image::ImageFormat) -> Vec<u8> {
+    let png = ::image::load_from_memory(&std::fs::read(fixture("agency-card.png")).unwrap())
+        .unwrap()
+        .to_rgba8();
+    let mut out = std::io::Cursor::new(Vec::new());
+    ::image::DynamicImage::ImageRgba8(png)
+        .write_to(&mut out, format)
+        .unwrap();
+    out.into_inner()
+}
+
+#[test]
+fn webp_and_gif_cards_are_linted_like_png() {
+    let g = guide();
+    let ctx = LintContext::new(&g);
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, format) in [
+        ("การ์ด.webp", ::image::ImageFormat::WebP),
+        ("card.gif", ::image::ImageFormat::Gif),
+    ] {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, agency_card_as(format)).unwrap();
+        let findings = lint_file(&ctx, &path).unwrap();
+        assert_eq!(
+            rules(&findings),
+            ["image/off-palette"],
+            "{name}: {findings:?}"
+        );
+        assert!(
+            findings[0].message.contains("#3366CC"),
+            "{}",
+            findings[0].message
+        );
+        assert_eq!(findings[0].location.pixel_box, Some([0, 0, 1200, 630]));
+    }
+    // A truncated WebP is unreadable, not clean.
+    let webp = agency_card_as(::image::ImageFormat::WebP);
+    let path = tmp.path().join("cut.webp");
+    std::fs::write(&path, &webp[..webp.len() / 2]).unwrap();
+    assert_eq!(
+        rules(&lint_file(&ctx, &path).unwrap()),
+        ["image/unreadable"]
+    );
+}
+
+#[test]
+fn svg_cards_are_rasterized_and_linted() {
+    let g = guide();
+    let ctx = LintContext::new(&g);
+    let tmp = tempfile::tempdir().unwrap();
+    let card = |extra: &str| {
+        format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630">
+  <rect width="1200" height="630" fill="#1F5C4A"/>
+  <text x="60" y="300" font-size="72" fill="#FFF8EE" font-family="Noto Sans Thai">โคลด์บรูว์รับลมหนาว</text>
+  {extra}
+</svg>"##
+        )
+    };
+    let clean = tmp.path().join("card.svg");
+    std::fs::write(&clean, card("")).unwrap();
+    let findings = lint_file(&ctx, &clean).unwrap();
+    assert!(findings.is_empty(), "{findings:?}");
+    let red = tmp.path().join("card-red.svg");
+    std::fs::write(
+        &red,
+        card(r##"<rect x="600" y="0" width="600" height="630" fill="#E63946"/>"##),
+    )
+    .unwrap();
+    let findings = lint_file(&ctx, &red).unwrap();
+    assert_eq!(rules(&findings), ["image/off-palette"], "{findings:?}");
+    assert!(
+        findings[0].message.contains("#E63946"),
+        "{}",
+        findings[0].message
+    );
+    // An SVG may not read files outside the linted paths.
+    let sneaky = tmp.path().join("sneaky.svg");
+    std::fs::write(
+        &sneaky,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="1200" height="630"><image xlink:href="/etc/passwd" width="10" height="10"/></svg>"#,
+    )
+    .unwrap();
+    let ctx = ctx.within(brandpress::lint::Roots::of(&[tmp.path().to_path_buf()]).unwrap());
+    let findings = lint_file(&ctx, &sneaky).unwrap();
+    assert_eq!(rules(&findings), ["image/unreadable"], "{findings:?}");
+}

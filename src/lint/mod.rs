@@ -49,13 +49,21 @@ pub enum FileKind {
     EmailHtml,
     Png,
     Jpeg,
+    /// A GIF (its first frame is checked).
+    Gif,
+    Webp,
+    /// An SVG or SVGZ picture (rasterized at its size, then checked as an image).
+    Svg,
     Pdf,
     /// A MIME message (`.eml`).
     Eml,
     Markdown,
-    /// A file that goes with pages (CSS, scripts, fonts, SVG, plain text…): not linted
-    /// on its own.
+    /// A file that goes with pages (CSS, scripts, fonts, plain text…): not linted on its
+    /// own.
     Other,
+    /// A format lint recognizes but cannot check (what it is, for the message): reported
+    /// as `lint/unsupported-file`.
+    Unsupported(&'static str),
     /// Neither detected from its bytes nor named like a known format: reported as
     /// `lint/unknown-kind`, so nothing passes unchecked without a word.
     Unknown,
@@ -70,20 +78,42 @@ const COMPANIONS: &[&str] = &[
     "json",
     "xml",
     "txt",
-    "svg",
     "ttf",
     "otf",
     "woff",
     "woff2",
     "eot",
-    "ico",
-    "gif",
-    "webp",
-    "avif",
     "webmanifest",
-    "mjml",
     "csv",
 ];
+
+/// Formats lint recognizes but has no checker for, by magic bytes and by extension.
+fn unsupported(ext: &str, bytes: &[u8]) -> Option<&'static str> {
+    let brand = bytes.get(4..12);
+    if brand == Some(b"ftypavif") || brand == Some(b"ftypavis") || ext == "avif" {
+        return Some("an AVIF image (no pure-Rust AVIF decoder is used)");
+    }
+    if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") || ["tif", "tiff"].contains(&ext)
+    {
+        return Some("a TIFF image");
+    }
+    if ext == "bmp" {
+        return Some("a BMP image");
+    }
+    if bytes.starts_with(&[0, 0, 1, 0]) || ext == "ico" || ext == "cur" {
+        return Some("an ICO icon");
+    }
+    if ext == "mjml" {
+        return Some("an MJML source (lint the HTML it compiles to)");
+    }
+    if bytes.starts_with(&[0x1F, 0x8B]) {
+        return Some("a gzip archive (unpack it and lint what is inside)");
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Some("a zip archive (unpack it and lint what is inside)");
+    }
+    None
+}
 
 /// Detects a file's kind from its first bytes. The name decides between text formats,
 /// and what a file whose bytes are no known format was meant to be: random bytes or an
@@ -98,6 +128,12 @@ pub fn detect_kind(path: &Path, bytes: &[u8]) -> FileKind {
     if bytes.starts_with(b"%PDF-") {
         return FileKind::Pdf;
     }
+    if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        return FileKind::Gif;
+    }
+    if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        return FileKind::Webp;
+    }
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -107,13 +143,28 @@ pub fn detect_kind(path: &Path, bytes: &[u8]) -> FileKind {
         "png" => return FileKind::Png,
         "jpg" | "jpeg" | "jpe" | "jfif" => return FileKind::Jpeg,
         "pdf" => return FileKind::Pdf,
+        "gif" => return FileKind::Gif,
+        "webp" => return FileKind::Webp,
+        "svg" | "svgz" => return FileKind::Svg,
         "md" | "markdown" => return FileKind::Markdown,
         _ => {}
     }
+    if let Some(what) = unsupported(&ext, bytes) {
+        return FileKind::Unsupported(what);
+    }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
     let trimmed = head.trim_start_matches('\u{feff}').trim_start();
+    // XHTML may open with an XML prolog (and comments) before its doctype.
+    let xhtml =
+        trimmed.starts_with("<?xml") && (head.contains("<!doctype html") || head.contains("<html"));
+    if trimmed.starts_with("<svg")
+        || (trimmed.starts_with("<?xml") && head.contains("<svg") && !xhtml)
+    {
+        return FileKind::Svg;
+    }
     if trimmed.starts_with("<!doctype html")
         || trimmed.starts_with("<html")
+        || xhtml
         || ext == "html"
         || ext == "htm"
     {
@@ -378,10 +429,20 @@ pub fn lint_kind(ctx: &LintContext, path: &Path, bytes: &[u8], kind: FileKind) -
         FileKind::EmailHtml => html::lint_email(ctx, path, bytes),
         FileKind::Eml => email::lint(ctx, path, bytes),
         FileKind::Png | FileKind::Jpeg => image::lint(ctx, path, bytes),
+        FileKind::Gif | FileKind::Webp => image::lint_raster(ctx, path, bytes),
+        FileKind::Svg => image::lint_svg(ctx, path, bytes),
         FileKind::Pdf => pdf::lint(ctx, path, bytes),
         FileKind::Markdown => markdown::lint(ctx, path, bytes),
         FileKind::Other => Vec::new(),
         FileKind::Unknown => vec![unknown_kind(path, bytes)],
+        FileKind::Unsupported(what) => vec![
+            Finding::new(
+                &crate::lint::rules::LINT_UNSUPPORTED_FILE,
+                Location::file(path),
+                format!("not checked: {what}, a format lint cannot check"),
+            )
+            .fix("convert it to PNG, JPEG, WebP, GIF or SVG (images), or lint the HTML or PDF it becomes"),
+        ],
     }
 }
 
@@ -392,7 +453,7 @@ fn unknown_kind(path: &Path, bytes: &[u8]) -> Finding {
         format!("{} bytes", bytes.len())
     };
     Finding::new(&crate::lint::rules::LINT_UNKNOWN_KIND, Location::file(path),
-        format!("not checked: brandpress cannot tell what this file is ({what}, not HTML, email, PNG, JPEG, PDF or Markdown)"),
+        format!("not checked: brandpress cannot tell what this file is ({what}, not HTML, email, an image, PDF or Markdown)"),
     )
     .fix("give the file the extension of its format, or keep it out of the linted folder")
 }
@@ -454,6 +515,34 @@ mod tests {
         );
         assert_eq!(detect_kind(Path::new("a.md"), b"+++\n"), FileKind::Markdown);
         assert_eq!(detect_kind(Path::new("a.css"), b"body{}"), FileKind::Other);
+        assert_eq!(detect_kind(p, b"GIF89a\x01\x00"), FileKind::Gif);
+        assert_eq!(detect_kind(p, b"RIFF\x10\0\0\0WEBPVP8 "), FileKind::Webp);
+        assert_eq!(
+            detect_kind(p, b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
+            FileKind::Svg
+        );
+        assert_eq!(
+            detect_kind(
+                p,
+                b"<?xml version='1.0'?>\n<svg xmlns='http://www.w3.org/2000/svg'/>"
+            ),
+            FileKind::Svg
+        );
+        // XHTML 1.0 Transitional, as ESPs write it, with its XML prolog
+        let xhtml = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><svg></svg></body></html>";
+        assert_eq!(detect_kind(Path::new("x.xhtml"), xhtml), FileKind::Html);
+        assert!(matches!(
+            detect_kind(p, b"\0\0\0\x1cftypavif\0\0\0\0"),
+            FileKind::Unsupported(w) if w.contains("AVIF")
+        ));
+        assert!(matches!(
+            detect_kind(p, b"II*\0\x08"),
+            FileKind::Unsupported(_)
+        ));
+        assert!(matches!(
+            detect_kind(p, b"\x1f\x8b\x08\0"),
+            FileKind::Unsupported(_)
+        ));
     }
 
     #[test]
@@ -466,6 +555,10 @@ mod tests {
             ("x.eml", FileKind::Eml),
             ("x.bin", FileKind::Unknown),
             ("noextension", FileKind::Unknown),
+            ("การ์ด.gif", FileKind::Gif),
+            ("x.webp", FileKind::Webp),
+            ("x.svg", FileKind::Svg),
+            ("x.svgz", FileKind::Svg),
             ("x.css", FileKind::Other),
             ("x.txt", FileKind::Other),
             (".DS_Store", FileKind::Other),
@@ -498,6 +591,12 @@ mod tests {
             ("ใบปลิว.pdf", "pdf/unreadable"),
             ("ข่าว.eml", "email/unreadable"),
             ("data.bin", "lint/unknown-kind"),
+            ("การ์ด.gif", "image/unreadable"),
+            ("x.webp", "image/unreadable"),
+            ("x.svg", "image/unreadable"),
+            ("x.avif", "lint/unsupported-file"),
+            ("favicon.ico", "lint/unsupported-file"),
+            ("promo.mjml", "lint/unsupported-file"),
         ] {
             for bytes in [Vec::new(), junk.clone()] {
                 let f = lint_bytes(&ctx, Path::new(name), &bytes);

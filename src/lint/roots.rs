@@ -111,6 +111,12 @@ impl Roots {
         }
     }
 
+    /// The roots as a path sandbox, for readers that resolve references themselves (an
+    /// SVG's `<image href>`).
+    pub fn sandbox(&self) -> crate::paths::Sandbox {
+        crate::paths::Sandbox::of(self.roots.clone())
+    }
+
     /// The file at `path` if it is inside the roots.
     pub fn file(&self, path: &Path) -> Option<PathBuf> {
         match self.reach(path) {

@@ -1,4 +1,6 @@
-//! Lint rules for PNG and JPEG images, ours or anyone's.
+//! Lint rules for images, ours or anyone's: PNG and JPEG (structure checked, then decoded
+//! here), WebP and GIF (first frame; decoded by the asset store's `image` decoder), SVG and
+//! SVGZ (rasterized by resvg at their size).
 //!
 //! - `image/unreadable`: the file is not the PNG or JPEG its name says, or its structure
 //!   is broken (a PNG chunk's CRC, a missing `IEND`, a JPEG truncated in a scan or
@@ -60,6 +62,83 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
         Ok(image) => findings.extend(check_palette(ctx, path, &image)),
         Err(e) => findings.push(unreadable(path, e)),
     }
+    findings
+}
+
+/// Lints a WebP or GIF (its first frame, as a browser shows it before the animation
+/// starts), decoded by the asset store's decoder (the `image` crate, within the pixel
+/// limits) as the renderers decode heroes.
+pub fn lint_raster(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let (w, h) = match dimensions(bytes) {
+        Ok(size) => size,
+        Err(e) => return vec![unreadable(path, e)],
+    };
+    findings.extend(check_dimensions(ctx, path, (w, h)));
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        findings.push(too_large(path, w, h));
+        return findings;
+    }
+    match crate::assets::decode_raster(bytes) {
+        Ok(image) => {
+            let image = Decoded {
+                width: image.width,
+                height: image.height,
+                rgba: image.rgba,
+                photo: None,
+            };
+            findings.extend(check_palette(ctx, path, &image));
+        }
+        Err(e) => findings.push(unreadable(path, e)),
+    }
+    findings
+}
+
+/// Lints an SVG or SVGZ picture: parsed as the renderers parse SVG (references resolve
+/// only inside the linted paths, text in the brand fonts, within the SVG limits),
+/// rasterized by resvg at its own size, then checked as an image.
+pub fn lint_svg(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
+    let tree = match crate::assets::picture::parse_svg(
+        bytes,
+        path,
+        &ctx.roots.sandbox(),
+        &ctx.fonts.svg_fonts(),
+    ) {
+        Ok(tree) => tree,
+        Err(e) => return vec![unreadable(path, e)],
+    };
+    let size = tree.size().to_int_size();
+    let (w, h) = (size.width(), size.height());
+    let mut findings = Vec::new();
+    findings.extend(check_dimensions(ctx, path, (w, h)));
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        findings.push(too_large(path, w, h));
+        return findings;
+    }
+    let Some(mut pixmap) = resvg::tiny_skia::Pixmap::new(w, h) else {
+        findings.push(unreadable(path, format!("has no pixels ({w}×{h})")));
+        return findings;
+    };
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::identity(),
+        &mut pixmap.as_mut(),
+    );
+    let rgba = pixmap
+        .pixels()
+        .iter()
+        .flat_map(|p| {
+            let c = p.demultiply();
+            [c.red(), c.green(), c.blue(), c.alpha()]
+        })
+        .collect();
+    let image = Decoded {
+        width: w,
+        height: h,
+        rgba,
+        photo: None,
+    };
+    findings.extend(check_palette(ctx, path, &image));
     findings
 }
 

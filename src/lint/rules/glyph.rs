@@ -16,6 +16,8 @@ use crate::text::{FaceId, FontStore};
 pub struct BrandFonts {
     store: Arc<FontStore>,
     families: BTreeMap<String, Vec<FaceId>>,
+    /// The same fonts for text inside SVG pictures lint rasterizes.
+    svg: Option<assets::SvgFonts>,
 }
 
 impl std::fmt::Debug for BrandFonts {
@@ -56,7 +58,16 @@ impl BrandFonts {
         BrandFonts {
             store: Arc::clone(fonts.store()),
             families,
+            svg: Some(fonts.svg()),
         }
+    }
+
+    /// The brand fonts for SVG text (an empty database when they could not be loaded).
+    pub fn svg_fonts(&self) -> assets::SvgFonts {
+        self.svg.clone().unwrap_or_else(|| assets::SvgFonts {
+            fontdb: Arc::default(),
+            family: String::new(),
+        })
     }
 
     /// True when the face maps `c` to a real glyph (not `.notdef`).
