@@ -23,6 +23,10 @@ use crate::paths::{PathProblem, Sandbox};
 /// Where the guide lives inside a project.
 pub const GUIDE_PATH: &str = "brand/brand.toml";
 
+/// The optional font role for code (`[fonts.code]`): its families count as brand fonts,
+/// and templates set `code` and `pre` in [`Guide::code_stack`] (`--font-code` on the web).
+pub const CODE_ROLE: &str = "code";
+
 /// Scripts the brand sets type for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Script {
@@ -143,6 +147,31 @@ impl Guide {
 
     pub fn body(&self) -> &FontRole {
         &self.fonts["body"]
+    }
+
+    /// The optional [`CODE_ROLE`] role (monospace, for inline code and code blocks).
+    pub fn code(&self) -> Option<&FontRole> {
+        self.fonts.get(CODE_ROLE)
+    }
+
+    /// The CSS font-family stack for code. With a `[fonts.code]` role it is built like
+    /// every stack — the role's Latin family, then its Thai family (so Thai inside code
+    /// keeps a brand face), then its fallbacks — and ends with the generic `monospace`
+    /// unless the fallbacks already name a generic family. Without one, code is set in
+    /// the body stack.
+    pub fn code_stack(&self) -> String {
+        let Some(role) = self.code() else {
+            return self.css_stack(self.body());
+        };
+        let mut stack = self.css_stack(role);
+        if !role
+            .fallbacks
+            .iter()
+            .any(|f| GENERIC_FAMILIES.contains(&f.as_str()))
+        {
+            stack.push_str(", monospace");
+        }
+        stack
     }
 
     /// Every brand font family name (Latin and Thai, all roles).

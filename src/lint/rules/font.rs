@@ -91,7 +91,9 @@ pub fn check(guide: &Guide, resolved: &str, written: &str, location: Location) -
         )
         .expected(expected)
         .found(shown)
-        .fix("font-family: var(--font-body) (or var(--font-heading) for headings)"),
+        .fix(
+            "font-family: var(--font-body) (or var(--font-heading) for headings, var(--font-code) for code)",
+        ),
     )
 }
 

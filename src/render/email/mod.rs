@@ -277,6 +277,7 @@ impl Renderer for EmailRenderer<'_> {
             &BTreeMap::from([
                 ("heading", email_stack(guide, guide.heading())),
                 ("body", email_stack(guide, guide.body())),
+                ("code", email_code_stack(guide)),
                 ("heading_weight", guide.heading().weight.to_string()),
             ]),
         );
@@ -439,6 +440,37 @@ pub fn email_stack(guide: &Guide, role: &crate::brand::FontRole) -> String {
         stack.push_str(", sans-serif");
     }
     stack
+}
+
+/// The stack for `code` and `pre`: the body's email stack when the guide has no code role
+/// (code is set in the body font), else [`Guide::code_stack`] with single quotes. Outlook
+/// and Gmail have none of the brand's web fonts, so when the code role names no web-safe
+/// family, Courier New (Latin) and Tahoma (Thai on Windows) go before the generic family.
+pub fn email_code_stack(guide: &Guide) -> String {
+    if guide.code().is_none() {
+        return email_stack(guide, guide.body());
+    }
+    let stack = guide.code_stack().replace('"', "'");
+    let lower = stack.to_ascii_lowercase();
+    let web_safe = [
+        "courier",
+        "consolas",
+        "lucida console",
+        "tahoma",
+        "arial",
+        "helvetica",
+        "verdana",
+    ];
+    if web_safe.iter().any(|f| lower.contains(f)) {
+        return stack;
+    }
+    const SAFE: &str = "'Courier New', Tahoma";
+    match stack.rsplit_once(", ") {
+        Some((head, last)) if crate::brand::GENERIC_FAMILIES.contains(&last) => {
+            format!("{head}, {SAFE}, {last}")
+        }
+        _ => format!("{stack}, {SAFE}, monospace"),
+    }
 }
 
 /// `@font-face` sources for clients that load web fonts (Apple Mail, iOS): the web

@@ -1,11 +1,12 @@
 //! `brand.css`, generated from the guide: a custom property for every color
-//! (`--color-<name>`), role (`--role-<role>`) and font role (`--font-<role>`), dark-mode
-//! variants, and `@font-face` rules for the brand fonts.
+//! (`--color-<name>`), role (`--role-<role>`) and font role (`--font-<role>`, always with
+//! `--font-code`: the body stack when the guide has no code role), dark-mode variants, and
+//! `@font-face` rules for the brand fonts.
 
 use std::fmt::Write;
 
 use crate::assets::Assets;
-use crate::brand::Guide;
+use crate::brand::{CODE_ROLE, Guide};
 
 /// A brand font file as the web serves it.
 pub struct WebFont {
@@ -67,9 +68,27 @@ pub fn brand_css(guide: &Guide, fonts: &[WebFont], fonts_url: &str) -> String {
             let _ = writeln!(css, "  --role-{role}: var(--color-{name});");
         }
     }
-    for (role, def) in &guide.fonts {
-        let _ = writeln!(css, "  --font-{role}: {};", guide.css_stack(def));
-        let _ = writeln!(css, "  --font-{role}-weight: {};", def.weight);
+    // Every role, plus `--font-code` (the body stack) when the guide has no code role,
+    // in name order.
+    let mut font_vars: Vec<(&str, String, u16)> = guide
+        .fonts
+        .iter()
+        .map(|(role, def)| {
+            let stack = if role == CODE_ROLE {
+                guide.code_stack()
+            } else {
+                guide.css_stack(def)
+            };
+            (role.as_str(), stack, def.weight)
+        })
+        .collect();
+    if guide.code().is_none() {
+        font_vars.push((CODE_ROLE, guide.code_stack(), guide.body().weight));
+        font_vars.sort_by_key(|v| v.0);
+    }
+    for (role, stack, weight) in font_vars {
+        let _ = writeln!(css, "  --font-{role}: {stack};");
+        let _ = writeln!(css, "  --font-{role}-weight: {weight};");
     }
     css.push_str("}\n");
     let dark: Vec<_> = guide
