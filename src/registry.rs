@@ -249,10 +249,10 @@ rules! {
         bad: "(a card whose background is #E63946)",
         good: "(a card whose background is cream #F7F1E8)";
     IMAGE_DIMENSIONS = "image/dimensions", Error,
-        "An image whose size is not one of the guide's presets.",
-        why: "Social platforms crop or blur images that are not their size. Card-like images must match one of `[channels.social] presets`.",
-        bad: "og.png 1000×500",
-        good: "og.png 1200×630";
+        "A social card whose size is not one of the guide's presets.",
+        why: "Social platforms crop or blur images that are not their size. Images in a `social/` folder below the linted root (where `build` writes cards) must match one of `[channels.social] presets`; other pictures (icons, logos, page illustrations) are free-size.",
+        bad: "social/og.png 1000×500",
+        good: "social/og.png 1200×630";
     IMAGE_UNREADABLE = "image/unreadable", Error,
         "An image that cannot be read (not the format its name says, corrupt or truncated).",
         why: "A corrupt or truncated picture shows broken on every platform; it is reported instead of passing as clean.",

@@ -118,8 +118,13 @@ fn jpeg_in_brand_colors_decodes_and_passes() {
 #[test]
 fn dimensions_must_be_a_preset() {
     let g = guide();
-    let ctx = LintContext::new(&g);
-    let findings = lint_file(&ctx, &fixture("odd-size.png")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let social = tmp.path().join("out/social");
+    std::fs::create_dir_all(&social).unwrap();
+    std::fs::copy(fixture("odd-size.png"), social.join("odd-size.png")).unwrap();
+    let ctx = LintContext::new(&g)
+        .within(brandpress::lint::Roots::of(&[tmp.path().join("out")]).unwrap());
+    let findings = lint_file(&ctx, &social.join("odd-size.png")).unwrap();
     assert_eq!(rules(&findings), ["image/dimensions"], "{findings:?}");
     assert_eq!(findings[0].found.as_deref(), Some("1000×500"));
     assert!(
@@ -129,11 +134,16 @@ fn dimensions_must_be_a_preset() {
             .unwrap()
             .contains("og 1200×630")
     );
-    // Presets pass; images of the web channel are free-size.
-    assert!(image::check_dimensions(&ctx, Path::new("out/social/a-og.png"), (1200, 630)).is_none());
-    assert!(image::check_dimensions(&ctx, Path::new("a.png"), (1080, 1920)).is_none());
-    assert!(image::check_dimensions(&ctx, Path::new("out/web/a/hero.png"), (800, 450)).is_none());
-    assert!(image::check_dimensions(&ctx, Path::new("card.jpg"), (1080, 1081)).is_some());
+    // Presets pass; pictures outside a social folder (a page's hero, an icon, a loose
+    // file) are free-size.
+    let at = |p: &str| tmp.path().join(p);
+    assert!(image::check_dimensions(&ctx, &at("out/social/a-og.png"), (1200, 630)).is_none());
+    assert!(image::check_dimensions(&ctx, &at("out/social/story.png"), (1080, 1920)).is_none());
+    assert!(image::check_dimensions(&ctx, &at("out/social/card.jpg"), (1080, 1081)).is_some());
+    assert!(image::check_dimensions(&ctx, &at("out/web/a/hero.png"), (800, 450)).is_none());
+    assert!(image::check_dimensions(&ctx, &at("out/web/favicon.png"), (16, 16)).is_none());
+    let loose = LintContext::new(&g);
+    assert!(lint_file(&loose, &fixture("odd-size.png")).unwrap().is_empty());
 }
 
 #[test]

@@ -8,8 +8,8 @@
 //! - `image/too-large`: more pixels than [`MAX_PIXELS`], read from the header before
 //!   anything is decoded; the colors of such an image are not checked.
 //! - `image/dimensions`: the size is not one of the guide's social card presets (checked
-//!   for images outside `web/`, `email/` and `print/` folders, whose images are free-size
-//!   illustrations rather than cards).
+//!   for images in a `social/` folder below the linted root, where cards are; pictures
+//!   elsewhere are icons, logos and illustrations of free size).
 //! - `image/off-palette`: more than `[lint] image_off_palette` of the pixels are off the
 //!   palette (its colors and their dark variants, classified by the lint context's
 //!   `rules::color::Palette`, as CSS and PDF colors are). Not counted: anti-aliased edges (a color on the blend between two palette
@@ -165,16 +165,19 @@ fn unreadable(path: &Path, message: String) -> Finding {
     )
 }
 
-/// `image/dimensions`: cards must have a preset size.
+/// `image/dimensions`: cards must have a preset size. Only where the image is known to be
+/// a card: inside a `social` folder below the linted root (how `build` lays cards out, and
+/// how a delivery names its card folder). Any other picture (a page's icon, a logo, an
+/// illustration) has the size its page gives it.
 pub fn check_dimensions(ctx: &LintContext, path: &Path, (w, h): (u32, u32)) -> Option<Finding> {
-    // Pictures inside a page, email or print folder of an output are not cards; judged by
-    // the folders below the linted root, not by where the project lives.
-    let free = ctx.roots.relative(path).components().any(|c| match c {
-        Component::Normal(s) => ["web", "email", "print"].contains(&s.to_str().unwrap_or("")),
-        _ => false,
-    });
+    // Judged by the folders below the linted root, not by where the project lives.
+    let card = ctx
+        .roots
+        .relative(path)
+        .components()
+        .any(|c| matches!(c, Component::Normal(s) if s == "social"));
     let presets = &ctx.guide.channels.social.presets;
-    if free || presets.iter().any(|p| p.width == w && p.height == h) {
+    if !card || presets.iter().any(|p| p.width == w && p.height == h) {
         return None;
     }
     let list = presets
