@@ -511,3 +511,43 @@ fn markdown_ignores_without_reason_are_findings() {
         "{rules:?}"
     );
 }
+
+/// ESP templates carry no Outlook or Apple marker in their first bytes, but they are email:
+/// Lee Munroe's responsive template (MIT; tests/fixtures/email/leemunroe/) and its inlined
+/// build are recognized by structure (`mso-` properties, presentation tables), and email
+/// rules run on them. Our web pages and the agency page stay web pages.
+#[test]
+fn esp_templates_are_recognized_as_email_by_structure() {
+    use brandpress::lint::{FileKind, detect_kind, looks_like_email};
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let g = Guide::load(&root).unwrap();
+    let ctx = LintContext::new(&g);
+    for name in ["email.html", "email-inlined.html"] {
+        let path = root.join("tests/fixtures/email/leemunroe").join(name);
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            !bytes.windows(13).any(|w| w == b"<!--[if mso]>"),
+            "no client marker"
+        );
+        assert_eq!(detect_kind(&path, &bytes), FileKind::EmailHtml, "{name}");
+        let findings = lint::lint_file(&ctx, &path).unwrap();
+        assert!(
+            findings.iter().any(|f| f.rule.starts_with("email/")),
+            "{name}: {:?}",
+            findings.iter().map(|f| f.rule).collect::<Vec<_>>()
+        );
+    }
+    let page = root.join("tests/fixtures/lint/agency/agency-page.html");
+    assert_eq!(
+        detect_kind(&page, &std::fs::read(&page).unwrap()),
+        FileKind::Html
+    );
+    // A page with a script is never an email, whatever its tables look like.
+    let scripted = r##"<!DOCTYPE html><html><body><table role="presentation" bgcolor="#fff" style="mso-table-lspace:0"><tr><td>สวัสดี</td></tr></table><script>1</script></body></html>"##;
+    assert!(!looks_like_email(scripted.as_bytes()));
+    // Merge tags, presentation tables and bgcolor without any client marker.
+    let esp = r##"<!DOCTYPE html><html><body bgcolor="#ffffff"><table role="presentation" width="600"><tr><td>สวัสดี *|FNAME|*</td></tr></table></body></html>"##;
+    assert!(looks_like_email(esp.as_bytes()));
+    let plain = "<!DOCTYPE html><html><body><p>ราคา 89 บาท</p></body></html>";
+    assert!(!looks_like_email(plain.as_bytes()));
+}

@@ -168,10 +168,7 @@ pub fn detect_kind(path: &Path, bytes: &[u8]) -> FileKind {
         || ext == "html"
         || ext == "htm"
     {
-        let email = head.contains("<!--[if mso")
-            || head.contains("x-apple-disable-message-reformatting")
-            || head.contains("urn:schemas-microsoft-com:office");
-        return if email {
+        return if looks_like_email(bytes) {
             FileKind::EmailHtml
         } else {
             FileKind::Html
@@ -195,6 +192,49 @@ pub fn detect_kind(path: &Path, bytes: &[u8]) -> FileKind {
     } else {
         FileKind::Unknown
     }
+}
+
+/// How much of a page [`looks_like_email`] reads.
+const EMAIL_SNIFF_BYTES: usize = 64 * 1024;
+
+/// Whether an HTML document was written for email clients, judged by its structure, as
+/// ESP templates (Mailchimp, SendGrid, Postmark, MJML output, hand-made ones) are written:
+/// client markers (MSO conditionals, Outlook namespaces, Apple's reformatting meta) decide
+/// alone; otherwise at least three points from `mso-` CSS properties, presentation tables,
+/// `cellpadding`/`cellspacing`, `bgcolor`, an XHTML 1.0 doctype, ESP merge tags, a 600 px
+/// body and many inline styles. A page with a `<script>` is never email (clients drop
+/// scripts, so no one writes them into an email).
+pub fn looks_like_email(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(EMAIL_SNIFF_BYTES)])
+        .to_ascii_lowercase();
+    if head.contains("<!--[if mso")
+        || head.contains("x-apple-disable-message-reformatting")
+        || head.contains("urn:schemas-microsoft-com:office")
+    {
+        return true;
+    }
+    if head.contains("<script") {
+        return false;
+    }
+    let has = |s: &str| head.contains(s);
+    let signals = [
+        (has("mso-"), 3),
+        (
+            has("role=\"presentation\"") || has("role='presentation'") || has("role=presentation"),
+            2,
+        ),
+        (has("cellpadding=") || has("cellspacing="), 1),
+        (has("bgcolor="), 1),
+        (has("xhtml 1.0 transitional") || has("xhtml 1.0 strict"), 2),
+        (
+            has("*|") || has("{{") || has("{%") || has("<%") || has("[[") || has("%%"),
+            2,
+        ),
+        (has("unsubscribe"), 1),
+        (has("width=\"600\"") || has("max-width: 600px") || has("max-width:600px"), 1),
+        (head.matches("style=\"").count() >= 10, 1),
+    ];
+    signals.iter().filter(|(hit, _)| *hit).map(|(_, n)| n).sum::<u32>() >= 3
 }
 
 /// Channels whose tone rules are compiled once per run (`None`: Markdown sources).
