@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::brand::{Guide, display_path};
+use crate::brand::{Guide, LintKind, display_path};
 use crate::build::{self, BuildLock, BuildOptions, LockWait};
 use crate::error::{Error, Result};
 use crate::lint::{self, LintContext};
@@ -110,6 +110,10 @@ struct LintArgs {
     project: PathBuf,
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
+    /// Take every file as this kind instead of detecting it: web, email, eml, card, image,
+    /// pdf or markdown (`[lint.kinds]` in the guide does this per path).
+    #[arg(long, value_parser = |s: &str| s.parse::<LintKind>())]
+    kind: Option<LintKind>,
 }
 
 impl clap::builder::ValueParserFactory for Channel {
@@ -156,7 +160,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 args.paths
             };
-            run_lint(&guide, &paths, args.format)
+            run_lint(&guide, &paths, args.format, args.kind)
         }
         Command::Check { build, format } => {
             let project = Project::load(&build.project)?;
@@ -167,7 +171,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             // The lock is held while linting, so the lint sees this build's output.
             let (out, _lock) = run_build(&project, &build, say)?;
-            run_lint(&project.guide, &[out], format)
+            run_lint(&project.guide, &[out], format, None)
         }
         Command::Init { dir } => {
             crate::init::init(&dir)?;
@@ -289,8 +293,13 @@ fn run_build(project: &Project, args: &BuildArgs, say: Say) -> Result<(PathBuf, 
     Ok((out, lock))
 }
 
-fn run_lint(guide: &Guide, paths: &[PathBuf], format: Format) -> Result<ExitCode> {
-    let report = lint::lint_paths(&LintContext::new(guide), paths)?;
+fn run_lint(
+    guide: &Guide,
+    paths: &[PathBuf],
+    format: Format,
+    kind: Option<LintKind>,
+) -> Result<ExitCode> {
+    let report = lint::lint_paths(&LintContext::new(guide).forcing(kind), paths)?;
     let mut stdout = std::io::stdout().lock();
     report::write(&report, format, &mut stdout)
         .map_err(|e| Error::usage(format!("writing the report: {e}")))?;

@@ -551,3 +551,140 @@ fn esp_templates_are_recognized_as_email_by_structure() {
     let plain = "<!DOCTYPE html><html><body><p>ราคา 89 บาท</p></body></html>";
     assert!(!looks_like_email(plain.as_bytes()));
 }
+
+fn rules_of(v: &Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `--kind` settles what the bytes leave open: an agency page taken as email gets the email
+/// rules, an ESP template taken as a web page does not; a folder's stylesheets and
+/// pictures keep their own kinds.
+#[test]
+fn kind_on_the_command_line_overrides_detection() {
+    let page = "tests/fixtures/lint/agency/agency-page.html";
+    let (_, web) = lint_json(&[page]);
+    assert!(!rules_of(&web).iter().any(|r| r.starts_with("email/")));
+    let (_, email) = lint_json(&["--kind", "email", page]);
+    assert!(
+        rules_of(&email).iter().any(|r| r.starts_with("email/")),
+        "{:?}",
+        rules_of(&email)
+    );
+    let esp = "tests/fixtures/email/leemunroe/email.html";
+    let (_, as_web) = lint_json(&["--kind", "web", esp]);
+    assert!(!rules_of(&as_web).iter().any(|r| r.starts_with("email/")));
+    // A folder with a page, its stylesheet and an SVG logo, all taken as email: the
+    // stylesheet is not read as a page, the logo is still an image.
+    let (_, folder) = lint_json(&["--kind", "email", "tests/fixtures/lint/agency"]);
+    let files: std::collections::BTreeSet<&str> = folder["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert!(files.iter().all(|f| !f.ends_with(".css")), "{files:?}");
+    // An unknown kind is a usage error.
+    let out = bin()
+        .args(["lint", "--project", ".", "--kind", "fax", page])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fax"));
+}
+
+/// `[lint.kinds]` maps paths of a delivery to kinds: cards must have preset sizes there,
+/// and an HTML folder is email. A glob that is not one is a guide error at its line.
+#[test]
+fn the_guide_maps_paths_to_kinds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("project");
+    std::fs::create_dir_all(project.join("brand")).unwrap();
+    for entry in std::fs::read_dir(root().join("brand")).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), project.join("brand").join(entry.file_name())).unwrap();
+        }
+    }
+    let fonts = project.join("brand/fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    for entry in std::fs::read_dir(root().join("brand/fonts")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), fonts.join(entry.file_name())).unwrap();
+    }
+    let guide = project.join("brand/brand.toml");
+    let text = std::fs::read_to_string(&guide).unwrap();
+    let with_kinds = |kinds: &str| {
+        let mut t = text.clone();
+        if t.contains("[lint]") {
+            t = t.replacen("[lint]", &format!("[lint.kinds]\n{kinds}\n\n[lint]"), 1);
+        } else {
+            t.push_str(&format!("\n[lint.kinds]\n{kinds}\n"));
+        }
+        std::fs::write(&guide, t).unwrap();
+    };
+    with_kinds("\"cards/*\" = \"card\"\n\"mail/**\" = \"email\"");
+    let delivery = tmp.path().join("delivery");
+    std::fs::create_dir_all(delivery.join("cards")).unwrap();
+    std::fs::create_dir_all(delivery.join("mail/th")).unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/image/odd-size.png"),
+        delivery.join("cards/โปร.png"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/image/odd-size.png"),
+        delivery.join("illustration.png"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/lint/agency/agency-page.html"),
+        delivery.join("mail/th/promo.html"),
+    )
+    .unwrap();
+    let out = bin()
+        .args(["lint", "--format", "json", "--project"])
+        .arg(&project)
+        .arg(&delivery)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let at = |suffix: &str| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["path"].as_str().unwrap().ends_with(suffix))
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(at("โปร.png"), ["image/dimensions"]);
+    assert!(
+        at("illustration.png").is_empty(),
+        "{:?}",
+        at("illustration.png")
+    );
+    assert!(
+        at("promo.html").iter().any(|r| r.starts_with("email/")),
+        "{:?}",
+        at("promo.html")
+    );
+
+    with_kinds("\"cards/[*\" = \"card\"");
+    let out = bin()
+        .args(["lint", "--project"])
+        .arg(&project)
+        .arg(&delivery)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cards/[*") && err.contains("brand.toml"),
+        "{err}"
+    );
+}

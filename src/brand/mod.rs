@@ -284,6 +284,21 @@ impl Guide {
             errors.push(self.source.error(span, msg, label).into());
         };
 
+        // [lint.kinds] globs
+        for glob in self.lint.kinds.keys() {
+            if let Err(e) = globset::Glob::new(glob.get_ref()) {
+                err(
+                    glob.span(),
+                    format!(
+                        "[lint.kinds] {:?} is not a usable glob: {}",
+                        glob.get_ref(),
+                        e.kind()
+                    ),
+                    "this glob",
+                );
+            }
+        }
+
         // colors
         if self.colors.palette.is_empty() {
             err(

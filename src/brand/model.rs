@@ -461,6 +461,11 @@ pub struct LintConfig {
     /// Share of off-palette pixels an image may have (0.02 = 2 %).
     #[serde(default = "default_image_threshold")]
     pub image_off_palette: f32,
+    /// `[lint.kinds]`: what files matching a glob are, when their bytes do not say
+    /// (`"emails/**" = "email"`, `"deliveries/cards/*" = "card"`). Globs match the path
+    /// below the linted folder, or as given.
+    #[serde(default)]
+    pub kinds: BTreeMap<Spanned<String>, LintKind>,
 }
 
 impl Default for LintConfig {
@@ -468,7 +473,54 @@ impl Default for LintConfig {
         Self {
             rules: BTreeMap::new(),
             image_off_palette: default_image_threshold(),
+            kinds: BTreeMap::new(),
         }
+    }
+}
+
+/// What a file is for lint, when the guide (`[lint.kinds]`) or the command line
+/// (`--kind`) says so instead of its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LintKind {
+    /// A web page (HTML).
+    Web,
+    /// HTML written for email clients.
+    Email,
+    /// A MIME message (`.eml`).
+    Eml,
+    /// A social card: an image that must have a preset size.
+    Card,
+    /// Any other image (PNG, JPEG, WebP, GIF, SVG).
+    Image,
+    Pdf,
+    Markdown,
+}
+
+impl LintKind {
+    /// Every kind with its name, as the guide and `--kind` spell it.
+    pub const ALL: [(&'static str, LintKind); 7] = [
+        ("web", LintKind::Web),
+        ("email", LintKind::Email),
+        ("eml", LintKind::Eml),
+        ("card", LintKind::Card),
+        ("image", LintKind::Image),
+        ("pdf", LintKind::Pdf),
+        ("markdown", LintKind::Markdown),
+    ];
+}
+
+impl std::str::FromStr for LintKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        LintKind::ALL
+            .iter()
+            .find(|(name, _)| *name == s)
+            .map(|(_, k)| *k)
+            .ok_or_else(|| {
+                let names: Vec<&str> = LintKind::ALL.iter().map(|(n, _)| *n).collect();
+                format!("unknown kind {s:?}; one of {}", names.join(", "))
+            })
     }
 }
 

@@ -37,7 +37,7 @@ use rayon::prelude::*;
 pub use finding::{Excerpt, Finding, Location, Severity};
 pub use roots::{Reach, Roots};
 
-use crate::brand::{Guide, RuleLevel};
+use crate::brand::{Guide, LintKind, RuleLevel};
 use crate::channel::Channel;
 use crate::error::{Error, Result};
 
@@ -205,8 +205,8 @@ const EMAIL_SNIFF_BYTES: usize = 64 * 1024;
 /// body and many inline styles. A page with a `<script>` is never email (clients drop
 /// scripts, so no one writes them into an email).
 pub fn looks_like_email(bytes: &[u8]) -> bool {
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(EMAIL_SNIFF_BYTES)])
-        .to_ascii_lowercase();
+    let head =
+        String::from_utf8_lossy(&bytes[..bytes.len().min(EMAIL_SNIFF_BYTES)]).to_ascii_lowercase();
     if head.contains("<!--[if mso")
         || head.contains("x-apple-disable-message-reformatting")
         || head.contains("urn:schemas-microsoft-com:office")
@@ -231,10 +231,18 @@ pub fn looks_like_email(bytes: &[u8]) -> bool {
             2,
         ),
         (has("unsubscribe"), 1),
-        (has("width=\"600\"") || has("max-width: 600px") || has("max-width:600px"), 1),
+        (
+            has("width=\"600\"") || has("max-width: 600px") || has("max-width:600px"),
+            1,
+        ),
         (head.matches("style=\"").count() >= 10, 1),
     ];
-    signals.iter().filter(|(hit, _)| *hit).map(|(_, n)| n).sum::<u32>() >= 3
+    signals
+        .iter()
+        .filter(|(hit, _)| *hit)
+        .map(|(_, n)| n)
+        .sum::<u32>()
+        >= 3
 }
 
 /// Channels whose tone rules are compiled once per run (`None`: Markdown sources).
@@ -259,6 +267,26 @@ pub struct LintContext<'a> {
     sheets: Mutex<HashMap<PathBuf, Arc<html::LinkedSheet>>>,
     /// Tone rules per channel of [`TONE_CHANNELS`], compiled on first use.
     tone: Arc<[OnceLock<tone::ToneRules>; 5]>,
+    /// What every file is, from `--kind` (overrides the guide and the bytes).
+    pub forced: Option<LintKind>,
+    /// `[lint.kinds]` compiled: a file matching a glob is that kind.
+    kinds: Arc<Vec<(globset::GlobMatcher, LintKind)>>,
+}
+
+/// The guide's `[lint.kinds]` globs, compiled (the guide validated them at load).
+fn compile_kinds(guide: &Guide) -> Vec<(globset::GlobMatcher, LintKind)> {
+    guide
+        .lint
+        .kinds
+        .iter()
+        .filter_map(|(glob, kind)| {
+            let glob = globset::GlobBuilder::new(glob.get_ref())
+                .literal_separator(true)
+                .build()
+                .ok()?;
+            Some((glob.compile_matcher(), *kind))
+        })
+        .collect()
 }
 
 impl<'a> LintContext<'a> {
@@ -272,7 +300,31 @@ impl<'a> LintContext<'a> {
             roots: Roots::none(),
             sheets: Mutex::new(HashMap::new()),
             tone: Arc::new(Default::default()),
+            forced: None,
+            kinds: Arc::new(compile_kinds(guide)),
         }
+    }
+
+    /// This context, taking every file as `kind` (`--kind`).
+    pub fn forcing(mut self, kind: Option<LintKind>) -> LintContext<'a> {
+        self.forced = kind;
+        self
+    }
+
+    /// What `path` is declared to be: `--kind`, else the first `[lint.kinds]` glob that
+    /// matches its path below the linted folder (or as given).
+    pub fn declared_kind(&self, path: &Path) -> Option<LintKind> {
+        if self.forced.is_some() {
+            return self.forced;
+        }
+        if self.kinds.is_empty() {
+            return None;
+        }
+        let relative = self.roots.relative(path);
+        self.kinds
+            .iter()
+            .find(|(glob, _)| glob.is_match(&relative) || glob.is_match(path))
+            .map(|(_, kind)| *kind)
     }
 
     /// This context, reading referenced files (stylesheets, siblings) inside `roots`.
@@ -284,6 +336,8 @@ impl<'a> LintContext<'a> {
             roots,
             sheets: Mutex::new(HashMap::new()),
             tone: self.tone.clone(),
+            forced: self.forced,
+            kinds: self.kinds.clone(),
         }
     }
 
@@ -454,12 +508,39 @@ pub fn lint_file(ctx: &LintContext, path: &Path) -> Result<Vec<Finding>> {
 /// panic inside becomes a `lint/internal-error` finding).
 pub fn lint_bytes(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     guard::guarded(path, || {
-        let mut findings = lint_kind(ctx, path, bytes, detect_kind(path, bytes));
+        let detected = detect_kind(path, bytes);
+        let kind = match ctx.declared_kind(path) {
+            Some(declared) => declared_file_kind(declared, detected),
+            None => detected,
+        };
+        let mut findings = lint_kind(ctx, path, bytes, kind);
         if !findings.is_empty() && !bytes.contains(&0) {
             finding::attach_excerpts(&mut findings, path, &String::from_utf8_lossy(bytes));
         }
         findings
     })
+}
+
+/// The linter for a file declared `declared`, given what its bytes say (`detected`). A
+/// declaration settles what the bytes leave open (which text kind an HTML file is, what a
+/// file of unknown bytes was meant to be, that an image is a card) but never turns one
+/// format into another: with `--kind email` over a folder, its stylesheets stay
+/// stylesheets and its PNGs images.
+fn declared_file_kind(declared: LintKind, detected: FileKind) -> FileKind {
+    use FileKind as F;
+    let text = matches!(
+        detected,
+        F::Html | F::EmailHtml | F::Eml | F::Markdown | F::Unknown
+    );
+    match declared {
+        LintKind::Web if text => F::Html,
+        LintKind::Email if text => F::EmailHtml,
+        LintKind::Eml if text => F::Eml,
+        LintKind::Markdown if text => F::Markdown,
+        LintKind::Pdf if detected == F::Unknown => F::Pdf,
+        LintKind::Card | LintKind::Image if detected == F::Unknown => F::Png,
+        _ => detected,
+    }
 }
 
 /// Runs the linter of `kind` on a file's bytes.

@@ -80,7 +80,9 @@ const WEB_SAFE: &[&str] = &[
 /// Lints one email file (email HTML or `.eml`). Email HTML is linted as a page with the
 /// email rules on (see [`crate::lint::html::lint_email`]).
 pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
-    if detect_kind(path, bytes) == FileKind::Eml {
+    if ctx.declared_kind(path) == Some(crate::brand::LintKind::Eml)
+        || (ctx.declared_kind(path).is_none() && detect_kind(path, bytes) == FileKind::Eml)
+    {
         return lint_eml(ctx, path, bytes);
     }
     crate::lint::html::lint_email(ctx, path, bytes)

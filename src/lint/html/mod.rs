@@ -93,7 +93,8 @@ fn too_complex(location: Location, what: String) -> Finding {
 /// Lints one HTML file; HTML written for email clients (see [`detect_kind`]) gets the
 /// email rules too, as with [`lint_email`].
 pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
-    if detect_kind(path, bytes) == FileKind::EmailHtml {
+    // Declared a web page (`--kind web`, `[lint.kinds]`): no second guess from the bytes.
+    if ctx.declared_kind(path).is_none() && detect_kind(path, bytes) == FileKind::EmailHtml {
         return lint_email(ctx, path, bytes);
     }
     let text = String::from_utf8_lossy(bytes);
@@ -112,15 +113,15 @@ pub fn lint_email(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> 
 }
 
 /// Lints the decoded HTML part of an `.eml` file at `path`: the HTML and tone rules and
-/// the email rules, with the part's `brandpress-ignore` comments. Locations are lines
-/// of the part.
+/// the email rules, with the part's `brandpress-ignore` comments, and the email channel's
+/// tone (a message's HTML part is email whatever its markup looks like). Locations are
+/// lines of the part.
 pub fn lint_email_part(ctx: &LintContext, path: &Path, html: &str) -> Vec<Finding> {
-    let channel_email = detect_kind(path, html.as_bytes()) == FileKind::EmailHtml;
     let rules = EmailRules {
         size: html.len(),
         plain_text_sibling: false,
     };
-    Page::new(ctx, path, html, channel_email, Some(rules)).run()
+    Page::new(ctx, path, html, true, Some(rules)).run()
 }
 
 /// The email rules a page gets.

@@ -166,16 +166,19 @@ fn unreadable(path: &Path, message: String) -> Finding {
 }
 
 /// `image/dimensions`: cards must have a preset size. Only where the image is known to be
-/// a card: inside a `social` folder below the linted root (how `build` lays cards out, and
-/// how a delivery names its card folder). Any other picture (a page's icon, a logo, an
-/// illustration) has the size its page gives it.
+/// a card: declared `card` (`--kind card`, `[lint.kinds]`), or, when nothing is declared,
+/// inside a `social` folder below the linted root (how `build` lays cards out). Any other
+/// picture (a page's icon, a logo, an illustration) has the size its page gives it.
 pub fn check_dimensions(ctx: &LintContext, path: &Path, (w, h): (u32, u32)) -> Option<Finding> {
     // Judged by the folders below the linted root, not by where the project lives.
-    let card = ctx
-        .roots
-        .relative(path)
-        .components()
-        .any(|c| matches!(c, Component::Normal(s) if s == "social"));
+    let card = match ctx.declared_kind(path) {
+        Some(kind) => kind == crate::brand::LintKind::Card,
+        None => ctx
+            .roots
+            .relative(path)
+            .components()
+            .any(|c| matches!(c, Component::Normal(s) if s == "social")),
+    };
     let presets = &ctx.guide.channels.social.presets;
     if !card || presets.iter().any(|p| p.width == w && p.height == h) {
         return None;
