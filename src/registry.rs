@@ -283,6 +283,21 @@ rules! {
         why: "Outlook and Gmail ignore web fonts; without a web-safe family after the brand font they fall back to Times New Roman. Graduated: a stack that ends only in a generic family is a warning.",
         bad: "font-family: 'Noto Sans Thai';",
         good: "font-family: 'Noto Sans Thai', Tahoma, Arial, sans-serif;";
+    EMAIL_LANG = "email/lang", Warning,
+        "An email without `lang` and `dir` on a wrapper inside `<body>`, or a Thai or English block marked as the other language.",
+        why: "Webmail clients strip `<html>` and its `lang`, so screen readers read Thai with an English voice (or the reverse) unless a wrapper inside `<body>` carries `lang` and `dir`. A block in the other language needs its own `lang` (Email Markup Consortium accessibility checks).",
+        bad: "<body><table role=\"presentation\">…สวัสดี…",
+        good: "<body><div lang=\"th\" dir=\"ltr\"><table role=\"presentation\">…สวัสดี…";
+    EMAIL_LAYOUT_TABLE_ROLE = "email/layout-table-role", Warning,
+        "A layout table in an email without `role=\"presentation\"`.",
+        why: "Email layouts are nested tables; without `role=\"presentation\"` a screen reader announces every table, row and cell before the words. Tables of data (with `<th>` or a caption) keep their role.",
+        bad: "<table width=\"600\" cellpadding=\"0\">",
+        good: "<table role=\"presentation\" width=\"600\" cellpadding=\"0\">";
+    IMAGE_ALT_QUALITY = "image/alt-quality", Warning,
+        "Alt text that does not read well with images blocked: a file name, or words such as \"image of\" or \"รูปภาพ\".",
+        why: "Alt text is read aloud and shown when images are blocked. A file name (`hero_v2.png`) says nothing, and \"image of\" / \"รูปภาพ\" repeats what screen readers already announce.",
+        bad: "<img src=\"hero.png\" alt=\"IMG_2041.jpg\">   <img alt=\"รูปภาพกาแฟ\">",
+        good: "<img src=\"hero.png\" alt=\"โคลด์บรูว์สองแก้วบนโต๊ะไม้\">";
     EMAIL_MISSING_ALT = "email/missing-alt", Error,
         "An email image other than the logo without alt text (the logo is logo/missing-alt).",
         why: "Most clients block images until the reader allows them; alt text is what shows instead. Graduated: an empty alt on an image that is not a spacer is a warning.",

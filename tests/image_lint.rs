@@ -143,7 +143,11 @@ fn dimensions_must_be_a_preset() {
     assert!(image::check_dimensions(&ctx, &at("out/web/a/hero.png"), (800, 450)).is_none());
     assert!(image::check_dimensions(&ctx, &at("out/web/favicon.png"), (16, 16)).is_none());
     let loose = LintContext::new(&g);
-    assert!(lint_file(&loose, &fixture("odd-size.png")).unwrap().is_empty());
+    assert!(
+        lint_file(&loose, &fixture("odd-size.png"))
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]

@@ -490,6 +490,9 @@ pub fn check_page(
         );
     }
 
+    check_lang(ctx.guide, doc, at, findings);
+    check_table_roles(doc, at, findings);
+
     // email/width: one finding per declared value.
     let mut by_value: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for (offset, found) in widths {
@@ -519,6 +522,168 @@ pub fn check_page(
             .fix(format!(
                 "lay the email out at {email_width} px ([channels.email] width)"
             )),
+        );
+    }
+}
+
+/// `email/lang`: a wrapper inside `<body>` with `lang` and `dir` (clients strip `<html>`),
+/// and blocks whose words are Thai or Latin marked with the matching language.
+fn check_lang(
+    guide: &crate::brand::Guide,
+    doc: &Document,
+    at: &dyn Fn(usize) -> Location,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(body) = doc.elements.iter().position(|e| e.name == "body") else {
+        return;
+    };
+    // The outermost elements inside <body> that carry lang (body itself counts for dir
+    // only when a wrapper inside it has lang).
+    let inside = |mut i: usize| {
+        while let Some(p) = doc.elements[i].parent {
+            if p == body {
+                return true;
+            }
+            i = p;
+        }
+        false
+    };
+    let wrapper = (0..doc.elements.len())
+        .find(|&i| i != body && inside(i) && doc.elements[i].attr("lang").is_some());
+    match wrapper {
+        None => {
+            findings.push(
+                Finding::new(
+                    &crate::lint::rules::EMAIL_LANG,
+                    at(doc.elements[body].start),
+                    "no lang on a wrapper inside <body>: webmail strips <html lang>, and screen readers guess the language",
+                )
+                .expected("<div lang=\"th\" dir=\"ltr\"> (or lang=\"en\") around the content")
+                .fix("wrap the email's content in an element with lang and dir"),
+            );
+            return;
+        }
+        Some(w) if doc.elements[w].attr("dir").is_none() => findings.push(
+            Finding::new(
+                &crate::lint::rules::EMAIL_LANG,
+                at(doc.elements[w].start),
+                "the language wrapper has lang but no dir",
+            )
+            .expected("dir=\"ltr\" next to lang")
+            .fix("add dir=\"ltr\" (Thai and English both read left to right)"),
+        ),
+        Some(_) => {}
+    }
+    // Blocks in the other language: a text block's own words, Thai or Latin letters by
+    // a three-quarter majority and at least 20 of them, against the nearest lang around
+    // it. The brand's own names (`[brand] name` and `terms`: "Tonkla Coffee", "LINE") are
+    // names in any language and do not count.
+    let names: Vec<String> = std::iter::once(&guide.brand.name)
+        .chain(&guide.brand.terms)
+        .map(|n| n.to_lowercase())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let lang_of = |mut i: usize| loop {
+        if let Some(l) = doc.elements[i].attr_value("lang") {
+            return Some(l.trim().to_ascii_lowercase());
+        }
+        i = doc.elements[i].parent?;
+    };
+    let mut own: HashMap<usize, (usize, usize)> = HashMap::new();
+    for (t, text) in doc.texts.iter().enumerate() {
+        let e = doc.text_parent[t];
+        let entry = own.entry(e).or_default();
+        let mut words = text.value.to_lowercase();
+        for name in &names {
+            words = words.replace(name.as_str(), " ");
+        }
+        for c in words.chars() {
+            if crate::text::is_thai(c) && c.is_alphabetic() {
+                entry.0 += 1;
+            } else if c.is_ascii_alphabetic() {
+                entry.1 += 1;
+            }
+        }
+    }
+    const BLOCKS: &[&str] = &["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "div", "span", "a"];
+    let mut blocks: Vec<_> = own.into_iter().collect();
+    blocks.sort_by_key(|(e, _)| *e);
+    for (e, (thai, latin)) in blocks {
+        let el = &doc.elements[e];
+        if !BLOCKS.contains(&el.name.as_str()) || !inside(e) || thai.max(latin) < 20 {
+            continue;
+        }
+        let script = if thai * 4 >= (thai + latin) * 3 {
+            "th"
+        } else if latin * 4 >= (thai + latin) * 3 {
+            "en"
+        } else {
+            continue;
+        };
+        let Some(lang) = lang_of(e) else { continue };
+        let primary = lang.split(['-', '_']).next().unwrap_or("");
+        let mismatch = match script {
+            "th" => primary != "th",
+            _ => primary == "th",
+        };
+        if mismatch {
+            let words = if script == "th" { "Thai" } else { "English" };
+            findings.push(
+                Finding::new(
+                    &crate::lint::rules::EMAIL_LANG,
+                    at(el.start),
+                    format!("{words} text in a block marked lang=\"{lang}\": a screen reader reads it with the wrong voice"),
+                )
+                .expected(format!("lang=\"{script}\" on this <{}>", el.name))
+                .fix(format!("add lang=\"{script}\" to this element")),
+            );
+        }
+    }
+}
+
+/// `email/layout-table-role`: tables without `role="presentation"` (or `none`) that hold no
+/// data (no `<th>`, no `<caption>`).
+fn check_table_roles(doc: &Document, at: &dyn Fn(usize) -> Location, findings: &mut Vec<Finding>) {
+    let mut data = vec![false; doc.elements.len()];
+    for e in &doc.elements {
+        if matches!(e.name.as_str(), "th" | "caption") {
+            // The nearest table above is a data table.
+            let mut p = e.parent;
+            while let Some(j) = p {
+                if doc.elements[j].name == "table" {
+                    data[j] = true;
+                    break;
+                }
+                p = doc.elements[j].parent;
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    for (i, e) in doc.elements.iter().enumerate() {
+        if e.name == "table"
+            && !data[i]
+            && !matches!(
+                e.attr_value("role").map(|r| r.trim().to_ascii_lowercase()).as_deref(),
+                Some("presentation" | "none")
+            )
+        {
+            missing.push(e.start);
+        }
+    }
+    let n = missing.len();
+    if let Some(first) = missing.first() {
+        findings.push(
+            Finding::new(
+                &crate::lint::rules::EMAIL_LAYOUT_TABLE_ROLE,
+                at(*first),
+                if n > 1 {
+                    format!("{n} layout tables without role=\"presentation\": screen readers announce every row and cell")
+                } else {
+                    "a layout table without role=\"presentation\": screen readers announce every row and cell".to_string()
+                },
+            )
+            .expected("role=\"presentation\"")
+            .fix("add role=\"presentation\" to tables used for layout"),
         );
     }
 }

@@ -360,3 +360,56 @@ fn nested_css_in_email_is_reported_once() {
     let f = crate::lint::lint_bytes(&ctx, Path::new("mail.html"), html.as_bytes());
     assert_eq!(rules(&f, "html/too-complex").len(), 1, "{f:#?}");
 }
+
+#[test]
+fn language_needs_a_wrapper_inside_body_and_blocks_in_their_own_language() {
+    // No wrapper: <html lang> alone is stripped by webmail.
+    let f = lint_str(&email("<p>โคลด์บรูว์รับลมหนาว สองแก้ว 89 บาท</p>"), true);
+    let lang = rules(&f, "email/lang");
+    assert_eq!(lang.len(), 1, "{f:?}");
+    assert!(lang[0].message.contains("inside <body>"));
+    // A wrapper without dir.
+    let f = lint_str(
+        &email("<div lang=\"th\"><p>โคลด์บรูว์รับลมหนาว สองแก้ว 89 บาท</p></div>"),
+        true,
+    );
+    assert!(rules(&f, "email/lang")[0].message.contains("no dir"));
+    // Complete, with the brand's own Latin name inside Thai text: clean.
+    let ok = "<div lang=\"th\" dir=\"ltr\"><p>Tonkla Coffee ชวนคุณรับลมหนาวกับโคลด์บรูว์สองแก้ว</p></div>";
+    assert!(rules(&lint_str(&email(ok), true), "email/lang").is_empty());
+    // An English paragraph inside a Thai wrapper needs its own lang; with it, clean.
+    let en = "<div lang=\"th\" dir=\"ltr\"><p>สวัสดีครับ</p><p>Cold brew, steeped for eighteen hours in Chiang Rai</p></div>";
+    let f = lint_str(&email(en), true);
+    let lang = rules(&f, "email/lang");
+    assert_eq!(lang.len(), 1, "{f:?}");
+    assert!(lang[0].message.starts_with("English text"));
+    assert_eq!(lang[0].location.line, Some(2));
+    let fixed = en.replace("<p>Cold", "<p lang=\"en\">Cold");
+    assert!(rules(&lint_str(&email(&fixed), true), "email/lang").is_empty());
+}
+
+#[test]
+fn layout_tables_need_role_presentation_and_data_tables_do_not() {
+    let wrap = |t: &str| email(&format!("<div lang=\"th\" dir=\"ltr\">{t}</div>"));
+    let layout =
+        "<table width=\"600\"><tr><td>สวัสดี</td></tr></table><table><tr><td>x</td></tr></table>";
+    let f = lint_str(&wrap(layout), true);
+    let t = rules(&f, "email/layout-table-role");
+    assert_eq!(t.len(), 1, "one finding per email: {f:?}");
+    assert!(
+        t[0].message.starts_with("2 layout tables"),
+        "{}",
+        t[0].message
+    );
+    let fine = "<table role=\"presentation\"><tr><td>สวัสดี</td></tr></table><table><tr><th>ราคา</th></tr><tr><td>฿89</td></tr></table>";
+    assert!(rules(&lint_str(&wrap(fine), true), "email/layout-table-role").is_empty());
+}
+
+#[test]
+fn alt_text_that_is_a_file_name_reads_badly() {
+    let body = "<div lang=\"th\" dir=\"ltr\"><img src=\"https://x.example/hero.png\" alt=\"IMG_2041.jpg\" width=\"600\"><img src=\"https://x.example/b.png\" alt=\"รูปภาพกาแฟ\"><img src=\"https://x.example/c.png\" alt=\"โคลด์บรูว์สองแก้วบนโต๊ะไม้\"></div>";
+    let f = lint_str(&email(body), true);
+    let alt = rules(&f, "image/alt-quality");
+    assert_eq!(alt.len(), 2, "{f:?}");
+    assert_eq!(alt[0].found.as_deref(), Some("IMG_2041.jpg"));
+}

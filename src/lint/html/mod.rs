@@ -23,7 +23,7 @@ use parse::{Document, Node};
 use crate::channel::Channel;
 use crate::lint::email;
 use crate::lint::ignore::{self, Ignore};
-use crate::lint::rules::{color, contrast, font, glyph, link, logo};
+use crate::lint::rules::{alt, color, contrast, font, glyph, link, logo};
 use crate::lint::{FileKind, Finding, LintContext, Location, detect_kind};
 
 /// Line starts of a text, for offset → line/column.
@@ -402,6 +402,14 @@ impl<'a> Page<'a> {
                         out.push(f);
                     }
                 }
+            }
+            // alt text that reads badly (web and email)
+            if e.name == "img"
+                && let Some(a) = e.attr("alt")
+                && let Some(f) =
+                    alt::check(a, e.attr_value("src").unwrap_or(""), self.src.loc(a.start))
+            {
+                out.push(f);
             }
             // logo
             if e.name == "img" {

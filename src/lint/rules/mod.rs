@@ -2,6 +2,7 @@
 //! checked against it, findings take their default severity from it, and the README table,
 //! `docs/rules/`, SARIF's `rules` and `brandpress explain` are generated from it.
 
+pub mod alt;
 pub mod color;
 pub mod contrast;
 pub mod font;
