@@ -260,6 +260,14 @@ pub struct EmailChannel {
     /// The sender of the built `.eml` files: `Name <address@domain>`.
     #[serde(default = "default_email_from")]
     pub from: String,
+    /// KB the sending platform adds to the HTML (tracking links, pixel, footer), counted
+    /// by `email/size` on top of the encoded HTML.
+    #[serde(default = "default_sending_overhead")]
+    pub sending_overhead_kb: f32,
+}
+
+fn default_sending_overhead() -> f32 {
+    4.0
 }
 
 fn default_email_width() -> u32 {
@@ -275,6 +283,7 @@ impl Default for EmailChannel {
         Self {
             width: default_email_width(),
             from: default_email_from(),
+            sending_overhead_kb: default_sending_overhead(),
         }
     }
 }

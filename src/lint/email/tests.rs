@@ -40,12 +40,66 @@ fn email(body: &str) -> String {
 fn size_warns_near_and_errors_beyond_gmail_clipping() {
     let small = email("<p style=\"color:#1B1B1B\">สวัสดี</p>");
     assert!(rules(&lint_str(&small, true), "email/size").is_empty());
-    let line = "<p>ต้นกล้า คอฟฟี่</p>\n";
-    let filler = line.repeat(95 * 1024 / line.len());
+    // English: 1 byte a letter as sent. 88 KB of it, plus the 4 KB the guide allows the
+    // sending platform, is near the clip; twice that is past it.
+    let line = "<p>Tonkla Coffee cold brew</p>\n";
+    let filler = line.repeat(88 * 1024 / line.len());
     let near = lint_str(&email(&filler), true);
     assert_eq!(rules(&near, "email/size")[0].severity, Severity::Warning);
     let big = lint_str(&email(&filler.repeat(2)), true);
     assert_eq!(rules(&big, "email/size")[0].severity, Severity::Error);
+    // Thai: 3 bytes a character in the file, 9 as quoted-printable. 40 KB of Thai HTML
+    // is clipped by Gmail.
+    let thai = "<p>ต้นกล้าคอฟฟี่โคลด์บรูว์</p>\n";
+    let filler = thai.repeat(40 * 1024 / thai.len());
+    assert!(email(&filler).len() < 45 * 1024);
+    let f = lint_str(&email(&filler), true);
+    let size = rules(&f, "email/size");
+    assert_eq!(size[0].severity, Severity::Error, "{f:?}");
+    assert!(
+        size[0].message.contains("quoted-printable"),
+        "{}",
+        size[0].message
+    );
+}
+
+#[test]
+fn quoted_printable_counts_thai_three_times() {
+    assert_eq!(quoted_printable_len("hello".as_bytes()), 5);
+    assert_eq!(quoted_printable_len("a=b".as_bytes()), 5);
+    assert_eq!(quoted_printable_len("ก".as_bytes()), 9);
+    let thai = "สวัสดี".repeat(200);
+    let n = quoted_printable_len(thai.as_bytes());
+    // 3,600 bytes of =XX, plus a soft break every 25 codes (75 columns).
+    assert!(
+        (3 * thai.len()..3 * thai.len() + 3 * thai.len() / 20).contains(&n),
+        "{n}"
+    );
+}
+
+#[test]
+fn an_eml_counts_its_html_part_as_encoded() {
+    // A message whose HTML part is 70 KB of Thai: under the clip as UTF-8, over it as
+    // base64 (mail-builder's choice for mostly non-ASCII text) with the allowance.
+    let line = "<p>ต้นกล้าคอฟฟี่โคลด์บรูว์</p>\n";
+    let html = email(&line.repeat(70 * 1024 / line.len()));
+    assert!(html.len() < 90 * 1024);
+    let msg = mail_builder::MessageBuilder::new()
+        .from(("Tonkla", "hello@tonkla.example"))
+        .subject("ทดสอบ")
+        .text_body("สวัสดี")
+        .html_body(html.as_str())
+        .write_to_vec()
+        .unwrap();
+    let g = guide();
+    let f = lint(&LintContext::new(&g), Path::new("m.eml"), &msg);
+    let size = rules(&f, "email/size");
+    assert!(!size.is_empty(), "{f:?}");
+    assert!(
+        !size[0].message.contains("quoted-printable"),
+        "{}",
+        size[0].message
+    );
 }
 
 #[test]

@@ -106,7 +106,8 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
 pub fn lint_email(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     let text = String::from_utf8_lossy(bytes);
     let rules = EmailRules {
-        size: bytes.len(),
+        size: email::quoted_printable_len(bytes),
+        encoded: false,
         plain_text_sibling: true,
     };
     Page::new(ctx, path, &text, true, Some(rules)).run()
@@ -116,9 +117,11 @@ pub fn lint_email(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> 
 /// the email rules, with the part's `brandpress-ignore` comments, and the email channel's
 /// tone (a message's HTML part is email whatever its markup looks like). Locations are
 /// lines of the part.
-pub fn lint_email_part(ctx: &LintContext, path: &Path, html: &str) -> Vec<Finding> {
+/// `sent` is the part's size in the message, transfer encoding included.
+pub fn lint_email_part(ctx: &LintContext, path: &Path, html: &str, sent: usize) -> Vec<Finding> {
     let rules = EmailRules {
-        size: html.len(),
+        size: sent,
+        encoded: true,
         plain_text_sibling: false,
     };
     Page::new(ctx, path, html, true, Some(rules)).run()
@@ -127,8 +130,10 @@ pub fn lint_email_part(ctx: &LintContext, path: &Path, html: &str) -> Vec<Findin
 /// The email rules a page gets.
 #[derive(Debug, Clone, Copy)]
 struct EmailRules {
-    /// Bytes of the HTML.
+    /// Bytes of the HTML as sent.
     size: usize,
+    /// Whether `size` is the real transfer-encoded size (an `.eml` part).
+    encoded: bool,
     /// Whether an HTML file's `.txt` sibling is looked for.
     plain_text_sibling: bool,
 }
@@ -299,6 +304,7 @@ impl<'a> Page<'a> {
                 styles: &own_sheets,
                 inline: &inline,
                 size: rules.size,
+                encoded: rules.encoded,
             };
             let src = &self.src;
             email::check_page(self.ctx, src.path, &page, &|o| src.loc(o), &mut self.out);
