@@ -90,3 +90,82 @@ pub fn image(ctx: &LintContext, data: &[u8]) {
 pub fn pdf(ctx: &LintContext, data: &[u8]) {
     lint_as(ctx, FileKind::Pdf, data);
 }
+
+/// The CSS value scanners on one declaration value: colors (`colors_in`, `parse_color`,
+/// then the palette comparison the color rules make), `url(…)`s, top-level commas and
+/// `var()` substitution; then the same text as a `style` attribute, each declaration's
+/// value through the scanners. Ranges the scanners return must slice their value.
+pub fn css_value(ctx: &LintContext, data: &[u8]) {
+    use crate::lint::html::css;
+    use crate::lint::rules::{color, link};
+
+    static PALETTE: OnceLock<color::Palette> = OnceLock::new();
+    let palette = PALETTE.get_or_init(|| color::Palette::new(ctx.guide));
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let value = |v: &str| {
+        for c in color::colors_in(v) {
+            assert!(v.get(c.range.clone()).is_some(), "{:?} in {v:?}", c.range);
+            let _ = palette.check(&c, lint::Location::at("fuzz.css", 1, 1));
+        }
+        if let Some(c) = color::parse_color(v) {
+            let _ = palette.check(&c, lint::Location::at("fuzz.css", 1, 1));
+        }
+        for (_, range) in link::css_urls(v) {
+            assert!(v.get(range.clone()).is_some(), "{range:?} in {v:?}");
+        }
+        let _ = css::split_commas(v);
+        // variables that refer to themselves and to each other, and one that grows
+        let _ = css::resolve_vars(v, &|name| match name {
+            "--a" => Some("var(--a)".into()),
+            "--b" => Some("var(--a, #fff) var(--c)".into()),
+            "--c" => Some(format!("{v} {v}")),
+            "--d" => Some("#0b3d2e".into()),
+            _ => None,
+        });
+    };
+    value(text);
+    for d in css::style_attribute(text, 0) {
+        let _ = color::is_color_property(&d.name);
+        value(&d.value);
+    }
+}
+
+/// The link checker on an arbitrary reference: merge-tag detection, the scheme and path
+/// classification content goes through, and the lint's local-file check (against this
+/// repository's lint fixtures, read only). A placeholder is never reported.
+pub fn links(data: &[u8]) {
+    use crate::lint::rules::link;
+
+    static ROOTS: OnceLock<(lint::Roots, std::path::PathBuf)> = OnceLock::new();
+    let (roots, dir) = ROOTS.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint");
+        (
+            lint::Roots::of(std::slice::from_ref(&dir)).expect("the lint fixtures exist"),
+            dir,
+        )
+    });
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let tags = link::merge_tags(text);
+    let mut end = 0;
+    for r in &tags {
+        assert!(r.start >= end && r.start < r.end, "{tags:?} in {text:?}");
+        assert!(text.get(r.clone()).is_some(), "{r:?} in {text:?}");
+        end = r.end;
+    }
+    let _ = link::strip_merge_tags(text);
+    let whole = link::is_merge_tag(text);
+    let placeholder = link::is_placeholder(text);
+    assert!(!whole || placeholder, "{text:?}");
+    let _ = crate::links::is_file_reference(text);
+    let _ = crate::links::classify(text, false);
+    let _ = crate::links::classify(text, true);
+    let found = link::check(roots, dir, text, lint::Location::at("fuzz.html", 1, 1));
+    assert!(!placeholder || found.is_none(), "{text:?}");
+    for (url, _) in link::css_urls(text) {
+        let _ = link::check(roots, dir, &url, lint::Location::at("fuzz.css", 1, 1));
+    }
+}

@@ -74,3 +74,13 @@ fn image() {
 fn pdf() {
     with_ctx(brandpress::fuzzing::pdf, "pdf");
 }
+
+#[test]
+fn css_value() {
+    with_ctx(brandpress::fuzzing::css_value, "css_value");
+}
+
+#[test]
+fn links() {
+    each("links", brandpress::fuzzing::links);
+}

@@ -1,6 +1,10 @@
 //! `link/broken-local`: a local href or src that does not exist on disk.
 //! `link/outside-root`: one that leads outside the linted paths (see `lint::roots`):
 //! neither read nor checked, and nothing about it is said beyond the reference itself.
+//!
+//! A reference whose host or path holds an ESP merge tag (`*|UNSUB|*`, `{{ url }}`,
+//! `<%asm_group_unsubscribe_raw_url%>`…, see [`merge_tags`]) is a placeholder the
+//! sending platform fills in: it is not checked.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -94,7 +98,7 @@ fn percent_decode(s: &str) -> String {
 
 /// Checks one reference; `None` when it is not local or exists inside the roots.
 pub fn check(roots: &Roots, dir: &Path, url: &str, location: Location) -> Option<Finding> {
-    if !is_local(url) {
+    if !is_local(url) || is_placeholder(url) {
         return None;
     }
     let shown = url.trim();
@@ -120,6 +124,144 @@ pub fn check(roots: &Roots, dir: &Path, url: &str, location: Location) -> Option
             .fix("link to a file inside the published folder, or lint a folder that holds both"),
         ),
     }
+}
+
+/// Merge-tag syntaxes with an opening and a closing delimiter, longest opener first:
+/// Handlebars triple-stash, Handlebars/Liquid/Jinja output, Liquid/Jinja tags, ERB and
+/// SendGrid `<%…%>`, Mailchimp `*|…|*`, and `[[…]]`.
+const DELIMITED: &[(&str, &str)] = &[
+    ("{{{", "}}}"),
+    ("{{", "}}"),
+    ("{%", "%}"),
+    ("<%", "%>"),
+    ("*|", "|*"),
+    ("[[", "]]"),
+];
+
+/// Openers that never begin a file name: one without its closer (a `srcset` candidate
+/// cut at the space inside `{{ img | url }}`) still marks a template.
+const TEMPLATE_OPENERS: &[&str] = &["{{", "{%", "<%"];
+
+/// The byte ranges of the ESP merge tags in `value`, in order: `*|UNSUB|*` (Mailchimp),
+/// `{{…}}` and `{{{…}}}` (Handlebars, Liquid, Jinja), `{%…%}`, `<%…%>` and `<%= … %>`
+/// (ERB, SendGrid's `<%asm_group_unsubscribe_raw_url%>`), `[[…]]`, SendGrid's
+/// `%name%` (a name of letters, digits and `_`, at least two long, not read as a
+/// percent escape: `%E0%B8%81` and `%A9t%` are escapes, `%added_by%` is a tag), and a
+/// whole value of the form `-word-` (SendGrid's legacy `-unsubscribe-`) or `[word]`
+/// (SendGrid's `[Unsubscribe_Preferences]`, Campaign Monitor's `[unsubscribe]`). A
+/// delimited tag needs something between its delimiters. Linear in the length of
+/// `value`.
+pub fn merge_tags(value: &str) -> Vec<Range<usize>> {
+    let trimmed = value.trim();
+    if is_word_tag(trimmed, '-', '-') || is_word_tag(trimmed, '[', ']') {
+        let start = value.len() - value.trim_start().len();
+        return std::iter::once(start..start + trimmed.len()).collect();
+    }
+    let b = value.as_bytes();
+    let mut out = Vec::new();
+    // a delimiter whose closer appears nowhere after some point appears nowhere after
+    // any later point either: stop looking for it (keeps the scan linear)
+    let mut unclosed = [false; DELIMITED.len()];
+    let mut i = 0;
+    'scan: while i < b.len() {
+        for (k, (open, close)) in DELIMITED.iter().enumerate() {
+            if unclosed[k] || !b[i..].starts_with(open.as_bytes()) {
+                continue;
+            }
+            let from = i + open.len();
+            match value[from..].find(close) {
+                Some(n) if !value[from..from + n].trim().is_empty() => {
+                    let end = from + n + close.len();
+                    out.push(i..end);
+                    i = end;
+                    continue 'scan;
+                }
+                Some(_) => {}
+                None => unclosed[k] = true,
+            }
+        }
+        if b[i] == b'%'
+            && let Some(end) = percent_tag(&b[i..])
+        {
+            out.push(i..i + end);
+            i += end;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The length of a SendGrid `%name%` tag at the start of `b`, if one is there.
+fn percent_tag(b: &[u8]) -> Option<usize> {
+    let name_len = b[1..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+        .count();
+    let name = &b[1..1 + name_len];
+    let closed = b.get(1 + name_len) == Some(&b'%');
+    let escape = name.len() >= 2
+        && name[0].is_ascii_hexdigit()
+        && name[1].is_ascii_hexdigit()
+        && !name.contains(&b'_');
+    (closed && name.len() >= 2 && (name[0].is_ascii_alphabetic() || name[0] == b'_') && !escape)
+        .then_some(name_len + 2)
+}
+
+/// A whole value `-word-` or `[word]`: a letter, then letters, digits or `_`, between
+/// `open` and `close`.
+fn is_word_tag(s: &str, open: char, close: char) -> bool {
+    s.len() >= 3
+        && s.starts_with(open)
+        && s.ends_with(close)
+        && s.as_bytes()[1].is_ascii_alphabetic()
+        && s[1..s.len() - 1]
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'_')
+}
+
+/// `value` with its merge tags ([`merge_tags`]) removed.
+pub fn strip_merge_tags(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut at = 0;
+    for r in merge_tags(value) {
+        out.push_str(&value[at..r.start]);
+        at = r.end;
+    }
+    out.push_str(&value[at..]);
+    out
+}
+
+/// Whether `value` is nothing but merge tags (and white space): `*|UNSUB|*`,
+/// `{{ unsubscribe_url }}`, `<%asm_group_unsubscribe_raw_url%>`.
+pub fn is_merge_tag(value: &str) -> bool {
+    !merge_tags(value).is_empty() && strip_merge_tags(value).trim().is_empty()
+}
+
+/// Whether a link or image reference is a placeholder the sending platform fills in:
+/// a merge tag in its host or path (before any `?` or `#` outside the tags), or an
+/// unclosed `{{`, `{%` or `<%` there. `https://x.example/?e={{email}}` is not: it stays
+/// an https link to x.example.
+pub fn is_placeholder(url: &str) -> bool {
+    let tags = merge_tags(url);
+    // where the query or fragment starts, outside the tags
+    let mut end = url.len();
+    let mut at = 0;
+    for r in tags
+        .iter()
+        .cloned()
+        .chain(std::iter::once(url.len()..url.len()))
+    {
+        if let Some(k) = url[at..r.start].find(['?', '#']) {
+            end = at + k;
+            break;
+        }
+        at = r.end;
+    }
+    if tags.iter().any(|r| r.start < end) {
+        return true;
+    }
+    TEMPLATE_OPENERS.iter().any(|o| url[..end].contains(o))
 }
 
 type Err<'i> = ParseError<'i, ()>;
@@ -218,6 +360,118 @@ mod tests {
             }
         }
         assert_eq!(resolve(&Roots::none(), &dir, "logo.svg"), Target::Outside);
+    }
+
+    #[test]
+    fn merge_tags_are_placeholders() {
+        // (value, whole value is merge tags, value with its tags stripped, placeholder)
+        let table: &[(&str, bool, &str, bool)] = &[
+            // Mailchimp
+            ("*|UNSUB|*", true, "", true),
+            ("*|ARCHIVE|*", true, "", true),
+            ("*|IF:FNAME|*", true, "", true),
+            // Handlebars, Liquid, Jinja
+            ("{{ unsubscribe_url }}", true, "", true),
+            ("{{unsubscribe}}", true, "", true),
+            ("{{{ unsubscribe_url }}}", true, "", true),
+            ("{{ image | img_url: '600x' }}", true, "", true),
+            ("{% unsubscribe_url %}", true, "", true),
+            ("{{base}}/img/{{ name }}.png", false, "/img/.png", true),
+            // ERB and SendGrid
+            ("<%= unsubscribe_url %>", true, "", true),
+            ("<% url %>", true, "", true),
+            ("<%asm_group_unsubscribe_raw_url%>", true, "", true),
+            ("%asm_group_unsubscribe_raw_url%", true, "", true),
+            ("%unsubscribe%", true, "", true),
+            ("%added_by%", true, "", true),
+            ("-unsubscribe-", true, "", true),
+            (" -first_name- ", true, "  ", true),
+            ("[[unsubscribe_url]]", true, "", true),
+            ("[[ UNSUB ]]", true, "", true),
+            ("[Unsubscribe_Preferences]", true, "", true),
+            ("[unsubscribe]", true, "", true),
+            // Thai text around a tag
+            ("ยกเลิก{{ unsubscribe_url }}รับข่าว", false, "ยกเลิกรับข่าว", true),
+            ("รูป/*|IMG|*.png", false, "รูป/.png", true),
+            ("*|ลิงก์|*", true, "", true),
+            // a tag only in the query: the link is checked as what it is
+            (
+                "https://x.example/?e={{email}}",
+                false,
+                "https://x.example/?e=",
+                false,
+            ),
+            (
+                "img/logo.png?v={{ version }}",
+                false,
+                "img/logo.png?v=",
+                false,
+            ),
+            ("img/logo.png#{{id}}", false, "img/logo.png#", false),
+            // a ? or # inside a tag does not end the path
+            ("{{ a ? b : c }}", true, "", true),
+            // a srcset candidate cut at the space inside a tag
+            ("{{", false, "{{", true),
+            ("<%=", false, "<%=", true),
+            // near misses: not merge tags
+            ("a%2", false, "a%2", false),
+            ("foo%", false, "foo%", false),
+            ("100%.html", false, "100%.html", false),
+            ("-", false, "-", false),
+            ("--x", false, "--x", false),
+            ("-x", false, "-x", false),
+            ("-ก-", false, "-ก-", false),
+            ("img/logo.png", false, "img/logo.png", false),
+            ("a%20b%20c.png", false, "a%20b%20c.png", false),
+            (
+                "%E0%B8%81%E0%B8%B2.png",
+                false,
+                "%E0%B8%81%E0%B8%B2.png",
+                false,
+            ),
+            ("%C3%A9t%C3%A9.png", false, "%C3%A9t%C3%A9.png", false),
+            ("%a%", false, "%a%", false),
+            ("{{}}", false, "{{}}", true), // not a tag, but a template opener
+            ("*||*", false, "*||*", false),
+            ("[[ ]]", false, "[[ ]]", false),
+            ("{x}", false, "{x}", false),
+            ("[1]", false, "[1]", false),
+            ("[a b]", false, "[a b]", false),
+            ("img/[draft].png", false, "img/[draft].png", false),
+            ("-a b-", false, "-a b-", false),
+            ("a|*b", false, "a|*b", false),
+            ("", false, "", false),
+            ("รูป/กาแฟ.png", false, "รูป/กาแฟ.png", false),
+        ];
+        for &(value, whole, stripped, placeholder) in table {
+            assert_eq!(is_merge_tag(value), whole, "is_merge_tag({value:?})");
+            assert_eq!(strip_merge_tags(value), stripped, "strip({value:?})");
+            assert_eq!(is_placeholder(value), placeholder, "placeholder({value:?})");
+        }
+    }
+
+    #[test]
+    fn merge_tags_are_not_checked_as_files() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let roots = Roots::of(&[root.join("brand")]).unwrap();
+        let dir = root.join("brand");
+        let at = || Location::at("p.html", 1, 1);
+        for tag in [
+            "*|UNSUB|*",
+            "<%asm_group_unsubscribe_raw_url%>",
+            "%asm_group_unsubscribe_raw_url%",
+            "{{ unsubscribe_url }}",
+            "{{../parent_url}}",
+            "-unsubscribe-",
+            "[[unsubscribe]]",
+            "/{{ site }}/x.png",
+        ] {
+            assert!(check(&roots, &dir, tag, at()).is_none(), "{tag}");
+        }
+        // a tag in the query does not hide a missing file
+        let f = check(&roots, &dir, "img/missing.png?e={{email}}", at()).unwrap();
+        assert_eq!(f.rule, "link/broken-local");
+        assert!(check(&roots, &dir, "100%.html", at()).is_some());
     }
 
     #[test]
