@@ -688,3 +688,39 @@ fn the_guide_maps_paths_to_kinds() {
         "{err}"
     );
 }
+
+/// Element findings land on the element's own line, also after a table written without
+/// `<tbody>` (the HTML parser implies one; the old email reader then shifted findings
+/// onto a `<tbody>` line, an `<img>` on line 135 reported at 221).
+#[test]
+fn findings_keep_their_line_after_an_implicit_tbody() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("promo.html");
+    let mut html = String::from(
+        "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n<html><head><!--[if mso]><xml></xml><![endif]--></head><body>\n<div lang=\"th\" dir=\"ltr\">\n",
+    );
+    for i in 0..3 {
+        html.push_str(&format!(
+            "<table role=\"presentation\" width=\"100%\">\n<tr>\n<td>แถว {i}</td>\n</tr>\n</table>\n"
+        ));
+    }
+    let img_line = html.lines().count() + 1;
+    html.push_str("<img src=\"https://x.example/hero.png\" width=\"600\">\n");
+    html.push_str("<p style=\"color:#E63946\">ราคาพิเศษ</p>\n</div></body></html>\n");
+    let color_line = img_line + 1;
+    std::fs::write(&path, &html).unwrap();
+    std::fs::write(tmp.path().join("promo.txt"), "ราคาพิเศษ").unwrap();
+    let g = Guide::load(&root()).unwrap();
+    let ctx = LintContext::new(&g).within(Roots::of(&[tmp.path().to_path_buf()]).unwrap());
+    let findings = lint::lint_file(&ctx, &path).unwrap();
+    let line_of = |rule: &str| {
+        findings
+            .iter()
+            .find(|f| f.rule == rule)
+            .unwrap_or_else(|| panic!("{rule}: {findings:?}"))
+            .location
+            .line
+    };
+    assert_eq!(line_of("email/missing-alt"), Some(img_line));
+    assert_eq!(line_of("color/off-palette"), Some(color_line));
+}
