@@ -724,3 +724,34 @@ fn findings_keep_their_line_after_an_implicit_tbody() {
     assert_eq!(line_of("email/missing-alt"), Some(img_line));
     assert_eq!(line_of("color/off-palette"), Some(color_line));
 }
+
+/// UTF-16 pages (with a BOM) and legacy Thai pages (`windows-874` in a meta tag) are read
+/// as browsers read them: no bogus findings from mis-decoded bytes, and a banned Thai term
+/// is found at its line.
+#[test]
+fn utf16_and_legacy_thai_html_are_decoded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let page = |meta: &str| {
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"th\"><head>{meta}<title>โปร</title></head>\n<body>\n<p>โคลด์บรูว์ของต้นกล้า ถูกที่สุด ในย่านนี้</p>\n<p>สั่งเลยวันนี้ รับฟรีอีกแก้ว</p>\n</body></html>\n"
+        )
+    };
+    let utf16 = tmp.path().join("utf16.html");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(page("").encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&utf16, bytes).unwrap();
+    let legacy = tmp.path().join("tis620.html");
+    let text = page("<meta charset=\"windows-874\">");
+    let (bytes, _, _) = encoding_rs::WINDOWS_874.encode(&text);
+    std::fs::write(&legacy, &*bytes).unwrap();
+    let g = Guide::load(&root()).unwrap();
+    let ctx = LintContext::new(&g).within(Roots::of(&[tmp.path().to_path_buf()]).unwrap());
+    for path in [utf16, legacy] {
+        let findings = lint::lint_file(&ctx, &path).unwrap();
+        let rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+        assert_eq!(rules, ["tone/banned-term"], "{path:?}: {findings:?}");
+        assert_eq!(findings[0].location.line, Some(4));
+        let excerpt = &findings[0].excerpt.as_ref().expect("an excerpt").text;
+        assert!(excerpt.contains("ถูกที่สุด"), "{excerpt}");
+    }
+}

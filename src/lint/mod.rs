@@ -152,7 +152,7 @@ pub fn detect_kind(path: &Path, bytes: &[u8]) -> FileKind {
     if let Some(what) = unsupported(&ext, bytes) {
         return FileKind::Unsupported(what);
     }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    let head = html::charset::decode(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
     let trimmed = head.trim_start_matches('\u{feff}').trim_start();
     // XHTML may open with an XML prolog (and comments) before its doctype.
     let xhtml =
@@ -205,8 +205,8 @@ const EMAIL_SNIFF_BYTES: usize = 64 * 1024;
 /// body and many inline styles. A page with a `<script>` is never email (clients drop
 /// scripts, so no one writes them into an email).
 pub fn looks_like_email(bytes: &[u8]) -> bool {
-    let head =
-        String::from_utf8_lossy(&bytes[..bytes.len().min(EMAIL_SNIFF_BYTES)]).to_ascii_lowercase();
+    let head = html::charset::decode(&bytes[..bytes.len().min(EMAIL_SNIFF_BYTES)])
+        .to_ascii_lowercase();
     if head.contains("<!--[if mso")
         || head.contains("x-apple-disable-message-reformatting")
         || head.contains("urn:schemas-microsoft-com:office")
@@ -514,8 +514,17 @@ pub fn lint_bytes(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> 
             None => detected,
         };
         let mut findings = lint_kind(ctx, path, bytes, kind);
-        if !findings.is_empty() && !bytes.contains(&0) {
-            finding::attach_excerpts(&mut findings, path, &String::from_utf8_lossy(bytes));
+        if !findings.is_empty() {
+            // Excerpts from the text the linter read: HTML decoded from its charset (UTF-16
+            // included), other text as UTF-8; binary files have none.
+            let text = match kind {
+                FileKind::Html | FileKind::EmailHtml => Some(html::charset::decode(bytes)),
+                _ if !bytes.contains(&0) => Some(String::from_utf8_lossy(bytes)),
+                _ => None,
+            };
+            if let Some(text) = text {
+                finding::attach_excerpts(&mut findings, path, &text);
+            }
         }
         findings
     })

@@ -9,6 +9,7 @@
 //! comments then apply to every finding of the page, whichever rule made it.
 
 mod cascade;
+pub mod charset;
 pub mod css;
 pub mod parse;
 
@@ -97,14 +98,14 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     if ctx.declared_kind(path).is_none() && detect_kind(path, bytes) == FileKind::EmailHtml {
         return lint_email(ctx, path, bytes);
     }
-    let text = String::from_utf8_lossy(bytes);
+    let text = charset::decode(bytes);
     Page::new(ctx, path, &text, false, None).run()
 }
 
 /// Lints one email HTML file: the HTML and tone rules (email channel), the email rules
 /// (`lint::email`) on the same document and CSS, and its plain-text sibling.
 pub fn lint_email(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
-    let text = String::from_utf8_lossy(bytes);
+    let text = charset::decode(bytes);
     let rules = EmailRules {
         size: email::quoted_printable_len(bytes),
         encoded: false,
