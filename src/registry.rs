@@ -338,6 +338,11 @@ rules! {
         why: "Lint bounds its work per PDF (content operators, form XObject uses, decoded stream bytes) so a hostile file cannot hang CI. No real flyer comes near.",
         bad: "(a form XObject that draws itself 20 times)",
         good: "(any real flyer)";
+    PDF_ENCRYPTED = "pdf/encrypted", Warning,
+        "An encrypted PDF that needs a password to open: not checked.",
+        why: "Lint cannot read the pages of a PDF locked with a user password, so nothing in it is checked; it is reported rather than passed as clean. A PDF encrypted only against editing (empty user password) opens without one and is checked normally. A warning: the file may be fine, but lint cannot say.",
+        bad: "flyer.pdf   (opens only with a password)",
+        good: "flyer.pdf   (no password to open; print permissions allowed)";
 }
 
 /// The registry entry of a rule id.

@@ -1,9 +1,16 @@
 //! Lint rules for PDF files — ours or anyone's (Chromium prints, LibreOffice exports…):
 //!
 //! - `pdf/unreadable`: the file does not parse as a PDF.
+//! - `pdf/encrypted`: the file is encrypted and needs a password to open; nothing else is
+//!   checked. One encrypted with an empty user password (against editing or printing
+//!   only) is decrypted as it loads and checked like any other.
 //! - `pdf/font-not-embedded`: a font without `FontFile`/`FontFile2`/`FontFile3` (the
 //!   standard 14 included: they are not embedded either). Type 3 fonts are skipped: their
-//!   glyphs are drawings inside the file.
+//!   glyphs are drawings inside the file. Fonts outside the page content are checked too
+//!   (this rule and `font/off-brand`): those of annotations' and form fields' appearance
+//!   streams (`/AP`, every state, ZapfDingbats in check boxes), of the form's default
+//!   resources (`/AcroForm /DR`), and a font a `/DA` string names that no resource
+//!   defines (FreeText annotations; the viewer substitutes one of its own).
 //! - `font/off-brand`: a font whose name is not one of the guide's families (subset
 //!   prefixes and style suffixes ignored).
 //! - `color/off-palette`, `color/near-miss`: colors painted with (fill and stroke, paths
@@ -15,7 +22,10 @@
 //!   Accepted without a palette entry: white paper (gray 1, RGB 1/1/1, CMYK 0/0/0/0)
 //!   because it is no ink; pure K (CMYK 0/0/0/100) when some brand color's CMYK is pure K
 //!   (the brand's print black); registration colors (`Separation /All` or `/None`), used
-//!   for crop marks.
+//!   for crop marks. Black, however it is written (`0 g`, `0 0 0 rg`, `0 0 0 1 k`, rich
+//!   black: K 100 with some C/M/Y), is the brand's black when the palette color nearest
+//!   to `#000000` is a neutral close to it (ink `#1B1B1B`); otherwise it is judged as any
+//!   other color.
 //! - `pdf/page-size`: the trim box (else crop box, else media box) is not the guide's
 //!   page size, in either orientation, within 1 pt.
 //! - `pdf/bleed`: no bleed box beyond the trim box, or less bleed than `bleed_mm`.
@@ -27,7 +37,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use lopdf::xref::XrefRecovery;
-use lopdf::{DecompressError, Dictionary, Document, LoadOptions, Object, ObjectId};
+use lopdf::{DecompressError, Dictionary, Document, LoadOptions, Object, ObjectId, Stream};
 
 pub use scan::{
     Budget, FontUse, Limit, MAX_DECODED, MAX_FORMS, MAX_OPERATORS, PageScan, PaintKind, PdfColor,
@@ -35,7 +45,7 @@ pub use scan::{
 };
 
 use crate::brand::{Guide, Rgb};
-use crate::lint::rules::color::{Nearest, Palette};
+use crate::lint::rules::color::{CMYK_TOLERANCE, Nearest, Palette};
 use crate::lint::rules::{self, Rule};
 use crate::lint::{Finding, LintContext, Location};
 
@@ -54,6 +64,7 @@ const LOAD_DECODED_PER_STREAM: usize = 8 * 1024 * 1024;
 /// Distinct off-palette colors listed per file; more are counted in one last finding.
 const MAX_COLOR_FINDINGS: usize = 200;
 
+use crate::lint::rules::PDF_ENCRYPTED as ENCRYPTED;
 use crate::lint::rules::PDF_TOO_COMPLEX as TOO_COMPLEX;
 /// Rule ids.
 use crate::lint::rules::PDF_UNREADABLE as UNREADABLE;
@@ -64,6 +75,9 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
         Ok(doc) => doc,
         Err(e) => return vec![e.finding(path)],
     };
+    if let Some(locked) = still_encrypted(&doc) {
+        return vec![encrypted(path, locked)];
+    }
     let guide = ctx.guide;
     let mut findings = Vec::new();
     if let Some(why) = damage(&doc, bytes) {
@@ -106,6 +120,11 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
             f.fix = hit.fix;
             findings.push(f);
         }
+        for (font, used) in annotation_fonts(&doc, page_id, &mut budget) {
+            if fonts_seen.insert(FontKey::of(&font)) {
+                findings.extend(check_form_font(guide, &doc, &font, used, at()));
+            }
+        }
         if let Some(why) = &scan.damaged
             && !damaged_reported
         {
@@ -120,6 +139,31 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
             break;
         }
     }
+    if budget.exhausted.is_none() {
+        for (font, used) in acroform_fonts(&doc, &mut budget) {
+            if fonts_seen.insert(FontKey::of(&font)) {
+                findings.extend(check_form_font(
+                    guide,
+                    &doc,
+                    &font,
+                    used,
+                    Location::file(path),
+                ));
+            }
+        }
+        if let Some(limit) = budget.exhausted {
+            findings.push(
+                Finding::new(
+                    &TOO_COMPLEX,
+                    Location::file(path),
+                    format!(
+                        "lint stopped in the form's default resources ({limit:?} limit): their fonts are not all checked"
+                    ),
+                )
+                .fix("export the PDF again, or flatten its form"),
+            );
+        }
+    }
     colors.finish(&mut findings);
     findings
 }
@@ -128,6 +172,8 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
 enum LoadError {
     /// Not a PDF, or too damaged to read.
     Unreadable(String),
+    /// Encrypted with a security handler or password lopdf cannot open (what it said).
+    Encrypted(String),
     /// An object stream decodes beyond `limit` bytes (one of `streams`).
     TooComplex { limit: usize, streams: usize },
 }
@@ -136,6 +182,7 @@ impl LoadError {
     fn finding(self, path: &Path) -> Finding {
         match self {
             LoadError::Unreadable(message) => unreadable(path, message),
+            LoadError::Encrypted(why) => encrypted(path, Some(why)),
             LoadError::TooComplex { limit, streams } => Finding::new(
                 &TOO_COMPLEX,
                 Location::file(path),
@@ -166,8 +213,60 @@ fn load(bytes: &[u8]) -> Result<Document, LoadError> {
         Err(lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { limit })) => {
             Err(LoadError::TooComplex { limit, streams })
         }
+        Err(e @ (lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword)) => {
+            Err(LoadError::Encrypted(e.to_string()))
+        }
         Err(e) => Err(LoadError::Unreadable(format!("not a readable PDF: {e}"))),
     }
+}
+
+/// `pdf/encrypted`: a PDF that opens only with a password (lopdf opens and decrypts one
+/// whose user password is empty by itself; that one is checked). `why` is what failed,
+/// when decrypting it did.
+fn encrypted(path: &Path, why: Option<String>) -> Finding {
+    let message = match why {
+        Some(why) => {
+            format!("the PDF is encrypted and could not be decrypted ({why}): not checked")
+        }
+        None => "the PDF is encrypted and needs a password to open: not checked".to_string(),
+    };
+    Finding::new(&ENCRYPTED, Location::file(path), message)
+        .fix("export or request a copy without a password to open (editing restrictions may stay)")
+}
+
+/// Whether a loaded PDF is still encrypted (`Some`), and if so why it was not decrypted
+/// when that is not a password (`Some(Some(why))`). lopdf decrypts a file whose user
+/// password is empty as it loads and drops `/Encrypt` from the trailer; one it could not
+/// decrypt keeps it and has no objects. lopdf only decrypts an `/Encrypt` dictionary
+/// given by reference: a direct one (legal, and what pdf.js's test files use) is never
+/// decrypted, so the empty password is tried on its own to tell the two cases apart.
+fn still_encrypted(doc: &Document) -> Option<Option<String>> {
+    let encrypt = doc.trailer.get(b"Encrypt").ok()?;
+    let dict = deref(doc, encrypt).as_dict().ok();
+    let handler = dict
+        .and_then(|d| d.get(b"Filter").ok())
+        .and_then(|f| f.as_name().ok())
+        .unwrap_or(b"Standard");
+    if handler != b"Standard" {
+        return Some(Some(format!(
+            "security handler /{}, which lint does not support",
+            String::from_utf8_lossy(handler)
+        )));
+    }
+    let mut probe = Document::with_version("1.7");
+    if let Some(dict) = dict {
+        let id = probe.add_object(dict.clone());
+        probe.trailer.set("Encrypt", id);
+    }
+    if let Ok(file_id) = doc.trailer.get(b"ID") {
+        probe.trailer.set("ID", file_id.clone());
+    }
+    if probe.authenticate_user_password("").is_ok() {
+        return Some(Some(
+            "it opens without a password, but its encryption dictionary is not one lint can decrypt".into(),
+        ));
+    }
+    Some(None)
 }
 
 /// Occurrences of `needle` in `bytes`.
@@ -226,6 +325,9 @@ fn too_complex(at: Location, limit: Limit, page: usize, total: usize) -> Finding
 /// The text of every page, as the tone rules see it (pages separated by form feeds).
 pub fn extract_text(bytes: &[u8]) -> Result<Vec<String>, String> {
     let doc = load(bytes).map_err(|e| e.finding(Path::new("")).message)?;
+    if let Some(locked) = still_encrypted(&doc) {
+        return Err(encrypted(Path::new(""), locked).message);
+    }
     let mut budget = Budget::default();
     Ok(doc
         .get_pages()
@@ -448,6 +550,257 @@ fn check_boxes(guide: &Guide, doc: &Document, page_id: ObjectId, at: Location) -
 
 // ------------------------------------------------------------------ fonts
 
+/// How a font outside the page content is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FormUse {
+    /// In the resources of an annotation's or form field's appearance stream (`/AP`).
+    Appearance,
+    /// In the form's default resources (`/AcroForm /DR`).
+    DefaultResources,
+    /// Named by a default appearance string (`/DA`) that no resource defines: the viewer
+    /// substitutes a font of its own.
+    DefaultAppearance,
+}
+
+impl FormUse {
+    fn describe(self) -> &'static str {
+        match self {
+            FormUse::Appearance => "used by an annotation or form field's appearance (/AP)",
+            FormUse::DefaultResources => "in the form's default resources (/AcroForm /DR)",
+            FormUse::DefaultAppearance => {
+                "named by a form field or annotation's /DA and defined nowhere"
+            }
+        }
+    }
+}
+
+/// Deepest nesting of form XObjects followed inside an appearance stream.
+const MAX_APPEARANCE_DEPTH: usize = 4;
+
+fn deref<'a>(doc: &'a Document, obj: &'a Object) -> &'a Object {
+    doc.dereference(obj).map(|(_, o)| o).unwrap_or(obj)
+}
+
+fn dict_at<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Dictionary> {
+    dict.get(key)
+        .ok()
+        .map(|o| deref(doc, o))
+        .and_then(|o| o.as_dict().ok())
+}
+
+/// The fonts of a resources dictionary, each costing an operator of the budget.
+fn resource_fonts(
+    doc: &Document,
+    resources: &Dictionary,
+    used: FormUse,
+    budget: &mut Budget,
+    out: &mut Vec<(FontUse, FormUse)>,
+) {
+    let Some(fonts) = dict_at(doc, resources, b"Font") else {
+        return;
+    };
+    for (name, obj) in fonts.iter() {
+        if !budget.operators(1) {
+            return;
+        }
+        if let Ok(dict) = deref(doc, obj).as_dict() {
+            out.push((
+                FontUse {
+                    id: obj.as_reference().ok(),
+                    resource: String::from_utf8_lossy(name).into_owned(),
+                    dict: dict.clone(),
+                },
+                used,
+            ));
+        }
+    }
+}
+
+/// The fonts of an appearance stream's resources and of the forms they hold.
+fn appearance_fonts(
+    doc: &Document,
+    stream: &Stream,
+    depth: usize,
+    budget: &mut Budget,
+    out: &mut Vec<(FontUse, FormUse)>,
+) {
+    let Some(resources) = dict_at(doc, &stream.dict, b"Resources") else {
+        return;
+    };
+    resource_fonts(doc, resources, FormUse::Appearance, budget, out);
+    if depth >= MAX_APPEARANCE_DEPTH {
+        return;
+    }
+    let Some(xobjects) = dict_at(doc, resources, b"XObject") else {
+        return;
+    };
+    for (_, obj) in xobjects.iter() {
+        if !budget.operators(1) {
+            return;
+        }
+        if let Ok(form) = deref(doc, obj).as_stream()
+            && form.dict.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"Form")
+        {
+            appearance_fonts(doc, form, depth + 1, budget, out);
+        }
+    }
+}
+
+/// The font resource name a default appearance string sets (`/Helv 0 Tf 0 g` → `Helv`).
+fn da_font(da: &[u8]) -> Option<Vec<u8>> {
+    let content = lopdf::content::Content::decode(da).ok()?;
+    content
+        .operations
+        .iter()
+        .rev()
+        .find(|op| op.operator == "Tf")
+        .and_then(|op| op.operands.first())
+        .and_then(|o| o.as_name().ok())
+        .map(<[u8]>::to_vec)
+}
+
+/// The form's default resources.
+fn acroform_dr(doc: &Document) -> Option<&Dictionary> {
+    let catalog = doc.catalog().ok()?;
+    let form = dict_at(doc, catalog, b"AcroForm")?;
+    dict_at(doc, form, b"DR")
+}
+
+/// A font named by a `/DA` string that neither the form's default resources nor
+/// `resources` define, as a font dictionary holding only that name.
+fn undefined_da_font(
+    doc: &Document,
+    da: &[u8],
+    resources: &[Option<&Dictionary>],
+) -> Option<(FontUse, FormUse)> {
+    let name = da_font(da)?;
+    let defined = resources
+        .iter()
+        .flatten()
+        .filter_map(|r| dict_at(doc, r, b"Font"))
+        .any(|fonts| fonts.has(&name));
+    if defined {
+        return None;
+    }
+    let resource = String::from_utf8_lossy(&name).into_owned();
+    let mut dict = Dictionary::new();
+    dict.set("Type", Object::Name(b"Font".to_vec()));
+    dict.set("BaseFont", Object::Name(name));
+    Some((
+        FontUse {
+            id: None,
+            resource: format!("DA/{resource}"),
+            dict,
+        },
+        FormUse::DefaultAppearance,
+    ))
+}
+
+/// Fonts of a page's annotations and form fields: those of their appearance streams
+/// (`/AP`: normal, rollover and down, every state of a check box), and those their
+/// `/DA` strings name without a resource defining them.
+fn annotation_fonts(
+    doc: &Document,
+    page_id: ObjectId,
+    budget: &mut Budget,
+) -> Vec<(FontUse, FormUse)> {
+    let mut out = Vec::new();
+    let Some(annots) = doc
+        .get_dictionary(page_id)
+        .ok()
+        .and_then(|page| page.get(b"Annots").ok())
+        .map(|o| deref(doc, o))
+        .and_then(|o| o.as_array().ok())
+    else {
+        return out;
+    };
+    let dr = acroform_dr(doc);
+    for annot in annots {
+        if !budget.operators(1) {
+            break;
+        }
+        let Ok(annot) = deref(doc, annot).as_dict() else {
+            continue;
+        };
+        if let Some(ap) = dict_at(doc, annot, b"AP") {
+            for key in [b"N".as_slice(), b"R", b"D"] {
+                let Ok(value) = ap.get(key).map(|o| deref(doc, o)) else {
+                    continue;
+                };
+                match value {
+                    Object::Stream(stream) => appearance_fonts(doc, stream, 0, budget, &mut out),
+                    Object::Dictionary(states) => {
+                        for (_, state) in states.iter() {
+                            if !budget.operators(1) {
+                                break;
+                            }
+                            if let Ok(stream) = deref(doc, state).as_stream() {
+                                appearance_fonts(doc, stream, 0, budget, &mut out);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // A field's /DA may be inherited from its parents, else the form's.
+        let mut node = Some(annot);
+        let mut da = None;
+        for _ in 0..MAX_APPEARANCE_DEPTH * 2 {
+            let Some(n) = node else { break };
+            if let Ok(s) = n.get(b"DA").map(|o| deref(doc, o)).and_then(Object::as_str) {
+                da = Some(s);
+                break;
+            }
+            node = dict_at(doc, n, b"Parent");
+        }
+        if let Some(da) = da
+            && let Some(font) = undefined_da_font(doc, da, &[dr, dict_at(doc, annot, b"DR")])
+        {
+            out.push(font);
+        }
+    }
+    out
+}
+
+/// Fonts of the form's default resources (`/AcroForm /DR`), and the one its default
+/// `/DA` names when nothing defines it.
+fn acroform_fonts(doc: &Document, budget: &mut Budget) -> Vec<(FontUse, FormUse)> {
+    let mut out = Vec::new();
+    let dr = acroform_dr(doc);
+    if let Some(dr) = dr {
+        resource_fonts(doc, dr, FormUse::DefaultResources, budget, &mut out);
+    }
+    let da = doc
+        .catalog()
+        .ok()
+        .and_then(|c| dict_at(doc, c, b"AcroForm"))
+        .and_then(|f| f.get(b"DA").ok())
+        .map(|o| deref(doc, o))
+        .and_then(|o| o.as_str().ok());
+    if let Some(da) = da
+        && let Some(font) = undefined_da_font(doc, da, &[dr])
+    {
+        out.push(font);
+    }
+    out
+}
+
+/// [`check_font`] for a font outside the page content, saying where it is used.
+fn check_form_font(
+    guide: &Guide,
+    doc: &Document,
+    font: &FontUse,
+    used: FormUse,
+    at: Location,
+) -> Vec<Finding> {
+    let mut findings = check_font(guide, doc, &font.dict, at);
+    for f in &mut findings {
+        f.message = format!("{} ({})", f.message, used.describe());
+    }
+    findings
+}
+
 fn name_of(obj: Option<&Object>) -> Option<String> {
     obj.and_then(|o| o.as_name().ok())
         .map(|n| String::from_utf8_lossy(n).into_owned())
@@ -651,6 +1004,37 @@ fn cmyk_text(c: [f32; 4]) -> String {
     )
 }
 
+/// How far (CIEDE2000 from `#000000`) the palette's black may be: ink as print black
+/// looks, about L* 10–20 (`#1B1B1B` is ΔE ≈ 9.6 from it).
+const BLACK_DELTA: f32 = 15.0;
+/// Chroma (C*ab) up to which a palette color is a neutral.
+const NEUTRAL_CHROMA: f32 = 5.0;
+/// CMYK black ink (K, 0–1) from which a CMYK color is black, whatever its C/M/Y (rich
+/// black).
+const BLACK_K: f32 = 1.0 - CMYK_TOLERANCE / 100.0;
+
+/// The brand's black: the palette color (or dark variant) nearest to `#000000`, when it
+/// is a neutral within [`BLACK_DELTA`] of it. Black written in any device space
+/// (`0 g`, `0 0 0 rg`, `0 0 0 1 k`, rich black) is that color.
+fn brand_black(palette: &Palette) -> Option<Nearest<'_>> {
+    let n = palette.nearest(Rgb(0, 0, 0))?;
+    let lab = n.hex.to_lab();
+    let chroma = lab.a.hypot(lab.b);
+    (n.delta <= BLACK_DELTA && chroma <= NEUTRAL_CHROMA).then_some(n)
+}
+
+/// Whether a color is black: gray and RGB within `colors.tolerance` of `#000000`, CMYK
+/// with full black ink (K ≥ 98 %, any C/M/Y: K100 and rich black).
+fn is_black(palette: &Palette, color: PdfColor) -> bool {
+    let rgb = match color {
+        PdfColor::Gray(g) => Rgb(to_u8(g), to_u8(g), to_u8(g)),
+        PdfColor::Rgb([r, g, b]) => Rgb(to_u8(r), to_u8(g), to_u8(b)),
+        PdfColor::Cmyk([.., k]) => return k >= BLACK_K,
+        PdfColor::Registration | PdfColor::Other => return false,
+    };
+    palette.within_tolerance(rgb.delta_e(Rgb(0, 0, 0)))
+}
+
 /// `None` when the color is fine; otherwise what is wrong with it.
 fn judge_color(palette: &Palette, color: PdfColor) -> Option<ColorVerdict> {
     let verdict = |n: Nearest, found: String, expected: String| {
@@ -673,6 +1057,9 @@ fn judge_color(palette: &Palette, color: PdfColor) -> Option<ColorVerdict> {
         }
         Some(verdict(n, found, n.label()))
     };
+    if is_black(palette, color) && brand_black(palette).is_some() {
+        return None;
+    }
     match color {
         PdfColor::Registration | PdfColor::Other => None,
         PdfColor::Gray(g) if g >= 0.999 => None,

@@ -530,3 +530,400 @@ fn dark_variants_are_brand_colors() {
     assert_eq!(colors[0].rule, "color/near-miss");
     assert_eq!(colors[0].expected.as_deref(), Some("forest (dark) #7FC4AE"));
 }
+
+// ------------------------------------------------------------------ black
+
+/// Adds a ToUnicode map to font `F1` of a one-page PDF, so that codes 1–4 read as Thai
+/// (`ส`, `ว`, `ั`, `ด`).
+fn with_thai_to_unicode(bytes: &[u8]) -> Vec<u8> {
+    let mut doc = Document::load_mem(bytes).unwrap();
+    let cmap = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+/CMapName /Thai def 1 begincodespacerange <00> <FF> endcodespacerange\n\
+4 beginbfchar <01> <0E2A> <02> <0E27> <03> <0E31> <04> <0E14> endbfchar\n\
+endcmap CMapName currentdict /CMap defineresource pop end end\n";
+    let map_id = doc.add_object(Stream::new(dictionary! {}, cmap.to_vec()));
+    let font_id = doc
+        .objects
+        .iter()
+        .find(|(_, o)| {
+            o.as_dict().is_ok_and(|d| {
+                d.get(b"BaseFont")
+                    .is_ok_and(|n| n.as_name().ok() == Some(b"Helvetica"))
+            })
+        })
+        .map(|(id, _)| *id)
+        .unwrap();
+    doc.get_dictionary_mut(font_id)
+        .unwrap()
+        .set("ToUnicode", map_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// A rectangle filled, a line stroked and Thai text drawn in one color, set with
+/// `fill_op` / `stroke_op`.
+fn black_page(fill_op: &str, stroke_op: &str, values: &[f32]) -> Vec<u8> {
+    let v = || values.iter().map(|v| (*v).into()).collect::<Vec<Object>>();
+    let ops = vec![
+        Operation::new(fill_op, v()),
+        Operation::new(stroke_op, v()),
+        Operation::new("re", vec![10.into(), 10.into(), 100.into(), 100.into()]),
+        Operation::new("f", vec![]),
+        Operation::new("m", vec![0.into(), 0.into()]),
+        Operation::new("l", vec![50.into(), 0.into()]),
+        Operation::new("S", vec![]),
+        Operation::new("BT", vec![]),
+        Operation::new("Tf", vec![Object::Name(b"F1".to_vec()), 12.into()]),
+        Operation::new("Td", vec![20.into(), 200.into()]),
+        Operation::new(
+            "Tj",
+            vec![Object::String(
+                vec![1, 2, 3, 1, 4, 3],
+                lopdf::StringFormat::Hexadecimal,
+            )],
+        ),
+        Operation::new("ET", vec![]),
+    ];
+    with_thai_to_unicode(&make_pdf(ops, true, 8.6))
+}
+
+fn color_findings(findings: &[Finding]) -> Vec<(&'static str, Option<String>)> {
+    findings
+        .iter()
+        .filter(|f| f.rule.starts_with("color/"))
+        .map(|f| (f.rule, f.found.clone()))
+        .collect()
+}
+
+#[test]
+fn black_is_black_however_it_is_written() {
+    let blacks: [(&str, &str, &[f32]); 5] = [
+        ("g", "G", &[0.0]),
+        ("rg", "RG", &[0.0, 0.0, 0.0]),
+        ("k", "K", &[0.0, 0.0, 0.0, 1.0]),
+        ("k", "K", &[0.6, 0.4, 0.4, 1.0]),
+        // ink #1B1B1B itself, for comparison.
+        ("rg", "RG", &[27.0 / 255.0, 27.0 / 255.0, 27.0 / 255.0]),
+    ];
+    for (fill, stroke, values) in blacks {
+        let bytes = black_page(fill, stroke, values);
+        let f = run(&bytes);
+        assert_eq!(color_findings(&f), vec![], "{fill} {values:?}: {f:#?}");
+        let text = extract_text(&bytes).unwrap().join("");
+        assert!(text.contains("สวัสดั"), "{text:?}");
+    }
+    // Registration color for crop marks, next to black text.
+    let f = run(&registration_page(black_page("g", "G", &[0.0])));
+    assert_eq!(color_findings(&f), vec![], "{f:#?}");
+    // A near-black that is not black is still judged against the palette: gray 0.05
+    // (#0D0D0D) is a near miss of ink.
+    let f = run(&black_page("g", "G", &[0.05]));
+    let colors = color_findings(&f);
+    assert!(
+        !colors.is_empty() && colors.iter().all(|(r, _)| *r == "color/near-miss"),
+        "{f:#?}"
+    );
+}
+
+/// Adds a registration (`Separation /All`) stroke to the content of a one-page PDF.
+fn registration_page(bytes: Vec<u8>) -> Vec<u8> {
+    let mut doc = Document::load_mem(&bytes).unwrap();
+    let page = *doc.get_pages().get(&1).unwrap();
+    let page_dict = doc.get_dictionary(page).unwrap();
+    let res_id = page_dict.get(b"Resources").unwrap().as_reference().unwrap();
+    let content_id = page_dict.get(b"Contents").unwrap().as_reference().unwrap();
+    let sep: Object = vec![
+        Object::Name(b"Separation".to_vec()),
+        Object::Name(b"All".to_vec()),
+        Object::Name(b"DeviceCMYK".to_vec()),
+        Object::Null,
+    ]
+    .into();
+    doc.get_dictionary_mut(res_id)
+        .unwrap()
+        .set("ColorSpace", dictionary! { "Reg" => sep });
+    let stream = doc
+        .get_object_mut(content_id)
+        .unwrap()
+        .as_stream_mut()
+        .unwrap();
+    let mut content = stream
+        .decompressed_content()
+        .unwrap_or(stream.content.clone());
+    content.extend_from_slice(b"\n/Reg CS 1 SCN 0 0 m 0 20 l S\n");
+    stream.set_plain_content(content);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn black_without_a_brand_black_is_reported_as_before() {
+    let mut g = guide();
+    g.colors
+        .palette
+        .retain(|(name, _)| !matches!(name.get_ref().as_str(), "ink" | "paper"));
+    let palette = Palette::new(&g);
+    assert!(brand_black(&palette).is_none());
+    for color in [
+        PdfColor::Gray(0.0),
+        PdfColor::Rgb([0.0; 3]),
+        PdfColor::Cmyk([0.0, 0.0, 0.0, 1.0]),
+        PdfColor::Cmyk([0.6, 0.4, 0.4, 1.0]),
+    ] {
+        assert!(judge_color(&palette, color).is_some(), "{color:?}");
+    }
+    assert!(judge_color(&palette, PdfColor::Registration).is_none());
+    // With the bundled guide, ink is the brand's black.
+    let palette = Palette::new(&guide());
+    assert!(brand_black(&palette).is_some());
+}
+
+// ------------------------------------------------------------------ encryption
+
+/// `bytes` encrypted (RC4 128-bit, revision 3) with `user` as the user password.
+fn encrypt(bytes: &[u8], user: &str) -> Vec<u8> {
+    use lopdf::{EncryptionState, EncryptionVersion, Permissions};
+    let mut doc = Document::load_mem(bytes).unwrap();
+    doc.trailer.set(
+        "ID",
+        vec![
+            Object::string_literal(b"0123456789abcdef".to_vec()),
+            Object::string_literal(b"0123456789abcdef".to_vec()),
+        ],
+    );
+    let state = EncryptionState::try_from(EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "owner",
+        user_password: user,
+        key_length: 128,
+        permissions: Permissions::PRINTABLE,
+    })
+    .unwrap();
+    doc.encrypt(&state).unwrap();
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn encrypted_pdfs_are_reported_unless_they_open_without_a_password() {
+    // Off-palette red, so that a checked file has a color finding.
+    let plain = make_pdf(fill_rect("rg", &[0.894, 0.0, 0.169]), true, 8.6);
+    let locked = encrypt(&plain, "secret");
+    assert!(count(&locked, b"/Encrypt") > 0);
+    // lopdf loads it without its objects (0 pages): before pdf/encrypted, this was
+    // "pdf/unreadable: the PDF has no pages".
+    let d = Document::load_mem(&locked).unwrap();
+    assert!(d.is_encrypted() && d.get_pages().is_empty());
+    let f = run(&locked);
+    assert_eq!(rules(&f), vec!["pdf/encrypted"], "{f:#?}");
+    assert_eq!(f[0].severity, crate::registry::Severity::Warning);
+    assert!(f[0].message.contains("not checked"), "{}", f[0].message);
+    assert!(extract_text(&locked).is_err());
+
+    // An empty user password (restrictions only): decrypted and checked as usual.
+    let open = encrypt(&plain, "");
+    assert!(count(&open, b"/Encrypt") > 0);
+    let f = run(&open);
+    let mut got = rules(&f);
+    let mut want = rules(&run(&plain));
+    got.sort_unstable();
+    want.sort_unstable();
+    assert_eq!(got, want, "{f:#?}");
+    assert!(got.contains(&"color/off-palette"), "{f:#?}");
+}
+
+// ------------------------------------------------------------------ form and annotation fonts
+
+/// A one-page PDF whose page content uses no font that the form's fonts share: an
+/// AcroForm whose default resources hold Courier (not embedded) and a brand font (Noto
+/// Sans Thai, embedded); a check box whose appearance uses ZapfDingbats; a FreeText
+/// annotation whose /DA names a font nothing defines; a text field whose /DA names the
+/// /DR font.
+fn form_pdf() -> Vec<u8> {
+    let mut doc = Document::load_mem(&make_pdf(vec![], true, 8.6)).unwrap();
+    let courier = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Courier",
+    });
+    let file = doc.add_object(Stream::new(dictionary! {}, b"not really a font".to_vec()));
+    let descriptor = doc.add_object(dictionary! {
+        "Type" => "FontDescriptor", "FontName" => "ABCDEF+NotoSansThai-Regular",
+        "FontFile2" => file,
+    });
+    let thai = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "TrueType",
+        "BaseFont" => "ABCDEF+NotoSansThai-Regular", "FontDescriptor" => descriptor,
+    });
+    let zadb = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "ZapfDingbats",
+    });
+    let check_on = doc.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 10.into(), 10.into()],
+            "Resources" => dictionary! { "Font" => dictionary! { "ZaDb" => zadb } },
+        },
+        b"q BT /ZaDb 8 Tf 1 1 Td (4) Tj ET Q".to_vec(),
+    ));
+    let check_off = doc.add_object(Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 10.into(), 10.into()] },
+        Vec::new(),
+    ));
+    let page = *doc.get_pages().get(&1).unwrap();
+    let rect = || Object::from(vec![10.into(), 10.into(), 20.into(), 20.into()]);
+    let checkbox = doc.add_object(dictionary! {
+        "Type" => "Annot", "Subtype" => "Widget", "FT" => "Btn", "T" => Object::string_literal("agree"),
+        "Rect" => rect(), "P" => page, "AS" => "Off",
+        "AP" => dictionary! { "N" => dictionary! { "Yes" => check_on, "Off" => check_off } },
+    });
+    let free_text = doc.add_object(dictionary! {
+        "Type" => "Annot", "Subtype" => "FreeText", "Rect" => rect(),
+        "Contents" => Object::string_literal("note"),
+        "DA" => Object::string_literal("/Tahoma 10 Tf 0 g"),
+    });
+    let text_field = doc.add_object(dictionary! {
+        "Type" => "Annot", "Subtype" => "Widget", "FT" => "Tx", "T" => Object::string_literal("name"),
+        "Rect" => rect(), "P" => page,
+        "DA" => Object::string_literal("/Cour 10 Tf 0 g"),
+    });
+    doc.get_dictionary_mut(page).unwrap().set(
+        "Annots",
+        vec![checkbox.into(), free_text.into(), text_field.into()],
+    );
+    let form = dictionary! {
+        "Fields" => vec![checkbox.into(), text_field.into()],
+        "DR" => dictionary! { "Font" => dictionary! { "Cour" => courier, "Thai" => thai } },
+        "DA" => Object::string_literal("/Thai 0 Tf 0 g"),
+    };
+    let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+    doc.get_dictionary_mut(root).unwrap().set("AcroForm", form);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn fonts_of_forms_and_annotations_are_checked() {
+    let f = run(&form_pdf());
+    let found = |rule: &str| -> Vec<String> {
+        let mut v: Vec<String> = f
+            .iter()
+            .filter(|x| x.rule == rule)
+            .filter_map(|x| x.found.clone())
+            .collect();
+        v.sort();
+        v
+    };
+    // Helvetica is the page's own font; the rest are the form's.
+    assert_eq!(
+        found("pdf/font-not-embedded"),
+        vec!["Courier", "Helvetica", "Tahoma", "ZapfDingbats"],
+        "{f:#?}"
+    );
+    assert_eq!(
+        found("font/off-brand"),
+        vec!["Courier", "Helvetica", "Tahoma", "ZapfDingbats"],
+        "{f:#?}"
+    );
+    let courier = f
+        .iter()
+        .find(|x| x.rule == "pdf/font-not-embedded" && x.found.as_deref() == Some("Courier"))
+        .unwrap();
+    assert!(
+        courier.message.contains("/AcroForm /DR"),
+        "{}",
+        courier.message
+    );
+    assert_eq!(courier.location.page, None);
+    let zadb = f
+        .iter()
+        .find(|x| x.rule == "pdf/font-not-embedded" && x.found.as_deref() == Some("ZapfDingbats"))
+        .unwrap();
+    assert!(zadb.message.contains("/AP"), "{}", zadb.message);
+    assert_eq!(zadb.location.page, Some(1));
+    let tahoma = f
+        .iter()
+        .find(|x| x.rule == "pdf/font-not-embedded" && x.found.as_deref() == Some("Tahoma"))
+        .unwrap();
+    assert!(tahoma.message.contains("/DA"), "{}", tahoma.message);
+    // Each font once.
+    assert_eq!(
+        rules(&f)
+            .iter()
+            .filter(|r| **r == "pdf/font-not-embedded")
+            .count(),
+        4
+    );
+}
+
+#[test]
+fn a_real_world_aes256_pdf_with_a_password_is_reported_encrypted() {
+    let bytes = fixture("pdfjs-issue6010-aes256-password.pdf");
+    let f = run(&bytes);
+    assert_eq!(rules(&f), vec!["pdf/encrypted"], "{f:#?}");
+    assert!(
+        f[0].message.contains("needs a password"),
+        "{}",
+        f[0].message
+    );
+    // Its /Encrypt dictionary is direct, which lopdf does not decrypt even with the
+    // password; the password does check out against it: the file is locked, not damaged.
+    let doc = Document::load_mem(&bytes).unwrap();
+    let mut probe = Document::with_version("1.7");
+    let id = probe.add_object(
+        doc.trailer
+            .get(b"Encrypt")
+            .unwrap()
+            .as_dict()
+            .unwrap()
+            .clone(),
+    );
+    probe.trailer.set("Encrypt", id);
+    probe
+        .trailer
+        .set("ID", doc.trailer.get(b"ID").unwrap().clone());
+    assert!(probe.authenticate_user_password("abc").is_ok());
+    assert!(probe.authenticate_user_password("").is_err());
+}
+
+#[test]
+fn a_direct_encrypt_dictionary_is_told_apart_by_its_empty_password() {
+    use lopdf::{EncryptionState, EncryptionVersion, Permissions};
+    let with_user = |user: &str| {
+        let mut doc = Document::with_version("1.7");
+        let file_id = Object::string_literal(b"0123456789abcdef".to_vec());
+        doc.trailer.set("ID", vec![file_id.clone(), file_id]);
+        let state = EncryptionState::try_from(EncryptionVersion::V2 {
+            document: &doc,
+            owner_password: "owner",
+            user_password: user,
+            key_length: 128,
+            permissions: Permissions::PRINTABLE,
+        })
+        .unwrap();
+        doc.trailer.set("Encrypt", state.encode().unwrap());
+        doc
+    };
+    assert_eq!(still_encrypted(&with_user("secret")), Some(None));
+    let open = still_encrypted(&with_user(""));
+    assert!(
+        open.as_ref().is_some_and(|why| why
+            .as_ref()
+            .is_some_and(|w| w.contains("opens without a password"))),
+        "{open:?}"
+    );
+    let mut pubsec = with_user("");
+    let mut dict = pubsec
+        .trailer
+        .get(b"Encrypt")
+        .unwrap()
+        .as_dict()
+        .unwrap()
+        .clone();
+    dict.set("Filter", Object::Name(b"Adobe.PubSec".to_vec()));
+    pubsec.trailer.set("Encrypt", dict);
+    let why = still_encrypted(&pubsec).flatten().unwrap_or_default();
+    assert!(why.contains("/Adobe.PubSec"), "{why}");
+    assert_eq!(still_encrypted(&Document::with_version("1.7")), None);
+}
