@@ -30,9 +30,22 @@ fn is_exclamation(c: char) -> bool {
     matches!(c, '!' | '！')
 }
 
-/// Sentences with more than `max` exclamation marks (`!` and full-width `！`); with the
-/// usual limit of one, "!!" is always a finding. The range runs from the first to the
-/// last mark.
+/// Whether the `!` at byte `i` of `s` is CSS's `!important` (a word of its own after the
+/// mark, any case), which is no exclamation mark.
+fn is_important(s: &str, i: usize) -> bool {
+    const WORD: &str = "important";
+    let rest = &s.as_bytes()[i + 1..];
+    rest.len() >= WORD.len()
+        && rest[..WORD.len()].eq_ignore_ascii_case(WORD.as_bytes())
+        && !s[i + 1 + WORD.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// Sentences with more than `max` exclamation marks (`!` and full-width `！`, not the
+/// `!` of CSS's `!important`); with the usual limit of one, "!!" is always a finding.
+/// The range runs from the first to the last mark.
 pub(super) fn exclamation(max: usize, text: &Text<'_>, hits: &mut Vec<ToneHit>) {
     if !text.src.contains(['!', '！']) {
         return;
@@ -41,7 +54,7 @@ pub(super) fn exclamation(max: usize, text: &Text<'_>, hits: &mut Vec<ToneHit>) 
         let s = &text.src[sentence.clone()];
         let marks: Vec<usize> = s
             .char_indices()
-            .filter(|&(_, c)| is_exclamation(c))
+            .filter(|&(i, c)| is_exclamation(c) && !(c == '!' && is_important(s, i)))
             .map(|(i, _)| sentence.start + i)
             .collect();
         let (Some(&first), Some(&last)) = (marks.first(), marks.last()) else {
@@ -208,6 +221,30 @@ mod tests {
         {
             assert!(hits_of(&guide, None, ok, &EXCLAMATION).is_empty(), "{ok}");
         }
+    }
+
+    /// CSS's `!important`, quoted in prose, is no exclamation mark.
+    #[test]
+    fn important_is_not_an_exclamation() {
+        let guide = example_with("max_exclamations = 1", "max_exclamations = 0");
+        for ok in [
+            "Avoid !important in your CSS",
+            "color: red !IMPORTANT; ใช้ !important ให้น้อย",
+            "!important",
+        ] {
+            assert!(hits_of(&guide, None, ok, &EXCLAMATION).is_empty(), "{ok}");
+        }
+        for (text, found) in [
+            ("Avoid !important in your CSS!", "!"),
+            ("Wow!importantly", "!"),
+            ("ส่งฟรี!important_x", "!"),
+        ] {
+            let hits = hits_of(&guide, None, text, &EXCLAMATION);
+            assert_eq!(hits.len(), 1, "{text}: {hits:?}");
+            assert_eq!(hits[0].found.as_deref(), Some(found), "{text}");
+        }
+        let guide = example(); // one per sentence: "!important" no longer makes it two
+        assert!(hits_of(&guide, None, "Never use !important here!", &EXCLAMATION).is_empty());
     }
 
     #[test]
