@@ -205,8 +205,8 @@ const EMAIL_SNIFF_BYTES: usize = 64 * 1024;
 /// body and many inline styles. A page with a `<script>` is never email (clients drop
 /// scripts, so no one writes them into an email).
 pub fn looks_like_email(bytes: &[u8]) -> bool {
-    let head = html::charset::decode(&bytes[..bytes.len().min(EMAIL_SNIFF_BYTES)])
-        .to_ascii_lowercase();
+    let head =
+        html::charset::decode(&bytes[..bytes.len().min(EMAIL_SNIFF_BYTES)]).to_ascii_lowercase();
     if head.contains("<!--[if mso")
         || head.contains("x-apple-disable-message-reformatting")
         || head.contains("urn:schemas-microsoft-com:office")

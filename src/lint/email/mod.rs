@@ -190,9 +190,8 @@ pub fn quoted_printable_len(html: &[u8]) -> usize {
         }
     }
     let mut count = Count(0);
-    let _ = mail_builder::encoders::quoted_printable::quoted_printable_encode(
-        html, &mut count, true,
-    );
+    let _ =
+        mail_builder::encoders::quoted_printable::quoted_printable_encode(html, &mut count, true);
     count.0
 }
 
@@ -332,7 +331,8 @@ pub fn check_page(
     let size = page.size;
 
     // email/size: the HTML as sent, plus what the sending platform adds.
-    let overhead = (f64::from(ctx.guide.channels.email.sending_overhead_kb.max(0.0)) * 1024.0) as usize;
+    let overhead =
+        (f64::from(ctx.guide.channels.email.sending_overhead_kb.max(0.0)) * 1024.0) as usize;
     let sent = size + overhead;
     if sent > SIZE_WARNING {
         let error = sent > GMAIL_CLIP;
@@ -348,7 +348,11 @@ pub fn check_page(
                         "HTML is close to Gmail's 102 KB clipping limit"
                     },
                     size as f64 / 1024.0,
-                    if page.encoded { "" } else { " as quoted-printable" },
+                    if page.encoded {
+                        ""
+                    } else {
+                        " as quoted-printable"
+                    },
                     overhead as f64 / 1024.0
                 ),
             )
@@ -642,7 +646,9 @@ fn check_lang(
             }
         }
     }
-    const BLOCKS: &[&str] = &["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "div", "span", "a"];
+    const BLOCKS: &[&str] = &[
+        "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "div", "span", "a",
+    ];
     let mut blocks: Vec<_> = own.into_iter().collect();
     blocks.sort_by_key(|(e, _)| *e);
     for (e, (thai, latin)) in blocks {
@@ -700,7 +706,9 @@ fn check_table_roles(doc: &Document, at: &dyn Fn(usize) -> Location, findings: &
         if e.name == "table"
             && !data[i]
             && !matches!(
-                e.attr_value("role").map(|r| r.trim().to_ascii_lowercase()).as_deref(),
+                e.attr_value("role")
+                    .map(|r| r.trim().to_ascii_lowercase())
+                    .as_deref(),
                 Some("presentation" | "none")
             )
         {
