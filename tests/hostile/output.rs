@@ -367,7 +367,7 @@ pub fn cases() -> Vec<Case> {
                 o.report()?;
                 check(
                     o,
-                    o.stderr.contains("built 1 pieces"),
+                    o.stderr.contains("built 1 piece:"),
                     "no summary on stderr",
                 )?;
                 check(
