@@ -557,7 +557,7 @@ pub fn lint_kind(ctx: &LintContext, path: &Path, bytes: &[u8], kind: FileKind) -
     match kind {
         FileKind::Html => html::lint(ctx, path, bytes),
         FileKind::EmailHtml => html::lint_email(ctx, path, bytes),
-        FileKind::Eml => email::lint(ctx, path, bytes),
+        FileKind::Eml => email::lint_eml(ctx, path, bytes),
         FileKind::Png | FileKind::Jpeg => image::lint(ctx, path, bytes),
         FileKind::Gif | FileKind::Webp => image::lint_raster(ctx, path, bytes),
         FileKind::Svg => image::lint_svg(ctx, path, bytes),

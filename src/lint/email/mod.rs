@@ -80,9 +80,7 @@ const WEB_SAFE: &[&str] = &[
 /// Lints one email file (email HTML or `.eml`). Email HTML is linted as a page with the
 /// email rules on (see [`crate::lint::html::lint_email`]).
 pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
-    if ctx.declared_kind(path) == Some(crate::brand::LintKind::Eml)
-        || (ctx.declared_kind(path).is_none() && detect_kind(path, bytes) == FileKind::Eml)
-    {
+    if detect_kind(path, bytes) == FileKind::Eml {
         return lint_eml(ctx, path, bytes);
     }
     crate::lint::html::lint_email(ctx, path, bytes)
@@ -109,7 +107,8 @@ pub fn plain_text_sibling(ctx: &LintContext, path: &Path) -> Option<Finding> {
     })
 }
 
-fn lint_eml(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
+/// Lints one `.eml` message, its kind already settled (see [`lint`] to detect it).
+pub fn lint_eml(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     use mail_parser::{MessageParser, PartType};
     // mail-parser reads anything as some message: one is readable when it has at least
     // one header mail knows (From, Subject, MIME-Version, Content-Type…)
