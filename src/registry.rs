@@ -273,6 +273,11 @@ rules! {
         why: "Gmail clips HTML beyond 102 KB behind a \"View entire message\" link, hiding the footer and the unsubscribe link. It counts the HTML as sent: after transfer encoding (an `.eml` part as it is in the message; an HTML file as quoted-printable, where a Thai character is 9 bytes) plus what the sending platform adds (`[channels.email] sending_overhead_kb`, 4 KB by default). Graduated: an error above 102 KB, a warning from 90 KB.",
         bad: "promo.html 40 KB of Thai: 115 KB as sent",
         good: "promo.html 40 KB of English: 44 KB as sent";
+    EMAIL_CHARSET = "email/charset", Warning,
+        "Email HTML or a message part in a charset other than UTF-8.",
+        why: "Mail in legacy charsets (`TIS-620`, `windows-874`, `ISO-8859-1`) is re-encoded by some sending platforms and shown as mojibake by clients that ignore the declaration; UTF-16 is not a mail charset at all. UTF-8 carries Thai and English in one message.",
+        bad: "Content-Type: text/html; charset=TIS-620",
+        good: "Content-Type: text/html; charset=utf-8";
     EMAIL_UNSUPPORTED_CSS = "email/unsupported-css", Warning,
         "CSS that major email clients drop (caniemail data).",
         why: "Gmail, Outlook for Windows, Apple Mail and Yahoo drop some CSS (caniemail.com data). Graduated: constructs inside `@media` and losses in Outlook alone when the email ships MSO fallbacks are info, since clients without support skip them whole.",

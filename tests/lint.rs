@@ -755,3 +755,31 @@ fn utf16_and_legacy_thai_html_are_decoded() {
         assert!(excerpt.contains("ถูกที่สุด"), "{excerpt}");
     }
 }
+
+/// A table row and a list of links are labels, not one long sentence (issue 11: "tables
+/// are not sentences"); the same words as prose still are one.
+#[test]
+fn rule_tone_tables_and_link_lists_are_not_sentences() {
+    let links: Vec<String> = (1..=14)
+        .map(|i| format!("<a href=\"#s{i}\">สาขาที่ {i} สยาม</a>"))
+        .collect();
+    let cells: String = (1..=14)
+        .map(|i| format!("<td>Cold brew {i} cups</td>"))
+        .collect();
+    let body = format!(
+        "<nav><p>{}</p></nav>\n<nav>{}</nav>\n<table><tr>{cells}</tr></table>",
+        links.join(" | "),
+        links.join(" ")
+    );
+    let found = lint_page(&page(&body), &[]);
+    assert!(
+        !found
+            .iter()
+            .any(|(rule, _)| *rule == "tone/sentence-length"),
+        "{found:?}"
+    );
+    // the same words run together as prose: one sentence, too long
+    let prose: Vec<String> = (1..=14).map(|i| format!("branch {i} at Siam")).collect();
+    let found = lint_page(&page(&format!("<p>{}</p>", prose.join(" and "))), &[]);
+    assert!(found.contains(&("tone/sentence-length", 2)), "{found:?}");
+}

@@ -23,12 +23,14 @@
 //! The logo's alt text is `logo/missing-alt`'s (reported once, not again here).
 
 pub mod caniemail;
+mod eml;
+
+pub use eml::lint_eml;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::error::line_col;
 use crate::lint::html::css::{Decl, RuleKind, Sheet};
 use crate::lint::html::parse::{Document, Element};
 use crate::lint::rules::logo;
@@ -107,72 +109,6 @@ pub fn plain_text_sibling(ctx: &LintContext, path: &Path) -> Option<Finding> {
     })
 }
 
-/// Lints one `.eml` message, its kind already settled (see [`lint`] to detect it).
-pub fn lint_eml(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
-    use mail_parser::{MessageParser, PartType};
-    // mail-parser reads anything as some message: one is readable when it has at least
-    // one header mail knows (From, Subject, MIME-Version, Content-Type…)
-    let msg = match MessageParser::default().parse(bytes) {
-        Some(msg)
-            if msg
-                .headers()
-                .iter()
-                .any(|h| !matches!(h.name, mail_parser::HeaderName::Other(_))) =>
-        {
-            msg
-        }
-        _ => return vec![unreadable(path, bytes)],
-    };
-    let mut html = None;
-    let mut text = None;
-    for part in &msg.parts {
-        match &part.body {
-            PartType::Html(h) if html.is_none() => {
-                // As sent: the part's body in the message, transfer encoding and all.
-                let sent = part.raw_end_offset().saturating_sub(part.raw_body_offset());
-                html = Some((h.to_string(), sent as usize));
-            }
-            PartType::Text(t) if text.is_none() => text = Some(t.to_string()),
-            _ => {}
-        }
-    }
-    let mut findings = Vec::new();
-    if let Some((html, sent)) = &html {
-        // The HTML, tone and email rules on the decoded part, with its ignores.
-        let mut inner = crate::lint::html::lint_email_part(ctx, path, html, *sent);
-        for f in &mut inner {
-            if let (Some(line), Some(col)) = (f.location.line.take(), f.location.column.take()) {
-                f.message = format!("{} (text/html part, line {line}:{col})", f.message);
-            }
-        }
-        findings.extend(inner);
-    }
-    match &text {
-        Some(text) => {
-            for hit in ctx.tone(Some(crate::channel::Channel::Email)).check(text) {
-                let (line, col) = line_col(text, hit.range.start);
-                let mut f = Finding::new(
-                    hit.rule,
-                    Location::file(path),
-                    format!("{} (text/plain part, line {line}:{col})", hit.message),
-                );
-                f.expected = hit.expected;
-                f.found = hit.found;
-                f.fix = hit.fix;
-                findings.push(f);
-            }
-        }
-        None if html.is_some() => findings.push(
-            Finding::new(&crate::lint::rules::EMAIL_MISSING_PLAIN_TEXT, Location::file(path),
-                "message has an HTML part but no text/plain part",
-            )
-            .fix("send multipart/alternative with a text/plain part: spam filters and text-only clients expect one"),
-        ),
-        None => {}
-    }
-    findings
-}
-
 /// Bytes of `html` sent as quoted-printable, counted through mail-builder's encoder (the
 /// one our `.eml` files are written with): `=XX` for every byte outside printable ASCII,
 /// soft line breaks, CRLF line ends. ESPs (Mailchimp, SendGrid) send HTML this way, so a
@@ -194,20 +130,16 @@ pub fn quoted_printable_len(html: &[u8]) -> usize {
     count.0
 }
 
-/// `email/unreadable`: not a MIME message (no header at all, or nothing).
-fn unreadable(path: &Path, bytes: &[u8]) -> Finding {
-    let what = if bytes.is_empty() {
-        "the file is empty".to_string()
-    } else {
-        format!("{} bytes without a single known mail header", bytes.len())
-    };
+/// `email/charset` at `location`: `what` says which part or file, `label` the charset.
+pub fn charset_finding(location: Location, what: &str, label: &str) -> Finding {
     Finding::new(
-        &crate::lint::rules::EMAIL_UNREADABLE,
-        Location::file(path),
-        format!("not a readable MIME message: {what}"),
+        &crate::lint::rules::EMAIL_CHARSET,
+        location,
+        format!("{what}, not UTF-8: sending platforms may re-encode it and clients that ignore the declaration show mojibake"),
     )
-    .expected("headers (From, Subject, MIME-Version, Content-Type…), a blank line, the body")
-    .fix("export the message again as .eml, or check that the file was not truncated")
+    .expected("UTF-8")
+    .found(label.to_string())
+    .fix("save the email as UTF-8 and declare charset=utf-8")
 }
 
 /// A CSS construct found in the document.

@@ -372,10 +372,127 @@ fn ignores_apply_in_eml_html_parts() {
     assert_eq!(rules(&f, "email/missing-alt").len(), 1, "{f:#?}");
     let why = rules(&f, "lint/ignore-without-reason");
     assert_eq!(why.len(), 1, "{f:#?}");
+    // at its line in the .eml file: the HTML part starts on line 13
+    assert_eq!(why[0].location.line, Some(14), "{why:#?}");
+}
+
+/// A file line's text, for checking where a finding points.
+fn line_of(bytes: &[u8], line: usize) -> String {
+    String::from_utf8_lossy(bytes)
+        .split('\n')
+        .nth(line - 1)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Findings in a quoted-printable HTML part (mail-builder's choice for mostly ASCII
+/// HTML, and what ESPs send) point at their line and column in the `.eml` file, past
+/// soft line breaks and `=E0=B8=81` escapes of Thai text.
+#[test]
+fn eml_findings_point_at_the_line_in_the_file() {
+    let filler = "<p style=\"color:#1B1B1B\">Fresh cold brew, every morning, at the shop.</p>\n";
+    let html = email(&format!(
+        "{}<p>กาแฟสดจากต้นกล้า <span style=\"color:#FF00FF\">ลด 20%</span> today only, while stocks last at every branch</p>\n",
+        filler.repeat(30)
+    ));
+    let msg = mail_builder::MessageBuilder::new()
+        .from(("Tonkla", "hello@tonkla.example"))
+        .subject("ทดสอบ")
+        .text_body("สวัสดี")
+        .html_body(html.as_str())
+        .write_to_vec()
+        .unwrap();
+    let raw = String::from_utf8_lossy(&msg);
     assert!(
-        why[0].message.contains("text/html part, line 2:"),
-        "{why:#?}"
+        raw.contains("quoted-printable") && raw.contains("=E0=B8"),
+        "the test needs a quoted-printable part with Thai escapes: {raw}"
     );
+    let g = guide();
+    let f = lint(&LintContext::new(&g), Path::new("m.eml"), &msg);
+    let color = rules(&f, "color/off-palette");
+    assert_eq!(color.len(), 1, "{f:#?}");
+    let (line, col) = (
+        color[0].location.line.unwrap(),
+        color[0].location.column.unwrap(),
+    );
+    let text = line_of(&msg, line);
+    let at: String = text.chars().skip(col - 1).collect();
+    assert!(at.starts_with("#FF00FF"), "line {line}:{col} is {text:?}");
+    assert!(
+        !color[0].message.contains("part, line"),
+        "{}",
+        color[0].message
+    );
+}
+
+/// A base64 part has no byte map: its findings point at the part's first body line and
+/// name their line in the decoded part.
+#[test]
+fn base64_part_findings_point_at_the_part() {
+    let html = email("<p>ต้นกล้า</p>\n<p style=\"color:#FF00FF\">x</p>");
+    let body = mail_builder::encoders::base64::base64_encode(html.as_bytes()).unwrap();
+    let body = String::from_utf8(body).unwrap();
+    let msg = format!(
+        "MIME-Version: 1.0\r\nSubject: x\r\nFrom: a@b.example\r\nContent-Type: multipart/alternative; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nกาแฟ\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{body}\r\n--b--\r\n"
+    );
+    let g = guide();
+    let f = lint(&LintContext::new(&g), Path::new("m.eml"), msg.as_bytes());
+    let color = rules(&f, "color/off-palette");
+    assert_eq!(color.len(), 1, "{f:#?}");
+    assert_eq!(color[0].location.line, Some(14), "{:#?}", color[0]);
+    assert!(
+        color[0]
+            .message
+            .contains("(text/html part, base64: line 3:"),
+        "{}",
+        color[0].message
+    );
+}
+
+/// `email/charset`: a part in TIS-620 (legacy Thai) at its Content-Type header; an
+/// email HTML file declaring windows-874 at its `<meta>`.
+#[test]
+fn non_utf8_charsets_are_flagged() {
+    let (thai, _, _) = encoding_rs::WINDOWS_874.encode("กาแฟสด");
+    let mut msg = b"MIME-Version: 1.0\r\nSubject: x\r\nFrom: a@b.example\r\nContent-Type: text/plain; charset=TIS-620\r\nContent-Transfer-Encoding: 8bit\r\n\r\n".to_vec();
+    msg.extend_from_slice(&thai);
+    msg.extend_from_slice(b"\r\n");
+    let g = guide();
+    let f = lint(&LintContext::new(&g), Path::new("m.eml"), &msg);
+    let charset = rules(&f, "email/charset");
+    assert_eq!(charset.len(), 1, "{f:#?}");
+    assert_eq!(charset[0].location.line, Some(4));
+    assert!(
+        charset[0].message.contains("TIS-620"),
+        "{}",
+        charset[0].message
+    );
+    assert_eq!(charset[0].severity, Severity::Warning);
+    // UTF-8 and ASCII are fine
+    let ok = "MIME-Version: 1.0\r\nSubject: x\r\nFrom: a@b.example\r\nContent-Type: text/plain; charset=\"us-ascii\"\r\n\r\nhello\r\n";
+    let f = lint(&LintContext::new(&g), Path::new("m.eml"), ok.as_bytes());
+    assert!(rules(&f, "email/charset").is_empty(), "{f:#?}");
+
+    let page = "<!DOCTYPE html><html lang=\"th\"><head>\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-874\">\n<meta name=\"x-apple-disable-message-reformatting\"></head><body>\n<p>กาแฟ</p>\n</body></html>";
+    let (bytes, _, _) = encoding_rs::WINDOWS_874.encode(page);
+    let g = guide();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mail.html");
+    std::fs::write(&path, &bytes).unwrap();
+    std::fs::write(dir.path().join("mail.txt"), "text").unwrap();
+    let roots = crate::lint::Roots::of(&[dir.path().to_path_buf()]).unwrap();
+    let f = lint(&LintContext::new(&g).within(roots), &path, &bytes);
+    let charset = rules(&f, "email/charset");
+    assert_eq!(charset.len(), 1, "{f:#?}");
+    assert_eq!(charset[0].location.line, Some(2), "{:#?}", charset[0]);
+    assert!(
+        charset[0].message.contains("windows-874"),
+        "{}",
+        charset[0].message
+    );
+    // and the Thai text was read right: no tone finding on mojibake
+    let utf8 = lint_str(&email("<p>กาแฟ</p>"), true);
+    assert!(rules(&utf8, "email/charset").is_empty(), "{utf8:#?}");
 }
 
 /// The logo's missing alt is `logo/missing-alt` only; other images are `email/missing-alt`.

@@ -111,7 +111,24 @@ pub fn lint_email(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> 
         encoded: false,
         plain_text_sibling: true,
     };
-    Page::new(ctx, path, &text, true, Some(rules)).run()
+    let mut findings = Page::new(ctx, path, &text, true, Some(rules)).run();
+    let (encoding, bom) = charset::sniff(bytes);
+    if encoding != encoding_rs::UTF_8 {
+        // At the declaration: the byte order mark, else the `<meta>` that names it.
+        let (location, how) = match text.to_ascii_lowercase().find("charset") {
+            Some(at) if bom == 0 => {
+                let (line, col) = crate::error::line_col(&text, at);
+                (Location::at(path, line, col), "its <meta> charset")
+            }
+            _ => (Location::at(path, 1, 1), "its byte order mark"),
+        };
+        findings.push(email::charset_finding(
+            location,
+            &format!("the email HTML is in {} ({how})", encoding.name()),
+            encoding.name(),
+        ));
+    }
+    findings
 }
 
 /// Lints the decoded HTML part of an `.eml` file at `path`: the HTML and tone rules and
@@ -643,6 +660,10 @@ fn walk_text(doc: &Document, current: &mut Chunk, chunks: &mut Vec<Chunk>) {
                     }
                     continue;
                 }
+                if name == "a" && follows_link(doc, el, k) {
+                    // links side by side ("Home About Privacy") are labels, one each
+                    chunks.push(std::mem::take(current));
+                }
                 if INLINE.contains(&name) {
                     stack.push(Step::Children(c, 0));
                 } else {
@@ -653,6 +674,25 @@ fn walk_text(doc: &Document, current: &mut Chunk, chunks: &mut Vec<Chunk>) {
             }
         }
     }
+}
+
+/// Whether child `k` of element `el` comes right after a link: nothing but white space
+/// and label separators (`|`, `·`, `•`, `/`) between them.
+fn follows_link(doc: &Document, el: usize, k: usize) -> bool {
+    for node in doc.elements[el].children[..k].iter().rev() {
+        match *node {
+            Node::Text(t) => {
+                let separators_only = doc.texts[t]
+                    .chars()
+                    .all(|c| c.is_whitespace() || matches!(c, '|' | '·' | '•' | '/' | '¦'));
+                if !separators_only {
+                    return false;
+                }
+            }
+            Node::Element(e) => return doc.elements[e].name == "a",
+        }
+    }
+    false
 }
 
 /// A Markdown source of the project that a page names in its `brandpress:source` meta:

@@ -273,6 +273,11 @@ fn is_terminal(c: char) -> bool {
     matches!(c, '!' | '?' | '！' | '？' | '…' | '。')
 }
 
+/// Separators between labels ("Home | About", "Tea · Coffee").
+fn is_label_separator(c: char) -> bool {
+    matches!(c, '|' | '｜' | '•' | '·' | '¦')
+}
+
 /// Closing quotes and brackets that belong to the sentence they follow.
 fn is_closer(c: char) -> bool {
     matches!(c, '"' | '\'' | '”' | '’' | ')' | ']' | '»' | '」' | '）')
@@ -295,6 +300,9 @@ const ABBREVIATIONS: &[&str] = &[
 ///   single letter or a word with an inner dot ("J.", "e.g."), after a listed
 ///   abbreviation ("Mr."); "1.5", "฿89.-" and "tonkla.example" have no space after the
 ///   dot and never end a sentence;
+/// - a tab, or a label separator standing between spaces (`|`, `｜`, `•`, `·`, `¦`): the
+///   cells of a table row (PDF text marks cell gaps with tabs) and link lists such as
+///   "Home | About | Privacy" are labels, not one sentence;
 /// - whitespace between two Thai letters: Thai writes no full stop and separates clauses
 ///   and sentences with a space, so such a space is a boundary for counting words (a
 ///   space before the repetition mark "ๆ" is not).
@@ -317,7 +325,13 @@ pub(super) fn sentences(src: &str) -> Vec<Range<usize>> {
         let c = chars[i].1;
         // (sentence end, next sentence start, index to continue from)
         let cut: Option<(usize, usize, usize)> =
-            if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
+            if matches!(c, '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}') {
+                Some((pos(i), pos(i + 1), i + 1))
+            } else if is_label_separator(c)
+                && i > 0
+                && at(i - 1).is_some_and(char::is_whitespace)
+                && at(i + 1).is_none_or(char::is_whitespace)
+            {
                 Some((pos(i), pos(i + 1), i + 1))
             } else if is_terminal(c) {
                 let mut j = i;
@@ -463,6 +477,21 @@ mod tests {
             split("สั่งผ่าน LINE MAN ครบ 150 บาท ส่งฟรี"),
             vec!["สั่งผ่าน LINE MAN ครบ 150 บาท", "ส่งฟรี"]
         );
+    }
+
+    #[test]
+    fn tabs_and_label_separators_end_labels() {
+        // a table row from PDF text (cells separated by tabs), a link list
+        assert_eq!(
+            split("กาแฟเย็น\t฿89\tCold brew coffee\t฿75"),
+            ["กาแฟเย็น", "฿89", "Cold brew coffee", "฿75"]
+        );
+        assert_eq!(
+            split("Home | เกี่ยวกับเรา | Privacy policy · Terms"),
+            ["Home", "เกี่ยวกับเรา", "Privacy policy", "Terms"]
+        );
+        // not between spaces: part of the word
+        assert_eq!(split("a|b and c·d"), ["a|b and c·d"]);
     }
 
     #[test]
