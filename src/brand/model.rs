@@ -470,6 +470,10 @@ pub struct LintConfig {
     /// Share of off-palette pixels an image may have (0.02 = 2 %).
     #[serde(default = "default_image_threshold")]
     pub image_off_palette: f32,
+    /// Generic families (`monospace`, `serif`, `system-ui`…) a font stack may start with,
+    /// say for `code` and `pre` in a guide without a `[fonts.code]` role.
+    #[serde(default)]
+    pub generic_families: Vec<Spanned<String>>,
     /// `[lint.kinds]`: what files matching a glob are, when their bytes do not say
     /// (`"emails/**" = "email"`, `"deliveries/cards/*" = "card"`). Globs match the path
     /// below the linted folder, or as given.
@@ -482,6 +486,7 @@ impl Default for LintConfig {
         Self {
             rules: BTreeMap::new(),
             image_off_palette: default_image_threshold(),
+            generic_families: Vec::new(),
             kinds: BTreeMap::new(),
         }
     }

@@ -62,6 +62,38 @@ pub fn shorthand_families(value: &str) -> Option<String> {
 
 const KEYWORDS: &[&str] = &["inherit", "initial", "unset", "revert", "revert-layer"];
 
+/// CSS generic font families.
+pub const GENERIC: &[&str] = &[
+    "serif",
+    "sans-serif",
+    "monospace",
+    "cursive",
+    "fantasy",
+    "system-ui",
+    "ui-serif",
+    "ui-sans-serif",
+    "ui-monospace",
+    "ui-rounded",
+    "math",
+    "emoji",
+    "fangsong",
+];
+
+/// Whether a generic family may start a stack: the guide has a role for it (a
+/// `[fonts.code]` role for `monospace`: code set in the user's monospace still reads as
+/// code where the brand's code font is missing) or allows it (`[lint] generic_families`).
+fn generic_allowed(guide: &Guide, family: &str) -> bool {
+    let monospace = ["monospace", "ui-monospace"]
+        .iter()
+        .any(|m| family.eq_ignore_ascii_case(m));
+    (monospace && guide.code().is_some())
+        || guide
+            .lint
+            .generic_families
+            .iter()
+            .any(|g| g.get_ref().trim().eq_ignore_ascii_case(family))
+}
+
 /// Checks a resolved `font-family` value; `written` is the value as written (for the
 /// message when it used `var()`).
 pub fn check(guide: &Guide, resolved: &str, written: &str, location: Location) -> Option<Finding> {
@@ -72,6 +104,10 @@ pub fn check(guide: &Guide, resolved: &str, written: &str, location: Location) -
     }
     let brand = guide.font_families();
     if brand.iter().any(|b| b.eq_ignore_ascii_case(first)) {
+        return None;
+    }
+    let generic = GENERIC.iter().any(|g| first.eq_ignore_ascii_case(g));
+    if generic && generic_allowed(guide, first) {
         return None;
     }
     let expected = guide.css_stack(guide.body());
@@ -91,9 +127,13 @@ pub fn check(guide: &Guide, resolved: &str, written: &str, location: Location) -
         )
         .expected(expected)
         .found(shown)
-        .fix(
-            "font-family: var(--font-body) (or var(--font-heading) for headings, var(--font-code) for code)",
-        ),
+        .fix(if generic {
+            format!(
+                "start with a brand family (var(--font-body), var(--font-code) for code), or allow the generic family in the guide: [lint] generic_families = [\"{first}\"]"
+            )
+        } else {
+            "font-family: var(--font-body) (or var(--font-heading) for headings, var(--font-code) for code)".to_string()
+        }),
     )
 }
 
@@ -137,5 +177,37 @@ mod tests {
             check(&g, "sans-serif", "sans-serif", at()).is_some(),
             "generic first is off-brand"
         );
+    }
+
+    /// A generic family first is off-brand only where the guide has no role for it
+    /// (`monospace` with a `[fonts.code]` role) and does not allow it.
+    #[test]
+    fn generic_families_need_a_role_or_the_guides_leave() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut g = crate::brand::Guide::load(root).unwrap();
+        let at = || Location::at("x.css", 1, 1);
+        let mono = "monospace, monospace";
+        let without_code = g.code().is_none();
+        if without_code {
+            assert!(
+                check(&g, mono, mono, at()).is_some(),
+                "no code role: off-brand"
+            );
+        }
+        // a code role makes the generic monospace its own
+        let body = g.body().clone();
+        g.fonts.insert(crate::brand::CODE_ROLE.to_string(), body);
+        assert!(check(&g, mono, mono, at()).is_none());
+        assert!(check(&g, "ui-monospace, Menlo", "x", at()).is_none());
+        let f = check(&g, "serif", "serif", at()).expect("serif has no role");
+        assert!(
+            f.fix.as_deref().unwrap().contains("generic_families"),
+            "{f:?}"
+        );
+        // the guide allows serif
+        let toml = "generic_families = [\"Serif\"]";
+        g.lint = toml::from_str(toml).unwrap();
+        assert!(check(&g, "serif, Georgia", "x", at()).is_none());
+        assert!(check(&g, "cursive", "cursive", at()).is_some());
     }
 }
