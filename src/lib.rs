@@ -13,6 +13,7 @@ pub mod cli;
 pub mod content;
 pub mod corpus;
 pub mod error;
+pub mod facts;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod i18n;

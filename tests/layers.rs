@@ -23,6 +23,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("brand", 0),
     ("content", 0),
     ("links", 0),
+    ("facts", 0),
     ("project", 0),
     // middle
     ("text", 1),
