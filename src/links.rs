@@ -4,27 +4,29 @@
 
 use url::Url;
 
+use crate::brand::Guide;
 use crate::channel::Channel;
 use crate::content::Piece;
 
-/// The URL as published on `channel`: absolute http(s) links get `utm_source` (the
-/// channel), `utm_medium` and, when the piece names one, `utm_campaign`. Existing UTM
-/// parameters are kept; relative links, `mailto:` and fragments are returned unchanged.
-pub fn decorate(url: &str, channel: Channel, piece: &Piece) -> String {
+/// The URL as published on `channel`: links to the brand's own domains
+/// ([`Guide::is_brand_host`]) get `utm_source` (the channel), `utm_medium` (the guide's,
+/// [`Guide::utm_medium`]) and, when the piece names one, `utm_campaign`. Existing UTM
+/// parameters are kept; third-party links, relative links, `mailto:` and fragments are
+/// returned unchanged.
+pub fn decorate(url: &str, channel: Channel, piece: &Piece, guide: &Guide) -> String {
     let Ok(mut parsed) = Url::parse(url) else {
         return url.to_string();
     };
-    if !matches!(parsed.scheme(), "http" | "https") {
+    if !matches!(parsed.scheme(), "http" | "https")
+        || !parsed.host_str().is_some_and(|h| guide.is_brand_host(h))
+    {
         return url.to_string();
     }
     let existing: Vec<String> = parsed.query_pairs().map(|(k, _)| k.into_owned()).collect();
-    let medium = match channel {
-        Channel::Web => "referral",
-        Channel::Email => "email",
-        Channel::Social => "social",
-        Channel::Print => "offline",
-    };
-    let mut tags = vec![("utm_source", channel.name()), ("utm_medium", medium)];
+    let mut tags = vec![
+        ("utm_source", channel.name()),
+        ("utm_medium", guide.utm_medium(channel)),
+    ];
     if let Some(campaign) = piece.meta.campaign.as_deref() {
         tags.push(("utm_campaign", campaign));
     }
@@ -160,18 +162,47 @@ mod tests {
         .unwrap()
     }
 
+    fn guide() -> Guide {
+        Guide::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
     #[test]
     fn adds_channel_tags_to_absolute_links_only() {
-        let p = piece();
+        let (p, g) = (piece(), guide());
         assert_eq!(
-            decorate("https://tonkla.example/menu?x=1", Channel::Email, &p),
+            decorate("https://tonkla.example/menu?x=1", Channel::Email, &p, &g),
             "https://tonkla.example/menu?x=1&utm_source=email&utm_medium=email&utm_campaign=winter-2026"
         );
-        assert_eq!(decorate("../menu/", Channel::Email, &p), "../menu/");
+        assert_eq!(decorate("../menu/", Channel::Email, &p, &g), "../menu/");
         assert_eq!(
-            decorate("mailto:hi@tonkla.example", Channel::Email, &p),
+            decorate("mailto:hi@tonkla.example", Channel::Email, &p, &g),
             "mailto:hi@tonkla.example"
         );
+    }
+
+    /// Only the brand's own domains (here the host of the example's `base_url`,
+    /// subdomains included) are tagged; a third party's link is left as written.
+    #[test]
+    fn third_party_links_are_left_untouched() {
+        let (p, mut g) = (piece(), guide());
+        let third = "https://www.lineman.example/r/ต้นกล้า?ref=1";
+        assert_eq!(decorate(third, Channel::Email, &p, &g), third);
+        assert!(
+            decorate("https://shop.tonkla.example/", Channel::Web, &p, &g)
+                .contains("utm_source=web&utm_medium=referral")
+        );
+        // "nottonkla.example" is not below "tonkla.example"
+        let lookalike = "https://nottonkla.example/";
+        assert_eq!(decorate(lookalike, Channel::Web, &p, &g), lookalike);
+        // the guide names the domains and the media
+        g.links = toml::from_str(
+            "domains = [\"lineman.example\"]\n[utm_medium]\nemail = \"newsletter\"\n",
+        )
+        .unwrap();
+        let out = decorate(third, Channel::Email, &p, &g);
+        assert!(out.contains("utm_medium=newsletter"), "{out}");
+        let ours = "https://tonkla.example/";
+        assert_eq!(decorate(ours, Channel::Email, &p, &g), ours);
     }
 
     #[test]
@@ -212,8 +243,13 @@ mod tests {
 
     #[test]
     fn keeps_existing_tags() {
-        let p = piece();
-        let out = decorate("https://x.example/?utm_source=line", Channel::Print, &p);
+        let (p, g) = (piece(), guide());
+        let out = decorate(
+            "https://tonkla.example/?utm_source=line",
+            Channel::Print,
+            &p,
+            &g,
+        );
         assert!(
             out.contains("utm_source=line") && !out.contains("utm_source=print"),
             "{out}"

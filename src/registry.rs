@@ -140,7 +140,7 @@ rules! {
         good: "h1 { color: #1F5C4A; }";
     FONT_OFF_BRAND = "font/off-brand", Error,
         "A font-family stack whose first family is not a brand font.",
-        why: "Text must be set in the guide's families for its script (Thai and Latin). A stack may end in fallbacks, but the first family must be a brand font; PDFs must use brand fonts only.",
+        why: "Text must be set in the guide's families for its script (Thai and Latin). A stack may end in fallbacks, but the first family must be a brand font; PDFs must use brand fonts only. A generic family first (`monospace`, `serif`, `system-ui`) is accepted where the guide has a role for it (`monospace` with a `[fonts.code]` role) or allows it (`[lint] generic_families`).",
         bad: "body { font-family: Arial, sans-serif; }",
         good: "body { font-family: 'Noto Sans Thai', 'Noto Sans', sans-serif; }";
     FONT_MISSING_GLYPH = "font/missing-glyph", Warning,
@@ -178,6 +178,16 @@ rules! {
         why: "Every ignore must say why, so a reviewer can judge it later. An ignore without a reason is not applied and is reported.",
         bad: "<!-- brandpress-ignore color/off-palette -->",
         good: "<!-- brandpress-ignore color/off-palette: the partner's logo colors -->";
+    LINK_UTM_MISSING = "link/utm-missing", Warning,
+        "A link to the brand's own site in an email, card or print file without UTM tags.",
+        why: "Visits from a campaign link without `utm_source` land in analytics as direct traffic, so the channel's results go uncounted. The brand's domains are `[links] domains` (default: the host of `[channels.web] base_url`); third-party links are not tagged. Links inside web pages are exempt: a site's own navigation needs no campaign tags.",
+        bad: "<a href=\"https://tonkla.example/menu\">   (in an email)",
+        good: "<a href=\"https://tonkla.example/menu?utm_source=email&utm_medium=email&utm_campaign=winter-2026\">";
+    LINK_UTM_MISMATCH = "link/utm-mismatch", Warning,
+        "A brand link whose UTM tags name another channel than the file's (`utm_source=web` in an email) or another medium than the guide's.",
+        why: "A link copied from one channel into another keeps its tags, so the email's visits are counted as the web page's. `utm_source` must name the file's channel and `utm_medium` the guide's medium for it (`[links.utm_medium]`).",
+        bad: "<a href=\"https://tonkla.example/?utm_source=web&utm_medium=referral\">   (in an email)",
+        good: "<a href=\"https://tonkla.example/?utm_source=email&utm_medium=email\">";
     LINT_IGNORE_UNKNOWN_RULE = "lint/ignore-unknown-rule", Warning,
         "A brandpress-ignore comment naming a rule brandpress does not know.",
         why: "An ignore naming a misspelled or removed rule silences nothing; it is reported so the typo is found.",

@@ -204,3 +204,14 @@ fn several_errors_are_reported_together() {
         "{debug}"
     );
 }
+
+/// `[links] domains` are host names; a URL there is an error at its position.
+#[test]
+fn link_domains_are_host_names() {
+    let e = error_for(
+        "[lint.rules]",
+        "[links]\ndomains = [\"https://tonkla.example/\"]\n\n[lint.rules]",
+    );
+    assert!(e.contains("is not a domain name"), "{e}");
+    assert!(e.contains("brand/brand.toml:"), "{e}");
+}

@@ -783,3 +783,56 @@ fn rule_tone_tables_and_link_lists_are_not_sentences() {
     let found = lint_page(&page(&format!("<p>{}</p>", prose.join(" and "))), &[]);
     assert!(found.contains(&("tone/sentence-length", 2)), "{found:?}");
 }
+
+/// UTM tags on brand links (issue 12): an email link to the brand's site without tags,
+/// or tagged for the web, is a finding; third-party links and merge tags are not; a web
+/// page's own links need no tags, but tags they carry must be the web's.
+#[test]
+fn rule_link_utm() {
+    let guide = Guide::load(&root()).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let ctx = LintContext::new(&guide).within(Roots::of(&[tmp.path().to_path_buf()]).unwrap());
+    let body = "<!DOCTYPE html><html lang=\"th\"><head><meta name=\"x-apple-disable-message-reformatting\"></head><body><div lang=\"th\" dir=\"ltr\">\n\
+        <a href=\"https://tonkla.example/menu\">เมนู</a>\n\
+        <a href=\"https://shop.tonkla.example/?utm_source=web&amp;utm_medium=referral\">ร้าน</a>\n\
+        <a href=\"https://tonkla.example/?utm_source=email&amp;utm_medium=social\">x</a>\n\
+        <a href=\"https://tonkla.example/?utm_source=email&amp;utm_medium=email&amp;utm_campaign=winter-2026\">ok</a>\n\
+        <a href=\"https://www.lineman.example/tonkla\">LINE MAN</a>\n\
+        <a href=\"*|ARCHIVE|*\">archive</a>\n\
+        </div></body></html>";
+    let path = tmp.path().join("mail.html");
+    std::fs::write(&path, body).unwrap();
+    std::fs::write(tmp.path().join("mail.txt"), "x").unwrap();
+    let found: Vec<(&str, usize, String)> = lint::html::lint_email(&ctx, &path, body.as_bytes())
+        .into_iter()
+        .filter(|f| f.rule.starts_with("link/utm"))
+        .map(|f| (f.rule, f.location.line.unwrap_or(0), f.message))
+        .collect();
+    let rules: Vec<(&str, usize)> = found.iter().map(|(r, l, _)| (*r, *l)).collect();
+    assert_eq!(
+        rules,
+        [
+            ("link/utm-missing", 2),
+            ("link/utm-mismatch", 3),
+            ("link/utm-mismatch", 4)
+        ],
+        "{found:#?}"
+    );
+    assert!(
+        found[1].2.contains("utm_source=web in an email"),
+        "{found:#?}"
+    );
+    assert!(found[2].2.contains("utm_medium=social"), "{found:#?}");
+    // on a web page: no tags needed, but an email's tags are wrong there
+    let web = page_utm(&page(
+        "<a href=\"https://tonkla.example/menu\">เมนู</a>\n<a href=\"https://tonkla.example/?utm_source=email\">x</a>",
+    ));
+    assert_eq!(web, [("link/utm-mismatch", 3)]);
+}
+
+fn page_utm(html: &str) -> Vec<(&'static str, usize)> {
+    lint_page(html, &[])
+        .into_iter()
+        .filter(|(r, _)| r.starts_with("link/utm"))
+        .collect()
+}

@@ -48,6 +48,7 @@ pub struct Guide {
     pub tone: Tone,
     pub channels: Channels,
     pub lint: LintConfig,
+    pub links: LinksConfig,
     /// Where pieces and the guide may read files from: the project and `asset_roots`.
     pub sandbox: Sandbox,
 }
@@ -102,6 +103,7 @@ impl Guide {
             tone: file.tone,
             channels: file.channels,
             lint: file.lint,
+            links: file.links,
         };
         guide.validate()?;
         Ok(guide)
@@ -185,6 +187,52 @@ impl Guide {
                 ]
             })
             .collect()
+    }
+
+    /// The brand's domains, lower case: `[links] domains`, else the host of
+    /// `[channels.web] base_url`, else none.
+    pub fn brand_domains(&self) -> Vec<String> {
+        if !self.links.domains.is_empty() {
+            return self
+                .links
+                .domains
+                .iter()
+                .map(|d| d.get_ref().trim().to_ascii_lowercase())
+                .collect();
+        }
+        self.channels
+            .web
+            .base_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+            .into_iter()
+            .collect()
+    }
+
+    /// Whether `host` is one of the brand's domains or below one (`shop.tonkla.example`).
+    pub fn is_brand_host(&self, host: &str) -> bool {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        self.brand_domains().iter().any(|d| {
+            host == *d
+                || host
+                    .strip_suffix(d.as_str())
+                    .is_some_and(|rest| rest.ends_with('.'))
+        })
+    }
+
+    /// `utm_medium` for links published on `channel` (`[links.utm_medium]`).
+    pub fn utm_medium(&self, channel: crate::channel::Channel) -> &str {
+        use crate::channel::Channel;
+        if let Some(m) = self.links.utm_medium.get(&channel) {
+            return m;
+        }
+        match channel {
+            Channel::Web => "referral",
+            Channel::Email => "email",
+            Channel::Social => "social",
+            Channel::Print => "offline",
+        }
     }
 
     pub fn fonts_dir(&self) -> PathBuf {
@@ -351,6 +399,7 @@ impl Guide {
         }
         for pair in &self.colors.pairs {
             let (Some(fg), Some(bg)) = (
+        let mut spots = std::collections::BTreeMap::new();
                 self.named_color(&pair.text, &mut err),
                 self.named_color(&pair.background, &mut err),
             ) else {
@@ -363,6 +412,28 @@ impl Guide {
                     "an exception needs a reason".into(),
                     "say why this pair may stay below AA",
                 ),
+            if let Some(spot) = &def.spot {
+                // Compared as lint compares PDF colorant names: no case, spaces collapsed.
+                let key = spot
+                    .get_ref()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase();
+                if key.is_empty() {
+                    err(
+                        spot.span(),
+                        "a spot color needs the ink's name (\"PANTONE 3425 C\")".into(),
+                        "empty",
+                    );
+                } else if let Some(other) = spots.insert(key, name.get_ref().as_str()) {
+                    err(
+                        spot.span(),
+                        format!("spot {:?} is also color {other:?}'s", spot.get_ref()),
+                        "one ink, one palette color",
+                    );
+                }
+            }
                 Some(_) => {}
                 None if ratio < color::AA_NORMAL => err(
                     pair.text.span().start..pair.background.span().end,

@@ -23,6 +23,23 @@ pub struct GuideFile {
     pub channels: Channels,
     #[serde(default)]
     pub lint: LintConfig,
+    #[serde(default)]
+    pub links: LinksConfig,
+}
+
+/// `[links]`: which links are the brand's own, and how they are tagged.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinksConfig {
+    /// The brand's domains (`"tonkla.example"`; subdomains included). Only links to them
+    /// get UTM tags and are checked for them. Default: the host of `[channels.web]
+    /// base_url`.
+    #[serde(default)]
+    pub domains: Vec<Spanned<String>>,
+    /// `utm_medium` per channel; defaults: web `referral`, email `email`, social
+    /// `social`, print `offline`.
+    #[serde(default)]
+    pub utm_medium: BTreeMap<crate::channel::Channel, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -36,7 +36,7 @@ pub fn piece_body(
 ) -> String {
     let link = |url: &str| match piece.local_file(url) {
         Some(file) => local(file),
-        None => crate::links::decorate(url, channel, piece),
+        None => crate::links::decorate(url, channel, piece, guide),
     };
     let image = |src: &str| match piece.local_file(src) {
         Some(file) => local(file),

@@ -414,6 +414,19 @@ impl<'a> Page<'a> {
                     out.push(f);
                 }
             }
+            if matches!(e.name.as_str(), "a" | "area")
+                && let Some(href) = e.attr("href")
+            {
+                let channel = if self.email {
+                    Channel::Email
+                } else {
+                    Channel::Web
+                };
+                if let Some(f) = link::check_utm(ctx.guide, channel, href, self.src.loc(href.start))
+                {
+                    out.push(f);
+                }
+            }
             if let Some(a) = e.attr("srcset") {
                 let mut from = 0;
                 for cand in a.split(',') {

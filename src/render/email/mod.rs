@@ -217,7 +217,7 @@ impl Renderer for EmailRenderer<'_> {
         let project = self.project;
         let guide = &project.guide;
         let mut rendered = Rendered::default();
-        let link = |url: &str| links::decorate(url, Channel::Email, piece);
+        let link = |url: &str| links::decorate(url, Channel::Email, piece, guide);
 
         let hero = self.hero(piece, &mut rendered)?;
         // The piece's local files are published once, by the web channel.

@@ -206,7 +206,7 @@ impl<'a> PrintRenderer<'a> {
     fn qr_url(&self, piece: &Piece) -> Option<String> {
         self.project
             .page_url(piece)
-            .map(|u| crate::links::decorate(&u, Channel::Print, piece))
+            .map(|u| crate::links::decorate(&u, Channel::Print, piece, &self.project.guide))
     }
 
     /// Lays the piece out into pages.

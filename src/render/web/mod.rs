@@ -187,7 +187,7 @@ impl Renderer for WebRenderer<'_> {
             outputs.push(Output::new(format!("{dir}/{}", file.name), bytes));
         }
         let hero = piece.hero.as_ref().map(|h| h.url());
-        let link = |url: &str| links::decorate(url, Channel::Web, piece);
+        let link = |url: &str| links::decorate(url, Channel::Web, piece, guide);
         let local = |file: &LocalFile| file.url();
         let body = html::piece_body(piece, guide, Channel::Web, &local);
 
