@@ -138,6 +138,11 @@ rules! {
         why: "A near miss is almost always a brand color retyped or picked by eye: #215E4C for forest #1F5C4A. It looks right on one screen and drifts on the next channel. The finding names the brand color it was meant to be.",
         bad: "h1 { color: #215E4C; }",
         good: "h1 { color: #1F5C4A; }";
+    COLOR_UNKNOWN_SPOT = "color/unknown-spot", Error,
+        "A PDF spot ink (Separation or DeviceN colorant) that is not one of the guide's spot colors.",
+        why: "A spot ink is a separate plate and a separate can of ink at the press: a colorant the guide does not name (`[colors.<name>] spot = \"PANTONE 3425 C\"`) is an ink the brand does not print with, whatever its on-screen alternate looks like. Names are compared without case and with runs of spaces as one. When the guide names no spot colors at all, spot inks are judged by their alternate color as `color/off-palette` and `color/near-miss` instead.",
+        bad: "/CS0 [/Separation /PANTONE#20485#20C /DeviceCMYK …]   (guide: spot = \"PANTONE 3425 C\")",
+        good: "/CS0 [/Separation /PANTONE#203425#20C /DeviceCMYK …]";
     FONT_OFF_BRAND = "font/off-brand", Error,
         "A font-family stack whose first family is not a brand font.",
         why: "Text must be set in the guide's families for its script (Thai and Latin). A stack may end in fallbacks, but the first family must be a brand font; PDFs must use brand fonts only. A generic family first (`monospace`, `serif`, `system-ui`) is accepted where the guide has a role for it (`monospace` with a `[fonts.code]` role) or allows it (`[lint] generic_families`).",
@@ -173,11 +178,6 @@ rules! {
         why: "Lint reads only the files and folders it was given. A link that leaves them (`../../secret.css`, a symbolic link to elsewhere) is neither read nor echoed, so what it points at is not checked.",
         bad: "<link rel=\"stylesheet\" href=\"../../shared/site.css\">",
         good: "<link rel=\"stylesheet\" href=\"assets/site.css\">";
-    LINT_IGNORE_WITHOUT_REASON = "lint/ignore-without-reason", Warning,
-        "A brandpress-ignore comment without a reason; the ignore is not applied.",
-        why: "Every ignore must say why, so a reviewer can judge it later. An ignore without a reason is not applied and is reported.",
-        bad: "<!-- brandpress-ignore color/off-palette -->",
-        good: "<!-- brandpress-ignore color/off-palette: the partner's logo colors -->";
     LINK_UTM_MISSING = "link/utm-missing", Warning,
         "A link to the brand's own site in an email, card or print file without UTM tags.",
         why: "Visits from a campaign link without `utm_source` land in analytics as direct traffic, so the channel's results go uncounted. The brand's domains are `[links] domains` (default: the host of `[channels.web] base_url`); third-party links are not tagged. Links inside web pages are exempt: a site's own navigation needs no campaign tags.",
@@ -188,6 +188,11 @@ rules! {
         why: "A link copied from one channel into another keeps its tags, so the email's visits are counted as the web page's. `utm_source` must name the file's channel and `utm_medium` the guide's medium for it (`[links.utm_medium]`).",
         bad: "<a href=\"https://tonkla.example/?utm_source=web&utm_medium=referral\">   (in an email)",
         good: "<a href=\"https://tonkla.example/?utm_source=email&utm_medium=email\">";
+    LINT_IGNORE_WITHOUT_REASON = "lint/ignore-without-reason", Warning,
+        "A brandpress-ignore comment without a reason; the ignore is not applied.",
+        why: "Every ignore must say why, so a reviewer can judge it later. An ignore without a reason is not applied and is reported.",
+        bad: "<!-- brandpress-ignore color/off-palette -->",
+        good: "<!-- brandpress-ignore color/off-palette: the partner's logo colors -->";
     LINT_IGNORE_UNKNOWN_RULE = "lint/ignore-unknown-rule", Warning,
         "A brandpress-ignore comment naming a rule brandpress does not know.",
         why: "An ignore naming a misspelled or removed rule silences nothing; it is reported so the typo is found.",

@@ -332,6 +332,39 @@ impl Guide {
             errors.push(self.source.error(span, msg, label).into());
         };
 
+        // [links] domains: host names, not URLs
+        for domain in &self.links.domains {
+            let d = domain.get_ref();
+            let host_like = !d.is_empty()
+                && d.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+                && !d.starts_with(['.', '-'])
+                && d.contains('.');
+            if !host_like {
+                err(
+                    domain.span(),
+                    format!(
+                        "[links] domains: {d:?} is not a domain name (write \"tonkla.example\", no scheme or path)"
+                    ),
+                    "this domain",
+                );
+            }
+        }
+
+        // [lint] photos globs
+        for glob in &self.lint.photos {
+            if let Err(e) = globset::Glob::new(glob.get_ref()) {
+                err(
+                    glob.span(),
+                    format!(
+                        "[lint] photos {:?} is not a usable glob: {}",
+                        glob.get_ref(),
+                        e.kind()
+                    ),
+                    "this glob",
+                );
+            }
+        }
         // [lint.kinds] globs
         for glob in self.lint.kinds.keys() {
             if let Err(e) = globset::Glob::new(glob.get_ref()) {
@@ -366,6 +399,7 @@ impl Guide {
             );
         }
         let mut names = BTreeSet::new();
+        let mut spots = std::collections::BTreeMap::new();
         for (name, def) in &self.colors.palette {
             if !valid_token(name.get_ref()) {
                 err(
@@ -378,40 +412,6 @@ impl Guide {
                 );
             }
             names.insert(name.get_ref().as_str());
-            if let Some(cmyk) = &def.cmyk
-                && cmyk.get_ref().iter().any(|v| !(0.0..=100.0).contains(v))
-            {
-                err(
-                    cmyk.span(),
-                    "CMYK values are percentages from 0 to 100".into(),
-                    "out of range",
-                );
-            }
-        }
-        for role in ["text", "background", "primary"] {
-            if self.role(role).is_none() {
-                err(
-                    self.colors_span(),
-                    format!("no color has role \"{role}\"; every channel needs one"),
-                    "in [colors]",
-                );
-            }
-        }
-        for pair in &self.colors.pairs {
-            let (Some(fg), Some(bg)) = (
-        let mut spots = std::collections::BTreeMap::new();
-                self.named_color(&pair.text, &mut err),
-                self.named_color(&pair.background, &mut err),
-            ) else {
-                continue;
-            };
-            let ratio = fg.hex.contrast(bg.hex);
-            match &pair.exception {
-                Some(reason) if reason.get_ref().trim().is_empty() => err(
-                    reason.span(),
-                    "an exception needs a reason".into(),
-                    "say why this pair may stay below AA",
-                ),
             if let Some(spot) = &def.spot {
                 // Compared as lint compares PDF colorant names: no case, spaces collapsed.
                 let key = spot
@@ -434,6 +434,39 @@ impl Guide {
                     );
                 }
             }
+            if let Some(cmyk) = &def.cmyk
+                && cmyk.get_ref().iter().any(|v| !(0.0..=100.0).contains(v))
+            {
+                err(
+                    cmyk.span(),
+                    "CMYK values are percentages from 0 to 100".into(),
+                    "out of range",
+                );
+            }
+        }
+        for role in ["text", "background", "primary"] {
+            if self.role(role).is_none() {
+                err(
+                    self.colors_span(),
+                    format!("no color has role \"{role}\"; every channel needs one"),
+                    "in [colors]",
+                );
+            }
+        }
+        for pair in &self.colors.pairs {
+            let (Some(fg), Some(bg)) = (
+                self.named_color(&pair.text, &mut err),
+                self.named_color(&pair.background, &mut err),
+            ) else {
+                continue;
+            };
+            let ratio = fg.hex.contrast(bg.hex);
+            match &pair.exception {
+                Some(reason) if reason.get_ref().trim().is_empty() => err(
+                    reason.span(),
+                    "an exception needs a reason".into(),
+                    "say why this pair may stay below AA",
+                ),
                 Some(_) => {}
                 None if ratio < color::AA_NORMAL => err(
                     pair.text.span().start..pair.background.span().end,

@@ -77,6 +77,10 @@ pub struct ColorDef {
     pub cmyk: Option<Spanned<[f32; 4]>>,
     /// The variant used in dark mode.
     pub dark: Option<Rgb>,
+    /// The spot ink printing this color (`"PANTONE 3425 C"`): a PDF Separation or
+    /// DeviceN colorant of that name is this color, whatever its alternate.
+    #[serde(default)]
+    pub spot: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -496,6 +500,10 @@ pub struct LintConfig {
     /// below the linted folder, or as given.
     #[serde(default)]
     pub kinds: BTreeMap<Spanned<String>, LintKind>,
+    /// `[lint] photos`: globs of images that are photos (`"**/photos/**"`), matched like
+    /// `kinds`; their colors are not judged by pixel share (`image/off-palette`).
+    #[serde(default)]
+    pub photos: Vec<Spanned<String>>,
 }
 
 impl Default for LintConfig {
@@ -505,6 +513,7 @@ impl Default for LintConfig {
             image_off_palette: default_image_threshold(),
             generic_families: Vec::new(),
             kinds: BTreeMap::new(),
+            photos: Vec::new(),
         }
     }
 }

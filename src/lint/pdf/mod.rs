@@ -14,34 +14,67 @@
 //! - `font/off-brand`: a font whose name is not one of the guide's families (subset
 //!   prefixes and style suffixes ignored).
 //! - `color/off-palette`, `color/near-miss`: colors painted with (fill and stroke, paths
-//!   and text) compared with the palette by the lint context's classifier
+//!   and text, in the page content, the forms it draws and the appearance streams of its
+//!   printed annotations) compared with the palette by the lint context's classifier
 //!   (`rules::color::Palette`, as CSS and image colors are): RGB and gray by CIEDE2000
 //!   against the hex values and their dark variants (`tolerance` / `near_miss`), CMYK
 //!   against the guide's CMYK values (within 2 points of one = on palette; else converted
 //!   naively to RGB and compared by ΔE).
+//!
+//!   Every color space is resolved to one of those first (`scan.rs`):
+//!
+//!   - Indexed: the table entry, in its base space (Lab bases scaled to their ranges).
+//!   - Lab: converted to sRGB (palette crate; the space's white point adapted to D65).
+//!   - ICCBased gray and RGB: converted to sRGB through the embedded profile with moxcms
+//!     (pure Rust, already in the tree through `image`; qcms would be a second CMS and
+//!     lcms2 needs C). Profiles over 1 MiB or that do not parse are taken as device
+//!     values. Device black and white (all 0, all 1) stay black and paper, whatever the
+//!     medium's black looks like through the profile. ICCBased CMYK stays CMYK: print
+//!     values are compared with the guide's as numbers, as a print shop specifies them.
+//!   - Separation and DeviceN: the tints through the tint transform (a PDF function of
+//!     Type 0, 2, 3 or 4, evaluated in `function.rs` with limits on samples, nesting,
+//!     program size, steps and stack; the work is charged to the file's budget) into the
+//!     alternate space. Colorants that are all process inks (`Cyan`, `Magenta`,
+//!     `Yellow`, `Black`) are that alternate color. Other colorants are spot inks: see
+//!     `color/unknown-spot`.
+//!
 //!   Accepted without a palette entry: white paper (gray 1, RGB 1/1/1, CMYK 0/0/0/0)
 //!   because it is no ink; pure K (CMYK 0/0/0/100) when some brand color's CMYK is pure K
 //!   (the brand's print black); registration colors (`Separation /All` or `/None`), used
-//!   for crop marks. Black, however it is written (`0 g`, `0 0 0 rg`, `0 0 0 1 k`, rich
-//!   black: K 100 with some C/M/Y), is the brand's black when the palette color nearest
-//!   to `#000000` is a neutral close to it (ink `#1B1B1B`); otherwise it is judged as any
-//!   other color.
+//!   for crop marks, and spot inks at tint 0 (no ink). Black, however it is written
+//!   (`0 g`, `0 0 0 rg`, `0 0 0 1 k`, rich black: K 100 with some C/M/Y), is the brand's
+//!   black when the palette color nearest to `#000000` is a neutral close to it (ink
+//!   `#1B1B1B`); otherwise it is judged as any other color.
+//!
+//!   Not judged: patterns and shadings (gradients), images (their pixels are the image
+//!   linter's job), and colors whose space or tint transform cannot be read or
+//!   evaluated. Annotations count when they print (flag `Print`, not `Hidden` or
+//!   `NoView`; popups never): their normal appearance (`/AP /N`, the `/AS` state), or
+//!   without one the `/C` (border, icon; not a link's 0-wide border) and `/IC`
+//!   (interior) colors a viewer draws them with; findings say "annotation fill/stroke".
+//! - `color/unknown-spot`: a spot ink whose name is not one of the guide's spot colors
+//!   (`[colors.<name>] spot = "PANTONE 3425 C"`, compared without case and with runs of
+//!   white space as one). A spot ink the guide names is that brand color, whatever its
+//!   alternate. When the guide names no spot colors at all, a spot ink is judged by its
+//!   alternate color instead (`spot "PANTONE 485 C" (alternate cmyk(0, 95, 100, 0))`).
 //! - `pdf/page-size`: the trim box (else crop box, else media box) is not the guide's
 //!   page size, in either orientation, within 1 pt.
 //! - `pdf/bleed`: no bleed box beyond the trim box, or less bleed than `bleed_mm`.
 //! - Tone rules (`tone/*`) on the text extracted from each page.
 
+mod function;
 mod scan;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use lopdf::xref::XrefRecovery;
 use lopdf::{DecompressError, Dictionary, Document, LoadOptions, Object, ObjectId, Stream};
 
 pub use scan::{
-    Budget, FontUse, Limit, MAX_DECODED, MAX_FORMS, MAX_OPERATORS, PageScan, PaintKind, PdfColor,
-    scan_page,
+    Budget, FontUse, Limit, MAX_DECODED, MAX_FORMS, MAX_OPERATORS, PROCESS_INKS, PageScan,
+    PaintKind, PdfColor, scan_page,
 };
 
 use crate::brand::{Guide, Rgb};
@@ -96,6 +129,10 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     let mut budget = Budget::default();
     let mut fonts_seen: HashSet<FontKey> = HashSet::new();
     let mut colors = Colors::default();
+    let judge = Judge {
+        palette: &ctx.palette,
+        spots: Spots::of(guide),
+    };
     let mut damaged_reported = false;
     for (number, page_id) in pages {
         let page = number as usize;
@@ -111,7 +148,10 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
             }
         }
         for (kind, color) in &scan.paints {
-            colors.add(&ctx.palette, *kind, *color, at(), &mut findings);
+            colors.add(&judge, *kind, color, false, at(), &mut findings);
+        }
+        for (kind, color) in &scan.annotation_paints {
+            colors.add(&judge, *kind, color, true, at(), &mut findings);
         }
         for hit in tone.check(&scan.text) {
             let mut f = Finding::new(hit.rule, at(), hit.message);
@@ -341,7 +381,7 @@ pub fn extract_text(bytes: &[u8]) -> Result<Vec<String>, String> {
 #[derive(Default)]
 struct Colors {
     /// Verdict per exact color: the finding's index, or `None` when fine or unlisted.
-    judged: HashMap<(PaintKind, [u32; 4]), Option<usize>>,
+    judged: HashMap<(PaintKind, ColorKey), Option<usize>>,
     /// Finding index and uses per found value.
     by_found: HashMap<String, (usize, usize)>,
     /// Distinct off-palette colors beyond the listed ones, and where the first was.
@@ -352,17 +392,18 @@ struct Colors {
 impl Colors {
     fn add(
         &mut self,
-        palette: &Palette,
+        judge: &Judge,
         kind: PaintKind,
-        color: PdfColor,
+        color: &PdfColor,
+        annotation: bool,
         at: Location,
         findings: &mut Vec<Finding>,
     ) {
-        let key = (kind, color_bits(color));
+        let key = (kind, ColorKey::of(color));
         let index = match self.judged.get(&key) {
             Some(index) => *index,
             None => {
-                let index = judge_color(palette, color).and_then(|verdict| {
+                let index = judge.color(color).and_then(|verdict| {
                     if let Some((i, _)) = self.by_found.get(&verdict.found) {
                         return Some(*i);
                     }
@@ -371,7 +412,7 @@ impl Colors {
                         self.first_unlisted.get_or_insert(at.clone());
                         return None;
                     }
-                    findings.push(verdict.finding(kind, at));
+                    findings.push(verdict.finding(kind, annotation, at));
                     let i = findings.len() - 1;
                     self.by_found.insert(verdict.found, (i, 0));
                     Some(i)
@@ -406,14 +447,32 @@ impl Colors {
     }
 }
 
-/// The exact bits of a color, as a key.
-fn color_bits(color: PdfColor) -> [u32; 4] {
-    match color {
+/// A color's exact value, as a key: its bits, and a spot color's inks.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum ColorKey {
+    Bits([u32; 4]),
+    Spot(Arc<[String]>, Option<[u32; 4]>),
+}
+
+impl ColorKey {
+    fn of(color: &PdfColor) -> ColorKey {
+        match color {
+            PdfColor::Spot { inks, alternate } => {
+                ColorKey::Spot(inks.clone(), alternate.as_deref().map(color_bits))
+            }
+            other => ColorKey::Bits(color_bits(other)),
+        }
+    }
+}
+
+/// The exact bits of a process color.
+fn color_bits(color: &PdfColor) -> [u32; 4] {
+    match *color {
         PdfColor::Gray(g) => [1, g.to_bits(), 0, 0],
         PdfColor::Rgb([r, g, b]) => [r.to_bits(), g.to_bits(), b.to_bits(), 2],
         PdfColor::Cmyk(c) => c.map(f32::to_bits),
         PdfColor::Registration => [3, 3, 3, 3],
-        PdfColor::Other => [4, 4, 4, 4],
+        PdfColor::Spot { .. } | PdfColor::Other => [4, 4, 4, 4],
     }
 }
 
@@ -954,11 +1013,29 @@ struct ColorVerdict {
 }
 
 impl ColorVerdict {
-    fn finding(&self, kind: PaintKind, at: Location) -> Finding {
-        let what = match kind {
-            PaintKind::Fill => "fill",
-            PaintKind::Stroke => "stroke",
+    fn finding(&self, kind: PaintKind, annotation: bool, at: Location) -> Finding {
+        let what = match (kind, annotation) {
+            (PaintKind::Fill, false) => "fill",
+            (PaintKind::Stroke, false) => "stroke",
+            (PaintKind::Fill, true) => "annotation fill",
+            (PaintKind::Stroke, true) => "annotation stroke",
         };
+        if self.rule.id == rules::COLOR_UNKNOWN_SPOT.id {
+            return Finding::new(
+                self.rule,
+                at,
+                format!(
+                    "{what} color uses spot ink {}, which is not one of the guide's spot colors ({})",
+                    self.found, self.expected
+                ),
+            )
+            .expected(self.expected.clone())
+            .found(self.found.clone())
+            .fix(format!(
+                "print it with one of the guide's spot inks ({}) or with the brand's CMYK",
+                self.expected
+            ));
+        }
         let closeness = match self.delta {
             Some(d) => format!(" (ΔE {d:.1} from {})", self.expected),
             None => format!(" (nearest {})", self.expected),
@@ -1025,18 +1102,103 @@ fn brand_black(palette: &Palette) -> Option<Nearest<'_>> {
 
 /// Whether a color is black: gray and RGB within `colors.tolerance` of `#000000`, CMYK
 /// with full black ink (K ≥ 98 %, any C/M/Y: K100 and rich black).
-fn is_black(palette: &Palette, color: PdfColor) -> bool {
-    let rgb = match color {
+fn is_black(palette: &Palette, color: &PdfColor) -> bool {
+    let rgb = match *color {
         PdfColor::Gray(g) => Rgb(to_u8(g), to_u8(g), to_u8(g)),
         PdfColor::Rgb([r, g, b]) => Rgb(to_u8(r), to_u8(g), to_u8(b)),
         PdfColor::Cmyk([.., k]) => return k >= BLACK_K,
-        PdfColor::Registration | PdfColor::Other => return false,
+        PdfColor::Registration | PdfColor::Spot { .. } | PdfColor::Other => return false,
     };
     palette.within_tolerance(rgb.delta_e(Rgb(0, 0, 0)))
 }
 
+/// What colors are judged against: the palette, and the guide's spot inks.
+struct Judge<'p> {
+    palette: &'p Palette,
+    spots: Spots,
+}
+
+impl Judge<'_> {
+    /// `None` when the color is fine; otherwise what is wrong with it. A spot ink is
+    /// judged by its name when the guide names spot inks, else by its alternate color.
+    fn color(&self, color: &PdfColor) -> Option<ColorVerdict> {
+        let PdfColor::Spot { inks, alternate } = color else {
+            return judge_color(self.palette, color);
+        };
+        let names = inks
+            .iter()
+            .map(|ink| format!("\"{ink}\""))
+            .collect::<Vec<_>>()
+            .join(" + ");
+        if !self.spots.is_empty() {
+            let unknown: Vec<String> = inks
+                .iter()
+                .filter(|ink| {
+                    !PROCESS_INKS.contains(&ink.as_str()) && self.spots.brand(ink).is_none()
+                })
+                .map(|ink| format!("\"{ink}\""))
+                .collect();
+            if unknown.is_empty() {
+                return None;
+            }
+            return Some(ColorVerdict {
+                rule: &rules::COLOR_UNKNOWN_SPOT,
+                found: unknown.join(" + "),
+                expected: self.spots.list(),
+                delta: None,
+            });
+        }
+        let mut verdict = judge_color(self.palette, alternate.as_deref()?)?;
+        verdict.found = format!("spot {names} (alternate {})", verdict.found);
+        Some(verdict)
+    }
+}
+
+/// The guide's spot inks (`[colors.<name>] spot`), by [`spot_key`].
+struct Spots(BTreeMap<String, (String, String)>);
+
+impl Spots {
+    fn of(guide: &Guide) -> Spots {
+        Spots(
+            guide
+                .palette()
+                .filter_map(|(name, def)| {
+                    let spot = def.spot.as_ref()?.get_ref();
+                    Some((spot_key(spot), (spot.clone(), name.to_string())))
+                })
+                .collect(),
+        )
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The palette color a spot ink is, if the guide names it.
+    fn brand(&self, ink: &str) -> Option<&str> {
+        self.0.get(&spot_key(ink)).map(|(_, color)| color.as_str())
+    }
+
+    /// `"PANTONE 3425 C" (forest), …`
+    fn list(&self) -> String {
+        self.0
+            .values()
+            .map(|(spot, color)| format!("\"{spot}\" ({color})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A spot ink's name as compared: lower case, runs of white space as one space.
+pub fn spot_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// `None` when the color is fine; otherwise what is wrong with it.
-fn judge_color(palette: &Palette, color: PdfColor) -> Option<ColorVerdict> {
+fn judge_color(palette: &Palette, color: &PdfColor) -> Option<ColorVerdict> {
     let verdict = |n: Nearest, found: String, expected: String| {
         let rule: &'static Rule = if palette.within_near_miss(n.delta) {
             &rules::COLOR_NEAR_MISS
@@ -1060,8 +1222,8 @@ fn judge_color(palette: &Palette, color: PdfColor) -> Option<ColorVerdict> {
     if is_black(palette, color) && brand_black(palette).is_some() {
         return None;
     }
-    match color {
-        PdfColor::Registration | PdfColor::Other => None,
+    match *color {
+        PdfColor::Registration | PdfColor::Spot { .. } | PdfColor::Other => None,
         PdfColor::Gray(g) if g >= 0.999 => None,
         PdfColor::Rgb([r, g, b]) if r.min(g).min(b) >= 0.999 => None,
         PdfColor::Gray(g) => {

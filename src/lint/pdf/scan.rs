@@ -1,6 +1,8 @@
 //! One pass over a page's content streams (and the Form XObjects they draw) that
-//! collects what the PDF rules look at: the colors actually painted with, the fonts in
-//! the resources, and the visible text.
+//! collects what the PDF rules look at: the colors actually painted with (each color
+//! space resolved to gray, RGB, CMYK or a spot ink with its alternate color), the fonts
+//! in the resources, and the visible text; then the colors the page's printed
+//! annotations paint.
 //!
 //! A hostile PDF is small and does enormous work: a form drawn twenty times from itself
 //! is 20⁸ invocations at a nesting depth of 8, a Flate stream of 4 MB inflates to
@@ -10,9 +12,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use lopdf::content::Content;
 use lopdf::{DecompressError, Dictionary, Document, Encoding, Object, ObjectId, Stream};
+
+use super::function::Function;
 
 /// Content operators interpreted per file, over all pages and forms (a 100-page print
 /// PDF has well under a million).
@@ -173,15 +178,25 @@ fn check_flate(stream: &Stream, limit: usize) -> Result<(), String> {
     }
 }
 
-/// A color as the PDF states it, components 0–1.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A color as the PDF states it, components 0–1. Colors of other spaces arrive here
+/// already resolved: Indexed as its base color, Lab (and ICC RGB) as sRGB, Separation and
+/// DeviceN of process inks as their alternate color, spot inks as [`PdfColor::Spot`].
+#[derive(Debug, Clone, PartialEq)]
 pub enum PdfColor {
     Gray(f32),
     Rgb([f32; 3]),
     Cmyk([f32; 4]),
-    /// A Separation `All` (registration, printer's marks) or `None` (no ink) color.
+    /// A Separation `All` (registration, printer's marks) or `None` (no ink) color, or
+    /// a spot color at tint 0 (no ink either).
     Registration,
-    /// Patterns, Lab, Indexed, DeviceN, spot colors: not compared with the palette.
+    /// Spot inks (Separation or DeviceN colorants other than the process inks) at a tint
+    /// above 0: their names as the PDF gives them, and the color their alternate space
+    /// and tint transform give (`None` when the transform could not be evaluated).
+    Spot {
+        inks: Arc<[String]>,
+        alternate: Option<Box<PdfColor>>,
+    },
+    /// Patterns, and colors whose space could not be read: not compared with the palette.
     Other,
 }
 
@@ -206,6 +221,9 @@ pub struct FontUse {
 #[derive(Debug, Default)]
 pub struct PageScan {
     pub paints: Vec<(PaintKind, PdfColor)>,
+    /// Colors the page's printed annotations paint: their normal appearance streams
+    /// (`/AP /N`, the state `/AS` selects), or without one their `/C` and `/IC` colors.
+    pub annotation_paints: Vec<(PaintKind, PdfColor)>,
     pub fonts: Vec<FontUse>,
     pub text: String,
     /// The first content stream that is missing, does not decode or does not parse, as
@@ -213,28 +231,222 @@ pub struct PageScan {
     pub damaged: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A color space, resolved once per resource name.
+#[derive(Debug, Clone)]
 enum Space {
     Gray,
     Rgb,
     Cmyk,
     Registration,
+    /// CIE L*a*b* with its a*/b* range.
+    Lab {
+        range: [f32; 4],
+    },
+    Indexed(Rc<Indexed>),
+    /// ICCBased gray or RGB, converted to sRGB by its profile.
+    Icc(Rc<Icc>),
+    /// Separation (one colorant) and DeviceN.
+    Spot(Rc<Spot>),
     Other,
 }
 
+#[derive(Debug)]
+struct Indexed {
+    base: Space,
+    hival: usize,
+    lookup: Vec<u8>,
+}
+
+struct Icc {
+    /// Components: 1 (gray) or 3 (RGB).
+    n: usize,
+    to_srgb: std::sync::Arc<moxcms::TransformF32Executor>,
+}
+
+impl std::fmt::Debug for Icc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Icc({} components)", self.n)
+    }
+}
+
+/// Bytes an ICC profile may have (sRGB and Adobe RGB are 3 KB or less; press CMYK
+/// profiles, which are not parsed, are about 0.5–2 MB).
+const MAX_ICC_PROFILE: usize = 1024 * 1024;
+
+#[derive(Debug)]
+struct Spot {
+    /// The colorant names, as the PDF gives them.
+    colorants: Vec<String>,
+    alternate: Space,
+    transform: Option<Function>,
+    /// Every colorant is a process ink (or `None`): the color is its alternate.
+    process: bool,
+}
+
+/// Colorant names of the process inks: a Separation or DeviceN of these is CMYK.
+pub const PROCESS_INKS: &[&str] = &["Cyan", "Magenta", "Yellow", "Black"];
+
+/// Tint transform steps (see `Function::cost`) charged as one content operator: a file
+/// may spend about 16 million steps on its transforms.
+const STEPS_PER_OPERATOR: u64 = 16;
+
+/// Colors of an Indexed space's table at most (the specification's `hival` is ≤ 255).
+const MAX_INDEXED: usize = 256;
+/// Nesting of color spaces inside one another (Indexed of DeviceN of …).
+const MAX_SPACE_DEPTH: usize = 4;
+
 impl Space {
-    fn initial(self) -> PdfColor {
+    /// Components a color in this space has.
+    fn components(&self) -> usize {
+        match self {
+            Space::Gray | Space::Indexed(_) | Space::Registration => 1,
+            Space::Icc(icc) => icc.n,
+            Space::Rgb | Space::Lab { .. } => 3,
+            Space::Cmyk => 4,
+            Space::Spot(spot) => spot.colorants.len(),
+            Space::Other => 0,
+        }
+    }
+
+    /// The initial color (ISO 32000-1 §8.6.8: black, or tint 1 of every colorant,
+    /// or index 0).
+    fn initial(&self, work: &mut u64) -> PdfColor {
         match self {
             Space::Gray => PdfColor::Gray(0.0),
             Space::Rgb => PdfColor::Rgb([0.0; 3]),
             Space::Cmyk => PdfColor::Cmyk([0.0, 0.0, 0.0, 1.0]),
+            Space::Lab { range, .. } => self.color(
+                &[
+                    0.0,
+                    0.0f32.clamp(range[0], range[1]),
+                    0.0f32.clamp(range[2], range[3]),
+                ],
+                work,
+            ),
+            Space::Indexed(_) => self.color(&[0.0], work),
+            Space::Icc(icc) => self.color(&vec![0.0; icc.n], work),
+            Space::Spot(spot) => self.color(&vec![1.0; spot.colorants.len()], work),
             Space::Registration => PdfColor::Registration,
             Space::Other => PdfColor::Other,
         }
     }
+
+    /// The color of components `n` (operands of `sc`/`scn`); `work` counts the steps
+    /// tint transforms cost.
+    fn color(&self, n: &[f32], work: &mut u64) -> PdfColor {
+        match (self, n) {
+            (Space::Gray, [g, ..]) => PdfColor::Gray(clamp(*g)),
+            (Space::Rgb, [r, g, b, ..]) => PdfColor::Rgb([clamp(*r), clamp(*g), clamp(*b)]),
+            (Space::Cmyk, [c, m, y, k, ..]) => {
+                PdfColor::Cmyk([clamp(*c), clamp(*m), clamp(*y), clamp(*k)])
+            }
+            (Space::Registration, _) => PdfColor::Registration,
+            (Space::Lab { range }, [l, a, b, ..]) => PdfColor::Rgb(lab_to_srgb(
+                l.clamp(0.0, 100.0),
+                a.clamp(range[0], range[1]),
+                b.clamp(range[2], range[3]),
+            )),
+            (Space::Icc(icc), n) if n.len() >= icc.n => {
+                *work += 1;
+                let src: Vec<f32> = n[..icc.n].iter().map(|v| clamp(*v)).collect();
+                // Device black and white are full ink and no ink, whatever the medium's
+                // black and paper look like through the profile (a press gray profile
+                // shows its 100 % black as #2B2B2B): black as any black, paper as paper.
+                if src.iter().all(|v| *v <= 0.0) {
+                    return PdfColor::Gray(0.0);
+                }
+                if src.iter().all(|v| *v >= 1.0) {
+                    return PdfColor::Gray(1.0);
+                }
+                let mut rgb = [0.0f32; 3];
+                match icc.to_srgb.transform(&src, &mut rgb) {
+                    Ok(()) if rgb.iter().all(|v| v.is_finite()) => PdfColor::Rgb(rgb.map(clamp)),
+                    // A profile that does not transform: its device values as they are.
+                    _ if icc.n == 1 => PdfColor::Gray(src[0]),
+                    _ => PdfColor::Rgb([src[0], src[1], src[2]]),
+                }
+            }
+            (Space::Indexed(indexed), [i, ..]) => {
+                let i = (i.round().max(0.0) as usize).min(indexed.hival);
+                let width = indexed.base.components();
+                let Some(entry) = indexed.lookup.get(i * width..(i + 1) * width) else {
+                    return PdfColor::Other;
+                };
+                let comps: Vec<f32> = entry
+                    .iter()
+                    .enumerate()
+                    .map(|(c, byte)| indexed.base.component_of_byte(c, *byte))
+                    .collect();
+                indexed.base.color(&comps, work)
+            }
+            (Space::Spot(spot), tints) if tints.len() >= spot.colorants.len() => {
+                let tints = &tints[..spot.colorants.len()];
+                let alternate = spot.transform.as_ref().and_then(|f| {
+                    *work += f.cost();
+                    f.eval(tints)
+                });
+                let alternate = alternate
+                    .filter(|v| v.len() >= spot.alternate.components())
+                    .map(|v| spot.alternate.color(&v, work))
+                    .filter(|c| !matches!(c, PdfColor::Other | PdfColor::Spot { .. }));
+                if spot.process {
+                    return alternate.unwrap_or(PdfColor::Other);
+                }
+                let inks: Vec<String> = spot
+                    .colorants
+                    .iter()
+                    .zip(tints)
+                    .filter(|(name, t)| **t > 0.0 && name.as_str() != "None")
+                    .map(|(name, _)| name.clone())
+                    .collect();
+                if inks.is_empty() {
+                    return PdfColor::Registration;
+                }
+                PdfColor::Spot {
+                    inks: inks.into(),
+                    alternate: alternate.map(Box::new),
+                }
+            }
+            _ => PdfColor::Other,
+        }
+    }
+
+    /// An Indexed table byte as component `c` of this (base) space.
+    fn component_of_byte(&self, c: usize, byte: u8) -> f32 {
+        let t = f32::from(byte) / 255.0;
+        match self {
+            Space::Lab { range, .. } => match c {
+                0 => t * 100.0,
+                1 => range[0] + t * (range[1] - range[0]),
+                _ => range[2] + t * (range[3] - range[2]),
+            },
+            _ => t,
+        }
+    }
 }
 
-#[derive(Debug, Clone, Copy)]
+/// CIE L*a*b* (relative to the space's white point) → sRGB components 0–1: to XYZ,
+/// adapted to D65 by scaling XYZ (von Kries in XYZ: the space's white becomes D65 white,
+/// enough for the D50 and D65 of real files), then to sRGB by the palette crate.
+fn lab_to_srgb(l: f32, a: f32, b: f32) -> [f32; 3] {
+    use palette::{FromColor, Srgb, Xyz, white_point::D65};
+    let fy = (l + 16.0) / 116.0;
+    let fx = fy + a / 500.0;
+    let fz = fy - b / 200.0;
+    let inv = |t: f32| {
+        if t > 6.0 / 29.0 {
+            t * t * t
+        } else {
+            3.0 * (6.0f32 / 29.0).powi(2) * (t - 4.0 / 29.0)
+        }
+    };
+    // X = x·Wx, adapted by Wx → D65x: the space's own white point cancels out.
+    let xyz = Xyz::<D65, f32>::new(inv(fx) * 0.95047, inv(fy), inv(fz) * 1.08883);
+    let rgb = Srgb::from_color(xyz);
+    [clamp(rgb.red), clamp(rgb.green), clamp(rgb.blue)]
+}
+
+#[derive(Debug, Clone)]
 struct GState {
     fill_space: Space,
     fill: PdfColor,
@@ -267,6 +479,8 @@ struct Scanner<'a, 'b> {
     font_ids: HashSet<ObjectId>,
     /// Decoded forms by object id: a form drawn again is not decoded again.
     forms: HashMap<ObjectId, Rc<Vec<u8>>>,
+    /// Color spaces resolved, by resources dictionary and name.
+    spaces: HashMap<(*const Dictionary, Vec<u8>), Space>,
     budget: &'b mut Budget,
 }
 
@@ -284,13 +498,20 @@ pub fn scan_page(doc: &Document, page_id: ObjectId, budget: &mut Budget) -> Page
         fonts_recorded: HashSet::new(),
         font_ids: HashSet::new(),
         forms: HashMap::new(),
+        spaces: HashMap::new(),
         budget,
     };
     if let Some(content) = content {
         scanner.run(&content, &resources, GState::default(), 0);
     }
+    scanner.annotations(page_id);
     scanner.out
 }
+
+/// Annotation flags (ISO 32000-1 §12.5.3): hidden, print, no view.
+const ANNOT_HIDDEN: i64 = 1 << 1;
+const ANNOT_PRINT: i64 = 1 << 2;
+const ANNOT_NO_VIEW: i64 = 1 << 5;
 
 /// The page's resources, merged with those it inherits from the page tree (each entry
 /// copied costs an operator of the budget).
@@ -338,21 +559,46 @@ fn numbers(operands: &[Object]) -> Vec<f32> {
     operands.iter().filter_map(|o| o.as_float().ok()).collect()
 }
 
-fn clamp(v: f32) -> f32 {
-    v.clamp(0.0, 1.0)
+/// An annotation color array (`/C`, `/IC`): empty is transparent, else gray, RGB or
+/// CMYK by its length.
+fn annot_color(doc: &Document, annot: &Dictionary, key: &[u8]) -> Option<PdfColor> {
+    let items = deref(doc, annot.get(key).ok()?).as_array().ok()?;
+    let n: Vec<f32> = items
+        .iter()
+        .filter_map(|o| deref(doc, o).as_float().ok())
+        .collect();
+    match n.as_slice() {
+        [g] => Some(PdfColor::Gray(clamp(*g))),
+        [r, g, b] => Some(PdfColor::Rgb([clamp(*r), clamp(*g), clamp(*b)])),
+        [c, m, y, k] => Some(PdfColor::Cmyk([clamp(*c), clamp(*m), clamp(*y), clamp(*k)])),
+        _ => None,
+    }
 }
 
-fn color_from(space: Space, operands: &[Object]) -> PdfColor {
-    let n = numbers(operands);
-    match (space, n.as_slice()) {
-        (Space::Gray, [g, ..]) => PdfColor::Gray(clamp(*g)),
-        (Space::Rgb, [r, g, b, ..]) => PdfColor::Rgb([clamp(*r), clamp(*g), clamp(*b)]),
-        (Space::Cmyk, [c, m, y, k, ..]) => {
-            PdfColor::Cmyk([clamp(*c), clamp(*m), clamp(*y), clamp(*k)])
-        }
-        (Space::Registration, _) => PdfColor::Registration,
-        _ => PdfColor::Other,
+/// A link annotation's border width: `/BS /W`, else `/Border`'s third value, else 1.
+fn link_border(doc: &Document, annot: &Dictionary) -> f32 {
+    if let Some(w) = annot
+        .get(b"BS")
+        .ok()
+        .map(|o| deref(doc, o))
+        .and_then(|o| o.as_dict().ok())
+        .and_then(|bs| bs.get(b"W").ok())
+        .and_then(|w| deref(doc, w).as_float().ok())
+    {
+        return w;
     }
+    annot
+        .get(b"Border")
+        .ok()
+        .map(|o| deref(doc, o))
+        .and_then(|o| o.as_array().ok())
+        .and_then(|a| a.get(2))
+        .and_then(|w| deref(doc, w).as_float().ok())
+        .unwrap_or(1.0)
+}
+
+fn clamp(v: f32) -> f32 {
+    v.clamp(0.0, 1.0)
 }
 
 impl<'a> Scanner<'a, '_> {
@@ -364,7 +610,8 @@ impl<'a> Scanner<'a, '_> {
             .and_then(|o| o.as_dict().ok())
     }
 
-    fn color_space(&self, resources: &'a Dictionary, name: &[u8]) -> Space {
+    /// The color space a `cs`/`CS` operand names, resolved once per resources dict.
+    fn color_space(&mut self, resources: &'a Dictionary, name: &[u8]) -> Space {
         match name {
             b"DeviceGray" | b"G" | b"CalGray" => return Space::Gray,
             b"DeviceRGB" | b"RGB" | b"CalRGB" => return Space::Rgb,
@@ -372,57 +619,191 @@ impl<'a> Scanner<'a, '_> {
             b"Pattern" => return Space::Other,
             _ => {}
         }
-        let Some(spaces) = self.sub_dict(resources, b"ColorSpace") else {
-            return Space::Other;
+        let key = (resources as *const Dictionary, name.to_vec());
+        if let Some(space) = self.spaces.get(&key) {
+            return space.clone();
+        }
+        let doc = self.doc;
+        let space = match self
+            .sub_dict(resources, b"ColorSpace")
+            .and_then(|spaces| spaces.get(name).ok())
+        {
+            Some(obj) => self.space_of(deref(doc, obj), 0),
+            None => Space::Other,
         };
-        let Ok(obj) = spaces.get(name) else {
-            return Space::Other;
-        };
-        self.space_of(deref(self.doc, obj))
+        self.spaces.insert(key, space.clone());
+        space
     }
 
-    fn space_of(&self, obj: &Object) -> Space {
-        match obj {
-            Object::Name(n) => match n.as_slice() {
-                b"DeviceGray" | b"CalGray" => Space::Gray,
-                b"DeviceRGB" | b"CalRGB" => Space::Rgb,
-                b"DeviceCMYK" => Space::Cmyk,
-                _ => Space::Other,
-            },
-            Object::Array(items) => {
-                let family = items.first().and_then(|o| o.as_name().ok()).unwrap_or(b"");
-                match family {
-                    b"ICCBased" => {
-                        let n = items
-                            .get(1)
-                            .map(|o| deref(self.doc, o))
-                            .and_then(|o| o.as_stream().ok())
-                            .and_then(|s| s.dict.get(b"N").ok())
-                            .and_then(|n| n.as_i64().ok());
-                        match n {
-                            Some(1) => Space::Gray,
-                            Some(3) => Space::Rgb,
-                            Some(4) => Space::Cmyk,
-                            _ => Space::Other,
-                        }
-                    }
-                    b"CalGray" => Space::Gray,
-                    b"CalRGB" => Space::Rgb,
-                    b"Separation" => {
-                        let colorant = items
-                            .get(1)
-                            .map(|o| deref(self.doc, o))
-                            .and_then(|o| o.as_name().ok());
-                        match colorant {
-                            Some(b"All") | Some(b"None") => Space::Registration,
-                            _ => Space::Other,
-                        }
-                    }
+    /// Resolves a color space object; tint transforms and lookup tables are decoded
+    /// against the budget.
+    fn space_of(&mut self, obj: &Object, depth: usize) -> Space {
+        if depth > MAX_SPACE_DEPTH || !self.budget.operators(1) {
+            return Space::Other;
+        }
+        let doc = self.doc;
+        let items = match obj {
+            Object::Name(n) => {
+                return match n.as_slice() {
+                    b"DeviceGray" | b"CalGray" | b"G" => Space::Gray,
+                    b"DeviceRGB" | b"CalRGB" | b"RGB" => Space::Rgb,
+                    b"DeviceCMYK" | b"CMYK" => Space::Cmyk,
+                    _ => Space::Other,
+                };
+            }
+            Object::Array(items) => items,
+            _ => return Space::Other,
+        };
+        let item = |i: usize| items.get(i).map(|o| deref(doc, o));
+        let family = item(0).and_then(|o| o.as_name().ok()).unwrap_or(b"");
+        match family {
+            b"ICCBased" => {
+                let Some(stream) = item(1).and_then(|o| o.as_stream().ok()) else {
+                    return Space::Other;
+                };
+                let n = stream
+                    .dict
+                    .get(b"N")
+                    .map(|o| deref(doc, o))
+                    .and_then(|n| n.as_i64());
+                match n {
+                    Ok(n @ (1 | 3)) => self.icc(stream, n as usize).unwrap_or(if n == 1 {
+                        Space::Gray
+                    } else {
+                        Space::Rgb
+                    }),
+                    // CMYK stays CMYK: it is compared with the guide's CMYK by value.
+                    Ok(4) => Space::Cmyk,
                     _ => Space::Other,
                 }
             }
+            b"CalGray" | b"DeviceGray" | b"G" => Space::Gray,
+            b"CalRGB" | b"DeviceRGB" | b"RGB" => Space::Rgb,
+            b"DeviceCMYK" | b"CMYK" => Space::Cmyk,
+            b"Lab" => {
+                let range = item(1)
+                    .and_then(|o| o.as_dict().ok())
+                    .and_then(|d| d.get(b"Range").ok())
+                    .map(|o| deref(doc, o))
+                    .and_then(|o| o.as_array().ok())
+                    .map(|a| numbers(a))
+                    .filter(|v| v.len() == 4)
+                    .map(|v| [v[0], v[1], v[2], v[3]])
+                    .unwrap_or([-100.0, 100.0, -100.0, 100.0]);
+                Space::Lab { range }
+            }
+            b"Indexed" | b"I" => {
+                let base = match item(1) {
+                    Some(b) => self.space_of(b, depth + 1),
+                    None => return Space::Other,
+                };
+                let width = base.components();
+                let hival = item(2).and_then(|o| o.as_i64().ok()).unwrap_or(-1);
+                if width == 0 || !(0..MAX_INDEXED as i64).contains(&hival) {
+                    return Space::Other;
+                }
+                let lookup = match item(3) {
+                    Some(Object::String(bytes, _)) => bytes.clone(),
+                    Some(Object::Stream(stream)) => match self.budget.decode(stream) {
+                        Some(bytes) => bytes,
+                        None => return Space::Other,
+                    },
+                    _ => return Space::Other,
+                };
+                Space::Indexed(Rc::new(Indexed {
+                    base,
+                    hival: hival as usize,
+                    lookup,
+                }))
+            }
+            b"Separation" | b"DeviceN" => {
+                let colorants: Vec<String> = if family == b"Separation" {
+                    match item(1).and_then(|o| o.as_name().ok()) {
+                        Some(b"All") | Some(b"None") => return Space::Registration,
+                        Some(name) => vec![String::from_utf8_lossy(name).into_owned()],
+                        None => return Space::Other,
+                    }
+                } else {
+                    let Some(names) = item(1).and_then(|o| o.as_array().ok()) else {
+                        return Space::Other;
+                    };
+                    if names.is_empty() || names.len() > super::function::MAX_COMPONENTS {
+                        return Space::Other;
+                    }
+                    names
+                        .iter()
+                        .map(|n| {
+                            deref(doc, n)
+                                .as_name()
+                                .map(|n| String::from_utf8_lossy(n).into_owned())
+                                .unwrap_or_default()
+                        })
+                        .collect()
+                };
+                let alternate = match item(2) {
+                    Some(alt) => self.space_of(alt, depth + 1),
+                    None => Space::Other,
+                };
+                let transform = item(3)
+                    .and_then(|f| Function::parse(doc, f, self.budget))
+                    .filter(|f| {
+                        f.inputs() == colorants.len() && f.outputs() >= alternate.components()
+                    });
+                let process = colorants
+                    .iter()
+                    .all(|c| c == "None" || PROCESS_INKS.contains(&c.as_str()));
+                Space::Spot(Rc::new(Spot {
+                    colorants,
+                    alternate,
+                    transform,
+                    process,
+                }))
+            }
             _ => Space::Other,
         }
+    }
+
+    /// An ICCBased gray or RGB space converted to sRGB by its profile (moxcms), when the
+    /// profile reads and transforms; `None` to take its values as device values.
+    fn icc(&mut self, stream: &Stream, n: usize) -> Option<Space> {
+        use moxcms::{ColorProfile, Layout, ParsingOptions, TransformOptions};
+        let bytes = self.budget.decode(stream)?;
+        let options = ParsingOptions {
+            max_profile_size: MAX_ICC_PROFILE,
+            max_allowed_clut_size: 1 << 20,
+            max_allowed_trc_size: 40_000,
+        };
+        let profile = ColorProfile::new_from_slice_with_options(&bytes, options).ok()?;
+        let layout = if n == 1 { Layout::Gray } else { Layout::Rgb };
+        let to_srgb = profile
+            .create_transform_f32(
+                layout,
+                &ColorProfile::new_srgb(),
+                Layout::Rgb,
+                TransformOptions::default(),
+            )
+            .ok()?;
+        Some(Space::Icc(Rc::new(Icc { n, to_srgb })))
+    }
+
+    /// The color `operands` give in `space`, charging tint transforms to the budget.
+    fn color_from(&mut self, space: &Space, operands: &[Object]) -> PdfColor {
+        let mut work = 0;
+        let color = space.color(&numbers(operands), &mut work);
+        if work > 0 {
+            self.budget.operators(work.div_ceil(STEPS_PER_OPERATOR));
+        }
+        color
+    }
+
+    /// The initial color of a space just selected.
+    fn initial(&mut self, space: &Space) -> PdfColor {
+        let mut work = 0;
+        let color = space.initial(&mut work);
+        if work > 0 {
+            self.budget.operators(work.div_ceil(STEPS_PER_OPERATOR));
+        }
+        color
     }
 
     fn record_fonts(&mut self, resources: &'a Dictionary) {
@@ -497,7 +878,7 @@ impl<'a> Scanner<'a, '_> {
             }
             let args = &op.operands;
             match op.operator.as_str() {
-                "q" if stack.len() < MAX_SAVED_STATES => stack.push(gs),
+                "q" if stack.len() < MAX_SAVED_STATES => stack.push(gs.clone()),
                 "q" => {}
                 "Q" => {
                     if let Some(prev) = stack.pop() {
@@ -511,7 +892,7 @@ impl<'a> Scanner<'a, '_> {
                         "rg" => Space::Rgb,
                         _ => Space::Cmyk,
                     };
-                    let color = color_from(space, args);
+                    let color = self.color_from(&space, args);
                     if op.starts_with(|c: char| c.is_ascii_lowercase()) {
                         (gs.fill_space, gs.fill) = (space, color);
                     } else {
@@ -524,21 +905,20 @@ impl<'a> Scanner<'a, '_> {
                         .and_then(|o| o.as_name().ok())
                         .map(|n| self.color_space(resources, n))
                         .unwrap_or(Space::Other);
+                    let color = self.initial(&space);
                     if op.operator == "cs" {
-                        gs.fill_space = space;
-                        gs.fill = space.initial();
+                        (gs.fill_space, gs.fill) = (space, color);
                     } else {
-                        gs.stroke_space = space;
-                        gs.stroke = space.initial();
+                        (gs.stroke_space, gs.stroke) = (space, color);
                     }
                 }
-                "sc" | "scn" => gs.fill = color_from(gs.fill_space, args),
-                "SC" | "SCN" => gs.stroke = color_from(gs.stroke_space, args),
-                "f" | "F" | "f*" => self.out.paints.push((PaintKind::Fill, gs.fill)),
-                "S" | "s" => self.out.paints.push((PaintKind::Stroke, gs.stroke)),
+                "sc" | "scn" => gs.fill = self.color_from(&gs.fill_space.clone(), args),
+                "SC" | "SCN" => gs.stroke = self.color_from(&gs.stroke_space.clone(), args),
+                "f" | "F" | "f*" => self.out.paints.push((PaintKind::Fill, gs.fill.clone())),
+                "S" | "s" => self.out.paints.push((PaintKind::Stroke, gs.stroke.clone())),
                 "B" | "B*" | "b" | "b*" => {
-                    self.out.paints.push((PaintKind::Fill, gs.fill));
-                    self.out.paints.push((PaintKind::Stroke, gs.stroke));
+                    self.out.paints.push((PaintKind::Fill, gs.fill.clone()));
+                    self.out.paints.push((PaintKind::Stroke, gs.stroke.clone()));
                 }
                 "Tr" => gs.render_mode = args.first().and_then(|o| o.as_i64().ok()).unwrap_or(0),
                 "Tf" => {
@@ -590,10 +970,10 @@ impl<'a> Scanner<'a, '_> {
                 }
                 "Tj" | "TJ" | "'" | "\"" => {
                     if matches!(gs.render_mode, 0 | 2 | 4 | 6) {
-                        self.out.paints.push((PaintKind::Fill, gs.fill));
+                        self.out.paints.push((PaintKind::Fill, gs.fill.clone()));
                     }
                     if matches!(gs.render_mode, 1 | 2 | 5 | 6) {
-                        self.out.paints.push((PaintKind::Stroke, gs.stroke));
+                        self.out.paints.push((PaintKind::Stroke, gs.stroke.clone()));
                     }
                     if op.operator != "Tj" && op.operator != "TJ" {
                         self.newline();
@@ -643,13 +1023,105 @@ impl<'a> Scanner<'a, '_> {
                         });
                         continue;
                     };
-                    self.run(&bytes, inner, gs, depth + 1);
+                    self.run(&bytes, inner, gs.clone(), depth + 1);
                     if self.budget.exhausted.is_some() {
                         return;
                     }
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// The colors of the page's printed annotations, into `annotation_paints`: what
+    /// their normal appearance stream paints (the fonts and text it holds are left to
+    /// the form-font check and out of the page text), or, for one without an
+    /// appearance, the `/C` color a viewer draws its border or icon with (not a link's
+    /// when its border is 0 wide) and the `/IC` interior color.
+    fn annotations(&mut self, page_id: ObjectId) {
+        let doc = self.doc;
+        let Some(annots) = doc
+            .get_dictionary(page_id)
+            .ok()
+            .and_then(|page| page.get(b"Annots").ok())
+            .map(|o| deref(doc, o))
+            .and_then(|o| o.as_array().ok())
+        else {
+            return;
+        };
+        let (fonts, text, paints) = (
+            self.out.fonts.len(),
+            self.out.text.len(),
+            std::mem::take(&mut self.out.paints),
+        );
+        static EMPTY: std::sync::LazyLock<Dictionary> = std::sync::LazyLock::new(Dictionary::new);
+        let empty: &'a Dictionary = &EMPTY;
+        for annot in annots {
+            if !self.budget.operators(1) {
+                break;
+            }
+            let Ok(annot) = deref(doc, annot).as_dict() else {
+                continue;
+            };
+            let flags = annot
+                .get(b"F")
+                .map(|o| deref(doc, o))
+                .and_then(|o| o.as_i64())
+                .unwrap_or(0);
+            let subtype = annot
+                .get(b"Subtype")
+                .map(|o| deref(doc, o))
+                .and_then(|o| o.as_name())
+                .unwrap_or(b"");
+            if flags & ANNOT_PRINT == 0
+                || flags & (ANNOT_HIDDEN | ANNOT_NO_VIEW) != 0
+                || subtype == b"Popup"
+            {
+                continue;
+            }
+            if let Some(stream) = self.normal_appearance(annot) {
+                let resources = stream
+                    .dict
+                    .get(b"Resources")
+                    .ok()
+                    .map(|o| deref(doc, o))
+                    .and_then(|o| o.as_dict().ok())
+                    .unwrap_or(empty);
+                if let Some(bytes) = self.budget.decode(stream) {
+                    self.run(&bytes, resources, GState::default(), 1);
+                }
+                continue;
+            }
+            let border = if subtype == b"Link" {
+                link_border(doc, annot)
+            } else {
+                1.0
+            };
+            if border > 0.0
+                && let Some(c) = annot_color(doc, annot, b"C")
+            {
+                self.out.paints.push((PaintKind::Stroke, c));
+            }
+            if let Some(c) = annot_color(doc, annot, b"IC") {
+                self.out.paints.push((PaintKind::Fill, c));
+            }
+        }
+        self.out.annotation_paints = std::mem::replace(&mut self.out.paints, paints);
+        self.out.fonts.truncate(fonts);
+        self.out.text.truncate(text);
+    }
+
+    /// An annotation's normal appearance: `/AP /N`, or the state of it `/AS` names.
+    fn normal_appearance(&self, annot: &'a Dictionary) -> Option<&'a Stream> {
+        let doc = self.doc;
+        let normal = deref(doc, self.sub_dict(annot, b"AP")?.get(b"N").ok()?);
+        match normal {
+            Object::Stream(stream) => Some(stream),
+            Object::Dictionary(states) => {
+                let state = annot.get(b"AS").ok()?.as_name().ok()?;
+                deref(doc, states.get(state).ok()?).as_stream().ok()
+            }
+            _ => None,
         }
     }
 

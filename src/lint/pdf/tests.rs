@@ -672,9 +672,9 @@ fn black_without_a_brand_black_is_reported_as_before() {
         PdfColor::Cmyk([0.0, 0.0, 0.0, 1.0]),
         PdfColor::Cmyk([0.6, 0.4, 0.4, 1.0]),
     ] {
-        assert!(judge_color(&palette, color).is_some(), "{color:?}");
+        assert!(judge_color(&palette, &color).is_some(), "{color:?}");
     }
-    assert!(judge_color(&palette, PdfColor::Registration).is_none());
+    assert!(judge_color(&palette, &PdfColor::Registration).is_none());
     // With the bundled guide, ink is the brand's black.
     let palette = Palette::new(&guide());
     assert!(brand_black(&palette).is_some());
@@ -926,4 +926,616 @@ fn a_direct_encrypt_dictionary_is_told_apart_by_its_empty_password() {
     let why = still_encrypted(&pubsec).flatten().unwrap_or_default();
     assert!(why.contains("/Adobe.PubSec"), "{why}");
     assert_eq!(still_encrypted(&Document::with_version("1.7")), None);
+}
+
+// ------------------------------------------------------------------ spot, DeviceN, Indexed, Lab
+
+/// The bundled guide with `spot` names on some palette colors.
+fn guide_with_spots(spots: &[(&str, &str)]) -> Guide {
+    let mut g = guide();
+    for (color, spot) in spots {
+        let def = g
+            .colors
+            .palette
+            .iter_mut()
+            .find(|(name, _)| name.get_ref() == color)
+            .map(|(_, def)| def)
+            .expect("palette color");
+        def.spot = Some(toml::Spanned::new(0..0, spot.to_string()));
+    }
+    g
+}
+
+fn run_with(guide: &Guide, bytes: &[u8]) -> Vec<Finding> {
+    lint(&LintContext::new(guide), Path::new("x.pdf"), bytes)
+}
+
+/// A Type 2 tint transform from no ink to `cmyk` (0–1) at tint 1.
+fn cmyk_tint(cmyk: [f32; 4]) -> Object {
+    Object::Dictionary(dictionary! {
+        "FunctionType" => 2,
+        "Domain" => vec![0.into(), 1.into()],
+        "C0" => vec![0.into(), 0.into(), 0.into(), 0.into()],
+        "C1" => cmyk.iter().map(|v| Object::Real(*v)).collect::<Vec<_>>(),
+        "N" => 1,
+    })
+}
+
+/// An A5 page with trim and bleed whose resources name the given color spaces, and
+/// `ops` as content.
+fn spaces_pdf(spaces: Vec<(&str, Object)>, ops: Vec<Operation>) -> Vec<u8> {
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let mut cs = Dictionary::new();
+    for (name, space) in spaces {
+        let space = indirect_streams(&mut doc, space);
+        let id = doc.add_object(space);
+        cs.set(name, id);
+    }
+    let content = Content { operations: ops };
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
+    let b = 8.6f32;
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "Contents" => content_id,
+        "Resources" => dictionary! { "ColorSpace" => cs },
+        "MediaBox" => vec![0.into(), 0.into(), (A5[0] + 2.0 * b).into(), (A5[1] + 2.0 * b).into()],
+        "TrimBox" => vec![b.into(), b.into(), (A5[0] + b).into(), (A5[1] + b).into()],
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// `obj` with the streams inside its arrays made indirect objects (a stream cannot be
+/// written inside an array).
+fn indirect_streams(doc: &mut Document, obj: Object) -> Object {
+    match obj {
+        Object::Array(items) => Object::Array(
+            items
+                .into_iter()
+                .map(|item| match item {
+                    Object::Stream(s) => Object::Reference(doc.add_object(s)),
+                    other => indirect_streams(doc, other),
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+fn fill_in(space: &str, values: &[f32]) -> Vec<Operation> {
+    vec![
+        Operation::new("cs", vec![Object::Name(space.as_bytes().to_vec())]),
+        Operation::new("scn", values.iter().map(|v| (*v).into()).collect()),
+        Operation::new("re", vec![10.into(), 10.into(), 100.into(), 100.into()]),
+        Operation::new("f", vec![]),
+    ]
+}
+
+fn separation(name: &str, cmyk: [f32; 4]) -> Object {
+    Object::Array(vec![
+        Object::Name(b"Separation".to_vec()),
+        Object::Name(name.as_bytes().to_vec()),
+        Object::Name(b"DeviceCMYK".to_vec()),
+        cmyk_tint(cmyk),
+    ])
+}
+
+/// Pantone 485 C, as its CMYK alternate: a red no brand color is near.
+const PANTONE_485: [f32; 4] = [0.0, 0.95, 1.0, 0.0];
+
+#[test]
+fn spot_colors_are_judged_by_name_when_the_guide_names_spots() {
+    let g = guide_with_spots(&[("forest", "PANTONE 3425 C")]);
+    let pdf = spaces_pdf(
+        vec![
+            // The guide's spot, its alternate far from forest: on palette by name
+            // (case and spacing aside).
+            ("CS0", separation("pantone  3425 c", PANTONE_485)),
+            ("CS1", separation("PANTONE 485 C", PANTONE_485)),
+        ],
+        [
+            fill_in("CS0", &[1.0]),
+            fill_in("CS1", &[0.8]),
+            fill_in("CS1", &[1.0]),
+        ]
+        .concat(),
+    );
+    let f = run_with(&g, &pdf);
+    let colors = color_findings(&f);
+    assert_eq!(
+        colors,
+        vec![("color/unknown-spot", Some("\"PANTONE 485 C\"".to_string()))],
+        "{f:#?}"
+    );
+    let finding = f.iter().find(|f| f.rule == "color/unknown-spot").unwrap();
+    assert!(
+        finding.message.contains("PANTONE 485 C"),
+        "{}",
+        finding.message
+    );
+    assert!(
+        finding.message.contains("(used 2 times)"),
+        "{}",
+        finding.message
+    );
+    assert_eq!(
+        finding.expected.as_deref(),
+        Some("\"PANTONE 3425 C\" (forest)")
+    );
+}
+
+#[test]
+fn without_guide_spots_a_spot_is_judged_by_its_alternate() {
+    let pdf = spaces_pdf(
+        vec![
+            ("CS0", separation("PANTONE 485 C", PANTONE_485)),
+            // A spot whose alternate is forest's CMYK: on palette.
+            ("CS1", separation("Forest Green", [0.66, 0.0, 0.20, 0.64])),
+            // Tint 0 is no ink at all.
+            ("CS2", separation("PANTONE 802 C", [0.6, 0.0, 0.9, 0.0])),
+        ],
+        [
+            fill_in("CS0", &[1.0]),
+            fill_in("CS1", &[1.0]),
+            fill_in("CS2", &[0.0]),
+        ]
+        .concat(),
+    );
+    let f = run(&pdf);
+    assert_eq!(
+        color_findings(&f),
+        vec![(
+            "color/off-palette",
+            Some("spot \"PANTONE 485 C\" (alternate cmyk(0, 95, 100, 0))".to_string())
+        )],
+        "{f:#?}"
+    );
+}
+
+#[test]
+fn devicen_process_and_spot_colorants() {
+    // DeviceN of process inks only is CMYK: forest's values pass, red does not.
+    let process = Object::Array(vec![
+        Object::Name(b"DeviceN".to_vec()),
+        vec![
+            Object::Name(b"Cyan".to_vec()),
+            Object::Name(b"Magenta".to_vec()),
+            Object::Name(b"Yellow".to_vec()),
+            Object::Name(b"Black".to_vec()),
+        ]
+        .into(),
+        Object::Name(b"DeviceCMYK".to_vec()),
+        // Type 4 identity: the tints are the CMYK values.
+        Object::Stream(Stream::new(
+            dictionary! {
+                "FunctionType" => 4,
+                "Domain" => vec![0.into(), 1.into(), 0.into(), 1.into(), 0.into(), 1.into(), 0.into(), 1.into()],
+                "Range" => vec![0.into(), 1.into(), 0.into(), 1.into(), 0.into(), 1.into(), 0.into(), 1.into()],
+            },
+            b"{ }".to_vec(),
+        )),
+    ]);
+    // A spot beside black: the spot is named; with no ink of it, black alone.
+    let spot_and_black = Object::Array(vec![
+        Object::Name(b"DeviceN".to_vec()),
+        vec![
+            Object::Name(b"PANTONE 485 C".to_vec()),
+            Object::Name(b"Black".to_vec()),
+        ]
+        .into(),
+        Object::Name(b"DeviceCMYK".to_vec()),
+        Object::Stream(Stream::new(
+            dictionary! {
+                "FunctionType" => 4,
+                "Domain" => vec![0.into(), 1.into(), 0.into(), 1.into()],
+                "Range" => vec![0.into(), 1.into(), 0.into(), 1.into(), 0.into(), 1.into(), 0.into(), 1.into()],
+            },
+            // t k → 0 0.95t t k
+            b"{ exch dup 0.95 mul exch 3 -1 roll 0 4 1 roll }".to_vec(),
+        )),
+    ]);
+    let pdf = spaces_pdf(
+        vec![("P", process), ("S", spot_and_black)],
+        [
+            fill_in("P", &[0.66, 0.0, 0.20, 0.64]),
+            fill_in("P", &[0.0, 0.95, 1.0, 0.0]),
+            fill_in("S", &[1.0, 0.0]),
+        ]
+        .concat(),
+    );
+    let g = guide_with_spots(&[("roast", "PANTONE 4975 C")]);
+    let found: Vec<_> = color_findings(&run_with(&g, &pdf));
+    assert_eq!(
+        found,
+        vec![
+            ("color/off-palette", Some("cmyk(0, 95, 100, 0)".to_string())),
+            ("color/unknown-spot", Some("\"PANTONE 485 C\"".to_string())),
+        ]
+    );
+    // Without guide spots, the spot is judged by its alternate (tint 1, no black).
+    assert_eq!(
+        color_findings(&run(&pdf)),
+        vec![
+            ("color/off-palette", Some("cmyk(0, 95, 100, 0)".to_string())),
+            (
+                "color/off-palette",
+                Some("spot \"PANTONE 485 C\" (alternate cmyk(0, 95, 100, 0))".to_string())
+            ),
+        ]
+    );
+}
+
+#[test]
+fn indexed_and_lab_colors_are_resolved() {
+    // An Indexed palette over DeviceRGB: entry 0 forest, entry 1 a red.
+    let indexed = Object::Array(vec![
+        Object::Name(b"Indexed".to_vec()),
+        Object::Name(b"DeviceRGB".to_vec()),
+        1.into(),
+        Object::String(
+            vec![0x1F, 0x5C, 0x4A, 0xE4, 0x00, 0x2B],
+            lopdf::StringFormat::Hexadecimal,
+        ),
+    ]);
+    // Lab (D50): saffron #F2A541 is about L 74 a 17 b 61; pure Lab red far off.
+    let lab = Object::Array(vec![
+        Object::Name(b"Lab".to_vec()),
+        Object::Dictionary(dictionary! {
+            "WhitePoint" => vec![0.9642.into(), 1.into(), 0.8249.into()],
+            "Range" => vec![(-128).into(), 127.into(), (-128).into(), 127.into()],
+        }),
+    ]);
+    let pdf = spaces_pdf(
+        vec![("I", indexed), ("L", lab)],
+        [
+            fill_in("I", &[0.0]),
+            fill_in("I", &[1.0]),
+            fill_in("L", &[50.0, 80.0, 60.0]),
+        ]
+        .concat(),
+    );
+    let found = color_findings(&run(&pdf));
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0], ("color/off-palette", Some("#E4002B".to_string())));
+    // Lab 50/80/60 is a strong red, about #E50000 in sRGB.
+    let lab_hex = found[1].1.clone().unwrap();
+    let rgb: crate::brand::Rgb = lab_hex.parse().unwrap();
+    assert!(rgb.0 > 200 && rgb.1 < 40 && rgb.2 < 40, "{lab_hex}");
+}
+
+#[test]
+fn broken_tint_transforms_and_spaces_are_not_a_panic() {
+    let broken = |f: Object| {
+        Object::Array(vec![
+            Object::Name(b"Separation".to_vec()),
+            Object::Name(b"Spot".to_vec()),
+            Object::Name(b"DeviceCMYK".to_vec()),
+            f,
+        ])
+    };
+    let pdf = spaces_pdf(
+        vec![
+            // A program that underflows its stack, one that never closes, a sampled
+            // function without samples, an Indexed space with no table.
+            (
+                "A",
+                broken(Object::Stream(Stream::new(
+                    dictionary! { "FunctionType" => 4, "Domain" => vec![0.into(), 1.into()],
+                    "Range" => vec![0.into(), 1.into(), 0.into(), 1.into(), 0.into(), 1.into(), 0.into(), 1.into()] },
+                    b"{ pop pop pop }".to_vec(),
+                ))),
+            ),
+            (
+                "B",
+                broken(Object::Stream(Stream::new(
+                    dictionary! { "FunctionType" => 4, "Domain" => vec![0.into(), 1.into()],
+                    "Range" => vec![0.into(), 1.into()] },
+                    b"{ 1 { 2 ".to_vec(),
+                ))),
+            ),
+            (
+                "C",
+                broken(Object::Stream(Stream::new(
+                    dictionary! { "FunctionType" => 0, "Domain" => vec![0.into(), 1.into()],
+                    "Range" => vec![0.into(), 1.into(), 0.into(), 1.into(), 0.into(), 1.into(), 0.into(), 1.into()],
+                    "Size" => vec![1000.into()], "BitsPerSample" => 16 },
+                    vec![],
+                ))),
+            ),
+            (
+                "D",
+                Object::Array(vec![
+                    Object::Name(b"Indexed".to_vec()),
+                    Object::Name(b"DeviceRGB".to_vec()),
+                    4.into(),
+                ]),
+            ),
+        ],
+        [
+            fill_in("A", &[1.0]),
+            fill_in("B", &[1.0]),
+            fill_in("C", &[1.0]),
+            fill_in("D", &[3.0]),
+        ]
+        .concat(),
+    );
+    // Their colors cannot be known: nothing is reported about them, and nothing breaks.
+    assert!(color_findings(&run(&pdf)).is_empty());
+    // With guide spots, the ink's name is still known and judged.
+    let g = guide_with_spots(&[("forest", "PANTONE 3425 C")]);
+    assert_eq!(
+        color_findings(&run_with(&g, &pdf)),
+        vec![("color/unknown-spot", Some("\"Spot\"".to_string()))]
+    );
+}
+
+#[test]
+fn real_world_separation_pantone_485_is_flagged() {
+    // pdf.js issue 5470: text in Separation "PANTONE 485 M", a Type 4 transform.
+    let bytes = fixture("pdfjs-issue5470-separation-pantone485.pdf");
+    let f = run(&bytes);
+    let found = color_findings(&f);
+    assert_eq!(
+        found,
+        vec![(
+            "color/off-palette",
+            Some("spot \"PANTONE 485 M\" (alternate #EE3124)".to_string())
+        )],
+        "{f:#?}"
+    );
+    // With guide spots: flagged by name, and on palette when the guide prints it.
+    let g = guide_with_spots(&[("forest", "PANTONE 3425 C")]);
+    let f = run_with(&g, &bytes);
+    assert_eq!(
+        color_findings(&f),
+        vec![("color/unknown-spot", Some("\"PANTONE 485 M\"".to_string()))]
+    );
+    let g = guide_with_spots(&[("roast", "Pantone 485 M")]);
+    assert!(color_findings(&run_with(&g, &bytes)).is_empty());
+}
+
+#[test]
+fn real_world_devicen_with_a_sampled_transform_is_evaluated() {
+    let found = color_findings(&run(&fixture("pdfjs-devicen-sampled.pdf")));
+    assert_eq!(
+        found,
+        vec![
+            (
+                "color/off-palette",
+                Some("spot \"Red\" (alternate #FF0000)".to_string())
+            ),
+            (
+                "color/off-palette",
+                Some("spot \"Green\" (alternate #00FF00)".to_string())
+            ),
+            (
+                "color/off-palette",
+                Some("spot \"Blue\" (alternate #0000FF)".to_string())
+            ),
+        ]
+    );
+}
+
+#[test]
+fn real_world_separation_indexed_and_annotation_colors() {
+    let found = color_findings(&run(&fixture("verapdf-6-2-4-4-t03-pass-a-separation.pdf")));
+    assert_eq!(
+        found,
+        vec![
+            (
+                "color/off-palette",
+                Some("spot \"Red\" (alternate #F16EB5)".to_string())
+            ),
+            (
+                "color/off-palette",
+                Some("spot \"Red\" (alternate #E6007E)".to_string())
+            ),
+        ]
+    );
+    let found = color_findings(&run(&fixture("verapdf-6-2-4-5-t01-pass-b-indexed.pdf")));
+    assert_eq!(
+        found,
+        vec![("color/off-palette", Some("#33CC66".to_string()))]
+    );
+    let f = run(&fixture("verapdf-6-3-3-t02-pass-a-annotation.pdf"));
+    assert_eq!(
+        color_findings(&f),
+        vec![("color/off-palette", Some("#00CCE6".to_string()))]
+    );
+    let annot = f.iter().find(|f| f.rule == "color/off-palette").unwrap();
+    assert!(
+        annot.message.starts_with("annotation fill color #00CCE6"),
+        "{}",
+        annot.message
+    );
+}
+
+/// An A5 page with no content of its own and the given annotations.
+fn annotated_pdf(annots: Vec<Dictionary>) -> Vec<u8> {
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let content_id = doc.add_object(Stream::new(dictionary! {}, b"q Q".to_vec()));
+    let annots: Vec<Object> = annots
+        .into_iter()
+        .map(|a| Object::Reference(doc.add_object(a)))
+        .collect();
+    let b = 8.6f32;
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "Contents" => content_id,
+        "Annots" => annots,
+        "MediaBox" => vec![0.into(), 0.into(), (A5[0] + 2.0 * b).into(), (A5[1] + 2.0 * b).into()],
+        "TrimBox" => vec![b.into(), b.into(), (A5[0] + b).into(), (A5[1] + b).into()],
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+fn rgb(r: f32, g: f32, b: f32) -> Object {
+    vec![r.into(), g.into(), b.into()].into()
+}
+
+#[test]
+fn printed_annotations_colors_are_judged() {
+    let rect = || -> Object { vec![10.into(), 10.into(), 60.into(), 60.into()].into() };
+    let pdf = annotated_pdf(vec![
+        // A printed square without an appearance: the viewer draws /C and /IC.
+        dictionary! { "Type" => "Annot", "Subtype" => "Square", "Rect" => rect(), "F" => 4,
+        "C" => rgb(0.0, 0.0, 1.0), "IC" => rgb(1.0, 0.0, 0.0) },
+        // A link without a border: its /C is never drawn.
+        dictionary! { "Type" => "Annot", "Subtype" => "Link", "Rect" => rect(), "F" => 4,
+        "Border" => vec![0.into(), 0.into(), 0.into()], "C" => rgb(0.0, 1.0, 0.0) },
+        // A note that does not print, and a printed one that is hidden.
+        dictionary! { "Type" => "Annot", "Subtype" => "Text", "Rect" => rect(),
+        "C" => rgb(1.0, 1.0, 0.0) },
+        dictionary! { "Type" => "Annot", "Subtype" => "Text", "Rect" => rect(), "F" => 6,
+        "C" => rgb(1.0, 0.0, 1.0) },
+        // A popup's color is its window's, on screen only.
+        dictionary! { "Type" => "Annot", "Subtype" => "Popup", "Rect" => rect(), "F" => 4,
+        "C" => rgb(0.5, 0.0, 1.0) },
+    ]);
+    let f = run(&pdf);
+    assert_eq!(
+        color_findings(&f),
+        vec![
+            ("color/off-palette", Some("#0000FF".to_string())),
+            ("color/off-palette", Some("#FF0000".to_string())),
+        ],
+        "{f:#?}"
+    );
+    let messages: Vec<&str> = f
+        .iter()
+        .filter(|f| f.rule.starts_with("color/"))
+        .map(|f| f.message.as_str())
+        .collect();
+    assert!(
+        messages[0].starts_with("annotation stroke color #0000FF"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].starts_with("annotation fill color #FF0000"),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn an_appearance_stream_is_judged_instead_of_the_annotations_own_colors() {
+    // The appearance paints forest; the annotation's /C says red, but the viewer draws
+    // the appearance.
+    let mut doc = Document::with_version("1.7");
+    let ap_id = doc.add_object(Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Form",
+        "BBox" => vec![0.into(), 0.into(), 50.into(), 50.into()] },
+        b"0.1216 0.3608 0.2902 rg 0 0 50 50 re f".to_vec(),
+    ));
+    let pages_id = doc.new_object_id();
+    let content_id = doc.add_object(Stream::new(dictionary! {}, b"q Q".to_vec()));
+    let annot_id = doc.add_object(dictionary! {
+        "Type" => "Annot", "Subtype" => "Square", "F" => 4,
+        "Rect" => vec![10.into(), 10.into(), 60.into(), 60.into()],
+        "C" => rgb(1.0, 0.0, 0.0),
+        "AP" => dictionary! { "N" => ap_id },
+    });
+    let b = 8.6f32;
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+        "Annots" => vec![annot_id.into()],
+        "MediaBox" => vec![0.into(), 0.into(), (A5[0] + 2.0 * b).into(), (A5[1] + 2.0 * b).into()],
+        "TrimBox" => vec![b.into(), b.into(), (A5[0] + b).into(), (A5[1] + b).into()],
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut good = Vec::new();
+    doc.save_to(&mut good).unwrap();
+    assert!(color_findings(&run(&good)).is_empty());
+
+    // The same appearance painting a red: reported, as an annotation's.
+    if let Ok(Object::Stream(s)) = doc.get_object_mut(ap_id) {
+        s.set_content(b"0.9 0.1 0.1 rg 0 0 50 50 re f".to_vec());
+    }
+    let mut bad = Vec::new();
+    doc.save_to(&mut bad).unwrap();
+    let f = run(&bad);
+    assert_eq!(
+        color_findings(&f),
+        vec![("color/off-palette", Some("#E61A1A".to_string()))]
+    );
+}
+
+#[test]
+fn iccbased_rgb_is_converted_by_its_profile() {
+    // Adobe RGB (1998) 0.1875/0.7656/0.6766 is #00C5AD in sRGB, not #30C3AD.
+    let found = color_findings(&run(&fixture(
+        "verapdf-6-2-4-2-t02-pass-a-iccbased-adobergb.pdf",
+    )));
+    assert_eq!(
+        found,
+        vec![("color/off-palette", Some("#00C5AD".to_string()))]
+    );
+}
+
+#[test]
+fn black_in_a_press_gray_profile_is_black() {
+    // Through its profile, this file's `0 scn` text is #2B2B2B: still 100 % black ink.
+    let f = run(&fixture("verapdf-6-3-5-t02-pass-a-icc-gray-black.pdf"));
+    assert!(color_findings(&f).is_empty(), "{f:#?}");
+    assert!(
+        rules(&f).contains(&"font/off-brand"),
+        "the file is read: {f:#?}"
+    );
+}
+
+#[test]
+fn costly_tint_transforms_draw_on_the_budget() {
+    // A 9,000-token program evaluated by 200,000 `scn`s would be 1.8 billion steps: the
+    // evaluations are charged to the operator budget, which runs out instead.
+    let program = format!("{{ {} }}", "1 add 1 sub ".repeat(2250));
+    let space = Object::Array(vec![
+        Object::Name(b"Separation".to_vec()),
+        Object::Name(b"Slow".to_vec()),
+        Object::Name(b"DeviceGray".to_vec()),
+        Object::Stream(Stream::new(
+            dictionary! { "FunctionType" => 4, "Domain" => vec![0.into(), 1.into()],
+            "Range" => vec![0.into(), 1.into()] },
+            program.into_bytes(),
+        )),
+    ]);
+    let mut ops = vec![Operation::new("cs", vec![Object::Name(b"S".to_vec())])];
+    for i in 0..200_000 {
+        ops.push(Operation::new(
+            "scn",
+            vec![((i % 100) as f32 / 100.0).into()],
+        ));
+    }
+    let start = std::time::Instant::now();
+    let f = run(&spaces_pdf(vec![("S", space)], ops));
+    assert_eq!(too_complex(&f).len(), 1, "{:?}", rules(&f));
+    assert!(start.elapsed().as_secs() < 30, "{:?}", start.elapsed());
 }
