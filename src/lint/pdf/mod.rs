@@ -64,6 +64,7 @@
 
 mod function;
 mod scan;
+mod text;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;

@@ -474,6 +474,8 @@ struct Scanner<'a, 'b> {
     doc: &'a Document,
     out: PageScan,
     encodings: HashMap<Vec<u8>, Option<Encoding<'a>>>,
+    /// Glyph widths of the fonts, by the same key as `encodings`.
+    widths: HashMap<Vec<u8>, Rc<super::text::Widths>>,
     /// Resource dictionaries whose fonts are recorded, and the fonts (by id).
     fonts_recorded: HashSet<*const Dictionary>,
     font_ids: HashSet<ObjectId>,
@@ -495,6 +497,7 @@ pub fn scan_page(doc: &Document, page_id: ObjectId, budget: &mut Budget) -> Page
             ..PageScan::default()
         },
         encodings: HashMap::new(),
+        widths: HashMap::new(),
         fonts_recorded: HashSet::new(),
         font_ids: HashSet::new(),
         forms: HashMap::new(),
@@ -861,6 +864,10 @@ impl<'a> Scanner<'a, '_> {
         // the font size (marks raised by a point or two stay on their line).
         let mut last_y: Option<f32> = None;
         let mut line_y = 0.0f32;
+        // Where the line starts and where the last string shown on it ends (None at a
+        // line's start): a jump between them is a word space or a cell (`text.rs`).
+        let mut line_x = 0.0f32;
+        let mut pen_x: Option<f32> = None;
         let mut tm_scale = 1.0f32;
         let mut font_size = 0.0f32;
         for (n, op) in Content::decode_iter(content).enumerate() {
@@ -934,19 +941,34 @@ impl<'a> Scanner<'a, '_> {
                 "BT" => {
                     tm_scale = 1.0;
                     line_y = 0.0;
+                    line_x = 0.0;
                 }
                 "Td" | "TD" => {
+                    let tx = args.first().and_then(|o| o.as_float().ok()).unwrap_or(0.0);
                     let ty = args.get(1).and_then(|o| o.as_float().ok()).unwrap_or(0.0);
                     line_y += ty * tm_scale;
-                    self.text_at(line_y, font_size * tm_scale, &mut last_y);
+                    line_x += tx * tm_scale;
+                    let size = font_size * tm_scale;
+                    if self.text_at(line_y, size, &mut last_y) {
+                        pen_x = None;
+                    }
+                    self.gap(resources, font.as_deref(), line_x, size, &mut pen_x);
                 }
-                "T*" => self.newline(),
+                "T*" => {
+                    self.newline();
+                    pen_x = None;
+                }
                 "Tm" => {
                     let n = numbers(args);
-                    if let [_, _, _, d, _, f] = n.as_slice() {
+                    if let [_, _, _, d, e, f] = n.as_slice() {
                         tm_scale = if d.abs() > 1e-6 { d.abs() } else { 1.0 };
                         line_y = *f;
-                        self.text_at(line_y, font_size * tm_scale, &mut last_y);
+                        line_x = *e;
+                        let size = font_size * tm_scale;
+                        if self.text_at(line_y, size, &mut last_y) {
+                            pen_x = None;
+                        }
+                        self.gap(resources, font.as_deref(), line_x, size, &mut pen_x);
                     }
                 }
                 "BMC" if marked.len() < MAX_SAVED_STATES => marked.push(false),
@@ -977,12 +999,15 @@ impl<'a> Scanner<'a, '_> {
                     }
                     if op.operator != "Tj" && op.operator != "TJ" {
                         self.newline();
+                        pen_x = None;
                     }
                     if marked.iter().any(|m| *m) {
                         continue;
                     }
                     let Some(name) = font.clone() else { continue };
-                    self.show_text(resources, &name, args);
+                    let ems = self.show_text(resources, &name, args);
+                    let start = pen_x.unwrap_or(line_x);
+                    pen_x = Some(start + ems * font_size * tm_scale);
                 }
                 "Do" => {
                     if depth >= MAX_DEPTH {
@@ -1137,13 +1162,64 @@ impl<'a> Scanner<'a, '_> {
         Some(bytes)
     }
 
-    fn text_at(&mut self, y: f32, size: f32, last: &mut Option<f32>) {
-        if let Some(prev) = *last
-            && (y - prev).abs() > (size.abs() * 0.5).max(0.5)
-        {
+    /// Moves the text to baseline `y`; a new line (returns true) when it moved by more
+    /// than half the font size.
+    fn text_at(&mut self, y: f32, size: f32, last: &mut Option<f32>) -> bool {
+        let moved = last.is_some_and(|prev| (y - prev).abs() > (size.abs() * 0.5).max(0.5));
+        if moved {
             self.newline();
         }
         *last = Some(y);
+        moved
+    }
+
+    /// The text moves to `x` on its line, where the last string ended at `pen`: a jump
+    /// to the right is a word space or a cell gap (a tab), by the font's widths.
+    fn gap(
+        &mut self,
+        resources: &'a Dictionary,
+        font: Option<&[u8]>,
+        x: f32,
+        size: f32,
+        pen: &mut Option<f32>,
+    ) {
+        let (Some(end), Some(font)) = (*pen, font) else {
+            return;
+        };
+        *pen = None;
+        let size = size.abs();
+        if size < 1e-3 || self.out.text.ends_with(['\n', '\t']) {
+            return;
+        }
+        let widths = self.font_widths(resources, font);
+        match widths.separator((x - end) / size) {
+            Some('\t') => {
+                let trimmed = self.out.text.trim_end_matches(' ').len();
+                self.out.text.truncate(trimmed);
+                self.out.text.push('\t');
+            }
+            Some(c) if !self.out.text.ends_with(' ') => self.out.text.push(c),
+            _ => {}
+        }
+    }
+
+    /// The glyph widths of font `name` of `resources`, read once.
+    fn font_widths(&mut self, resources: &'a Dictionary, name: &[u8]) -> Rc<super::text::Widths> {
+        let key = [format!("{:p}", resources).as_bytes(), b"/", name].concat();
+        if let Some(w) = self.widths.get(&key) {
+            return w.clone();
+        }
+        let doc = self.doc;
+        let widths = self
+            .sub_dict(resources, b"Font")
+            .and_then(|fonts| fonts.get(name).ok())
+            .map(|o| deref(doc, o))
+            .and_then(|o| o.as_dict().ok())
+            .map(|font| super::text::Widths::of(doc, font))
+            .unwrap_or_default();
+        let widths = Rc::new(widths);
+        self.widths.insert(key, widths.clone());
+        widths
     }
 
     fn newline(&mut self) {
@@ -1152,10 +1228,14 @@ impl<'a> Scanner<'a, '_> {
         }
     }
 
-    fn show_text(&mut self, resources: &'a Dictionary, font: &[u8], args: &[Object]) {
+    /// Appends the text a show operator shows; returns its width in ems (glyph widths
+    /// and `TJ` adjustments).
+    fn show_text(&mut self, resources: &'a Dictionary, font: &[u8], args: &[Object]) -> f32 {
+        let widths = self.font_widths(resources, font);
         let Some(enc) = self.font_encoding(resources, font) else {
-            return;
+            return 0.0;
         };
+        let mut ems = 0.0f32;
         let mut text = String::new();
         let strings: Vec<&Object> = match args.last() {
             Some(Object::Array(items)) => items.iter().collect(),
@@ -1165,22 +1245,24 @@ impl<'a> Scanner<'a, '_> {
         for item in strings {
             match item {
                 Object::String(bytes, _) => {
+                    ems += widths.advance(bytes);
                     if let Ok(s) = enc.bytes_to_string(bytes) {
                         text.push_str(&s);
                     }
                 }
                 // A large negative adjustment in a TJ array is a word space.
                 other => {
-                    if let Ok(n) = other.as_float()
-                        && n < -200.0
-                        && !text.ends_with(' ')
-                    {
-                        text.push(' ');
+                    if let Ok(n) = other.as_float() {
+                        ems -= n / 1000.0;
+                        if n < -200.0 && !text.ends_with(' ') {
+                            text.push(' ');
+                        }
                     }
                 }
             }
         }
         self.out.text.push_str(&text.replace('\u{FFFD}', ""));
+        ems
     }
 }
 
