@@ -836,3 +836,44 @@ fn page_utm(html: &str) -> Vec<(&'static str, usize)> {
         .filter(|(r, _)| r.starts_with("link/utm"))
         .collect()
 }
+
+/// `<base href>` decides where relative references go: below a web address they are
+/// web addresses (nothing to find on disk); below a relative folder they resolve there.
+#[test]
+fn rule_links_follow_base_href() {
+    let broken = |html: &str, files: &[(&str, &str)]| -> Vec<usize> {
+        lint_page(html, files)
+            .into_iter()
+            .filter(|(r, _)| *r == "link/broken-local")
+            .map(|(_, l)| l)
+            .collect()
+    };
+    let body = "<img src=\"ภาพ/hero.png\" alt=\"กาแฟ\">\n<a href=\"menu.html\">เมนู</a>";
+    assert_eq!(
+        broken(&page(body), &[]),
+        [2, 3],
+        "no base: files beside the page"
+    );
+    let web = page(&format!(
+        "<base href=\"https://tonkla.example/th/\">\n{body}"
+    ));
+    assert_eq!(
+        broken(&web, &[]),
+        Vec::<usize>::new(),
+        "web base: web addresses"
+    );
+    let local = page(&format!("<base href=\"assets/\">\n{body}"));
+    let found = broken(
+        &local,
+        &[
+            ("assets/ภาพ/hero.png", "x"),
+            ("assets/menu.html", "<p>x</p>"),
+        ],
+    );
+    assert_eq!(
+        found,
+        Vec::<usize>::new(),
+        "relative base: resolved below it"
+    );
+    assert_eq!(broken(&local, &[("ภาพ/hero.png", "x")]), [3, 4]);
+}

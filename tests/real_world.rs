@@ -401,6 +401,18 @@ fn third_party_email_templates_are_linted_as_email() {
 }
 
 #[test]
+fn links_below_a_web_base_href_are_web_addresses() {
+    // caniemail html-base.html: `<base href="https://www.example.com/1/">`, then relative
+    // links: browsers and mail clients resolve them on the web, so no file is missing.
+    let file = "email-templates/caniemail-html-base.html";
+    assert!(
+        !rules(file).contains(&"link/broken-local"),
+        "{:#?}",
+        findings(file)
+    );
+}
+
+#[test]
 fn non_ascii_css_values_in_an_email_are_read() {
     // caniemail css-list.html: `list-style-type:"👍"`, `symbols(cyclic "†" "‡")`, Ⓐ…Ⓩ; the
     // issue's panic. Its colors are reported at their line.

@@ -173,7 +173,10 @@ impl Src<'_> {
 struct Page<'a> {
     ctx: &'a LintContext<'a>,
     src: Src<'a>,
-    dir: PathBuf,
+    /// The folder relative references resolve in: the file's, or below it by a relative
+    /// `<base href>`; none when `<base href>` is a web address (relative references are
+    /// then URLs on the web, not files).
+    dir: Option<PathBuf>,
     doc: Document,
     /// The email channel (tone rules, logo minimum size).
     email: bool,
@@ -196,7 +199,7 @@ impl<'a> Page<'a> {
                 text,
                 lines: LineIndex::new(text),
             },
-            dir: path.parent().unwrap_or(Path::new("")).to_path_buf(),
+            dir: None,
             doc: Document::parse(text),
             email,
             email_rules,
@@ -205,6 +208,7 @@ impl<'a> Page<'a> {
     }
 
     fn run(mut self) -> Vec<Finding> {
+        self.dir = base_dir(&self.doc, self.src.path);
         // stylesheets in document order
         let mut sheets: Vec<Arc<Sheet>> = Vec::new();
         let mut css_ignores = Vec::new();
@@ -238,7 +242,8 @@ impl<'a> Page<'a> {
                 })
                 && let Some(href) = e.attr_value("href")
                 && link::is_local(href)
-                && let link::Target::Found(p) = link::resolve(&self.ctx.roots, &self.dir, href)
+                && let Some(dir) = &self.dir
+                && let link::Target::Found(p) = link::resolve(&self.ctx.roots, dir, href)
                 && let Some((linked, first)) = self.ctx.linked_sheet(&p)
             {
                 if first {
@@ -262,7 +267,7 @@ impl<'a> Page<'a> {
                     &self.src,
                     &|o| o,
                     &vars,
-                    &self.dir,
+                    self.dir.as_deref(),
                     fonts,
                     &mut self.out,
                 );
@@ -278,7 +283,7 @@ impl<'a> Page<'a> {
                     &self.src,
                     &|o| style.source_offset(o),
                     &vars,
-                    &self.dir,
+                    self.dir.as_deref(),
                     true,
                     &mut self.out,
                 );
@@ -382,7 +387,7 @@ impl<'a> Page<'a> {
                 &src,
                 &|o| o,
                 &vars,
-                &dir,
+                Some(&dir),
                 rule.kind != RuleKind::AtRule,
                 &mut found,
             );
@@ -409,7 +414,8 @@ impl<'a> Page<'a> {
             for name in ["href", "src", "poster"] {
                 if let Some(a) = e.attr(name)
                     && !(name == "href" && e.name == "base")
-                    && let Some(f) = link::check(roots, &self.dir, a, self.src.loc(a.start))
+                    && let Some(dir) = &self.dir
+                    && let Some(f) = link::check(roots, dir, a, self.src.loc(a.start))
                 {
                     out.push(f);
                 }
@@ -427,14 +433,16 @@ impl<'a> Page<'a> {
                     out.push(f);
                 }
             }
-            if let Some(a) = e.attr("srcset") {
+            if let Some(a) = e.attr("srcset")
+                && let Some(dir) = &self.dir
+            {
                 let mut from = 0;
                 for cand in a.split(',') {
                     let url = cand.split_whitespace().next().unwrap_or("");
                     let off = from + cand.find(url).unwrap_or(0);
                     from += cand.len() + 1;
                     if let Some(f) =
-                        link::check(roots, &self.dir, url, self.src.loc(a.source_offset(off)))
+                        link::check(roots, dir, url, self.src.loc(a.source_offset(off)))
                     {
                         out.push(f);
                     }
@@ -689,6 +697,30 @@ fn walk_text(doc: &Document, current: &mut Chunk, chunks: &mut Vec<Chunk>) {
     }
 }
 
+/// The folder a page's relative references resolve in (see `Page::dir`): the first
+/// `<base href>` of the document decides, as in browsers. A web address (`https://…`,
+/// `//cdn…`) or a root-relative one (`/x/`) makes them web addresses; a relative one
+/// (`assets/`) moves them below the file's folder.
+fn base_dir(doc: &Document, path: &Path) -> Option<PathBuf> {
+    let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
+    let Some(href) = doc
+        .elements
+        .iter()
+        .filter(|e| e.name == "base")
+        .find_map(|e| e.attr_value("href"))
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+    else {
+        return Some(folder);
+    };
+    if !link::is_local(href) || href.starts_with('/') || link::is_placeholder(href) {
+        return None;
+    }
+    // the base's folder: up to its last '/' ("a/b/x.html" → "a/b")
+    let dir = href.rfind('/').map_or("", |i| &href[..i]);
+    Some(folder.join(dir))
+}
+
 /// Whether child `k` of element `el` comes right after a link: nothing but white space
 /// and label separators (`|`, `·`, `•`, `/`) between them.
 fn follows_link(doc: &Document, el: usize, k: usize) -> bool {
@@ -760,7 +792,7 @@ fn check_decls(
     src: &Src,
     map: &dyn Fn(usize) -> usize,
     vars: &HashMap<String, String>,
-    dir: &Path,
+    dir: Option<&Path>,
     fonts: bool,
     out: &mut Vec<Finding>,
 ) {
@@ -788,7 +820,9 @@ fn check_decls(
                 out.push(f);
             }
         }
-        if d.value.contains("url(") {
+        if let Some(dir) = dir
+            && d.value.contains("url(")
+        {
             for (url, range) in link::css_urls(&d.value) {
                 if let Some(f) =
                     link::check(&ctx.roots, dir, &url, src.loc(map(d.offset + range.start)))
