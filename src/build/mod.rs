@@ -17,6 +17,7 @@
 //! Each rendering job writes its own files as soon as they are rendered, so memory does
 //! not grow with the number of outputs.
 
+mod campaign;
 mod claims;
 mod lock;
 mod manifest;
@@ -31,6 +32,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+pub use campaign::{CampaignManifest, FactRecord, MANIFEST, Record};
 pub use lock::{BuildLock, LockWait};
 pub use out_dir::MARKER;
 
@@ -107,11 +109,14 @@ pub fn build_locked(
     let staging = Staging::create(&out)?;
 
     let mut kept = Vec::new();
+    let mut records = Vec::new();
     if existing == Existing::Ours {
         kept = keep_previous(&out, &staging, project, &options.channels, &mut warnings)?;
+        records = kept_records(&out.path, &kept);
     }
     let rendered = render_into(&staging, project, &renderers)?;
     warnings.extend(rendered.warnings);
+    records.extend(rendered.records);
 
     let mut files = rendered.entries.clone();
     files.extend(kept.iter().cloned());
@@ -119,6 +124,11 @@ pub fn build_locked(
         Path::new(MARKER),
         &Manifest::new(files).to_bytes(),
         "the build's manifest",
+    )?;
+    staging.write(
+        Path::new(MANIFEST),
+        &CampaignManifest::new(records).to_bytes(),
+        "the campaign manifest",
     )?;
     staging.flush()?;
     swap::swap_in(&out, staging.root())?;
@@ -178,7 +188,33 @@ fn keep_previous(
 #[derive(Default)]
 struct Written {
     entries: Vec<Entry>,
+    /// The campaign manifest's records of the same files.
+    records: Vec<campaign::Record>,
     warnings: Vec<String>,
+}
+
+/// Campaign manifest records of files kept from the previous build: the previous
+/// manifest's record where the file still has its hash, else one read from its bytes.
+fn kept_records(old: &Path, kept: &[Entry]) -> Vec<campaign::Record> {
+    let previous = CampaignManifest::previous(old);
+    kept.iter()
+        .filter_map(|entry| {
+            let bytes = std::fs::read(old.join(entry.relative())).ok()?;
+            let sha = campaign::sha256_hex(&bytes);
+            let same = previous
+                .iter()
+                .find(|r| r.path == entry.path && r.sha256 == sha && r.channel == entry.channel);
+            Some(match same {
+                Some(r) => r.clone(),
+                None => campaign::record(
+                    entry,
+                    &render::Output::new(entry.relative(), bytes),
+                    None,
+                    old,
+                ),
+            })
+        })
+        .collect()
 }
 
 /// Renders every job in parallel, each writing its files into staging at once. Every
@@ -217,6 +253,7 @@ fn render_into(
         .inspect_err(|_| failed.store(true, Ordering::Relaxed))?;
         let mut done = Written {
             entries: Vec::with_capacity(rendered.outputs.len()),
+            records: Vec::with_capacity(rendered.outputs.len()),
             warnings: rendered.warnings,
         };
         if failed.load(Ordering::Relaxed) {
@@ -234,11 +271,10 @@ fn render_into(
                     failed.store(true, Ordering::Relaxed);
                     write_failed.store(true, Ordering::Relaxed);
                 })?;
-            done.entries.push(Entry::new(
-                &output.path,
-                channel,
-                piece.map(|p| p.slug.as_str()),
-            ));
+            let entry = Entry::new(&output.path, channel, piece.map(|p| p.slug.as_str()));
+            done.records
+                .push(campaign::record(&entry, &output, piece, &project.root));
+            done.entries.push(entry);
         }
         Ok(done)
     };
@@ -252,6 +288,7 @@ fn render_into(
         match result {
             Ok(done) => {
                 written.entries.extend(done.entries);
+                written.records.extend(done.records);
                 written.warnings.extend(done.warnings);
             }
             Err(e) => errors.push(e),

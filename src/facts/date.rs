@@ -204,10 +204,14 @@ fn number_after(text: &str, start: usize) -> Option<(u32, usize, usize)> {
 /// Dashes between the two ends of a range.
 fn dash_before(text: &str, end: usize) -> Option<usize> {
     let t = text[..end].trim_end_matches([' ', '\u{a0}']);
-    ['–', '—', '-', '~']
+    if let Some(d) = ['–', '—', '-', '~'].iter().find(|d| t.ends_with(**d)) {
+        return Some(t.len() - d.len_utf8());
+    }
+    // "1 ถึง 31 ธันวาคม", "1 to 31 December"
+    ["ถึง", " to"]
         .iter()
-        .find(|d| t.ends_with(**d))
-        .map(|d| t.len() - d.len_utf8())
+        .find(|w| t.ends_with(**w))
+        .map(|w| t.len() - w.len())
 }
 
 fn dash_after(text: &str, start: usize) -> Option<usize> {

@@ -26,6 +26,9 @@ pub use crate::channel::Channel;
 pub struct Output {
     pub path: PathBuf,
     pub bytes: Vec<u8>,
+    /// What a picture or PDF shows, for the campaign manifest (HTML and text outputs are
+    /// read back from their bytes instead).
+    pub shown: Option<Shown>,
 }
 
 impl Output {
@@ -33,8 +36,25 @@ impl Output {
         Self {
             path: path.into(),
             bytes: bytes.into(),
+            shown: None,
         }
     }
+
+    /// This output with what it shows.
+    pub fn showing(mut self, shown: Shown) -> Self {
+        self.shown = Some(shown);
+        self
+    }
+}
+
+/// What a laid-out output shows: the text as it was laid out (line by line, in logical
+/// order with its Thai marks), the links it carries (a QR code's address) and, for
+/// cards, the preset.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shown {
+    pub text: String,
+    pub links: Vec<String>,
+    pub preset: Option<String>,
 }
 
 /// What rendering one piece (or a channel's shared assets) produced.

@@ -61,6 +61,16 @@ impl Scene {
         }
     }
 
+    /// The text the scene shows, one glyph run (a laid-out line) per line, in drawing
+    /// order.
+    pub fn shown_text(&self) -> String {
+        self.runs()
+            .map(GlyphRun::shown)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// Every glyph run, in drawing order (clipped groups included).
     pub fn runs(&self) -> impl Iterator<Item = &GlyphRun> {
         fn walk<'s>(items: &'s [Item], out: &mut Vec<&'s GlyphRun>) {

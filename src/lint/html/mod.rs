@@ -603,6 +603,32 @@ impl<'a> Page<'a> {
     }
 }
 
+/// What a page shows, as the campaign manifest records it: its visible text, one block
+/// per line, white space collapsed (the title first), and the targets of its links
+/// (`<a>` and `<area>` `href`s), in document order.
+pub fn shown(html: &str) -> (String, Vec<String>) {
+    let doc = Document::parse(html);
+    let mut chunks: Vec<Chunk> = Vec::new();
+    let mut current = Chunk::default();
+    walk_text(&doc, &mut current, &mut chunks);
+    chunks.push(current);
+    let text = chunks
+        .iter()
+        .map(|c| c.text.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let links = doc
+        .elements
+        .iter()
+        .filter(|e| matches!(e.name.as_str(), "a" | "area"))
+        .filter_map(|e| e.attr_value("href"))
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .collect();
+    (text, links)
+}
+
 /// Text of one block, with where each piece came from.
 #[derive(Default)]
 struct Chunk {

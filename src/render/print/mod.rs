@@ -251,6 +251,16 @@ impl<'a> PrintRenderer<'a> {
 
     /// Renders one piece to PDF bytes, with warnings.
     pub fn render_pdf(&self, piece: &Piece) -> Result<(Vec<u8>, Vec<String>)> {
+        self.render_pdf_shown(piece)
+            .map(|(bytes, warnings, _)| (bytes, warnings))
+    }
+
+    /// [`Self::render_pdf`], with what the PDF shows: the text of its pages as laid out
+    /// and the QR code's address.
+    pub fn render_pdf_shown(
+        &self,
+        piece: &Piece,
+    ) -> Result<(Vec<u8>, Vec<String>, crate::render::Shown)> {
         let guide = &self.project.guide;
         let print = &guide.channels.print;
         let (w_mm, h_mm) = print.page.mm();
@@ -373,7 +383,17 @@ impl<'a> PrintRenderer<'a> {
                 format!("print: cannot write the PDF: {why}"),
             )
         })?;
-        Ok((bytes, warnings))
+        let shown = crate::render::Shown {
+            text: flowed
+                .pages
+                .iter()
+                .map(Scene::shown_text)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            links: url.into_iter().collect(),
+            preset: None,
+        };
+        Ok((bytes, warnings, shown))
     }
 }
 
@@ -514,9 +534,9 @@ impl Renderer for PrintRenderer<'_> {
     }
 
     fn render(&self, piece: &Piece) -> Result<Rendered> {
-        let (bytes, warnings) = self.render_pdf(piece)?;
+        let (bytes, warnings, shown) = self.render_pdf_shown(piece)?;
         Ok(Rendered {
-            outputs: vec![Output::new(format!("print/{}.pdf", piece.slug), bytes)],
+            outputs: vec![Output::new(format!("print/{}.pdf", piece.slug), bytes).showing(shown)],
             warnings,
         })
     }

@@ -517,7 +517,12 @@ impl Renderer for SocialRenderer<'_> {
                 let output = Output::new(
                     format!("social/{}-{}.png", piece.slug, preset.name),
                     card.encode_png()?,
-                );
+                )
+                .showing(crate::render::Shown {
+                    text: card.layout.scene.shown_text(),
+                    links: Vec::new(),
+                    preset: Some(preset.name.clone()),
+                });
                 Ok((output, card.layout.missing))
             })
             .collect::<Result<Vec<_>>>()?;
