@@ -21,6 +21,7 @@ pub mod init;
 pub mod limits;
 pub mod links;
 pub mod lint;
+pub mod manifest;
 pub mod paths;
 pub mod project;
 pub mod registry;

@@ -143,6 +143,11 @@ rules! {
         why: "A spot ink is a separate plate and a separate can of ink at the press: a colorant the guide does not name (`[colors.<name>] spot = \"PANTONE 3425 C\"`) is an ink the brand does not print with, whatever its on-screen alternate looks like. Names are compared without case and with runs of spaces as one. When the guide names no spot colors at all, spot inks are judged by their alternate color as `color/off-palette` and `color/near-miss` instead.",
         bad: "/CS0 [/Separation /PANTONE#20485#20C /DeviceCMYK …]   (guide: spot = \"PANTONE 3425 C\")",
         good: "/CS0 [/Separation /PANTONE#203425#20C /DeviceCMYK …]";
+    CONSISTENCY_MISMATCH = "consistency/mismatch", Error,
+        "A price, promo code or date that one channel of a campaign states differently from the piece's facts or the other channels.",
+        why: "A campaign must say the same thing everywhere: a different promo code in the email than on the web page costs sales and trust. Each output's facts are read from what it shows (the text laid out on cards and PDFs, the visible text of pages and emails; recorded in `out/manifest.json`) and compared with the piece's `[facts]`, or with the majority of its channels where the source is silent. A fact a channel leaves out is not a mismatch.",
+        bad: "email: ใช้โค้ด WINTER25   (front matter and web: WINTER26)",
+        good: "email: ใช้โค้ด WINTER26";
     FONT_OFF_BRAND = "font/off-brand", Error,
         "A font-family stack whose first family is not a brand font.",
         why: "Text must be set in the guide's families for its script (Thai and Latin). A stack may end in fallbacks, but the first family must be a brand font; PDFs must use brand fonts only. A generic family first (`monospace`, `serif`, `system-ui`) is accepted where the guide has a role for it (`monospace` with a `[fonts.code]` role) or allows it (`[lint] generic_families`).",

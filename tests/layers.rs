@@ -24,6 +24,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("content", 0),
     ("links", 0),
     ("facts", 0),
+    ("manifest", 0),
     ("project", 0),
     // middle
     ("text", 1),

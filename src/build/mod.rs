@@ -32,7 +32,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-pub use campaign::{CampaignManifest, FactRecord, MANIFEST, Record};
+use crate::manifest::{CampaignManifest, MANIFEST};
 pub use lock::{BuildLock, LockWait};
 pub use out_dir::MARKER;
 
@@ -189,18 +189,18 @@ fn keep_previous(
 struct Written {
     entries: Vec<Entry>,
     /// The campaign manifest's records of the same files.
-    records: Vec<campaign::Record>,
+    records: Vec<crate::manifest::Record>,
     warnings: Vec<String>,
 }
 
 /// Campaign manifest records of files kept from the previous build: the previous
 /// manifest's record where the file still has its hash, else one read from its bytes.
-fn kept_records(old: &Path, kept: &[Entry]) -> Vec<campaign::Record> {
+fn kept_records(old: &Path, kept: &[Entry]) -> Vec<crate::manifest::Record> {
     let previous = CampaignManifest::previous(old);
     kept.iter()
         .filter_map(|entry| {
             let bytes = std::fs::read(old.join(entry.relative())).ok()?;
-            let sha = campaign::sha256_hex(&bytes);
+            let sha = crate::manifest::sha256_hex(&bytes);
             let same = previous
                 .iter()
                 .find(|r| r.path == entry.path && r.sha256 == sha && r.channel == entry.channel);

@@ -261,7 +261,14 @@ fn promo_codes(text: &str, hints: &Hints) -> Vec<(Range<usize>, String)> {
             .any(|w| prev_word.to_lowercase().ends_with(w));
         let known = hints.codes.iter().any(|k| k.eq_ignore_ascii_case(token));
         let looks = upper && has_digit && has_letter && token.len() >= 4 && !is_unit(token);
-        if is_code_token(token) && (known || looks || (after_word && has_letter)) {
+        // after a code word: a code-like token (upper case or with a digit), or any
+        // Latin token after a Thai code word ("รหัส tonklanew"); never a code word itself
+        // ("promo code") nor an English word ("code at checkout")
+        let thai_word = prev_word.chars().any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c));
+        let code_like = upper || has_digit || thai_word;
+        let is_word = CODE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(token));
+        let named = after_word && has_letter && code_like && !is_word && token.len() >= 4;
+        if is_code_token(token) && (known || looks || named) {
             out.push((range, token.to_uppercase()));
         }
         prev_word = token.to_string();

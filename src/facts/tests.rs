@@ -42,6 +42,8 @@ const TABLE: &[(&str, &str)] = &[
     ("FRIDAYFREE ส่งฟรีทุกวันศุกร์", "promo_code=FRIDAYFREE"),
     ("Enter fridayfree", "promo_code=FRIDAYFREE"),
     ("NEW MENU", ""),
+    ("PROMO CODE: BEANS26", "promo_code=BEANS26"),
+    ("Use the code at checkout", ""),
     ("Print on A5 paper", ""),
     ("UTF8 text", ""),
     // dates: Thai, Buddhist era
@@ -61,7 +63,10 @@ const TABLE: &[(&str, &str)] = &[
         "date=2026-12-02/2026-12-30",
     ),
     ("ถึง 25 ธ.ค", "date=--12-25"),
-    ("ใช้ได้ตั้งแต่วันที่ 1 ถึง 31 ธันวาคม 2569", "date=2026-12-01/2026-12-31"),
+    (
+        "ใช้ได้ตั้งแต่วันที่ 1 ถึง 31 ธันวาคม 2569",
+        "date=2026-12-01/2026-12-31",
+    ),
     ("1 to 31 December 2026", "date=2026-12-01/2026-12-31"),
     ("1 มีนาคม 2570", "date=2027-03-01"),
     ("5 มี.ค. 2570", "date=2027-03-05"),

@@ -15,6 +15,7 @@
 //! - a panic in one file's linter becomes a `lint/internal-error` finding on that file
 //!   ([`guard`]), and the rest of the report completes.
 
+pub mod consistency;
 pub mod email;
 pub mod finding;
 pub mod guard;
@@ -451,6 +452,10 @@ pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
     }
     for findings in results {
         report.findings.extend(findings);
+    }
+    // one campaign, one message: across the outputs of a folder we built
+    for dir in consistency::manifest_dirs(paths) {
+        report.findings.extend(consistency::check(ctx, &dir));
     }
     apply_levels(ctx.guide, &mut report.findings);
     report.findings.sort_by(|a, b| {

@@ -1,0 +1,109 @@
+//! The campaign manifest, `out/manifest.json`: every output of a build with the piece,
+//! campaign, channel and preset behind it, its SHA-256, and what it says — its visible
+//! text (for cards and PDFs the text that was laid out), its links and the campaign facts
+//! read from that text ([`crate::facts`]). The schema is `docs/manifest.schema.json`.
+//!
+//! `build` writes it (`build::campaign` makes the records), lint reads it back (the
+//! cross-channel consistency checks), and so will the contact sheet and incremental
+//! builds. It is deterministic: records sorted by path, no times, no absolute paths.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The manifest's file name at the top of the output folder.
+pub const MANIFEST: &str = "manifest.json";
+
+/// Schema id written into the manifest.
+pub const SCHEMA: &str = "https://brandpress.dev/schemas/manifest-1.json";
+
+/// `out/manifest.json`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CampaignManifest {
+    #[serde(rename = "$schema")]
+    pub schema: String,
+    /// `brandpress <version>`.
+    pub generator: String,
+    pub outputs: Vec<Record>,
+}
+
+/// One output file and what it says.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Record {
+    /// Relative to the output folder, `/`-separated.
+    pub path: String,
+    pub channel: String,
+    /// The piece's slug; none for a channel's shared assets.
+    pub piece: Option<String>,
+    /// The piece's `campaign`.
+    pub campaign: Option<String>,
+    /// The segment the output was made for (none: every segment).
+    pub segment: Option<String>,
+    /// The social card preset.
+    pub preset: Option<String>,
+    /// `th` or `en`.
+    pub lang: Option<String>,
+    /// The piece's Markdown source, relative to the project.
+    pub source: Option<String>,
+    /// Lower-case hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    pub bytes: u64,
+    /// The visible text; none for files that show none (stylesheets, fonts, the `.eml`
+    /// whose parts are the `.html` and `.txt` beside it).
+    pub text: Option<String>,
+    pub links: Vec<String>,
+    pub facts: Vec<FactRecord>,
+}
+
+/// A fact as rendered: its kind, the text it was read from and its normalized value.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FactRecord {
+    pub kind: String,
+    pub text: String,
+    pub value: String,
+}
+
+/// Lower-case hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl CampaignManifest {
+    /// The manifest of `records`, sorted by path.
+    pub fn new(mut records: Vec<Record>) -> CampaignManifest {
+        records.sort_by(|a, b| a.path.cmp(&b.path));
+        CampaignManifest {
+            schema: SCHEMA.to_string(),
+            generator: format!("brandpress {}", env!("CARGO_PKG_VERSION")),
+            outputs: records,
+        }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec_pretty(self).expect("a manifest serializes");
+        bytes.push(b'\n');
+        bytes
+    }
+
+    /// The records of a previous build's manifest (untrusted: size-capped, and each
+    /// record only used for a file whose bytes still have its hash); none when it does
+    /// not read.
+    pub fn previous(out: &Path) -> Vec<Record> {
+        use std::io::Read;
+        const MAX: u64 = 256 << 20;
+        let Ok(file) = std::fs::File::open(out.join(MANIFEST)) else {
+            return Vec::new();
+        };
+        let mut bytes = Vec::new();
+        if file.take(MAX + 1).read_to_end(&mut bytes).is_err() || bytes.len() as u64 > MAX {
+            return Vec::new();
+        }
+        serde_json::from_slice::<CampaignManifest>(&bytes)
+            .map(|m| m.outputs)
+            .unwrap_or_default()
+    }
+}
