@@ -438,3 +438,297 @@ fn svg_cards_are_rasterized_and_linted() {
     let findings = lint_file(&ctx, &sneaky).unwrap();
     assert_eq!(rules(&findings), ["image/unreadable"], "{findings:?}");
 }
+
+// ---- JPEG color spaces and coding -------------------------------------------------------
+
+/// Mean absolute difference per channel of two decoded images of one size.
+fn mean_difference(a: &Decoded, b: &Decoded) -> f64 {
+    assert_eq!((a.width, a.height), (b.width, b.height));
+    let sum: u64 = a
+        .rgba
+        .iter()
+        .zip(&b.rgba)
+        .enumerate()
+        .filter(|(i, _)| i % 4 != 3)
+        .map(|(_, (x, y))| u64::from(x.abs_diff(*y)))
+        .sum();
+    sum as f64 / (a.rgba.len() / 4 * 3) as f64
+}
+
+/// Pillow's pair of test images (the same picture saved as Adobe CMYK and as RGB) decode
+/// to the same colors: the CMYK one is read as inverted CMYK, as Photoshop writes it.
+#[test]
+fn cmyk_jpegs_decode_to_the_colors_of_their_rgb_twin() {
+    let cmyk = image::decode(&std::fs::read(fixture("pil_sample_cmyk.jpg")).unwrap()).unwrap();
+    let rgb = image::decode(&std::fs::read(fixture("pil_sample_rgb.jpg")).unwrap()).unwrap();
+    let d = mean_difference(&cmyk, &rgb);
+    assert!(d < 6.0, "mean difference {d:.1} per channel");
+    assert!(cmyk.rgba.chunks_exact(4).all(|p| p[3] == 255));
+}
+
+/// The brand green and paper in an Adobe CMYK JPEG written by ImageMagick read as brand
+/// colors; an RGB JPEG without the YCbCr transform (libjpeg-turbo `cjpeg -rgb`) too.
+#[test]
+fn cmyk_and_rgb_transform_jpegs_of_brand_colors_pass() {
+    let g = guide();
+    let ctx = LintContext::new(&g);
+    for name in ["brand-cmyk.jpg", "brand-rgb.jpg"] {
+        let bytes = std::fs::read(fixture(name)).unwrap();
+        let img = image::decode(&bytes).unwrap();
+        assert_eq!((img.width, img.height), (96, 64), "{name}");
+        let at = |x: usize, y: usize| {
+            let i = (y * 96 + x) * 4;
+            brandpress::brand::Rgb(img.rgba[i], img.rgba[i + 1], img.rgba[i + 2])
+        };
+        let forest = brandpress::brand::Rgb(0x1F, 0x5C, 0x4A);
+        let paper = brandpress::brand::Rgb(0xFF, 0xF8, 0xEE);
+        assert!(
+            at(20, 30).delta_e(forest) < 1.0,
+            "{name}: {}",
+            at(20, 30).hex()
+        );
+        assert!(
+            at(75, 30).delta_e(paper) < 1.0,
+            "{name}: {}",
+            at(75, 30).hex()
+        );
+        let findings = lint_file(&ctx, &fixture(name)).unwrap();
+        assert!(findings.is_empty(), "{name}: {findings:?}");
+    }
+}
+
+/// An arithmetic-coded JPEG (libjpeg-turbo `cjpeg -arithmetic`) has no decoder here: it
+/// is unreadable, and the finding says why.
+#[test]
+fn arithmetic_coded_jpegs_are_named_as_such() {
+    let msg = unreadable(
+        "brand-arithmetic.jpg",
+        &std::fs::read(fixture("brand-arithmetic.jpg")).unwrap(),
+    );
+    assert!(msg.contains("arithmetic-coded JPEG"), "{msg}");
+}
+
+// ---- GIF frames ---------------------------------------------------------------------------
+
+/// A GIF of `frames`, each a full `w`×`h` frame of one color, made by the `image` crate's
+/// encoder.
+fn gif_of(w: u32, h: u32, frames: &[[u8; 3]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = ::image::codecs::gif::GifEncoder::new(&mut out);
+        for c in frames {
+            let buffer =
+                ::image::RgbaImage::from_pixel(w, h, ::image::Rgba([c[0], c[1], c[2], 255]));
+            encoder.encode_frame(::image::Frame::new(buffer)).unwrap();
+        }
+    }
+    out
+}
+
+#[test]
+fn every_gif_frame_is_checked_and_the_worst_is_named() {
+    let g = guide();
+    let ctx = LintContext::new(&g);
+    let tmp = tempfile::tempdir().unwrap();
+    // a brand frame, then an off-palette one: the second is reported
+    let path = tmp.path().join("แอนิเมชัน.gif");
+    std::fs::write(
+        &path,
+        gif_of(120, 63, &[[0x1F, 0x5C, 0x4A], [0xE6, 0x39, 0x46]]),
+    )
+    .unwrap();
+    let findings = lint_file(&ctx, &path).unwrap();
+    assert_eq!(rules(&findings), ["image/off-palette"], "{findings:?}");
+    assert!(
+        findings[0].message.starts_with("frame 2 of 2: 100.0%"),
+        "{}",
+        findings[0].message
+    );
+    // brand colors in every frame pass
+    std::fs::write(
+        &path,
+        gif_of(120, 63, &[[0x1F, 0x5C, 0x4A], [0xFF, 0xF8, 0xEE]]),
+    )
+    .unwrap();
+    assert!(lint_file(&ctx, &path).unwrap().is_empty());
+    // Pillow's animated test GIF (5 frames with disposal, sky blue): all frames decode
+    let findings = lint_file(&ctx, &fixture("dispose_bgnd.gif")).unwrap();
+    assert_eq!(rules(&findings), ["image/off-palette"], "{findings:?}");
+    assert!(
+        findings[0].message.contains(" of 5: "),
+        "{}",
+        findings[0].message
+    );
+    assert!(
+        findings[0].message.contains("#87CEEB"),
+        "{}",
+        findings[0].message
+    );
+}
+
+// ---- photos: sampled shares, declared photos, heroes ------------------------------------------
+
+/// `w`×`h` forest with a share of pixels in distinct off-palette reds, scattered by a
+/// fixed-seed generator; returns the image and its exact number of red pixels.
+fn speckled(w: u32, h: u32, share: f64) -> (Decoded, u64) {
+    let mut img = solid(w, h, [0x1F, 0x5C, 0x4A]);
+    let mut state = 0x1234_5678_9ABC_DEF1u64;
+    let mut reds = 0;
+    for y in 0..h {
+        for x in 0..w {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            if (state >> 11) as f64 / (1u64 << 53) as f64 <= share {
+                let v = state as u32;
+                set(
+                    &mut img,
+                    x,
+                    y,
+                    [
+                        200 + (v % 56) as u8,
+                        (v >> 8) as u8 % 40,
+                        (v >> 16) as u8 % 60,
+                    ],
+                );
+                reds += 1;
+            }
+        }
+    }
+    (img, reds)
+}
+
+#[test]
+fn images_of_many_colors_are_sampled_with_a_sound_interval() {
+    let g = guide();
+    let ctx = LintContext::new(&g);
+    let (img, reds) = speckled(1200, 630, 0.4);
+    let truth = reds as f64 / (1200.0 * 630.0);
+    let report = palette_report(&ctx, &img);
+    let sample = report.sample.expect("a photo-like image is sampled");
+    assert_eq!(sample.population, 1200 * 630);
+    assert!(sample.drawn < sample.population);
+    assert!(
+        sample.low <= truth && truth <= sample.high,
+        "{truth} not in {sample:?}"
+    );
+    assert!(sample.high - sample.low < 0.05, "{sample:?}");
+    assert!(
+        (report.share() - truth).abs() < 0.02,
+        "{} vs {truth}",
+        report.share()
+    );
+    let f = image::check_palette(&ctx, Path::new("photo.png"), &img).unwrap();
+    assert!(f.message.contains("(95% interval"), "{}", f.message);
+    assert!(
+        f.message.contains("sampled 2,048 of 756,000 pixels"),
+        "{}",
+        f.message
+    );
+    // the same report every time (fixed seed)
+    assert_eq!(palette_report(&ctx, &img), report);
+    // Near the threshold the sample grows until its interval clears it: 2.4% is flagged,
+    // 1.6% is not (the guide allows 2%). The rest is a forest-to-paper gradient with
+    // ±1 noise (thousands of colors, all blends of the palette).
+    for (share, flagged) in [(0.024, true), (0.016, false)] {
+        let (mut img, _) = speckled(1200, 630, share);
+        let mut state = 0x00DD_BA11u64;
+        for y in 0..630u32 {
+            for x in 0..1200u32 {
+                let i = ((y * 1200 + x) * 4) as usize;
+                if img.rgba[i..i + 3] != [0x1F, 0x5C, 0x4A] {
+                    continue; // a red speck
+                }
+                let t = x as f32 / 1199.0;
+                for (k, (a, b)) in [(0x1F, 0xFF), (0x5C, 0xF8), (0x4A, 0xEE)]
+                    .into_iter()
+                    .enumerate()
+                {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    let v = a as f32 + t * (b as f32 - a as f32) + (state % 3) as f32 - 1.0;
+                    img.rgba[i + k] = v.round().clamp(0.0, 255.0) as u8;
+                }
+            }
+        }
+        let report = palette_report(&ctx, &img);
+        let sample = report.sample.expect("many colors");
+        assert!(
+            sample.drawn > 4096,
+            "{share}: the first sample was decisive: {sample:?}"
+        );
+        assert!(
+            sample.low > 0.02 || sample.high <= 0.02,
+            "{share}: {sample:?}"
+        );
+        assert_eq!(
+            image::check_palette(&ctx, Path::new("p.png"), &img).is_some(),
+            flagged,
+            "{share}: {report:?}"
+        );
+    }
+}
+
+/// A guide with `[lint] photos` globs.
+fn guide_with_photos() -> Guide {
+    let text = std::fs::read_to_string(root().join("brand/brand.toml")).unwrap();
+    let text = text.replace(
+        "[lint.rules]",
+        "[lint]\nphotos = [\"**/photos/**\", \"*.photo.jpg\"]\n\n[lint.rules]",
+    );
+    Guide::from_source(
+        &root(),
+        brandpress::error::SourceFile::new("brand/brand.toml", text),
+    )
+    .unwrap()
+}
+
+#[test]
+fn declared_photos_and_our_heroes_are_not_judged_by_pixel_share() {
+    let g = guide_with_photos();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let agency = std::fs::read(fixture("agency-card.png")).unwrap();
+    let put = |rel: &str, bytes: &[u8]| {
+        let p = out.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, bytes).unwrap();
+        p
+    };
+    let photo = put("web/ภาพ/photos/beans.png", &agency);
+    let loose = put("web/ภาพ/beans.png", &agency);
+    let email_hero = put("email/cold-brew-hero.png", &agency);
+    let web_hero = put("web/cold-brew/beans%20hero.png", &agency);
+    put(
+        "web/cold-brew/index.html",
+        br#"<html lang="th"><body><img class="hero-image" src="beans%2520hero.png" alt=""></body></html>"#,
+    );
+    let not_hero = put("web/cold-brew/other.png", &agency);
+    let ctx = LintContext::new(&g)
+        .within(brandpress::lint::Roots::of(std::slice::from_ref(&out)).unwrap());
+    for p in [&photo, &email_hero, &web_hero] {
+        assert!(image::declared_photo(&ctx, p), "{}", p.display());
+        assert!(lint_file(&ctx, p).unwrap().is_empty(), "{}", p.display());
+    }
+    for p in [&loose, &not_hero] {
+        assert!(!image::declared_photo(&ctx, p), "{}", p.display());
+        assert_eq!(rules(&lint_file(&ctx, p).unwrap()), ["image/off-palette"]);
+    }
+    // a declared photo is still read: a broken one is unreadable
+    let cut = put("photos/cut.png", &agency[..agency.len() / 2]);
+    assert_eq!(rules(&lint_file(&ctx, &cut).unwrap()), ["image/unreadable"]);
+    // a bad glob is a guide error naming it
+    let text = std::fs::read_to_string(root().join("brand/brand.toml"))
+        .unwrap()
+        .replace(
+            "[lint.rules]",
+            "[lint]\nphotos = [\"photos/[\"]\n\n[lint.rules]",
+        );
+    let err = Guide::from_source(
+        &root(),
+        brandpress::error::SourceFile::new("brand/brand.toml", text),
+    )
+    .unwrap_err();
+    assert!(format!("{err:?}").contains("photos"), "{err:?}");
+}

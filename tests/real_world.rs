@@ -263,7 +263,6 @@ fn bmp_tiff_and_ico_are_never_passed_silently() {
 }
 
 #[test]
-#[ignore = "pending: CMYK JPEGs (Adobe APP14, inverted) decode to wrong colors (issue 11, being fixed)"]
 fn a_cmyk_jpeg_is_judged_by_its_real_colors() {
     // jpeg-decoder's reference rendering of this file (jpg-cmyk-1.png) is a blue gradient that
     // brandpress reports 98.5 % off-palette; the CMYK JPEG itself passes clean today.

@@ -199,15 +199,31 @@ fn decode_png(bytes: &[u8]) -> Result<Decoded, String> {
     let frame = reader
         .next_frame(&mut buf)
         .map_err(|e| format!("broken PNG: {e}"))?;
-    let data = &buf[..frame.buffer_size()];
     let pixels = width as usize * height as usize;
-    let rgba = match frame.color_type {
-        png::ColorType::Rgba => data.to_vec(),
-        png::ColorType::Rgb => expand(data, pixels, 3, |p| [p[0], p[1], p[2], 255]),
-        png::ColorType::Grayscale => expand(data, pixels, 1, |p| [p[0], p[0], p[0], 255]),
-        png::ColorType::GrayscaleAlpha => expand(data, pixels, 2, |p| [p[0], p[0], p[0], p[1]]),
+    let n = match frame.color_type {
+        png::ColorType::Rgba => 4,
+        png::ColorType::Rgb => 3,
+        png::ColorType::GrayscaleAlpha => 2,
+        png::ColorType::Grayscale => 1,
         png::ColorType::Indexed => return Err("PNG palette was not expanded".into()),
     };
+    if frame.buffer_size() < pixels * n {
+        return Err("broken PNG: fewer pixels than its header says".into());
+    }
+    // one decoded image: the frame widened to RGBA in place, from the end
+    buf.truncate(pixels * n);
+    buf.resize(pixels * 4, 255);
+    for i in (0..pixels).rev() {
+        let p = &buf[i * n..i * n + n];
+        let px = match n {
+            4 => [p[0], p[1], p[2], p[3]],
+            3 => [p[0], p[1], p[2], 255],
+            2 => [p[0], p[0], p[0], p[1]],
+            _ => [p[0], p[0], p[0], 255],
+        };
+        buf[i * 4..i * 4 + 4].copy_from_slice(&px);
+    }
+    let rgba = buf;
     Ok(Decoded {
         width,
         height,
@@ -216,20 +232,28 @@ fn decode_png(bytes: &[u8]) -> Result<Decoded, String> {
     })
 }
 
-fn expand(data: &[u8], pixels: usize, n: usize, f: impl Fn(&[u8]) -> [u8; 4]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(pixels * 4);
-    for p in data.chunks_exact(n).take(pixels) {
-        out.extend_from_slice(&f(p));
-    }
-    out
-}
-
+/// Decodes a JPEG to RGB, then adds opaque alpha. zune-jpeg reads the Adobe APP14
+/// transform flag (CMYK, YCCK, RGB without transform) and component ids `R`, `G`, `B`,
+/// and converts CMYK the way Photoshop writes it (inverted: 255 is no ink, as libjpeg
+/// and browsers read it). Its CMYK and YCCK conversions to RGBA step through pixels
+/// three bytes at a time (zune-jpeg 0.5: the brand green of a CMYK JPEG read as 25%
+/// `#A80031`), so RGB is asked for and the alpha added here. Arithmetic-coded JPEGs
+/// (SOF9–SOF15) have no decoder in Rust; they are named as such.
 fn decode_jpeg(bytes: &[u8]) -> Result<Decoded, String> {
     use zune_core::bytestream::ZCursor;
     use zune_core::colorspace::ColorSpace;
     use zune_core::options::DecoderOptions;
+    if let Some(marker) = jpeg_frame_marker(bytes)
+        && matches!(marker, 0xC9..=0xCB | 0xCD..=0xCF)
+    {
+        return Err(format!(
+            "arithmetic-coded JPEG (SOF{}) is not supported: no decoder lint uses reads it; \
+             re-save it with Huffman coding (any editor's default)",
+            marker - 0xC0
+        ));
+    }
     let options = DecoderOptions::default()
-        .jpeg_set_out_colorspace(ColorSpace::RGBA)
+        .jpeg_set_out_colorspace(ColorSpace::RGB)
         .set_strict_mode(true)
         .set_max_width(u16::MAX as usize)
         .set_max_height(u16::MAX as usize);
@@ -244,11 +268,18 @@ fn decode_jpeg(bytes: &[u8]) -> Result<Decoded, String> {
     if u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(format!("image too large to check ({width}×{height})"));
     }
-    let rgba = decoder
+    let pixels = width as usize * height as usize;
+    // one decoded image: RGB from the decoder, widened to RGBA in place
+    let mut rgba = decoder
         .decode()
         .map_err(|e| format!("broken JPEG: {e:?}"))?;
-    if rgba.len() != width as usize * height as usize * 4 {
+    if rgba.len() != pixels * 3 {
         return Err("JPEG decoded to an unexpected size".into());
+    }
+    rgba.resize(pixels * 4, 255);
+    for i in (0..pixels).rev() {
+        let (r, g, b) = (rgba[i * 3], rgba[i * 3 + 1], rgba[i * 3 + 2]);
+        rgba[i * 4..i * 4 + 4].copy_from_slice(&[r, g, b, 255]);
     }
     Ok(Decoded {
         width,
@@ -256,6 +287,30 @@ fn decode_jpeg(bytes: &[u8]) -> Result<Decoded, String> {
         rgba,
         photo: None,
     })
+}
+
+/// The frame marker (`0xC0`–`0xCF` but DHT, JPG and DAC) of a JPEG, read from its
+/// segments before the first scan.
+fn jpeg_frame_marker(b: &[u8]) -> Option<u8> {
+    let mut i = 2;
+    loop {
+        while b.get(i) == Some(&0xFF) && b.get(i + 1) == Some(&0xFF) {
+            i += 1;
+        }
+        if *b.get(i)? != 0xFF {
+            return None;
+        }
+        let marker = *b.get(i + 1)?;
+        match marker {
+            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => return Some(marker),
+            0xDA | 0xD9 => return None,
+            0xD0..=0xD7 | 0x01 => i += 2,
+            _ => {
+                let len = u16::from_be_bytes([*b.get(i + 2)?, *b.get(i + 3)?]) as usize;
+                i += 2 + len;
+            }
+        }
+    }
 }
 
 /// Parses `x,y,w,h`.

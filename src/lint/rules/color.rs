@@ -34,6 +34,9 @@ pub struct Palette {
     pairs: Vec<(usize, usize)>,
     tolerance: f32,
     near_miss: f32,
+    /// Lab bounds of the entries and of the pairs' blends, and the per-cell verdicts of
+    /// [`PixelClassifier`], built on first use by image lint.
+    bounds: std::sync::OnceLock<std::sync::Arc<PixelBounds>>,
 }
 
 #[derive(Debug, Clone)]
@@ -134,6 +137,7 @@ impl Palette {
             pairs,
             tolerance: guide.colors.tolerance,
             near_miss: guide.colors.near_miss,
+            bounds: std::sync::OnceLock::new(),
         }
     }
 
@@ -241,55 +245,74 @@ impl Palette {
 
     /// What one pixel color is: a palette color (or dark variant), a blend of two palette
     /// colors, or off the palette. Uncached: see [`PixelClassifier`].
+    ///
+    /// The palette test is CIEDE2000 against every entry; the blend test takes, for every
+    /// palette pair, the point of its blend nearest to the pixel (mixed in sRGB, as most
+    /// tools anti-alias and interpolate gradients, and in linear light) and keeps the
+    /// nearest of all by CIEDE2000. Entries and blends that a proven lower bound of
+    /// CIEDE2000 puts out of reach ([`PixelBounds`]) are skipped: the answer is the same
+    /// as computing every one, at a fraction of the cost.
     pub fn pixel_class(&self, rgb: Rgb) -> PixelClass {
+        let key = (u32::from(rgb.0) << 16) | (u32::from(rgb.1) << 8) | u32::from(rgb.2);
+        self.pixel_class_among(rgb, self.bounds().candidates(key))
+    }
+
+    /// [`Palette::pixel_class`] over the entries and blends `candidates` names (those a
+    /// color of this cell can reach, in order: see [`PixelBounds::candidates`]).
+    fn pixel_class_among(&self, rgb: Rgb, candidates: &[u16]) -> PixelClass {
         let lab = rgb.to_lab();
-        if self
-            .entries
+        let split = candidates.partition_point(|&c| c & ENTRY != 0);
+        let (entries, curves) = candidates.split_at(split);
+        if entries
             .iter()
-            .any(|e| e.lab.difference(lab) <= self.tolerance)
+            .any(|&e| self.entries[usize::from(e & !ENTRY)].lab.difference(lab) <= self.tolerance)
         {
             return PixelClass::Palette;
         }
-        // The nearest blend of two palette colors, mixed in sRGB (how most tools
-        // anti-alias and interpolate gradients) and in linear light.
         let px = [f32::from(rgb.0), f32::from(rgb.1), f32::from(rgb.2)];
         let lin: LinSrgb = rgb.to_srgb().into_linear();
         let mut best: Option<(f32, u16, f32)> = None;
-        for (i, &(a, b)) in self.pairs.iter().enumerate() {
+        let at = LabBox::of_rgb(rgb);
+        let bounds = self.bounds();
+        for &c in curves {
+            let i = usize::from(c / 2);
+            let curve = &bounds.curves[i][usize::from(c % 2)];
+            if !(reachable(&at, &curve.whole, BLEND_TOLERANCE)
+                && curve
+                    .segments
+                    .iter()
+                    .any(|q| reachable(&at, q, BLEND_TOLERANCE)))
+            {
+                continue;
+            }
+            let (a, b) = self.pairs[i];
             let (sa, sb) = (&self.entries[a], &self.entries[b]);
-            let ca = [
-                f32::from(sa.hex.0),
-                f32::from(sa.hex.1),
-                f32::from(sa.hex.2),
-            ];
-            let cb = [
-                f32::from(sb.hex.0),
-                f32::from(sb.hex.1),
-                f32::from(sb.hex.2),
-            ];
-            let t = project(px, ca, cb);
-            let mix = Srgb::new(
-                (ca[0] + t * (cb[0] - ca[0])) / 255.0,
-                (ca[1] + t * (cb[1] - ca[1])) / 255.0,
-                (ca[2] + t * (cb[2] - ca[2])) / 255.0,
-            );
-            let mix_lab: Lab = mix.into_color();
+            let (t, mix_lab): (f32, Lab) = if c % 2 == 0 {
+                // mixed in sRGB
+                let ca = [sa.hex.0, sa.hex.1, sa.hex.2].map(f32::from);
+                let cb = [sb.hex.0, sb.hex.1, sb.hex.2].map(f32::from);
+                let t = project(px, ca, cb);
+                let mix = Srgb::new(
+                    (ca[0] + t * (cb[0] - ca[0])) / 255.0,
+                    (ca[1] + t * (cb[1] - ca[1])) / 255.0,
+                    (ca[2] + t * (cb[2] - ca[2])) / 255.0,
+                );
+                (t, mix.into_color())
+            } else {
+                // mixed in linear light
+                let la = [sa.lin.red, sa.lin.green, sa.lin.blue];
+                let lb = [sb.lin.red, sb.lin.green, sb.lin.blue];
+                let t = project([lin.red, lin.green, lin.blue], la, lb);
+                let mix = LinSrgb::new(
+                    la[0] + t * (lb[0] - la[0]),
+                    la[1] + t * (lb[1] - la[1]),
+                    la[2] + t * (lb[2] - la[2]),
+                );
+                (t, mix.into_color())
+            };
             let d = mix_lab.difference(lab);
             if best.is_none_or(|(bd, _, _)| d < bd) {
                 best = Some((d, i as u16, t));
-            }
-            let la = [sa.lin.red, sa.lin.green, sa.lin.blue];
-            let lb = [sb.lin.red, sb.lin.green, sb.lin.blue];
-            let tl = project([lin.red, lin.green, lin.blue], la, lb);
-            let mix = LinSrgb::new(
-                la[0] + tl * (lb[0] - la[0]),
-                la[1] + tl * (lb[1] - la[1]),
-                la[2] + tl * (lb[2] - la[2]),
-            );
-            let mix_lab: Lab = mix.into_color();
-            let d = mix_lab.difference(lab);
-            if best.is_none_or(|(bd, _, _)| d < bd) {
-                best = Some((d, i as u16, tl));
             }
         }
         match best {
@@ -301,10 +324,37 @@ impl Palette {
         }
     }
 
+    /// The Lab bounds of the entries and blends, built on first use.
+    fn bounds(&self) -> &PixelBounds {
+        self.bounds.get_or_init(|| {
+            let entries = self.entries.iter().map(|e| LabBox::of_rgb(e.hex)).collect();
+            let curves = self
+                .pairs
+                .iter()
+                .map(|&(a, b)| {
+                    let (ha, hb) = (self.entries[a].hex, self.entries[b].hex);
+                    [Curve::srgb(ha, hb), Curve::linear(ha, hb)]
+                })
+                .collect();
+            std::sync::Arc::new(PixelBounds {
+                entries,
+                curves,
+                tolerance: self.tolerance,
+                cells: (0..CELLS)
+                    .map(|_| std::sync::atomic::AtomicU8::new(0))
+                    .collect(),
+                lists: (0..LIST_CELLS)
+                    .map(|_| std::sync::OnceLock::new())
+                    .collect(),
+            })
+        })
+    }
+
     /// A classifier of an image's pixel colors, caching each color's class.
     pub fn pixels(&self) -> PixelClassifier<'_> {
         PixelClassifier {
             palette: self,
+            bounds: self.bounds(),
             cache: HashMap::default(),
             exact: 0,
         }
@@ -326,41 +376,419 @@ pub enum PixelClass {
     Off,
 }
 
-/// Distinct colors an image's classifier classifies exactly; beyond, by 5-bit buckets.
-pub const MAX_EXACT_COLORS: usize = 1 << 16;
-/// Marks a cache key as a bucket, apart from the exact color of the same value.
-const QUANTIZED: u32 = 1 << 24;
-
-/// [`Palette::pixel_class`] with a per-color cache, for one image. Each distinct color is
-/// classified once; past [`MAX_EXACT_COLORS`] (noise, a photo, a hostile file) new colors
-/// are classified by their 5-bit bucket's center, so the work stays bounded whatever the
-/// image holds.
+/// [`Palette::pixel_class`] for one image, fast: a color in a 6-bit cell of the RGB cube
+/// that no palette color or blend can reach (decided once per cell and palette, with a
+/// proven lower bound of CIEDE2000: [`PixelBounds`]) is off the palette at the cost of
+/// one table read; any other color is classified exactly, once (a per-color cache). The
+/// answers are exactly those of [`Palette::pixel_class`]; [`PixelClassifier::exact`]
+/// counts the colors that needed the exact test, so a caller can bound its work.
 pub struct PixelClassifier<'p> {
     palette: &'p Palette,
+    bounds: &'p PixelBounds,
     cache: HashMap<u32, PixelClass, BuildFast>,
     exact: usize,
 }
 
 impl PixelClassifier<'_> {
     /// The class of the packed color `0xRRGGBB`.
+    #[inline]
     pub fn get(&mut self, key: u32) -> PixelClass {
+        if self.bounds.surely_off(key, self.palette.tolerance) {
+            return PixelClass::Off;
+        }
         if let Some(class) = self.cache.get(&key) {
             return *class;
         }
-        let (key, color) = if self.exact < MAX_EXACT_COLORS {
-            self.exact += 1;
-            (key, key)
-        } else {
-            let center = (key & 0xF8F8F8) | 0x040404;
-            if let Some(class) = self.cache.get(&(center | QUANTIZED)) {
-                return *class;
-            }
-            (center | QUANTIZED, center)
-        };
-        let palette = self.palette;
-        *self.cache.entry(key).or_insert_with(|| {
-            palette.pixel_class(Rgb((color >> 16) as u8, (color >> 8) as u8, color as u8))
+        self.exact += 1;
+        let class = self
+            .palette
+            .pixel_class(Rgb((key >> 16) as u8, (key >> 8) as u8, key as u8));
+        self.cache.insert(key, class);
+        class
+    }
+
+    /// Whether the packed color `0xRRGGBB` is surely off the palette by its cell alone
+    /// (one table read once the cell is decided).
+    #[inline]
+    pub fn surely_off(&self, key: u32) -> bool {
+        self.bounds.surely_off(key, self.palette.tolerance)
+    }
+
+    /// Distinct colors classified exactly so far (those the cell table could not settle).
+    pub fn exact(&self) -> usize {
+        self.exact
+    }
+}
+
+// ---- proven bounds of CIEDE2000 ---------------------------------------------------------
+
+/// Cells of the RGB cube the classifier settles at once: 64 per channel (6 bits).
+const CELLS: usize = 1 << 18;
+/// Pieces each blend curve is bounded in, and segments grouping them.
+const CURVE_PIECES: usize = 32;
+const CURVE_SEGMENTS: usize = 8;
+/// Slack added to every Lab bound (f32 rounding, and the last digits of the sRGB→XYZ
+/// matrix the `palette` crate derives from the primaries).
+const LAB_SLACK: f32 = 0.05;
+
+/// Bounds for [`PixelClassifier`]: each entry's Lab value, each pair's blend curves
+/// (mixed in sRGB and in linear light) as chains of Lab boxes, and a verdict per 6-bit
+/// cell of the RGB cube (0 not yet decided, [`CELL_OFF`], [`CELL_CHECK`]), filled in as
+/// images need them and shared by every image and thread of a run.
+///
+/// The lower bound ([`lower_bound`]) follows from the CIEDE2000 formula (Sharma, Wu and
+/// Dalal 2005) with `kL = kC = kH = 1`:
+/// ΔE² = (ΔL'/S_L)² + (ΔC'/S_C)² + (ΔH'/S_H)² + R_T·(ΔC'/S_C)(ΔH'/S_H). The cross term
+/// is at least `−|R_T|/2` times the sum of the other two, and `|R_T| ≤ R_C·sin 60°`
+/// (Δθ ≤ 30°) with `R_C` growing with the mean chroma. `ΔC'² + ΔH'² = Δa'² + Δb²`, and
+/// `|Δa'| = (1+G)|Δa| ≥ |Δa|` with `0 ≤ G ≤ ½`, so `C' ≤ 1.5·C*`. `S_L` grows with
+/// `|L̄ − 50|`, `S_C = 1 + 0.045·C̄'` and `S_H ≤ 1 + 0.029·C̄'` (T ≤ 1.93), so
+/// ΔE² ≥ (ΔL/S_L,max)² + (1 − R_C,max·0.866/2)·(Δa² + Δb²)/S_C,max², with the ranges
+/// of both colors' L*, a*, b* and C* in place of their values.
+pub(crate) struct PixelBounds {
+    entries: Vec<LabBox>,
+    curves: Vec<[Curve; 2]>,
+    /// The guide's `colors.tolerance`.
+    tolerance: f32,
+    cells: Box<[std::sync::atomic::AtomicU8]>,
+    /// Per 5-bit cell, the entries and blends its colors may reach.
+    lists: Box<[std::sync::OnceLock<Box<[u16]>>]>,
+}
+
+impl std::fmt::Debug for PixelBounds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PixelBounds")
+            .field("entries", &self.entries.len())
+            .field("curves", &self.curves.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Cells of the candidate lists: 32 per channel (5 bits).
+const LIST_CELLS: usize = 1 << 15;
+/// Marks an entry in a candidate list; other items are `pair * 2` (mixed in sRGB) or
+/// `pair * 2 + 1` (in linear light).
+const ENTRY: u16 = 0x8000;
+
+const CELL_OFF: u8 = 1;
+const CELL_CHECK: u8 = 2;
+
+impl PixelBounds {
+    /// The entries (marked [`ENTRY`], first) and blend curves that some color of `key`'s
+    /// 5-bit cell may be within tolerance of, each in the order [`Palette::pixel_class`]
+    /// takes them: the others are farther for sure, so leaving them out changes no answer.
+    fn candidates(&self, key: u32) -> &[u16] {
+        let cell =
+            (((key >> 19) & 0x1F) << 10 | ((key >> 11) & 0x1F) << 5 | ((key >> 3) & 0x1F)) as usize;
+        self.lists[cell].get_or_init(|| {
+            let lo = |shift: u32| ((key >> shift) as u8) & 0xF8;
+            let at = LabBox::of_srgb_range([lo(16), lo(8), lo(0)], 7);
+            let tolerance = self.tolerance;
+            let entries = (0..self.entries.len())
+                .filter(|&e| reachable(&at, &self.entries[e], tolerance))
+                .map(|e| e as u16 | ENTRY);
+            let curves = self.curves.iter().enumerate().flat_map(|(i, pair)| {
+                pair.iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.reachable_closely(&at, BLEND_TOLERANCE))
+                    .map(move |(k, _)| (i * 2 + k) as u16)
+                    .collect::<Vec<_>>()
+            });
+            entries.chain(curves).collect()
         })
+    }
+
+    /// Whether every color of `key`'s cell is surely off the palette.
+    #[inline]
+    fn surely_off(&self, key: u32, tolerance: f32) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let cell =
+            (((key >> 18) & 0x3F) << 12 | ((key >> 10) & 0x3F) << 6 | ((key >> 2) & 0x3F)) as usize;
+        let state = self.cells[cell].load(Relaxed);
+        if state != 0 {
+            return state == CELL_OFF;
+        }
+        let lo = |shift: u32| ((key >> shift) as u8) & 0xFC;
+        let at = LabBox::of_srgb_range([lo(16), lo(8), lo(0)], 3);
+        let off = self.entries.iter().all(|b| !reachable(&at, b, tolerance))
+            && self
+                .curves
+                .iter()
+                .flatten()
+                .all(|c| !c.reachable_closely(&at, BLEND_TOLERANCE));
+        self.cells[cell].store(if off { CELL_OFF } else { CELL_CHECK }, Relaxed);
+        off
+    }
+}
+
+/// Ranges of L*, a*, b* (and the largest C*) of a set of colors.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct LabBox {
+    l: [f32; 2],
+    a: [f32; 2],
+    b: [f32; 2],
+    c_min: f32,
+    c_max: f32,
+    /// The arc of hues `h'` (degrees: start, span) of the box with `a*` stretched by any
+    /// `1 + G` up to 1.5; `None` when it holds the grey axis.
+    hue: Option<[f32; 2]>,
+}
+
+/// sRGB (D65) to XYZ.
+const SRGB_TO_XYZ: [[f64; 3]; 3] = [
+    [0.412_456_4, 0.357_576_1, 0.180_437_5],
+    [0.212_672_9, 0.715_152_2, 0.072_175_0],
+    [0.019_333_9, 0.119_192_0, 0.950_304_1],
+];
+const D65: [f64; 3] = [0.950_47, 1.0, 1.088_83];
+
+fn srgb_to_linear(v: f64) -> f64 {
+    if v <= 0.040_45 {
+        v / 12.92
+    } else {
+        ((v + 0.055) / 1.055).powf(2.4)
+    }
+}
+
+impl LabBox {
+    /// Every color whose linear-light channels lie in `lin` (each `[low, high]`). XYZ
+    /// grows with every channel and `f` (the cube root part of Lab) with XYZ, so the
+    /// ranges of `f(X)`, `f(Y)`, `f(Z)` come from the two corners; L*, a* and b* follow.
+    fn of_linear(lin: [[f64; 2]; 3]) -> LabBox {
+        let f = |t: f64| {
+            if t > 216.0 / 24_389.0 {
+                t.cbrt()
+            } else {
+                (24_389.0 / 27.0 * t + 16.0) / 116.0
+            }
+        };
+        let xyz = |k: usize, end: usize| {
+            f((0..3).map(|c| SRGB_TO_XYZ[k][c] * lin[c][end]).sum::<f64>() / D65[k])
+        };
+        let [fx, fy, fz] = [0, 1, 2].map(|k| [xyz(k, 0), xyz(k, 1)]);
+        let s = f64::from(LAB_SLACK);
+        let l = [116.0 * fy[0] - 16.0 - s, 116.0 * fy[1] - 16.0 + s];
+        let a = [500.0 * (fx[0] - fy[1]) - s, 500.0 * (fx[1] - fy[0]) + s];
+        let b = [200.0 * (fy[0] - fz[1]) - s, 200.0 * (fy[1] - fz[0]) + s];
+        let c_max = a[0].abs().max(a[1].abs()).hypot(b[0].abs().max(b[1].abs()));
+        let gap = |r: [f64; 2]| (r[0].max(0.0)).max(-r[1]).max(0.0);
+        let c_min = gap(a).hypot(gap(b));
+        let stretched = [a[0].min(1.5 * a[0]), a[1].max(1.5 * a[1])];
+        let hue = if c_min > 0.0 {
+            hue_arc(
+                &[
+                    (stretched[0], b[0]),
+                    (stretched[0], b[1]),
+                    (stretched[1], b[0]),
+                    (stretched[1], b[1]),
+                ]
+                .map(|(x, y)| y.atan2(x).to_degrees().rem_euclid(360.0) as f32),
+            )
+        } else {
+            None
+        };
+        LabBox {
+            l: [l[0] as f32, l[1] as f32],
+            a: [a[0] as f32, a[1] as f32],
+            b: [b[0] as f32, b[1] as f32],
+            c_min: c_min as f32,
+            c_max: c_max as f32,
+            hue,
+        }
+    }
+
+    /// Every sRGB color from `low` to `low + span` in each channel.
+    fn of_srgb_range(low: [u8; 3], span: u8) -> LabBox {
+        LabBox::of_linear(low.map(|v| {
+            [
+                srgb_to_linear(f64::from(v) / 255.0),
+                srgb_to_linear(f64::from(v.saturating_add(span)) / 255.0),
+            ]
+        }))
+    }
+
+    fn of_rgb(rgb: Rgb) -> LabBox {
+        LabBox::of_srgb_range([rgb.0, rgb.1, rgb.2], 0)
+    }
+
+    fn union(&self, o: &LabBox) -> LabBox {
+        LabBox {
+            l: [self.l[0].min(o.l[0]), self.l[1].max(o.l[1])],
+            a: [self.a[0].min(o.a[0]), self.a[1].max(o.a[1])],
+            b: [self.b[0].min(o.b[0]), self.b[1].max(o.b[1])],
+            c_min: self.c_min.min(o.c_min),
+            c_max: self.c_max.max(o.c_max),
+            hue: match (self.hue, o.hue) {
+                (Some(x), Some(y)) => arc_hull(x, y),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// The smallest arc (start, span in degrees) holding the angles of the corners of a box
+/// that does not hold the origin (so they span less than 180°).
+fn hue_arc(angles: &[f32; 4]) -> Option<[f32; 2]> {
+    let mut v = *angles;
+    v.sort_by(f32::total_cmp);
+    // the largest gap between neighbours (around the circle) is outside the arc
+    let (mut start, mut largest) = (v[0], v[0] + 360.0 - v[3]);
+    for k in 1..4 {
+        if v[k] - v[k - 1] > largest {
+            largest = v[k] - v[k - 1];
+            start = v[k];
+        }
+    }
+    let span = 360.0 - largest;
+    (span < 180.0).then_some([start, span + 0.01])
+}
+
+/// The smallest arc holding arcs `x` and `y` (it starts where one of them does), if it
+/// is under 180°.
+fn arc_hull(x: [f32; 2], y: [f32; 2]) -> Option<[f32; 2]> {
+    let from = |p: [f32; 2], q: [f32; 2]| {
+        let span = p[1].max((q[0] - p[0]).rem_euclid(360.0) + q[1]);
+        [p[0], span]
+    };
+    let (a, b) = (from(x, y), from(y, x));
+    let best = if a[1] <= b[1] { a } else { b };
+    (best[1] < 180.0).then_some(best)
+}
+
+/// Angular distance (degrees) from `h` to the arc, 0 inside it.
+fn arc_distance(arc: [f32; 2], h: f32) -> f32 {
+    let into = (h - arc[0]).rem_euclid(360.0);
+    if into <= arc[1] {
+        0.0
+    } else {
+        (into - arc[1]).min(360.0 - into)
+    }
+}
+
+/// The square of a lower bound of CIEDE2000 between any color of `p` and any color of
+/// `q` (see [`PixelBounds`]), or any value above `enough` once it is sure to be: the
+/// cheap terms first, the hue term only when it decides.
+#[inline]
+fn lower_bound_squared(p: &LabBox, q: &LabBox, enough: f32) -> f32 {
+    let gap = |x: [f32; 2], y: [f32; 2]| (x[0] - y[1]).max(y[0] - x[1]).max(0.0);
+    let (dl, da, db) = (gap(p.l, q.l), gap(p.a, q.a), gap(p.b, q.b));
+    let far = ((p.l[0] + q.l[0]) / 2.0 - 50.0)
+        .abs()
+        .max(((p.l[1] + q.l[1]) / 2.0 - 50.0).abs());
+    let s_l = 1.0 + 0.015 * far * far / (20.0 + far * far).sqrt();
+    let lightness = (dl / s_l).powi(2);
+    if lightness > enough {
+        return lightness;
+    }
+    let ab = da * da + db * db;
+    if ab == 0.0 {
+        return lightness;
+    }
+    // 1 + G, G largest for the smallest mean chroma C̄*
+    let c_low = ((p.c_min + q.c_min) / 2.0).powi(7);
+    let stretch = 1.0 + 0.5 * (1.0 - (c_low / (c_low + 6_103_515_625.0)).sqrt());
+    let c_bar = stretch * (p.c_max + q.c_max) / 2.0;
+    let s_c = 1.0 + 0.045 * c_bar;
+    let chroma = ab / (s_c * s_c);
+    let c7 = c_bar.powi(7);
+    let r_c = (c7 / (c7 + 6_103_515_625.0)).sqrt();
+    // with the largest cross term (|R_T| ≤ R_C·sin 60°) it is already enough
+    let worst = lightness + (1.0 - r_c * 0.866_025_4) * chroma;
+    if worst > enough {
+        return worst;
+    }
+    // |R_T| ≤ R_C·sin(2Δθ), Δθ = 30°·exp(−((h̄' − 275°)/25°)²): h̄' lies on the arc
+    // between the two hues, when both boxes' hues are known and close
+    let sin_2theta = match (p.hue, q.hue) {
+        (Some(x), Some(y)) => match arc_hull(x, y) {
+            // beyond 90° from 275°, 2Δθ < 0.0002°
+            Some(arc) if arc_distance(arc, 275.0) > 90.0 => 4e-6,
+            Some(arc) => {
+                let d = arc_distance(arc, 275.0) / 25.0;
+                (60.0 * (-d * d).exp()).to_radians().sin()
+            }
+            None => return worst,
+        },
+        _ => return worst,
+    };
+    lightness + (1.0 - r_c * sin_2theta) * chroma
+}
+
+/// Whether some color of `q` may be within `tolerance` of some color of `p`.
+#[inline]
+fn reachable(p: &LabBox, q: &LabBox, tolerance: f32) -> bool {
+    let limit = tolerance * 1.001 + 0.001;
+    lower_bound_squared(p, q, limit * limit) <= limit * limit
+}
+
+/// The blends of two palette colors as a chain of Lab boxes, one per
+/// `1/CURVE_PIECES` of the mix, plus the box around all of them.
+#[derive(Debug, Clone)]
+struct Curve {
+    whole: LabBox,
+    /// [`CURVE_SEGMENTS`] boxes, each around [`CURVE_PIECES`]` / CURVE_SEGMENTS` pieces.
+    segments: Vec<LabBox>,
+    pieces: Vec<LabBox>,
+}
+
+impl Curve {
+    /// Mixed in sRGB: each sRGB channel, hence each linear channel, is monotone along a
+    /// piece, so its two ends bound it.
+    fn srgb(a: Rgb, b: Rgb) -> Curve {
+        let (a, b) = ([a.0, a.1, a.2], [b.0, b.1, b.2]);
+        Curve::of(|t0, t1| {
+            [0, 1, 2].map(|c| {
+                let at = |t: f64| {
+                    srgb_to_linear(
+                        (f64::from(a[c]) + t * (f64::from(b[c]) - f64::from(a[c]))) / 255.0,
+                    )
+                };
+                let (x, y) = (at(t0), at(t1));
+                [x.min(y), x.max(y)]
+            })
+        })
+    }
+
+    /// Mixed in linear light: each linear channel is linear along a piece.
+    fn linear(a: Rgb, b: Rgb) -> Curve {
+        let lin = |c: Rgb| [c.0, c.1, c.2].map(|v| srgb_to_linear(f64::from(v) / 255.0));
+        let (a, b) = (lin(a), lin(b));
+        Curve::of(|t0, t1| {
+            [0, 1, 2].map(|c| {
+                let (x, y) = (a[c] + t0 * (b[c] - a[c]), a[c] + t1 * (b[c] - a[c]));
+                [x.min(y), x.max(y)]
+            })
+        })
+    }
+
+    fn of(piece: impl Fn(f64, f64) -> [[f64; 2]; 3]) -> Curve {
+        let n = CURVE_PIECES as f64;
+        let pieces: Vec<LabBox> = (0..CURVE_PIECES)
+            .map(|k| LabBox::of_linear(piece(k as f64 / n, (k + 1) as f64 / n)))
+            .collect();
+        let union = |boxes: &[LabBox]| boxes[1..].iter().fold(boxes[0], |w, p| w.union(p));
+        let segments: Vec<LabBox> = pieces
+            .chunks(CURVE_PIECES / CURVE_SEGMENTS)
+            .map(union)
+            .collect();
+        Curve {
+            whole: union(&segments),
+            segments,
+            pieces,
+        }
+    }
+
+    /// Whether some blend may be within `tolerance` of `p`: by the whole curve, then its
+    /// segments, then their pieces.
+    fn reachable_closely(&self, p: &LabBox, tolerance: f32) -> bool {
+        let per = CURVE_PIECES / CURVE_SEGMENTS;
+        reachable(p, &self.whole, tolerance)
+            && self.segments.iter().enumerate().any(|(k, q)| {
+                reachable(p, q, tolerance)
+                    && self.pieces[k * per..(k + 1) * per]
+                        .iter()
+                        .any(|q| reachable(p, q, tolerance))
+            })
     }
 }
 
@@ -817,6 +1245,140 @@ mod tests {
                 .all(|c| c.alpha == 0.0)
         );
         assert!(NAMED.windows(2).all(|w| w[0].0 < w[1].0), "sorted");
+    }
+
+    /// The classifier before its bounds: every entry and every blend by CIEDE2000.
+    fn reference_class(p: &Palette, rgb: Rgb) -> PixelClass {
+        let lab = rgb.to_lab();
+        if p.entries
+            .iter()
+            .any(|e| e.lab.difference(lab) <= p.tolerance)
+        {
+            return PixelClass::Palette;
+        }
+        let px = [f32::from(rgb.0), f32::from(rgb.1), f32::from(rgb.2)];
+        let lin: LinSrgb = rgb.to_srgb().into_linear();
+        let mut best: Option<(f32, u16, f32)> = None;
+        for (i, &(a, b)) in p.pairs.iter().enumerate() {
+            let (sa, sb) = (&p.entries[a], &p.entries[b]);
+            let ca = [sa.hex.0, sa.hex.1, sa.hex.2].map(f32::from);
+            let cb = [sb.hex.0, sb.hex.1, sb.hex.2].map(f32::from);
+            let t = project(px, ca, cb);
+            let mix = Srgb::new(
+                (ca[0] + t * (cb[0] - ca[0])) / 255.0,
+                (ca[1] + t * (cb[1] - ca[1])) / 255.0,
+                (ca[2] + t * (cb[2] - ca[2])) / 255.0,
+            );
+            let mix: Lab = mix.into_color();
+            let d = mix.difference(lab);
+            if best.is_none_or(|(bd, _, _)| d < bd) {
+                best = Some((d, i as u16, t));
+            }
+            let la = [sa.lin.red, sa.lin.green, sa.lin.blue];
+            let lb = [sb.lin.red, sb.lin.green, sb.lin.blue];
+            let tl = project([lin.red, lin.green, lin.blue], la, lb);
+            let mix = LinSrgb::new(
+                la[0] + tl * (lb[0] - la[0]),
+                la[1] + tl * (lb[1] - la[1]),
+                la[2] + tl * (lb[2] - la[2]),
+            );
+            let mix: Lab = mix.into_color();
+            let d = mix.difference(lab);
+            if best.is_none_or(|(bd, _, _)| d < bd) {
+                best = Some((d, i as u16, tl));
+            }
+        }
+        match best {
+            Some((d, pair, t)) if d <= BLEND_TOLERANCE && t > 0.0 && t < 1.0 => PixelClass::Blend {
+                pair,
+                step: (t * 63.0).round() as u8,
+            },
+            _ => PixelClass::Off,
+        }
+    }
+
+    /// The bounds only skip work: on random colors, on colors near every blend and on
+    /// the palette itself, the fast classifier answers exactly as the full computation.
+    #[test]
+    fn bounded_classifier_agrees_with_the_full_computation() {
+        let g = guide();
+        let p = Palette::new(&g);
+        let mut colors: Vec<Rgb> = Vec::new();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            colors.push(Rgb(
+                (state >> 8) as u8,
+                (state >> 24) as u8,
+                (state >> 40) as u8,
+            ));
+        }
+        // blends of every pair in sRGB, nudged by up to ±4 per channel
+        for &(a, b) in &p.pairs {
+            let (ha, hb) = (p.entries[a].hex, p.entries[b].hex);
+            for k in 0..=32 {
+                let t = k as f32 / 32.0;
+                let mix = |x: u8, y: u8| f32::from(x) + t * (f32::from(y) - f32::from(x));
+                for d in [-4i32, -2, 0, 1, 3] {
+                    let c = |v: f32| (v.round() as i32 + d).clamp(0, 255) as u8;
+                    colors.push(Rgb(
+                        c(mix(ha.0, hb.0)),
+                        c(mix(ha.1, hb.1)),
+                        c(mix(ha.2, hb.2)),
+                    ));
+                }
+            }
+        }
+        colors.extend(p.entries.iter().map(|e| e.hex));
+        let mut pixels = p.pixels();
+        let (mut settled, mut blends) = (0, 0);
+        for &c in &colors {
+            let key = (u32::from(c.0) << 16) | (u32::from(c.1) << 8) | u32::from(c.2);
+            let want = reference_class(&p, c);
+            assert_eq!(p.pixel_class(c), want, "{}", c.hex());
+            assert_eq!(pixels.get(key), want, "{} (cell table)", c.hex());
+            if p.bounds().surely_off(key, p.tolerance) {
+                settled += 1;
+            }
+            if matches!(want, PixelClass::Blend { .. }) {
+                blends += 1;
+            }
+        }
+        // the test covers both kinds of answers, and the table settles most colors
+        assert!(blends > 500, "{blends}");
+        assert!(settled > colors.len() / 3, "{settled} of {}", colors.len());
+    }
+
+    /// Lab boxes hold the `palette` crate's own Lab values.
+    #[test]
+    fn lab_boxes_hold_the_colors_they_bound() {
+        for v in (0..=255u32).step_by(5) {
+            for c in [
+                Rgb(v as u8, 0, 255 - v as u8),
+                Rgb(v as u8, v as u8, v as u8),
+                Rgb(255, v as u8, 17),
+            ] {
+                let lab = c.to_lab();
+                let b = LabBox::of_rgb(c);
+                assert!(
+                    b.l[0] <= lab.l && lab.l <= b.l[1],
+                    "{} {lab:?} {b:?}",
+                    c.hex()
+                );
+                assert!(
+                    b.a[0] <= lab.a && lab.a <= b.a[1],
+                    "{} {lab:?} {b:?}",
+                    c.hex()
+                );
+                assert!(
+                    b.b[0] <= lab.b && lab.b <= b.b[1],
+                    "{} {lab:?} {b:?}",
+                    c.hex()
+                );
+            }
+        }
     }
 
     #[test]
