@@ -463,7 +463,7 @@ fn numeric_at(text: &str, i: usize) -> Option<(Range<usize>, DateSpan)> {
     } else {
         return None;
     };
-    if !valid(&date) || text[c_end..].starts_with(|c: char| c == sep) {
+    if !valid(&date) || text[c_end..].starts_with(sep) {
         return None;
     }
     Some((

@@ -264,7 +264,9 @@ fn promo_codes(text: &str, hints: &Hints) -> Vec<(Range<usize>, String)> {
         // after a code word: a code-like token (upper case or with a digit), or any
         // Latin token after a Thai code word ("รหัส tonklanew"); never a code word itself
         // ("promo code") nor an English word ("code at checkout")
-        let thai_word = prev_word.chars().any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c));
+        let thai_word = prev_word
+            .chars()
+            .any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c));
         let code_like = upper || has_digit || thai_word;
         let is_word = CODE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(token));
         let named = after_word && has_letter && code_like && !is_word && token.len() >= 4;

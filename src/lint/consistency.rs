@@ -24,6 +24,9 @@ use crate::manifest::{CampaignManifest, MANIFEST, Record, sha256_hex};
 /// The kinds of fact compared across channels.
 const COMPARED: [FactKind; 3] = [FactKind::Amount, FactKind::PromoCode, FactKind::Date];
 
+/// A piece of a campaign: (campaign, slug).
+type PieceKey = (Option<String>, String);
+
 /// One output's statements of one kind of fact.
 struct Said {
     path: PathBuf,
@@ -38,7 +41,7 @@ pub fn check(ctx: &LintContext, dir: &Path) -> Vec<Finding> {
     if records.is_empty() {
         return Vec::new();
     }
-    let mut by_piece: BTreeMap<(Option<String>, String), Vec<(Record, PathBuf)>> = BTreeMap::new();
+    let mut by_piece: BTreeMap<PieceKey, Vec<(Record, PathBuf)>> = BTreeMap::new();
     for record in records {
         let Some(piece) = record.piece.clone() else {
             continue;

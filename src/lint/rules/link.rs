@@ -306,6 +306,81 @@ fn walk(p: &mut Parser, out: &mut Vec<(String, Range<usize>)>, depth: usize) {
     }
 }
 
+/// `link/utm-missing` and `link/utm-mismatch` for a link `href` published on `channel`:
+/// only links to the brand's own domains ([`crate::brand::Guide::is_brand_host`]);
+/// placeholders and third-party links are left alone. Web pages need no tags on their
+/// own links, but tags they carry must be the web's.
+pub fn check_utm(
+    guide: &crate::brand::Guide,
+    channel: crate::channel::Channel,
+    href: &str,
+    location: Location,
+) -> Option<Finding> {
+    use crate::channel::Channel;
+    if is_placeholder(href) {
+        return None;
+    }
+    let url = url::Url::parse(href.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || !guide.is_brand_host(url.host_str()?) {
+        return None;
+    }
+    let param = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.into_owned())
+    };
+    let medium = guide.utm_medium(channel);
+    let file = match channel {
+        Channel::Web => "a web page",
+        Channel::Email => "an email",
+        Channel::Social => "a social card",
+        Channel::Print => "a print file",
+    };
+    let expected = format!("utm_source={}&utm_medium={medium}", channel.name());
+    match param("utm_source") {
+        None if channel == Channel::Web => None,
+        None => Some(
+            Finding::new(
+                &crate::lint::rules::LINK_UTM_MISSING,
+                location,
+                format!(
+                    "link to the brand's site without UTM tags: its {channel} visits are not counted as {channel}"
+                ),
+            )
+            .fix(format!(
+                "add ?{expected} (and utm_campaign): brandpress build tags brand links itself"
+            ))
+            .expected(expected)
+            .found(href.to_string()),
+        ),
+        Some(source) => {
+            let wrong_source = !source.eq_ignore_ascii_case(channel.name());
+            let wrong_medium = param("utm_medium").is_some_and(|m| !m.eq_ignore_ascii_case(medium));
+            if !wrong_source && !wrong_medium {
+                return None;
+            }
+            let what = if wrong_source {
+                format!("utm_source={source} in {file}")
+            } else {
+                format!(
+                    "utm_medium={} in {file} (the guide's medium for {channel} is {medium})",
+                    param("utm_medium").unwrap_or_default()
+                )
+            };
+            Some(
+                Finding::new(
+                    &crate::lint::rules::LINK_UTM_MISMATCH,
+                    location,
+                    format!("brand link tagged for another channel: {what}"),
+                )
+                .expected(expected)
+                .found(href.to_string())
+                .fix("tag the link for the channel it is published on"),
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -481,80 +556,5 @@ mod tests {
         assert_eq!(urls.len(), 2);
         assert_eq!(urls[0].0, "a.woff2");
         assert_eq!(&v[urls[1].1.clone()], "url(b.ttf)");
-    }
-}
-
-/// `link/utm-missing` and `link/utm-mismatch` for a link `href` published on `channel`:
-/// only links to the brand's own domains ([`crate::brand::Guide::is_brand_host`]);
-/// placeholders and third-party links are left alone. Web pages need no tags on their
-/// own links, but tags they carry must be the web's.
-pub fn check_utm(
-    guide: &crate::brand::Guide,
-    channel: crate::channel::Channel,
-    href: &str,
-    location: Location,
-) -> Option<Finding> {
-    use crate::channel::Channel;
-    if is_placeholder(href) {
-        return None;
-    }
-    let url = url::Url::parse(href.trim()).ok()?;
-    if !matches!(url.scheme(), "http" | "https") || !guide.is_brand_host(url.host_str()?) {
-        return None;
-    }
-    let param = |name: &str| {
-        url.query_pairs()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.into_owned())
-    };
-    let medium = guide.utm_medium(channel);
-    let file = match channel {
-        Channel::Web => "a web page",
-        Channel::Email => "an email",
-        Channel::Social => "a social card",
-        Channel::Print => "a print file",
-    };
-    let expected = format!("utm_source={}&utm_medium={medium}", channel.name());
-    match param("utm_source") {
-        None if channel == Channel::Web => None,
-        None => Some(
-            Finding::new(
-                &crate::lint::rules::LINK_UTM_MISSING,
-                location,
-                format!(
-                    "link to the brand's site without UTM tags: its {channel} visits are not counted as {channel}"
-                ),
-            )
-            .fix(format!(
-                "add ?{expected} (and utm_campaign): brandpress build tags brand links itself"
-            ))
-            .expected(expected)
-            .found(href.to_string()),
-        ),
-        Some(source) => {
-            let wrong_source = !source.eq_ignore_ascii_case(channel.name());
-            let wrong_medium = param("utm_medium").is_some_and(|m| !m.eq_ignore_ascii_case(medium));
-            if !wrong_source && !wrong_medium {
-                return None;
-            }
-            let what = if wrong_source {
-                format!("utm_source={source} in {file}")
-            } else {
-                format!(
-                    "utm_medium={} in {file} (the guide's medium for {channel} is {medium})",
-                    param("utm_medium").unwrap_or_default()
-                )
-            };
-            Some(
-                Finding::new(
-                    &crate::lint::rules::LINK_UTM_MISMATCH,
-                    location,
-                    format!("brand link tagged for another channel: {what}"),
-                )
-                .expected(expected)
-                .found(href.to_string())
-                .fix("tag the link for the channel it is published on"),
-            )
-        }
     }
 }

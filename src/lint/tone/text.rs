@@ -323,15 +323,13 @@ pub(super) fn sentences(src: &str) -> Vec<Range<usize>> {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i].1;
+        let label_separator = is_label_separator(c)
+            && i > 0
+            && at(i - 1).is_some_and(char::is_whitespace)
+            && at(i + 1).is_none_or(char::is_whitespace);
         // (sentence end, next sentence start, index to continue from)
         let cut: Option<(usize, usize, usize)> =
-            if matches!(c, '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}') {
-                Some((pos(i), pos(i + 1), i + 1))
-            } else if is_label_separator(c)
-                && i > 0
-                && at(i - 1).is_some_and(char::is_whitespace)
-                && at(i + 1).is_none_or(char::is_whitespace)
-            {
+            if matches!(c, '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}') || label_separator {
                 Some((pos(i), pos(i + 1), i + 1))
             } else if is_terminal(c) {
                 let mut j = i;
