@@ -1,16 +1,33 @@
 //! Lint rules for PDF files — ours or anyone's (Chromium prints, LibreOffice exports…):
 //!
-//! - `pdf/unreadable`: the file does not parse as a PDF.
+//! - `pdf/unreadable`: the file does not parse as a PDF; or it does, damaged (truncated,
+//!   its cross-reference table rebuilt — also when the table points a page at another
+//!   object, which poppler and qpdf repair the same way), and what could be read is checked.
 //! - `pdf/encrypted`: the file is encrypted and needs a password to open; nothing else is
 //!   checked. One encrypted with an empty user password (against editing or printing
-//!   only) is decrypted as it loads and checked like any other.
-//! - `pdf/font-not-embedded`: a font without `FontFile`/`FontFile2`/`FontFile3` (the
-//!   standard 14 included: they are not embedded either). Type 3 fonts are skipped: their
-//!   glyphs are drawings inside the file. Fonts outside the page content are checked too
-//!   (this rule and `font/off-brand`): those of annotations' and form fields' appearance
-//!   streams (`/AP`, every state, ZapfDingbats in check boxes), of the form's default
-//!   resources (`/AcroForm /DR`), and a font a `/DA` string names that no resource
-//!   defines (FreeText annotations; the viewer substitutes one of its own).
+//!   only) is decrypted as it loads and checked like any other, and so is one whose crypt
+//!   filters leave streams and strings in the clear (`/StmF` and `/StrF` `/Identity`,
+//!   encryption version 4 or 5: only embedded files are encrypted, `/EFF`), whatever its
+//!   password.
+//! - `pdf/font-not-embedded`: a font whose descriptor has no `FontFile`/`FontFile2`/
+//!   `FontFile3` stream (an entry that is not a stream embeds nothing; the standard 14 are
+//!   not embedded either). Type 3 fonts are skipped: their glyphs are drawings inside the
+//!   file. Fonts are those a viewer renders with: the page content's (and its forms' and
+//!   tiling patterns'), those of annotations' and form fields' appearance streams (`/AP`,
+//!   every state, ZapfDingbats in check boxes), and the font of the `/DA` string of an
+//!   annotation the viewer draws itself — a free-text annotation without a normal
+//!   appearance, a text, choice or button field without one or in a form with
+//!   `/NeedAppearances true` (the field's `/DA`, inherited, else the form's): the font
+//!   the form's default resources (`/AcroForm /DR`) define under that name, else the
+//!   name alone (the viewer substitutes one), else, when the `/DA` names none and there
+//!   is no appearance at all, "the viewer's default font". The other fonts of `/DR`
+//!   (Acrobat puts `Helv` and `ZaDb` in every form) and a document default `/DA` that no
+//!   such field uses render nothing and are not checked (this rule and `font/off-brand`).
+//!   (A `FontFile` reference to an object that did not load, in a damaged file, counts as
+//!   embedded.) Names that are not UTF-8 (GBK `SimHei`…) are printed with `#xx` escapes, as PDF
+//!   writes them.
+//!   Not told apart yet: a font used only for invisible text (`3 Tr`, OCR layers), which
+//!   pdffonts lists too.
 //! - `font/off-brand`: a font whose name is not one of the guide's families (subset
 //!   prefixes and style suffixes ignored).
 //! - `color/off-palette`, `color/near-miss`: colors painted with (fill and stroke, paths
@@ -141,6 +158,16 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
             page: Some(page),
             ..Location::file(path)
         };
+        if doc.get_dictionary(page_id).is_err() {
+            findings.push(unreadable_at(
+                at(),
+                format!(
+                    "page {page}: object {} {} R is missing or not a page dictionary: the page is not checked",
+                    page_id.0, page_id.1
+                ),
+            ));
+            continue;
+        }
         findings.extend(check_boxes(guide, &doc, page_id, at()));
         let scan = scan_page(&doc, page_id, &mut budget);
         for font in &scan.fonts {
@@ -161,6 +188,11 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
             f.fix = hit.fix;
             findings.push(f);
         }
+        for font in pattern_fonts(&doc, page_id, &mut budget) {
+            if fonts_seen.insert(FontKey::of(&font)) {
+                findings.extend(check_font(guide, &doc, &font.dict, at()));
+            }
+        }
         for (font, used) in annotation_fonts(&doc, page_id, &mut budget) {
             if fonts_seen.insert(FontKey::of(&font)) {
                 findings.extend(check_form_font(guide, &doc, &font, used, at()));
@@ -178,31 +210,6 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
         if let Some(limit) = budget.exhausted {
             findings.push(too_complex(at(), limit, page, total));
             break;
-        }
-    }
-    if budget.exhausted.is_none() {
-        for (font, used) in acroform_fonts(&doc, &mut budget) {
-            if fonts_seen.insert(FontKey::of(&font)) {
-                findings.extend(check_form_font(
-                    guide,
-                    &doc,
-                    &font,
-                    used,
-                    Location::file(path),
-                ));
-            }
-        }
-        if let Some(limit) = budget.exhausted {
-            findings.push(
-                Finding::new(
-                    &TOO_COMPLEX,
-                    Location::file(path),
-                    format!(
-                        "lint stopped in the form's default resources ({limit:?} limit): their fonts are not all checked"
-                    ),
-                )
-                .fix("export the PDF again, or flatten its form"),
-            );
         }
     }
     colors.finish(&mut findings);
@@ -249,7 +256,42 @@ fn load(bytes: &[u8]) -> Result<Document, LoadError> {
         max_decompressed_size: Some(per_stream),
         ..LoadOptions::default()
     };
-    match Document::load_mem_with_options(bytes, options) {
+    let mut doc = load_with(bytes, &options, streams)?;
+    let mut unlocked = None;
+    if doc.trailer.has(b"Encrypt") && encrypts_nothing_readable(&doc) {
+        // Only embedded files are encrypted: everything lint reads is plain. lopdf loads no
+        // objects of a file it cannot authenticate, so load it again as an unencrypted one.
+        let plain = without_encrypt(bytes);
+        doc = load_with(&plain, &options, streams)?;
+        unlocked = Some(plain);
+    }
+    if missing_pages(&doc) {
+        // The cross-reference table points a page somewhere else (lopdf rebuilds it by
+        // itself only when the catalog or page tree does not load): rebuild it from the
+        // objects in the file, which `damage` then reports.
+        let rebuilt = LoadOptions {
+            force_reconstruct: true,
+            ..options.clone()
+        };
+        if let Ok(fixed) = load_with(unlocked.as_deref().unwrap_or(bytes), &rebuilt, streams)
+            && !fixed.get_pages().is_empty()
+            && !missing_pages(&fixed)
+        {
+            doc = fixed;
+        }
+    }
+    Ok(doc)
+}
+
+/// Whether a page of the page tree is not a dictionary that loaded.
+fn missing_pages(doc: &Document) -> bool {
+    doc.get_pages()
+        .values()
+        .any(|id| doc.get_dictionary(*id).is_err())
+}
+
+fn load_with(bytes: &[u8], options: &LoadOptions, streams: usize) -> Result<Document, LoadError> {
+    match Document::load_mem_with_options(bytes, options.clone()) {
         Ok(doc) => Ok(doc),
         Err(lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { limit })) => {
             Err(LoadError::TooComplex { limit, streams })
@@ -259,6 +301,48 @@ fn load(bytes: &[u8]) -> Result<Document, LoadError> {
         }
         Err(e) => Err(LoadError::Unreadable(format!("not a readable PDF: {e}"))),
     }
+}
+
+/// Whether an encryption dictionary leaves streams and strings in the clear: security
+/// handler version 4 or 5 with `/StmF` and `/StrF` both the `/Identity` crypt filter
+/// (their default, ISO 32000-1 Table 20), which encrypts only embedded files (`/EFF`).
+/// Such a file shows its pages to anyone, whatever its password.
+fn encrypts_nothing_readable(doc: &Document) -> bool {
+    let Some(dict) = doc
+        .trailer
+        .get(b"Encrypt")
+        .ok()
+        .and_then(|e| deref(doc, e).as_dict().ok())
+    else {
+        return false;
+    };
+    let version = dict.get(b"V").and_then(Object::as_i64).unwrap_or(0);
+    let identity = |key: &[u8]| match dict.get(key) {
+        Err(_) => true,
+        Ok(o) => deref(doc, o).as_name().ok() == Some(b"Identity"),
+    };
+    (4..=5).contains(&version) && identity(b"StmF") && identity(b"StrF")
+}
+
+/// `bytes` with every `/Encrypt` key (of the trailers and cross-reference stream
+/// dictionaries) renamed `/Encrypx`, a key nothing reads: same length, so that every
+/// offset stays right.
+fn without_encrypt(bytes: &[u8]) -> Vec<u8> {
+    const KEY: &[u8] = b"/Encrypt";
+    let mut out = bytes.to_vec();
+    let mut i = 0;
+    while let Some(at) = out[i..].windows(KEY.len()).position(|w| w == KEY) {
+        let end = i + at + KEY.len();
+        // `/EncryptMetadata` is another key.
+        let delimited = out
+            .get(end)
+            .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'#' || *b == b'_'));
+        if delimited {
+            out[end - 1] = b'x';
+        }
+        i = end;
+    }
+    out
 }
 
 /// `pdf/encrypted`: a PDF that opens only with a password (lopdf opens and decrypts one
@@ -615,10 +699,11 @@ fn check_boxes(guide: &Guide, doc: &Document, page_id: ObjectId, at: Location) -
 enum FormUse {
     /// In the resources of an annotation's or form field's appearance stream (`/AP`).
     Appearance,
-    /// In the form's default resources (`/AcroForm /DR`).
+    /// In the form's default resources (`/AcroForm /DR`), named by the `/DA` of an
+    /// annotation or field the viewer draws itself (no appearance stream).
     DefaultResources,
-    /// Named by a default appearance string (`/DA`) that no resource defines: the viewer
-    /// substitutes a font of its own.
+    /// Named by such a `/DA` (or not named: the viewer's default) and defined by no
+    /// resource: the viewer substitutes a font of its own.
     DefaultAppearance,
 }
 
@@ -626,9 +711,11 @@ impl FormUse {
     fn describe(self) -> &'static str {
         match self {
             FormUse::Appearance => "used by an annotation or form field's appearance (/AP)",
-            FormUse::DefaultResources => "in the form's default resources (/AcroForm /DR)",
+            FormUse::DefaultResources => {
+                "in the form's default resources (/AcroForm /DR), set by the /DA of a form field or annotation without an appearance stream, which the viewer draws"
+            }
             FormUse::DefaultAppearance => {
-                "named by a form field or annotation's /DA and defined nowhere"
+                "set by the /DA of a form field or annotation without an appearance stream, which the viewer draws, and defined nowhere"
             }
         }
     }
@@ -667,7 +754,7 @@ fn resource_fonts(
             out.push((
                 FontUse {
                     id: obj.as_reference().ok(),
-                    resource: String::from_utf8_lossy(name).into_owned(),
+                    resource: pdf_name(name),
                     dict: dict.clone(),
                 },
                 used,
@@ -706,9 +793,12 @@ fn appearance_fonts(
     }
 }
 
-/// The font resource name a default appearance string sets (`/Helv 0 Tf 0 g` → `Helv`).
-fn da_font(da: &[u8]) -> Option<Vec<u8>> {
-    let content = lopdf::content::Content::decode(da).ok()?;
+/// The font resource name a default appearance string sets (`/Helv 0 Tf 0 g` → `Helv`);
+/// empty when it sets none (`0 g`, `/ 12 Tf`: the viewer's default font).
+fn da_font(da: &[u8]) -> Vec<u8> {
+    let Ok(content) = lopdf::content::Content::decode(da) else {
+        return Vec::new();
+    };
     content
         .operations
         .iter()
@@ -717,48 +807,135 @@ fn da_font(da: &[u8]) -> Option<Vec<u8>> {
         .and_then(|op| op.operands.first())
         .and_then(|o| o.as_name().ok())
         .map(<[u8]>::to_vec)
+        .unwrap_or_default()
 }
 
-/// The form's default resources.
-fn acroform_dr(doc: &Document) -> Option<&Dictionary> {
-    let catalog = doc.catalog().ok()?;
-    let form = dict_at(doc, catalog, b"AcroForm")?;
-    dict_at(doc, form, b"DR")
+/// The interactive form dictionary.
+fn acroform(doc: &Document) -> Option<&Dictionary> {
+    dict_at(doc, doc.catalog().ok()?, b"AcroForm")
 }
 
-/// A font named by a `/DA` string that neither the form's default resources nor
-/// `resources` define, as a font dictionary holding only that name.
-fn undefined_da_font(
-    doc: &Document,
-    da: &[u8],
-    resources: &[Option<&Dictionary>],
-) -> Option<(FontUse, FormUse)> {
-    let name = da_font(da)?;
-    let defined = resources
-        .iter()
-        .flatten()
-        .filter_map(|r| dict_at(doc, r, b"Font"))
-        .any(|fonts| fonts.has(&name));
-    if defined {
+/// An entry of a field, inherited from its ancestors (`/Parent`) when it has none.
+fn inherited_field<'a>(doc: &'a Document, field: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    let mut node = field;
+    for _ in 0..MAX_APPEARANCE_DEPTH * 2 {
+        if let Ok(v) = node.get(key) {
+            return Some(deref(doc, v));
+        }
+        node = dict_at(doc, node, b"Parent")?;
+    }
+    None
+}
+
+/// Whether an annotation has a normal appearance stream (`/AP /N`: a stream, or states
+/// one of which is a stream).
+fn has_normal_appearance(doc: &Document, annot: &Dictionary) -> bool {
+    match dict_at(doc, annot, b"AP")
+        .and_then(|ap| ap.get(b"N").ok())
+        .map(|n| deref(doc, n))
+    {
+        Some(Object::Stream(_)) => true,
+        Some(Object::Dictionary(states)) => states
+            .iter()
+            .any(|(_, state)| deref(doc, state).as_stream().is_ok()),
+        _ => false,
+    }
+}
+
+/// The default appearance string a viewer draws an annotation's text with, when it draws
+/// the annotation itself: a free-text annotation without a normal appearance, or a text,
+/// choice or button field's widget without one or in a form with `/NeedAppearances true`
+/// (its `/DA`, inherited from its parent fields, else the form's), and whether it has a
+/// normal appearance all the same. `None` when the annotation's own appearance stream is
+/// what is drawn (its fonts are in its resources), or it shows no text.
+fn drawn_da<'a>(
+    doc: &'a Document,
+    annot: &'a Dictionary,
+    form: Option<&'a Dictionary>,
+) -> Option<(&'a [u8], bool)> {
+    let subtype = annot.get(b"Subtype").and_then(Object::as_name).ok();
+    let appearance = has_normal_appearance(doc, annot);
+    let field_type = inherited_field(doc, annot, b"FT").and_then(|t| t.as_name().ok());
+    let drawn = match subtype {
+        Some(b"FreeText") => !appearance,
+        Some(b"Widget") => {
+            let need = form
+                .and_then(|f| f.get(b"NeedAppearances").ok())
+                .and_then(|n| deref(doc, n).as_bool().ok())
+                == Some(true);
+            matches!(field_type, Some(b"Tx" | b"Ch" | b"Btn")) && (need || !appearance)
+        }
+        _ => false,
+    };
+    if !drawn {
         return None;
     }
-    let resource = String::from_utf8_lossy(&name).into_owned();
+    let da = inherited_field(doc, annot, b"DA").or_else(|| {
+        (subtype == Some(b"Widget"))
+            .then(|| form?.get(b"DA").ok().map(|o| deref(doc, o)))
+            .flatten()
+    });
+    let da = da.and_then(|o| o.as_str().ok()).unwrap_or_default();
+    // A check box or radio button draws its mark (ZapfDingbats, by convention) whatever
+    // its /DA says; only a font it names is one the viewer looks up.
+    if subtype == Some(b"Widget") && field_type == Some(b"Btn") && da_font(da).is_empty() {
+        return None;
+    }
+    Some((da, appearance))
+}
+
+/// The font a viewer draws an annotation's text with from its `/DA` (see [`drawn_da`]):
+/// the one the annotation's or the form's default resources define under that name, else
+/// a font dictionary holding only the name (the viewer substitutes a font of its own; its
+/// default one when the `/DA` names none).
+fn da_font_use(doc: &Document, da: &[u8], resources: &[Option<&Dictionary>]) -> (FontUse, FormUse) {
+    let name = da_font(da);
+    if !name.is_empty() {
+        for fonts in resources
+            .iter()
+            .flatten()
+            .filter_map(|r| dict_at(doc, r, b"Font"))
+        {
+            if let Ok(obj) = fonts.get(&name)
+                && let Ok(dict) = deref(doc, obj).as_dict()
+            {
+                return (
+                    FontUse {
+                        id: obj.as_reference().ok(),
+                        resource: format!("DR/{}", pdf_name(&name)),
+                        dict: dict.clone(),
+                    },
+                    FormUse::DefaultResources,
+                );
+            }
+        }
+    }
+    let base = if name.is_empty() {
+        VIEWER_DEFAULT_FONT.to_vec()
+    } else {
+        name.clone()
+    };
     let mut dict = Dictionary::new();
     dict.set("Type", Object::Name(b"Font".to_vec()));
-    dict.set("BaseFont", Object::Name(name));
-    Some((
+    dict.set("BaseFont", Object::Name(base));
+    (
         FontUse {
             id: None,
-            resource: format!("DA/{resource}"),
+            resource: format!("DA/{}", pdf_name(&name)),
             dict,
         },
         FormUse::DefaultAppearance,
-    ))
+    )
 }
 
+/// The name printed for the font of a `/DA` that names none.
+const VIEWER_DEFAULT_FONT: &[u8] = b"(the viewer's default font)";
+
 /// Fonts of a page's annotations and form fields: those of their appearance streams
-/// (`/AP`: normal, rollover and down, every state of a check box), and those their
-/// `/DA` strings name without a resource defining them.
+/// (`/AP`: normal, rollover and down, every state of a check box), and the one a viewer
+/// draws with from a `/DA` string when it draws the annotation itself ([`drawn_da`]).
+/// A font of the form's default resources (`/AcroForm /DR`) or a document-wide `/DA` that
+/// no such annotation uses draws nothing and is not returned.
 fn annotation_fonts(
     doc: &Document,
     page_id: ObjectId,
@@ -774,7 +951,11 @@ fn annotation_fonts(
     else {
         return out;
     };
-    let dr = acroform_dr(doc);
+    let form = acroform(doc);
+    let dr = form.and_then(|f| dict_at(doc, f, b"DR"));
+    // Fonts drawn by the viewer from a /DA, after those of every appearance stream, so
+    // that a font used both ways is reported as an appearance's.
+    let mut drawn = Vec::new();
     for annot in annots {
         if !budget.operators(1) {
             break;
@@ -803,46 +984,42 @@ fn annotation_fonts(
                 }
             }
         }
-        // A field's /DA may be inherited from its parents, else the form's.
-        let mut node = Some(annot);
-        let mut da = None;
-        for _ in 0..MAX_APPEARANCE_DEPTH * 2 {
-            let Some(n) = node else { break };
-            if let Ok(s) = n.get(b"DA").map(|o| deref(doc, o)).and_then(Object::as_str) {
-                da = Some(s);
-                break;
-            }
-            node = dict_at(doc, n, b"Parent");
-        }
-        if let Some(da) = da
-            && let Some(font) = undefined_da_font(doc, da, &[dr, dict_at(doc, annot, b"DR")])
+        // A `/DA` that names no font (`0 g`, `/ 12 Tf`) gets the viewer's default font
+        // when the viewer has nothing else to draw; a field that keeps its appearance
+        // stream under `/NeedAppearances` is printed as that stream.
+        if let Some((da, appearance)) = drawn_da(doc, annot, form)
+            && !(appearance && da_font(da).is_empty())
         {
-            out.push(font);
+            drawn.push(da_font_use(doc, da, &[dict_at(doc, annot, b"DR"), dr]));
         }
     }
+    out.extend(drawn);
     out
 }
 
-/// Fonts of the form's default resources (`/AcroForm /DR`), and the one its default
-/// `/DA` names when nothing defines it.
-fn acroform_fonts(doc: &Document, budget: &mut Budget) -> Vec<(FontUse, FormUse)> {
+/// The fonts of a page's tiling patterns (`/Resources /Pattern`, and the forms they
+/// draw): text drawn as a pattern's cell is rendered with them.
+fn pattern_fonts(doc: &Document, page_id: ObjectId, budget: &mut Budget) -> Vec<FontUse> {
     let mut out = Vec::new();
-    let dr = acroform_dr(doc);
-    if let Some(dr) = dr {
-        resource_fonts(doc, dr, FormUse::DefaultResources, budget, &mut out);
-    }
-    let da = doc
-        .catalog()
+    let Some(patterns) = doc
+        .get_dictionary(page_id)
         .ok()
-        .and_then(|c| dict_at(doc, c, b"AcroForm"))
-        .and_then(|f| f.get(b"DA").ok())
-        .map(|o| deref(doc, o))
-        .and_then(|o| o.as_str().ok());
-    if let Some(da) = da
-        && let Some(font) = undefined_da_font(doc, da, &[dr])
-    {
-        out.push(font);
+        .and_then(|page| inherited(doc, page, b"Resources"))
+        .and_then(|r| r.as_dict().ok())
+        .and_then(|r| dict_at(doc, r, b"Pattern"))
+    else {
+        return out;
+    };
+    let mut found = Vec::new();
+    for (_, pattern) in patterns.iter() {
+        if !budget.operators(1) {
+            break;
+        }
+        if let Ok(cell) = deref(doc, pattern).as_stream() {
+            appearance_fonts(doc, cell, 0, budget, &mut found);
+        }
     }
+    out.extend(found.into_iter().map(|(font, _)| font));
     out
 }
 
@@ -862,8 +1039,25 @@ fn check_form_font(
 }
 
 fn name_of(obj: Option<&Object>) -> Option<String> {
-    obj.and_then(|o| o.as_name().ok())
-        .map(|n| String::from_utf8_lossy(n).into_owned())
+    obj.and_then(|o| o.as_name().ok()).map(pdf_name)
+}
+
+/// A PDF name's bytes as text: as they are when they are UTF-8, else with every byte
+/// outside printable ASCII written `#xx`, as in the file (`#CB#CE#CC#E5`, GBK for 宋体),
+/// rather than replacement characters.
+pub fn pdf_name(bytes: &[u8]) -> String {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(bytes.len() * 3);
+    for &b in bytes {
+        if b.is_ascii_graphic() && b != b'#' {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("#{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The font's base font name; for Type 0 fonts the descendant's.
@@ -901,7 +1095,19 @@ fn check_font(guide: &Guide, doc: &Document, font: &Dictionary, at: Location) ->
         .get_deref(b"FontDescriptor", doc)
         .ok()
         .and_then(|o| o.as_dict().ok())
-        .is_some_and(|d| d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3"));
+        .is_some_and(|d| {
+            // A font program is a stream; anything else there (`null`, a dictionary)
+            // embeds nothing. A reference to an object that did not load is given the
+            // benefit of the doubt: the file is damaged, and a repairing reader may find it.
+            [b"FontFile".as_slice(), b"FontFile2", b"FontFile3"]
+                .iter()
+                .any(|key| {
+                    d.get(key).is_ok_and(|f| match doc.dereference(f) {
+                        Ok((_, o)) => o.as_stream().is_ok(),
+                        Err(_) => f.as_reference().is_ok(),
+                    })
+                })
+        });
     if !embedded {
         out.push(
             Finding::new(

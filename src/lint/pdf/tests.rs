@@ -791,9 +791,13 @@ fn form_pdf() -> Vec<u8> {
         "Annots",
         vec![checkbox.into(), free_text.into(), text_field.into()],
     );
+    // In the default resources but named by no field a viewer draws: never rendered.
+    let bold = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica-Bold",
+    });
     let form = dictionary! {
         "Fields" => vec![checkbox.into(), text_field.into()],
-        "DR" => dictionary! { "Font" => dictionary! { "Cour" => courier, "Thai" => thai } },
+        "DR" => dictionary! { "Font" => dictionary! { "Cour" => courier, "Thai" => thai, "HeBo" => bold } },
         "DA" => Object::string_literal("/Thai 0 Tf 0 g"),
     };
     let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
@@ -835,7 +839,8 @@ fn fonts_of_forms_and_annotations_are_checked() {
         "{}",
         courier.message
     );
-    assert_eq!(courier.location.page, None);
+    // Found on the page of the field that uses it.
+    assert_eq!(courier.location.page, Some(1));
     let zadb = f
         .iter()
         .find(|x| x.rule == "pdf/font-not-embedded" && x.found.as_deref() == Some("ZapfDingbats"))
@@ -1538,4 +1543,278 @@ fn costly_tint_transforms_draw_on_the_budget() {
     let f = run(&spaces_pdf(vec![("S", space)], ops));
     assert_eq!(too_complex(&f).len(), 1, "{:?}", rules(&f));
     assert!(start.elapsed().as_secs() < 30, "{:?}", start.elapsed());
+}
+
+// ------------------------------------------------------------------ real-world verdicts (issue 11)
+
+fn not_embedded(findings: &[Finding]) -> Vec<String> {
+    let mut v: Vec<String> = findings
+        .iter()
+        .filter(|f| f.rule == "pdf/font-not-embedded")
+        .filter_map(|f| f.found.clone())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_pdf_encrypting_only_its_attachments_is_checked() {
+    // /StmF and /StrF /Identity, /EFF /StdCF (AES-256): the user password (000000) only
+    // guards the attachment; poppler shows the page and its Helvetica without one.
+    let f = run(&fixture("pdfjs-encrypted-attachment.pdf"));
+    assert!(!rules(&f).contains(&"pdf/encrypted"), "{f:#?}");
+    assert_eq!(not_embedded(&f), vec!["Helvetica"], "{f:#?}");
+    assert!(!rules(&f).contains(&"pdf/unreadable"), "{f:#?}");
+    // RC4 added by an update whose user password is "test" (pdf.js's test manifest): the
+    // page is encrypted, and stays unchecked.
+    let f = run(&fixture("pdfjs-issue15893-rc4-password-update.pdf"));
+    assert_eq!(rules(&f), vec!["pdf/encrypted"], "{f:#?}");
+    assert!(
+        f[0].message.contains("needs a password"),
+        "{}",
+        f[0].message
+    );
+}
+
+#[test]
+fn encrypt_keys_are_renamed_in_place() {
+    let bytes = b"<< /Encrypt 12 0 R /EncryptMetadata false /Encrypt<</V 4>> >>/Encrypt";
+    let out = without_encrypt(bytes);
+    assert_eq!(out.len(), bytes.len());
+    assert_eq!(
+        out,
+        b"<< /Encrypx 12 0 R /EncryptMetadata false /Encrypx<</V 4>> >>/Encrypx".to_vec()
+    );
+}
+
+#[test]
+fn identity_crypt_filters_only_count_from_version_4() {
+    let with = |encrypt: Dictionary| {
+        let mut doc = Document::with_version("1.7");
+        doc.trailer.set("Encrypt", encrypt);
+        encrypts_nothing_readable(&doc)
+    };
+    assert!(with(
+        dictionary! { "V" => 5, "StmF" => "Identity", "StrF" => "Identity", "EFF" => "StdCF" }
+    ));
+    assert!(with(dictionary! { "V" => 4 }));
+    assert!(!with(
+        dictionary! { "V" => 4, "StmF" => "StdCF", "StrF" => "Identity" }
+    ));
+    assert!(!with(
+        dictionary! { "V" => 4, "StmF" => "Identity", "StrF" => "StdCF" }
+    ));
+    // Before crypt filters (V 1, 2), everything is encrypted.
+    assert!(!with(
+        dictionary! { "V" => 2, "StmF" => "Identity", "StrF" => "Identity" }
+    ));
+}
+
+#[test]
+fn a_default_da_and_unused_default_resources_render_nothing() {
+    // PDF/A-4 pass file: /AcroForm << /DA (/Helv 0 Tf 0 g ) >>, no /DR, no field.
+    let f = run(&fixture("verapdf-a4-6-1-11-t01-pass-a-default-da.pdf"));
+    assert_eq!(not_embedded(&f), Vec::<String>::new(), "{f:#?}");
+    // PDF/A-2b pass file: /DR holds Helvetica, Helvetica-Bold and ZapfDingbats
+    // (Acrobat's defaults); the one check box has its appearance streams.
+    let f = run(&fixture("verapdf-6-4-1-t02-pass-a-acroform-dr.pdf"));
+    assert_eq!(not_embedded(&f), Vec::<String>::new(), "{f:#?}");
+}
+
+/// A page with one annotation `annot` and a form with `form` entries whose /DR holds a
+/// non-embedded Helvetica as `Helv`.
+fn one_annotation_pdf(annot: Dictionary, form: Dictionary, appearance: bool) -> Vec<u8> {
+    let mut doc = Document::load_mem(&make_pdf(vec![], true, 8.6)).unwrap();
+    let helv = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica-Oblique",
+    });
+    let mut annot = annot;
+    if appearance {
+        let ap = doc.add_object(Stream::new(
+            dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 10.into(), 10.into()] },
+            b"0 0 1 rg 0 0 10 10 re f".to_vec(),
+        ));
+        annot.set("AP", dictionary! { "N" => ap });
+    }
+    annot.set("Rect", vec![10.into(), 10.into(), 20.into(), 20.into()]);
+    let annot = doc.add_object(annot);
+    let page = *doc.get_pages().get(&1).unwrap();
+    doc.get_dictionary_mut(page)
+        .unwrap()
+        .set("Annots", vec![annot.into()]);
+    let mut form = form;
+    form.set("Fields", vec![annot.into()]);
+    form.set(
+        "DR",
+        dictionary! { "Font" => dictionary! { "Helv" => helv } },
+    );
+    let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+    doc.get_dictionary_mut(root).unwrap().set("AcroForm", form);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn a_default_resources_font_counts_when_a_field_the_viewer_draws_uses_it() {
+    let field = |da: &str| {
+        dictionary! {
+            "Type" => "Annot", "Subtype" => "Widget", "FT" => "Tx",
+            "T" => Object::string_literal("ชื่อ"), "DA" => Object::string_literal(da),
+        }
+    };
+    let found = |bytes: Vec<u8>| not_embedded(&run(&bytes));
+    let oblique = vec!["Helvetica".to_string(), "Helvetica-Oblique".to_string()];
+    let page_only = vec!["Helvetica".to_string()];
+    // No appearance stream: the viewer draws the field with /Helv from the /DR.
+    let f = run(&one_annotation_pdf(
+        field("/Helv 9 Tf 0 g"),
+        dictionary! {},
+        false,
+    ));
+    assert_eq!(not_embedded(&f), oblique, "{f:#?}");
+    let helv = f
+        .iter()
+        .find(|x| x.found.as_deref() == Some("Helvetica-Oblique"))
+        .unwrap();
+    assert!(helv.message.contains("/AcroForm /DR"), "{}", helv.message);
+    // Its own appearance stream is what is drawn…
+    assert_eq!(
+        found(one_annotation_pdf(
+            field("/Helv 9 Tf 0 g"),
+            dictionary! {},
+            true
+        )),
+        page_only
+    );
+    // …unless the form asks viewers to build appearances again.
+    assert_eq!(
+        found(one_annotation_pdf(
+            field("/Helv 9 Tf 0 g"),
+            dictionary! { "NeedAppearances" => true },
+            true
+        )),
+        oblique
+    );
+    // The field's /DA may come from the form's.
+    let mut bare = field("");
+    bare.remove(b"DA");
+    assert_eq!(
+        found(one_annotation_pdf(
+            bare,
+            dictionary! { "DA" => Object::string_literal("/Helv 0 Tf 0 g") },
+            false
+        )),
+        oblique
+    );
+    // A signature field shows no text of its own.
+    let mut sig = field("/Helv 9 Tf 0 g");
+    sig.set("FT", "Sig");
+    assert_eq!(
+        found(one_annotation_pdf(sig, dictionary! {}, false)),
+        page_only
+    );
+}
+
+#[test]
+fn a_da_that_names_no_font_is_never_an_empty_name() {
+    let no_name = |subtype: &str, appearance: bool| {
+        let annot = dictionary! {
+            "Type" => "Annot", "Subtype" => subtype, "FT" => "Tx",
+            "Contents" => Object::string_literal("หมายเหตุ"),
+            "DA" => Object::string_literal("/ 12 Tf 0 g"),
+        };
+        run(&one_annotation_pdf(
+            annot,
+            dictionary! { "NeedAppearances" => true },
+            appearance,
+        ))
+    };
+    for (subtype, appearance) in [("Widget", true), ("Highlight", false), ("Ink", true)] {
+        let f = no_name(subtype, appearance);
+        assert_eq!(not_embedded(&f), vec!["Helvetica"], "{subtype}: {f:#?}");
+        assert!(
+            f.iter().all(|x| !x.message.contains("font  ")),
+            "{subtype}: {f:#?}"
+        );
+    }
+    // A check box without appearances draws its mark, not text in a font of the /DA.
+    let check_box = dictionary! {
+        "Type" => "Annot", "Subtype" => "Widget", "FT" => "Btn", "V" => "Yes", "AS" => "Yes",
+        "DA" => Object::string_literal("0 g"),
+    };
+    let f = run(&one_annotation_pdf(check_box, dictionary! {}, false));
+    assert_eq!(not_embedded(&f), vec!["Helvetica"], "{f:#?}");
+    // Nothing else to draw: the viewer sets the text in its default font.
+    let f = no_name("FreeText", false);
+    assert_eq!(
+        not_embedded(&f),
+        vec!["(the viewer's default font)", "Helvetica"],
+        "{f:#?}"
+    );
+    // The veraPDF file (/DA (Some Text), no /AP) that poppler lists as Helvetica [none].
+    let f = run(&fixture(
+        "verapdf-6-3-3-t01-fail-c-freetext-no-appearance.pdf",
+    ));
+    assert_eq!(
+        not_embedded(&f),
+        vec!["(the viewer's default font)"],
+        "{f:#?}"
+    );
+}
+
+#[test]
+fn a_font_file_that_is_not_a_stream_embeds_nothing() {
+    // /FontFile3 19 0 R, where 19 is no stream; pdffonts: emb no.
+    let f = run(&fixture(
+        "verapdf-6-2-11-4-1-t01-fail-a-fontfile-not-stream.pdf",
+    ));
+    assert_eq!(not_embedded(&f), vec!["QUAJCC+TrajanPro-Regular"], "{f:#?}");
+}
+
+#[test]
+fn font_names_that_are_not_utf8_are_escaped() {
+    // /BaseFont /#ba#da#cc#e5,Bold: 黑体 (SimHei) in GBK.
+    let f = run(&fixture("pdfjs-issue2128r-gbk-font-name.pdf"));
+    let names = not_embedded(&f);
+    assert_eq!(names, vec!["#BA#DA#CC#E5,Bold"], "{f:#?}");
+    assert!(f.iter().all(|x| !x.message.contains('\u{FFFD}')), "{f:#?}");
+    assert_eq!(
+        pdf_name("NotoSansThai-ตัวหนา".as_bytes()),
+        "NotoSansThai-ตัวหนา"
+    );
+    assert_eq!(pdf_name(b"A#\xff B"), "A#23#FF#20B");
+}
+
+#[test]
+fn fonts_of_tiling_patterns_are_checked() {
+    // Card suits drawn as text in ZapfDingbats in a tiling pattern's cell.
+    let f = run(&fixture("pdfjs-issue15716-pattern-zapfdingbats.pdf"));
+    assert_eq!(not_embedded(&f), vec!["ZapfDingbats"], "{f:#?}");
+}
+
+#[test]
+fn a_page_the_xref_table_misplaces_is_read_after_a_rebuild() {
+    // qpdf's bad34.pdf: the cross-reference entry of the page points at another object.
+    let f = run(&fixture("qpdf-bad34-xref-offsets.pdf"));
+    assert_eq!(not_embedded(&f), vec!["Helvetica"], "{f:#?}");
+    assert!(
+        f.iter()
+            .any(|x| x.rule == "pdf/unreadable" && x.message.contains("rebuilt")),
+        "{f:#?}"
+    );
+    assert!(rules(&f).contains(&"pdf/page-size"), "{f:#?}");
+}
+
+#[test]
+fn a_font_drawn_by_an_appearance_is_reported_as_such_even_when_dr_has_it() {
+    // pdf.js issue18561.pdf: Helvetica (26 0 R) in the text fields' appearance streams and
+    // in /AcroForm /DR; one field the viewer draws itself names it too.
+    let f = run(&fixture("pdfjs-issue18561-helvetica-appearance-and-dr.pdf"));
+    assert_eq!(not_embedded(&f), vec!["Helvetica"], "{f:#?}");
+    let helvetica = f
+        .iter()
+        .find(|x| x.rule == "pdf/font-not-embedded")
+        .unwrap();
+    assert!(helvetica.message.contains("(/AP)"), "{}", helvetica.message);
 }
