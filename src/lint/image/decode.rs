@@ -176,7 +176,24 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
 }
 
 fn decode_png(bytes: &[u8]) -> Result<Decoded, String> {
+    match decode_png_with(bytes, false) {
+        // A broken text chunk is ancillary: browsers show the picture (only our cards'
+        // photo box, a tEXt chunk, is lost).
+        Err(e) if is_text_chunk_error(&e) => decode_png_with(bytes, true),
+        other => other,
+    }
+}
+
+/// Whether a PNG decoding error is about a text chunk (tEXt, zTXt, iTXt).
+fn is_text_chunk_error(e: &str) -> bool {
+    ["tEXt", "zTXt", "iTXt", "text chunk", "keyword"]
+        .iter()
+        .any(|k| e.contains(k))
+}
+
+fn decode_png_with(bytes: &[u8], ignore_text: bool) -> Result<Decoded, String> {
     let mut decoder = png::Decoder::new(Cursor::new(bytes));
+    decoder.set_ignore_text_chunk(ignore_text);
     decoder.set_transformations(png::Transformations::normalize_to_color8());
     // the decoder's own allocations: the 8-bit RGBA frame of the largest image checked
     decoder.set_limits(png::Limits {
