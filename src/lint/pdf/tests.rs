@@ -1818,3 +1818,49 @@ fn a_font_drawn_by_an_appearance_is_reported_as_such_even_when_dr_has_it() {
         .unwrap();
     assert!(helvetica.message.contains("(/AP)"), "{}", helvetica.message);
 }
+
+/// Appearance forms that draw the same forms (a DAG) are read once each: 30 forms a
+/// level, each level drawing all of the next, is 30⁴ paths but 120 forms (pdf.js's
+/// bug1669099.pdf, 187 KB, took 1 GB before).
+#[test]
+fn shared_appearance_forms_are_read_once() {
+    let mut doc = Document::with_version("1.7");
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let mut level: Vec<ObjectId> = Vec::new();
+    for depth in 0..5 {
+        let mut next = Vec::new();
+        for i in 0..30 {
+            let mut xobjects = Dictionary::new();
+            for (k, id) in level.iter().enumerate() {
+                xobjects.set(format!("F{k}"), *id);
+            }
+            let form = doc.add_object(Stream::new(
+                dictionary! {
+                    "Type" => "XObject", "Subtype" => "Form",
+                    "BBox" => vec![0.into(), 0.into(), 10.into(), 10.into()],
+                    "Resources" => dictionary! {
+                        "Font" => dictionary! { format!("H{depth}_{i}") => font },
+                        "XObject" => xobjects,
+                    },
+                },
+                b"".to_vec(),
+            ));
+            next.push(form);
+        }
+        level = next;
+    }
+    let top = doc
+        .get_object(level[0])
+        .unwrap()
+        .as_stream()
+        .unwrap()
+        .clone();
+    let mut budget = Budget::default();
+    let mut out = Vec::new();
+    appearance_fonts(&doc, &top, 0, &mut budget, &mut out);
+    // the top form, then 30 forms on each of the 4 levels below it
+    assert_eq!(out.len(), 1 + 30 * 4, "{}", out.len());
+    assert!(budget.exhausted.is_none());
+}
