@@ -744,7 +744,19 @@ fn sample(view: &View, pixels: &mut PixelClassifier, n: u64) -> PaletteReport {
             PALETTE => {}
             OFF => candidates.push(i),
             _ => {
-                if view.next_to_palette(i, |j, exact| class_at(view, pixels, j, exact)) {
+                // only whether a neighbour is a palette color matters here: its blend
+                // test is skipped (a neighbour that is not is answered as OFF)
+                let palette_at = |j: usize, exact: bool| match class_at(view, pixels, j, false) {
+                    MAYBE if exact => {
+                        if pixels.is_palette(view.key(j)) {
+                            PALETTE
+                        } else {
+                            OFF
+                        }
+                    }
+                    class => class,
+                };
+                if view.next_to_palette(i, palette_at) {
                     blends += 1;
                 } else if let PixelClass::Blend { pair, step } = pixels.get(view.key(i)) {
                     let entry = pending.entry(pair).or_default();

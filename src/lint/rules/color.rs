@@ -263,10 +263,7 @@ impl Palette {
         let lab = rgb.to_lab();
         let split = candidates.partition_point(|&c| c & ENTRY != 0);
         let (entries, curves) = candidates.split_at(split);
-        if entries
-            .iter()
-            .any(|&e| self.entries[usize::from(e & !ENTRY)].lab.difference(lab) <= self.tolerance)
-        {
+        if self.any_entry_within(lab, entries) {
             return PixelClass::Palette;
         }
         let px = [f32::from(rgb.0), f32::from(rgb.1), f32::from(rgb.2)];
@@ -274,17 +271,28 @@ impl Palette {
         let mut best: Option<(f32, u16, f32)> = None;
         let at = LabBox::of_rgb(rgb);
         let bounds = self.bounds();
-        for &c in curves {
-            let i = usize::from(c / 2);
-            let curve = &bounds.curves[i][usize::from(c % 2)];
-            if !(reachable(&at, &curve.whole, BLEND_TOLERANCE)
-                && curve
-                    .segments
-                    .iter()
-                    .any(|q| reachable(&at, q, BLEND_TOLERANCE)))
-            {
-                continue;
+        // Branch and bound: each curve's lower bound (by the box around all its blends:
+        // finer boxes cost more than the exact distances they save), nearest first; a
+        // curve whose bound exceeds the tolerance, or the best distance found so far,
+        // cannot be the nearest blend within tolerance, so it is not computed.
+        let limit = slack(BLEND_TOLERANCE);
+        let mut order: Vec<(f32, u16)> = curves
+            .iter()
+            .filter_map(|&c| {
+                let curve = &bounds.curves[usize::from(c / 2)][usize::from(c % 2)];
+                let lb = lower_bound_squared(&at, &curve.whole, limit * limit);
+                (lb <= limit * limit).then_some((lb, c))
+            })
+            .collect();
+        order.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        for (lb, c) in order {
+            if let Some((bd, _, _)) = best {
+                let reach = slack(bd);
+                if lb > reach * reach {
+                    break;
+                }
             }
+            let i = usize::from(c / 2);
             let (a, b) = self.pairs[i];
             let (sa, sb) = (&self.entries[a], &self.entries[b]);
             let (t, mix_lab): (f32, Lab) = if c % 2 == 0 {
@@ -311,17 +319,25 @@ impl Palette {
                 (t, mix.into_color())
             };
             let d = mix_lab.difference(lab);
-            if best.is_none_or(|(bd, _, _)| d < bd) {
-                best = Some((d, i as u16, t));
+            // ties go to the first curve in the palette's order, as without the bounds
+            if best.is_none_or(|(bd, bc, _)| d < bd || (d == bd && c < bc)) {
+                best = Some((d, c, t));
             }
         }
         match best {
-            Some((d, pair, t)) if d <= BLEND_TOLERANCE && t > 0.0 && t < 1.0 => PixelClass::Blend {
-                pair,
+            Some((d, c, t)) if d <= BLEND_TOLERANCE && t > 0.0 && t < 1.0 => PixelClass::Blend {
+                pair: c / 2,
                 step: (t * 63.0).round() as u8,
             },
             _ => PixelClass::Off,
         }
+    }
+
+    /// Whether `lab` is within tolerance of one of `entries` (candidates marked [`ENTRY`]).
+    fn any_entry_within(&self, lab: Lab, entries: &[u16]) -> bool {
+        entries
+            .iter()
+            .any(|&e| self.entries[usize::from(e & !ENTRY)].lab.difference(lab) <= self.tolerance)
     }
 
     /// The Lab bounds of the entries and blends, built on first use.
@@ -405,6 +421,26 @@ impl PixelClassifier<'_> {
             .pixel_class(Rgb((key >> 16) as u8, (key >> 8) as u8, key as u8));
         self.cache.insert(key, class);
         class
+    }
+
+    /// Whether the packed color `0xRRGGBB` is a palette color, exactly as
+    /// [`PixelClassifier::get`] would answer [`PixelClass::Palette`], without the blend
+    /// test (a few CIEDE2000 distances instead of every blend's) unless already cached.
+    pub fn is_palette(&mut self, key: u32) -> bool {
+        if self.surely_off(key) {
+            return false;
+        }
+        if let Some(class) = self.cache.get(&key) {
+            return *class == PixelClass::Palette;
+        }
+        let candidates = self.bounds.candidates(key);
+        let entries = &candidates[..candidates.partition_point(|&c| c & ENTRY != 0)];
+        let rgb = Rgb((key >> 16) as u8, (key >> 8) as u8, key as u8);
+        let palette = self.palette.any_entry_within(rgb.to_lab(), entries);
+        if palette {
+            self.cache.insert(key, PixelClass::Palette);
+        }
+        palette
     }
 
     /// Whether the packed color `0xRRGGBB` is surely off the palette by its cell alone
@@ -714,10 +750,16 @@ fn lower_bound_squared(p: &LabBox, q: &LabBox, enough: f32) -> f32 {
     lightness + (1.0 - r_c * sin_2theta) * chroma
 }
 
+/// A distance widened by the bounds' rounding margin.
+#[inline]
+fn slack(tolerance: f32) -> f32 {
+    tolerance * 1.001 + 0.001
+}
+
 /// Whether some color of `q` may be within `tolerance` of some color of `p`.
 #[inline]
 fn reachable(p: &LabBox, q: &LabBox, tolerance: f32) -> bool {
-    let limit = tolerance * 1.001 + 0.001;
+    let limit = slack(tolerance);
     lower_bound_squared(p, q, limit * limit) <= limit * limit
 }
 
