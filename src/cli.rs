@@ -114,6 +114,11 @@ struct LintArgs {
     /// pdf or markdown (`[lint.kinds]` in the guide does this per path).
     #[arg(long, value_parser = |s: &str| s.parse::<LintKind>())]
     kind: Option<LintKind>,
+    /// The files given are one campaign, made elsewhere: compare the prices, promo codes
+    /// and dates they state (`consistency/mismatch`; folders we built compare by their
+    /// manifest without it).
+    #[arg(long, value_name = "NAME")]
+    campaign: Option<String>,
 }
 
 impl clap::builder::ValueParserFactory for Channel {
@@ -160,7 +165,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 args.paths
             };
-            run_lint(&guide, &paths, args.format, args.kind)
+            run_lint(&guide, &paths, args.format, args.kind, args.campaign)
         }
         Command::Check { build, format } => {
             let project = Project::load(&build.project)?;
@@ -171,7 +176,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             // The lock is held while linting, so the lint sees this build's output.
             let (out, _lock) = run_build(&project, &build, say)?;
-            run_lint(&project.guide, &[out], format, None)
+            run_lint(&project.guide, &[out], format, None, None)
         }
         Command::Init { dir } => {
             crate::init::init(&dir)?;
@@ -298,8 +303,10 @@ fn run_lint(
     paths: &[PathBuf],
     format: Format,
     kind: Option<LintKind>,
+    campaign: Option<String>,
 ) -> Result<ExitCode> {
-    let report = lint::lint_paths(&LintContext::new(guide).forcing(kind), paths)?;
+    let ctx = LintContext::new(guide).forcing(kind).in_campaign(campaign);
+    let report = lint::lint_paths(&ctx, paths)?;
     let mut stdout = std::io::stdout().lock();
     report::write(&report, format, &mut stdout)
         .map_err(|e| Error::usage(format!("writing the report: {e}")))?;

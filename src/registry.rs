@@ -145,7 +145,7 @@ rules! {
         good: "/CS0 [/Separation /PANTONE#203425#20C /DeviceCMYK …]";
     CONSISTENCY_MISMATCH = "consistency/mismatch", Error,
         "A price, promo code or date that one channel of a campaign states differently from the piece's facts or the other channels.",
-        why: "A campaign must say the same thing everywhere: a different promo code in the email than on the web page costs sales and trust. Each output's facts are read from what it shows (the text laid out on cards and PDFs, the visible text of pages and emails; recorded in `out/manifest.json`) and compared with the piece's `[facts]`, or with the majority of its channels where the source is silent. A fact a channel leaves out is not a mismatch.",
+        why: "A campaign must say the same thing everywhere: a different promo code in the email than on the web page costs sales and trust. Each output's facts are read from what it shows (the text laid out on cards and PDFs, the visible text of pages and emails; recorded in `out/manifest.json`) and compared with the piece's `[facts]`, or with the majority of its channels where the source is silent. Files made elsewhere are compared with each other with `lint --campaign NAME DIR`. A fact a channel leaves out is not a mismatch.",
         bad: "email: ใช้โค้ด WINTER25   (front matter and web: WINTER26)",
         good: "email: ใช้โค้ด WINTER26";
     FONT_OFF_BRAND = "font/off-brand", Error,

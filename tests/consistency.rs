@@ -99,6 +99,44 @@ fn channels_that_say_something_else_are_named() {
         "{price:?}"
     );
 
+    // the same files delivered by an agency (no manifest): `--campaign` compares them
+    // with each other, each named by its file
+    let delivery = tmp.path().join("delivery");
+    std::fs::create_dir_all(&delivery).unwrap();
+    for (from, to) in [
+        ("email/cold-brew-winter.html", "อีเมล.html"),
+        ("email/cold-brew-winter.txt", "อีเมล.txt"),
+        ("print/cold-brew-winter.pdf", "flyer.pdf"),
+        ("web/cold-brew-winter/index.html", "landing.html"),
+    ] {
+        std::fs::copy(out.join(from), delivery.join(to)).unwrap();
+    }
+    let (_, report) = brandpress(&["lint", "--format", "json"], &delivery);
+    assert!(
+        mismatches(&report).is_empty(),
+        "without --campaign, files stand alone"
+    );
+    let (code, report) = brandpress(
+        &["lint", "--campaign", "winter-2026", "--format", "json"],
+        &delivery,
+    );
+    assert_eq!(code, 1);
+    let messages: Vec<String> = mismatches(&report).into_iter().map(|m| m.1).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("อีเมล.html says promo code WINTER25")
+                && m.contains("flyer.pdf")
+                && m.contains("landing.html")),
+        "{messages:#?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("อีเมล.txt says price THB 99.00")),
+        "{messages:#?}"
+    );
+
     // a planted manifest cannot make lint read outside the folder
     let manifest = out.join("manifest.json");
     let planted = std::fs::read_to_string(&manifest)

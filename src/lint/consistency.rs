@@ -72,26 +72,7 @@ pub fn check(ctx: &LintContext, dir: &Path) -> Vec<Finding> {
             .find_map(|(r, _)| r.source.as_deref())
             .and_then(|s| source_facts(ctx, s));
         for kind in COMPARED {
-            let said: Vec<Said> = outputs
-                .iter()
-                .filter_map(|(r, path)| {
-                    let values: Vec<(Value, String)> = r
-                        .facts
-                        .iter()
-                        .filter(|f| f.kind == kind.name())
-                        .filter_map(|f| {
-                            facts::parse(kind, &f.text)
-                                .or_else(|| facts::parse(kind, &f.value))
-                                .map(|v| (v, f.text.clone()))
-                        })
-                        .collect();
-                    (!values.is_empty()).then(|| Said {
-                        path: path.clone(),
-                        channel: label(r),
-                        values,
-                    })
-                })
-                .collect();
+            let said = statements(&outputs, kind, label);
             let expected: Vec<Value> = source
                 .as_ref()
                 .map(|s| s.iter().filter(|v| v.kind() == kind).cloned().collect())
@@ -100,6 +81,115 @@ pub fn check(ctx: &LintContext, dir: &Path) -> Vec<Finding> {
         }
     }
     findings
+}
+
+/// `consistency/mismatch` across `files`, one campaign made elsewhere (`--campaign`; one
+/// group per path given): each file's facts are read from its visible text (pages and email HTML, `.eml` parts,
+/// plain text, PDF pages) and compared with what most files say. Files are named by
+/// their path below the linted folder.
+pub fn check_files(ctx: &LintContext, files: &[PathBuf]) -> Vec<Finding> {
+    let mut records: Vec<(Record, PathBuf)> = Vec::new();
+    for path in files {
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        let Some(text) = visible_text(path, &bytes) else {
+            continue;
+        };
+        let label = ctx
+            .roots
+            .relative(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let facts = facts::extract(&text, &Hints::default())
+            .into_iter()
+            .map(|f| crate::manifest::FactRecord {
+                kind: f.kind().name().to_string(),
+                text: text[f.range.clone()].to_string(),
+                value: f.value.to_string(),
+            })
+            .collect();
+        let record = Record {
+            path: label.clone(),
+            channel: label,
+            piece: None,
+            campaign: ctx.campaign.clone(),
+            segment: None,
+            preset: None,
+            lang: None,
+            source: None,
+            sha256: String::new(),
+            bytes: bytes.len() as u64,
+            text: None,
+            links: Vec::new(),
+            facts,
+        };
+        records.push((record, path.clone()));
+    }
+    let mut findings = Vec::new();
+    for kind in COMPARED {
+        let said = statements(&records, kind, |r| r.channel.clone());
+        findings.extend(compare(kind, &said, &[]));
+    }
+    findings
+}
+
+/// The visible text of a file made elsewhere, by its kind.
+fn visible_text(path: &Path, bytes: &[u8]) -> Option<String> {
+    use crate::lint::{FileKind, detect_kind};
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
+    {
+        return Some(String::from_utf8_lossy(bytes).into_owned());
+    }
+    match detect_kind(path, bytes) {
+        FileKind::Html | FileKind::EmailHtml => {
+            Some(crate::lint::html::shown(&crate::lint::html::charset::decode(bytes)).0)
+        }
+        FileKind::Eml => {
+            let msg = mail_parser::MessageParser::default().parse(bytes)?;
+            let mut text = String::new();
+            if let Some(html) = msg.body_html(0) {
+                text.push_str(&crate::lint::html::shown(&html).0);
+                text.push('\n');
+            }
+            if let Some(plain) = msg.body_text(0) {
+                text.push_str(&plain);
+            }
+            Some(text)
+        }
+        FileKind::Pdf => crate::lint::pdf::text(bytes),
+        _ => None,
+    }
+}
+
+/// Each output's statements of facts of `kind`, named by `label`.
+fn statements(
+    outputs: &[(Record, PathBuf)],
+    kind: FactKind,
+    label: impl Fn(&Record) -> String,
+) -> Vec<Said> {
+    outputs
+        .iter()
+        .filter_map(|(r, path)| {
+            let values: Vec<(Value, String)> = r
+                .facts
+                .iter()
+                .filter(|f| f.kind == kind.name())
+                .filter_map(|f| {
+                    facts::parse(kind, &f.text)
+                        .or_else(|| facts::parse(kind, &f.value))
+                        .map(|v| (v, f.text.clone()))
+                })
+                .collect();
+            (!values.is_empty()).then(|| Said {
+                path: path.clone(),
+                channel: label(r),
+                values,
+            })
+        })
+        .collect()
 }
 
 /// How a finding names an output: its channel, and for an email's plain-text part

@@ -272,6 +272,8 @@ pub struct LintContext<'a> {
     pub forced: Option<LintKind>,
     /// `[lint.kinds]` compiled: a file matching a glob is that kind.
     kinds: Arc<Vec<(globset::GlobMatcher, LintKind)>>,
+    /// `--campaign`: the files linted are one campaign made elsewhere.
+    pub campaign: Option<String>,
 }
 
 /// The guide's `[lint.kinds]` globs, compiled (the guide validated them at load).
@@ -303,6 +305,7 @@ impl<'a> LintContext<'a> {
             tone: Arc::new(Default::default()),
             forced: None,
             kinds: Arc::new(compile_kinds(guide)),
+            campaign: None,
         }
     }
 
@@ -339,7 +342,14 @@ impl<'a> LintContext<'a> {
             tone: self.tone.clone(),
             forced: self.forced,
             kinds: self.kinds.clone(),
+            campaign: self.campaign.clone(),
         }
+    }
+
+    /// This context for files that are one campaign made elsewhere (`--campaign`).
+    pub fn in_campaign(mut self, campaign: Option<String>) -> LintContext<'a> {
+        self.campaign = campaign;
+        self
     }
 
     /// The guide's tone rules for `channel` (`None`: Markdown sources), compiled once.
@@ -453,9 +463,24 @@ pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
     for findings in results {
         report.findings.extend(findings);
     }
-    // one campaign, one message: across the outputs of a folder we built
-    for dir in consistency::manifest_dirs(paths) {
-        report.findings.extend(consistency::check(ctx, &dir));
+    // one campaign, one message: across the outputs of a folder we built, and across
+    // the files of a campaign made elsewhere (`--campaign`)
+    let ours = consistency::manifest_dirs(paths);
+    for dir in &ours {
+        report.findings.extend(consistency::check(ctx, dir));
+    }
+    if ctx.campaign.is_some() {
+        // one group per path given (a delivery folder, or the files named)
+        for group in paths.iter().filter(|p| !ours.contains(p)) {
+            let members: Vec<PathBuf> = files
+                .iter()
+                .filter(|f| f.starts_with(group) || *f == group)
+                .cloned()
+                .collect();
+            report
+                .findings
+                .extend(consistency::check_files(ctx, &members));
+        }
     }
     apply_levels(ctx.guide, &mut report.findings);
     report.findings.sort_by(|a, b| {

@@ -245,6 +245,25 @@ impl LoadError {
 }
 
 /// Loads a PDF with its streams' decoding bounded.
+/// The text of every page as the tone rules read it (one page after another), for the
+/// campaign checks; none when the file does not open (encrypted, unreadable).
+pub fn text(bytes: &[u8]) -> Option<String> {
+    let doc = load(bytes).ok()?;
+    if still_encrypted(&doc).is_some() {
+        return None;
+    }
+    let mut budget = Budget::default();
+    let mut out = String::new();
+    for (_, page_id) in doc.get_pages() {
+        out.push_str(&scan_page(&doc, page_id, &mut budget).text);
+        out.push('\n');
+        if budget.exhausted.is_some() {
+            break;
+        }
+    }
+    Some(out)
+}
+
 fn load(bytes: &[u8]) -> Result<Document, LoadError> {
     if bytes.is_empty() {
         return Err(LoadError::Unreadable("the file is empty".into()));
