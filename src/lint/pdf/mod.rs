@@ -78,6 +78,8 @@
 //!   page size, in either orientation, within 1 pt.
 //! - `pdf/bleed`: no bleed box beyond the trim box, or less bleed than `bleed_mm`.
 //! - Tone rules (`tone/*`) on the text extracted from each page.
+//! - `link/utm-missing`, `link/utm-mismatch`: the web addresses of link annotations, as the
+//!   print channel's links.
 
 mod function;
 mod scan;
@@ -197,6 +199,14 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
             if fonts_seen.insert(FontKey::of(&font)) {
                 findings.extend(check_form_font(guide, &doc, &font, used, at()));
             }
+        }
+        for uri in link_uris(&doc, page_id, &mut budget) {
+            findings.extend(rules::link::check_utm(
+                guide,
+                crate::channel::Channel::Print,
+                &uri,
+                at(),
+            ));
         }
         if let Some(why) = &scan.damaged
             && !damaged_reported
@@ -967,6 +977,44 @@ fn da_font_use(doc: &Document, da: &[u8], resources: &[Option<&Dictionary>]) -> 
 
 /// The name printed for the font of a `/DA` that names none.
 const VIEWER_DEFAULT_FONT: &[u8] = b"(the viewer's default font)";
+
+/// The web addresses of a page's link annotations (`/Subtype /Link` with a `/URI`
+/// action), for the UTM rules: a printed PDF's links are the print channel's.
+fn link_uris(doc: &Document, page_id: ObjectId, budget: &mut Budget) -> Vec<String> {
+    let Some(annots) = doc
+        .get_dictionary(page_id)
+        .ok()
+        .and_then(|page| page.get(b"Annots").ok())
+        .map(|o| deref(doc, o))
+        .and_then(|o| o.as_array().ok())
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for annot in annots {
+        if !budget.operators(1) {
+            break;
+        }
+        let Ok(annot) = deref(doc, annot).as_dict() else {
+            continue;
+        };
+        if annot.get(b"Subtype").and_then(|s| s.as_name()).ok() != Some(b"Link") {
+            continue;
+        }
+        let uri = dict_at(doc, annot, b"A")
+            .filter(|a| a.get(b"S").and_then(|s| s.as_name()).ok() == Some(b"URI"))
+            .and_then(|a| a.get(b"URI").ok())
+            .map(|o| deref(doc, o))
+            .and_then(|o| o.as_str().ok())
+            .map(|b| String::from_utf8_lossy(b).into_owned());
+        if let Some(uri) = uri
+            && out.len() < 1000
+        {
+            out.push(uri);
+        }
+    }
+    out
+}
 
 /// Fonts of a page's annotations and form fields: those of their appearance streams
 /// (`/AP`: normal, rollover and down, every state of a check box), and the one a viewer

@@ -1864,3 +1864,39 @@ fn shared_appearance_forms_are_read_once() {
     assert_eq!(out.len(), 1 + 30 * 4, "{}", out.len());
     assert!(budget.exhausted.is_none());
 }
+
+/// Link annotations of a printed PDF are the print channel's links: a brand link
+/// without UTM tags, or tagged for the web, is a finding; a third party's is not.
+#[test]
+fn link_annotations_carry_print_utm_tags() {
+    let bytes = make_pdf(Vec::new(), true, 9.0);
+    let mut doc = Document::load_mem(&bytes).unwrap();
+    let page_id = *doc.get_pages().values().next().unwrap();
+    let link = |uri: &str| {
+        Object::Dictionary(dictionary! {
+            "Type" => "Annot", "Subtype" => "Link",
+            "Rect" => vec![0.into(), 0.into(), 10.into(), 10.into()],
+            "A" => dictionary! { "S" => "URI", "URI" => Object::string_literal(uri) },
+        })
+    };
+    let annots = vec![
+        link("https://tonkla.example/menu"),
+        link("https://tonkla.example/?utm_source=web&utm_medium=referral"),
+        link("https://tonkla.example/?utm_source=print&utm_medium=offline"),
+        link("https://www.lineman.example/ต้นกล้า"),
+    ];
+    doc.get_dictionary_mut(page_id)
+        .unwrap()
+        .set("Annots", Object::Array(annots));
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    let found: Vec<&str> = rules(&run(&out))
+        .into_iter()
+        .filter(|r| r.starts_with("link/"))
+        .collect();
+    assert_eq!(
+        found,
+        ["link/utm-missing", "link/utm-mismatch"],
+        "{found:?}"
+    );
+}
