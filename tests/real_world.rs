@@ -390,7 +390,6 @@ fn third_party_email_templates_are_linted_as_email() {
         "caniemail-css-direction.html",
         "mailchimp-transactional_basic.html",
         "postmark-basic-welcome.html",
-        "leemunroe-email.html",
         "sendgrid-different_languages.html",
     ] {
         let file = format!("email-templates/{name}");

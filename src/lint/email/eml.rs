@@ -172,18 +172,18 @@ enum PartMap {
 }
 
 /// Puts a part's findings at their place in the file.
-struct Placer<'f> {
+struct Placer<'f, 'd> {
     map: PartMap,
     file: &'f FileLines<'f>,
     part: &'static str,
-    decoded: String,
+    decoded: &'d str,
 }
 
-impl<'f> Placer<'f> {
+impl<'f, 'd> Placer<'f, 'd> {
     fn new(
         bytes: &[u8],
         part: &MessagePart,
-        decoded: &str,
+        decoded: &'d str,
         file: &'f FileLines<'f>,
         kind: &'static str,
     ) -> Self {
@@ -220,7 +220,7 @@ impl<'f> Placer<'f> {
             map,
             file,
             part: kind,
-            decoded: decoded.to_string(),
+            decoded,
         }
     }
 
@@ -240,7 +240,7 @@ impl<'f> Placer<'f> {
                 finding.location = Location::at(path, line, col);
             }
             (None, PartMap::Start { body, why }) => {
-                let (line, col) = line_col(&self.decoded, offset);
+                let (line, col) = line_col(self.decoded, offset);
                 finding.message = format!(
                     "{} ({} part, {why}: line {line}:{col} of the decoded part)",
                     finding.message, self.part
