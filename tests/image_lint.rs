@@ -508,6 +508,60 @@ fn arithmetic_coded_jpegs_are_named_as_such() {
     assert!(msg.contains("arithmetic-coded JPEG"), "{msg}");
 }
 
+/// A lossless JPEG (SOF3, 16-bit grey, from jpeg-decoder's reference tests), which
+/// zune-jpeg declines, is read through jpeg-decoder: every pixel equals the top 8 bits of
+/// the reference PNG the IJG library made from it, and it is judged, not unreadable.
+#[test]
+fn lossless_jpegs_are_read() {
+    let img = image::decode(&std::fs::read(fixture("jpeg_lossless_sel1.jpg")).unwrap()).unwrap();
+    let mut reference = png::Decoder::new(std::io::Cursor::new(
+        std::fs::read(fixture("jpeg_lossless_sel1.png")).unwrap(),
+    ))
+    .read_info()
+    .unwrap();
+    let mut buf = vec![0; reference.output_buffer_size()];
+    let info = reference.next_frame(&mut buf).unwrap();
+    assert_eq!(
+        (info.color_type, info.bit_depth),
+        (png::ColorType::Grayscale, png::BitDepth::Sixteen)
+    );
+    assert_eq!((img.width, img.height), (info.width, info.height));
+    let want: Vec<u8> = buf[..info.buffer_size()].chunks(2).map(|v| v[0]).collect();
+    let got: Vec<u8> = img.rgba.chunks(4).map(|p| p[0]).collect();
+    assert_eq!(got.len(), want.len());
+    let differ = got.iter().zip(&want).filter(|(a, b)| a != b).count();
+    assert_eq!(differ, 0, "{differ} pixels differ from the reference");
+    assert!(
+        img.rgba
+            .chunks(4)
+            .all(|p| p[0] == p[1] && p[1] == p[2] && p[3] == 255)
+    );
+    // not a flat picture: the comparison means something
+    assert!(want.iter().max() > want.iter().min());
+    let g = guide();
+    let ctx = LintContext::new(&g);
+    let findings = lint_file(&ctx, &fixture("jpeg_lossless_sel1.jpg")).unwrap();
+    assert!(
+        !rules(&findings).contains(&"image/unreadable"),
+        "{findings:?}"
+    );
+}
+
+/// A lossless JPEG whose frame header claims more pixels than lint decodes is refused
+/// from its header, before jpeg-decoder allocates anything; a cut one is unreadable.
+#[test]
+fn lossless_jpeg_limits_hold() {
+    let bytes = std::fs::read(fixture("jpeg_lossless_sel1.jpg")).unwrap();
+    // the SOF3 segment: FF C3, length, precision, height, width
+    let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC3]).unwrap();
+    let mut big = bytes.clone();
+    big[sof + 5..sof + 9].copy_from_slice(&[0xFF, 0xFF, 0xFF, 0xFF]);
+    let err = image::decode(&big).unwrap_err();
+    assert!(err.contains("too large"), "{err}");
+    let cut = &bytes[..bytes.len() / 2];
+    assert!(!unreadable("cut-lossless.jpg", cut).is_empty());
+}
+
 // ---- GIF frames ---------------------------------------------------------------------------
 
 /// A GIF of `frames`, each a full `w`×`h` frame of one color, made by the `image` crate's

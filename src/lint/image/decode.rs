@@ -254,20 +254,39 @@ fn decode_png_with(bytes: &[u8], ignore_text: bool) -> Result<Decoded, String> {
 /// and converts CMYK the way Photoshop writes it (inverted: 255 is no ink, as libjpeg
 /// and browsers read it). Its CMYK and YCCK conversions to RGBA step through pixels
 /// three bytes at a time (zune-jpeg 0.5: the brand green of a CMYK JPEG read as 25%
-/// `#A80031`), so RGB is asked for and the alpha added here. Arithmetic-coded JPEGs
-/// (SOF9–SOF15) have no decoder in Rust; they are named as such.
+/// `#A80031`), so RGB is asked for and the alpha added here.
+///
+/// A frame zune-jpeg does not read (anything but SOF0–SOF2), or a coding it reports
+/// unsupported, goes to [`decode_lossless_jpeg`]: lossless JPEG (SOF3) is read by
+/// `jpeg-decoder`. Arithmetic-coded JPEGs (SOF9–SOF15) are read by neither
+/// (`jpeg-decoder` 0.3 declines them; zune-jpeg's `arith` feature exists only in its 0.5.16
+/// release candidates); they are named as such.
 fn decode_jpeg(bytes: &[u8]) -> Result<Decoded, String> {
     use zune_core::bytestream::ZCursor;
     use zune_core::colorspace::ColorSpace;
     use zune_core::options::DecoderOptions;
-    if let Some(marker) = jpeg_frame_marker(bytes)
-        && matches!(marker, 0xC9..=0xCB | 0xCD..=0xCF)
-    {
-        return Err(format!(
-            "arithmetic-coded JPEG (SOF{}) is not supported: no decoder lint uses reads it; \
-             re-save it with Huffman coding (any editor's default)",
-            marker - 0xC0
-        ));
+    let frame = jpeg_frame(bytes);
+    if let Some(frame) = frame {
+        match frame.marker {
+            0xC9..=0xCB | 0xCD..=0xCF => {
+                return Err(format!(
+                    "arithmetic-coded JPEG (SOF{}) is not supported: no decoder lint uses reads \
+                     it; re-save it with Huffman coding (any editor's default)",
+                    frame.marker - 0xC0
+                ));
+            }
+            // zune-jpeg 0.5 reads SOF0–SOF2; given another frame it skips the frame header
+            // and fails later on its missing components, so the marker decides here
+            0xC0..=0xC2 => {}
+            marker => {
+                let coding = match marker {
+                    0xC3 => "lossless".to_string(),
+                    0xC5..=0xC7 => "hierarchical".to_string(),
+                    other => format!("SOF{}", other - 0xC0),
+                };
+                return decode_lossless_jpeg(bytes, Some(frame), &coding);
+            }
+        }
     }
     let options = DecoderOptions::default()
         .jpeg_set_out_colorspace(ColorSpace::RGB)
@@ -275,9 +294,13 @@ fn decode_jpeg(bytes: &[u8]) -> Result<Decoded, String> {
         .set_max_width(u16::MAX as usize)
         .set_max_height(u16::MAX as usize);
     let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
-    decoder
-        .decode_headers()
-        .map_err(|e| format!("broken JPEG: {e:?}"))?;
+    match decoder.decode_headers() {
+        Ok(()) => {}
+        Err(zune_jpeg::errors::DecodeErrors::Unsupported(scheme)) => {
+            return decode_lossless_jpeg(bytes, frame, &format!("{scheme:?}"));
+        }
+        Err(e) => return Err(format!("broken JPEG: {e:?}")),
+    }
     let info = decoder
         .info()
         .ok_or_else(|| "broken JPEG: no frame header".to_string())?;
@@ -306,9 +329,96 @@ fn decode_jpeg(bytes: &[u8]) -> Result<Decoded, String> {
     })
 }
 
-/// The frame marker (`0xC0`–`0xCF` but DHT, JPG and DAC) of a JPEG, read from its
-/// segments before the first scan.
-fn jpeg_frame_marker(b: &[u8]) -> Option<u8> {
+/// A lossless JPEG (SOF3), which zune-jpeg does not read, through `jpeg-decoder`, which
+/// does: grey or RGB samples of 2 to 16 bits, scaled to 8. Its frame header is checked
+/// first (size within [`MAX_PIXELS`], a precision and component count the decoder
+/// handles), and the decoder's own buffer is capped. `zune` names the coding zune-jpeg
+/// declined.
+fn decode_lossless_jpeg(
+    bytes: &[u8],
+    frame: Option<JpegFrame>,
+    zune: &str,
+) -> Result<Decoded, String> {
+    let Some(frame) = frame.filter(|f| f.marker == 0xC3) else {
+        return Err(format!(
+            "{zune} JPEG coding is not supported: no decoder lint uses reads it"
+        ));
+    };
+    let JpegFrame {
+        precision,
+        components,
+        width,
+        height,
+        ..
+    } = frame;
+    if !(2..=16).contains(&precision) || !matches!(components, 1 | 3) {
+        return Err(format!(
+            "lossless JPEG of {components} components at {precision} bits is not supported \
+             (grey or RGB, 2 to 16 bits are)"
+        ));
+    }
+    let (width, height) = (u32::from(width), u32::from(height));
+    if width == 0 || height == 0 {
+        return Err(format!("broken JPEG: its frame is {width}×{height}"));
+    }
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(format!("image too large to check ({width}×{height})"));
+    }
+    let pixels = width as usize * height as usize;
+    let n = usize::from(components);
+    let wide = precision != 8; // jpeg-decoder gives other precisions as u16 samples
+    let per_pixel = n * if wide { 2 } else { 1 };
+    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+    decoder.set_max_decoding_buffer_size(pixels * n);
+    let samples = decoder
+        .decode()
+        .map_err(|e| format!("broken lossless JPEG: {e}"))?;
+    if samples.len() != pixels * per_pixel {
+        return Err("lossless JPEG decoded to an unexpected size".into());
+    }
+    let sample = |k: usize| -> u8 {
+        if !wide {
+            return samples[k];
+        }
+        let v = u32::from(u16::from_ne_bytes([samples[2 * k], samples[2 * k + 1]]));
+        let v = if precision > 8 {
+            v >> (precision - 8)
+        } else {
+            v << (8 - precision)
+        };
+        v.min(255) as u8
+    };
+    let mut rgba = Vec::with_capacity(pixels * 4);
+    for i in 0..pixels {
+        let px = if n == 1 {
+            let v = sample(i);
+            [v, v, v, 255]
+        } else {
+            [sample(3 * i), sample(3 * i + 1), sample(3 * i + 2), 255]
+        };
+        rgba.extend_from_slice(&px);
+    }
+    Ok(Decoded {
+        width,
+        height,
+        rgba,
+        photo: None,
+    })
+}
+
+/// A JPEG's frame header: its marker and what lint checks before decoding.
+#[derive(Debug, Clone, Copy)]
+struct JpegFrame {
+    /// `0xC0`–`0xCF` but DHT, JPG and DAC.
+    marker: u8,
+    precision: u8,
+    height: u16,
+    width: u16,
+    components: u8,
+}
+
+/// The frame header of a JPEG, read from its segments before the first scan.
+fn jpeg_frame(b: &[u8]) -> Option<JpegFrame> {
     let mut i = 2;
     loop {
         while b.get(i) == Some(&0xFF) && b.get(i + 1) == Some(&0xFF) {
@@ -319,7 +429,16 @@ fn jpeg_frame_marker(b: &[u8]) -> Option<u8> {
         }
         let marker = *b.get(i + 1)?;
         match marker {
-            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => return Some(marker),
+            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
+                let h = b.get(i + 4..i + 10)?;
+                return Some(JpegFrame {
+                    marker,
+                    precision: h[0],
+                    height: u16::from_be_bytes([h[1], h[2]]),
+                    width: u16::from_be_bytes([h[3], h[4]]),
+                    components: h[5],
+                });
+            }
             0xDA | 0xD9 => return None,
             0xD0..=0xD7 | 0x01 => i += 2,
             _ => {

@@ -258,65 +258,59 @@ impl Palette {
     }
 
     /// [`Palette::pixel_class`] over the entries and blends `candidates` names (those a
-    /// color of this cell can reach, in order: see [`PixelBounds::candidates`]).
-    fn pixel_class_among(&self, rgb: Rgb, candidates: &[u16]) -> PixelClass {
+    /// color of this cell can reach: see [`PixelBounds::candidates`]).
+    fn pixel_class_among(&self, rgb: Rgb, candidates: &CellCandidates) -> PixelClass {
         let lab = rgb.to_lab();
-        let split = candidates.partition_point(|&c| c & ENTRY != 0);
-        let (entries, curves) = candidates.split_at(split);
-        if self.any_entry_within(lab, entries) {
+        if self.any_entry_within(lab, &candidates.entries) {
             return PixelClass::Palette;
+        }
+        if candidates.curves.is_empty() {
+            return PixelClass::Off;
         }
         let px = [f32::from(rgb.0), f32::from(rgb.1), f32::from(rgb.2)];
         let lin: LinSrgb = rgb.to_srgb().into_linear();
         let mut best: Option<(f32, u16, f32)> = None;
         let at = LabBox::of_rgb(rgb);
         let bounds = self.bounds();
-        // Branch and bound: each curve's lower bound (by the box around all its blends:
-        // finer boxes cost more than the exact distances they save), nearest first; a
-        // curve whose bound exceeds the tolerance, or the best distance found so far,
-        // cannot be the nearest blend within tolerance, so it is not computed.
+        // Each curve's blend nearest the pixel (by projection, a few operations) lies in
+        // one piece of the curve; a piece whose lower bound is beyond the tolerance, or
+        // beyond the best distance found so far, holds no blend that could be the
+        // answer, so that blend's exact distance is not computed.
         let limit = slack(BLEND_TOLERANCE);
-        let mut order: Vec<(f32, u16)> = curves
-            .iter()
-            .filter_map(|&c| {
-                let curve = &bounds.curves[usize::from(c / 2)][usize::from(c % 2)];
-                let lb = lower_bound_squared(&at, &curve.whole, limit * limit);
-                (lb <= limit * limit).then_some((lb, c))
-            })
-            .collect();
-        order.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-        for (lb, c) in order {
-            if let Some((bd, _, _)) = best {
-                let reach = slack(bd);
-                if lb > reach * reach {
-                    break;
-                }
-            }
+        for &c in &candidates.curves {
             let i = usize::from(c / 2);
             let (a, b) = self.pairs[i];
             let (sa, sb) = (&self.entries[a], &self.entries[b]);
-            let (t, mix_lab): (f32, Lab) = if c % 2 == 0 {
-                // mixed in sRGB
-                let ca = [sa.hex.0, sa.hex.1, sa.hex.2].map(f32::from);
-                let cb = [sb.hex.0, sb.hex.1, sb.hex.2].map(f32::from);
-                let t = project(px, ca, cb);
-                let mix = Srgb::new(
-                    (ca[0] + t * (cb[0] - ca[0])) / 255.0,
-                    (ca[1] + t * (cb[1] - ca[1])) / 255.0,
-                    (ca[2] + t * (cb[2] - ca[2])) / 255.0,
-                );
-                (t, mix.into_color())
+            let srgb = c % 2 == 0;
+            // the ends and the pixel, in the space of the mix: sRGB (0–255) or linear light
+            let (ea, eb, at_px) = if srgb {
+                (
+                    [sa.hex.0, sa.hex.1, sa.hex.2].map(f32::from),
+                    [sb.hex.0, sb.hex.1, sb.hex.2].map(f32::from),
+                    px,
+                )
             } else {
-                // mixed in linear light
-                let la = [sa.lin.red, sa.lin.green, sa.lin.blue];
-                let lb = [sb.lin.red, sb.lin.green, sb.lin.blue];
-                let t = project([lin.red, lin.green, lin.blue], la, lb);
-                let mix = LinSrgb::new(
-                    la[0] + t * (lb[0] - la[0]),
-                    la[1] + t * (lb[1] - la[1]),
-                    la[2] + t * (lb[2] - la[2]),
-                );
-                (t, mix.into_color())
+                (
+                    [sa.lin.red, sa.lin.green, sa.lin.blue],
+                    [sb.lin.red, sb.lin.green, sb.lin.blue],
+                    [lin.red, lin.green, lin.blue],
+                )
+            };
+            let t = project(at_px, ea, eb);
+            // The blend at `t` lies in the piece of the curve holding `t`: when that
+            // piece is out of reach (beyond the tolerance, or farther than the best blend
+            // so far), so is the blend, and its exact distance cannot change the answer.
+            let piece = &bounds.curves[i][usize::from(c % 2)].pieces
+                [((t * CURVE_PIECES as f32) as usize).min(CURVE_PIECES - 1)];
+            let reach = best.map_or(limit, |(bd, _, _)| slack(bd).min(limit));
+            if lower_bound_squared(&at, piece, reach * reach) > reach * reach {
+                continue;
+            }
+            let m = |k: usize| ea[k] + t * (eb[k] - ea[k]);
+            let mix_lab: Lab = if srgb {
+                Srgb::new(m(0) / 255.0, m(1) / 255.0, m(2) / 255.0).into_color()
+            } else {
+                LinSrgb::new(m(0), m(1), m(2)).into_color()
             };
             let d = mix_lab.difference(lab);
             // ties go to the first curve in the palette's order, as without the bounds
@@ -333,11 +327,11 @@ impl Palette {
         }
     }
 
-    /// Whether `lab` is within tolerance of one of `entries` (candidates marked [`ENTRY`]).
+    /// Whether `lab` is within tolerance of one of `entries` (indices of entries).
     fn any_entry_within(&self, lab: Lab, entries: &[u16]) -> bool {
         entries
             .iter()
-            .any(|&e| self.entries[usize::from(e & !ENTRY)].lab.difference(lab) <= self.tolerance)
+            .any(|&e| self.entries[usize::from(e)].lab.difference(lab) <= self.tolerance)
     }
 
     /// The Lab bounds of the entries and blends, built on first use.
@@ -433,8 +427,7 @@ impl PixelClassifier<'_> {
         if let Some(class) = self.cache.get(&key) {
             return *class == PixelClass::Palette;
         }
-        let candidates = self.bounds.candidates(key);
-        let entries = &candidates[..candidates.partition_point(|&c| c & ENTRY != 0)];
+        let entries = &self.bounds.candidates(key).entries;
         let rgb = Rgb((key >> 16) as u8, (key >> 8) as u8, key as u8);
         let palette = self.palette.any_entry_within(rgb.to_lab(), entries);
         if palette {
@@ -488,7 +481,7 @@ pub(crate) struct PixelBounds {
     tolerance: f32,
     cells: Box<[std::sync::atomic::AtomicU8]>,
     /// Per 5-bit cell, the entries and blends its colors may reach.
-    lists: Box<[std::sync::OnceLock<Box<[u16]>>]>,
+    lists: Box<[std::sync::OnceLock<CellCandidates>]>,
 }
 
 impl std::fmt::Debug for PixelBounds {
@@ -502,18 +495,25 @@ impl std::fmt::Debug for PixelBounds {
 
 /// Cells of the candidate lists: 32 per channel (5 bits).
 const LIST_CELLS: usize = 1 << 15;
-/// Marks an entry in a candidate list; other items are `pair * 2` (mixed in sRGB) or
-/// `pair * 2 + 1` (in linear light).
-const ENTRY: u16 = 0x8000;
+
+/// The entries and blend curves some color of a 5-bit cell may be within tolerance of.
+#[derive(Debug)]
+struct CellCandidates {
+    /// Indices of entries, in the palette's order.
+    entries: Box<[u16]>,
+    /// Curves, in the palette's order: `pair * 2` (mixed in sRGB) or `pair * 2 + 1` (in
+    /// linear light).
+    curves: Box<[u16]>,
+}
 
 const CELL_OFF: u8 = 1;
 const CELL_CHECK: u8 = 2;
 
 impl PixelBounds {
-    /// The entries (marked [`ENTRY`], first) and blend curves that some color of `key`'s
-    /// 5-bit cell may be within tolerance of, each in the order [`Palette::pixel_class`]
-    /// takes them: the others are farther for sure, so leaving them out changes no answer.
-    fn candidates(&self, key: u32) -> &[u16] {
+    /// The entries and blend curves that some color of `key`'s 5-bit cell may be within
+    /// tolerance of: the others are farther for sure, so leaving them out changes no
+    /// answer.
+    fn candidates(&self, key: u32) -> &CellCandidates {
         let cell =
             (((key >> 19) & 0x1F) << 10 | ((key >> 11) & 0x1F) << 5 | ((key >> 3) & 0x1F)) as usize;
         self.lists[cell].get_or_init(|| {
@@ -522,15 +522,20 @@ impl PixelBounds {
             let tolerance = self.tolerance;
             let entries = (0..self.entries.len())
                 .filter(|&e| reachable(&at, &self.entries[e], tolerance))
-                .map(|e| e as u16 | ENTRY);
-            let curves = self.curves.iter().enumerate().flat_map(|(i, pair)| {
-                pair.iter()
-                    .enumerate()
-                    .filter(|(_, c)| c.reachable_closely(&at, BLEND_TOLERANCE))
-                    .map(move |(k, _)| (i * 2 + k) as u16)
-                    .collect::<Vec<_>>()
-            });
-            entries.chain(curves).collect()
+                .map(|e| e as u16)
+                .collect();
+            let curves = self
+                .curves
+                .iter()
+                .enumerate()
+                .flat_map(|(i, pair)| {
+                    pair.iter()
+                        .enumerate()
+                        .filter(|(_, c)| c.reachable_closely(&at, BLEND_TOLERANCE))
+                        .map(move |(k, _)| (i * 2 + k) as u16)
+                })
+                .collect();
+            CellCandidates { entries, curves }
         })
     }
 
