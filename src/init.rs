@@ -24,6 +24,13 @@ url = "https://example.com/menu"
 [facts]
 price = "฿59"
 promo_code = "HELLO"
+
+# Segments ([segments.*] in brand/brand.toml) this piece targets, and what one of them
+# sees instead: its own outputs under out/<channel>/members/. Uncomment to try.
+# segments = ["members"]
+# [variants.members]
+# greeting = "สวัสดีคุณ {name}"   # {name}: the first name, as [channels.email] merge_tags
+# facts = { price = "฿49" }
 +++
 
 ## เริ่มต้น

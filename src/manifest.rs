@@ -38,8 +38,14 @@ pub struct Record {
     pub piece: Option<String>,
     /// The piece's `campaign`.
     pub campaign: Option<String>,
-    /// The segment the output was made for (none: every segment).
+    /// The segment whose variant of the piece the output is (none: the piece's own
+    /// output).
     pub segment: Option<String>,
+    /// Who the output is for, sorted: a variant's output serves its segment; a piece's
+    /// own output serves `"all"` (every reader no variant is for) and each segment the
+    /// piece targets without a variant of its own; shared assets serve `"all"`.
+    #[serde(default)]
+    pub serves: Vec<String>,
     /// The social card preset.
     pub preset: Option<String>,
     /// `th` or `en`.

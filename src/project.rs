@@ -19,6 +19,7 @@ impl Project {
         let root = display_path(root);
         let guide = Guide::load(&root)?;
         let pieces = content::load_all(&root, &guide.sandbox)?;
+        content::check_segments(&pieces, &guide)?;
         Ok(Project {
             root,
             guide,
@@ -34,7 +35,11 @@ impl Project {
     pub fn page_url(&self, piece: &Piece) -> Option<String> {
         let base = self.guide.channels.web.base_url.as_deref()?;
         let sep = if base.ends_with('/') { "" } else { "/" };
-        Some(format!("{base}{sep}web/{}/", piece.slug))
+        Some(format!(
+            "{base}{sep}{}/{}/",
+            piece.channel_dir(Channel::Web),
+            piece.slug
+        ))
     }
 
     /// The public URL of a file in the output directory (`social/x-og.png`).

@@ -49,6 +49,8 @@ pub struct Guide {
     pub channels: Channels,
     pub lint: LintConfig,
     pub links: LinksConfig,
+    /// `[segments.<name>]`, by name.
+    pub segments: BTreeMap<String, Segment>,
     /// Where pieces and the guide may read files from: the project and `asset_roots`.
     pub sandbox: Sandbox,
 }
@@ -104,6 +106,7 @@ impl Guide {
             channels: file.channels,
             lint: file.lint,
             links: file.links,
+            segments: file.segments,
         };
         guide.validate()?;
         Ok(guide)
@@ -331,6 +334,8 @@ impl Guide {
         let mut err = |span: std::ops::Range<usize>, msg: String, label: &str| {
             errors.push(self.source.error(span, msg, label).into());
         };
+
+        self.validate_segments(&mut err);
 
         // [links] domains: host names, not URLs
         for domain in &self.links.domains {
@@ -748,4 +753,128 @@ pub fn display_path(path: &Path) -> PathBuf {
     path.strip_prefix(".")
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Segment names that outputs or the manifest use themselves, with why.
+const RESERVED_SEGMENTS: &[(&str, &str)] = &[
+    (
+        "all",
+        "the manifest says \"all\" for outputs that serve every reader",
+    ),
+    (
+        "assets",
+        "the web and email channels keep their shared files in <channel>/assets/",
+    ),
+];
+
+/// Why `name` cannot name a segment, if it cannot: it becomes a folder of every channel's
+/// output (`out/web/<name>/<slug>/`), so it must be a safe, URL-clean path segment.
+pub fn segment_name_problem(name: &str) -> Option<String> {
+    if let Some((_, why)) = RESERVED_SEGMENTS.iter().find(|(n, _)| *n == name) {
+        return Some(format!("it is reserved: {why}"));
+    }
+    if let Some(why) = crate::paths::unsafe_name(name) {
+        return Some(format!("it is unsafe as a folder name: {why}"));
+    }
+    let clean = !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with('-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    (!clean).then(|| {
+        "segment names are 1 to 64 lower-case letters, digits and '-' (not first): each is a folder of the outputs made for it".to_string()
+    })
+}
+
+/// Characters a greeting fallback word may not hold: they are merge-tag or HTML syntax
+/// on some platform, and the fallback goes inside a merge tag.
+const FALLBACK_FORBIDDEN: &[char] = &['{', '}', '|', '*', '\'', '"', '<', '>', '&', '\\', '%'];
+
+impl Guide {
+    /// `[segments.*]` names and labels, and `[channels.email] greeting_fallback`.
+    fn validate_segments(&self, err: &mut impl FnMut(std::ops::Range<usize>, String, &str)) {
+        for (name, segment) in &self.segments {
+            if let Some(why) = segment_name_problem(name) {
+                let span = self.key_span(&["segments", name]);
+                err(
+                    span,
+                    format!("segment name {name:?} cannot be used: {why}"),
+                    "segment name",
+                );
+            }
+            if segment.label.trim().is_empty() {
+                err(
+                    self.value_span(&["segments", name, "label"]),
+                    format!("[segments.{name}] label is empty: name the segment for people"),
+                    "empty label",
+                );
+            }
+        }
+        let fallback = &self.channels.email.greeting_fallback;
+        for (lang, word) in [("th", &fallback.th), ("en", &fallback.en)] {
+            let w = word.get_ref();
+            let bad = w.chars().find(|c| FALLBACK_FORBIDDEN.contains(c));
+            if w.trim().is_empty() || w.chars().count() > 40 || bad.is_some() {
+                err(
+                    word.span(),
+                    format!(
+                        "greeting_fallback {lang} = {w:?} must be 1 to 40 characters of plain text{}: it stands in for an empty first name inside the platform's merge tag",
+                        bad.map(|c| format!(" (not {c:?})")).unwrap_or_default()
+                    ),
+                    "fallback word",
+                );
+            }
+        }
+    }
+
+    /// The span of the key at `path` in the guide (`0..0` when absent).
+    fn key_span(&self, path: &[&str]) -> std::ops::Range<usize> {
+        toml::de::DeTable::parse(&self.source.text)
+            .ok()
+            .and_then(|t| key_span(t.get_ref(), path))
+            .unwrap_or(0..0)
+    }
+
+    /// The segment named `name`, if the guide declares it.
+    pub fn segment(&self, name: &str) -> Option<&Segment> {
+        self.segments.get(name)
+    }
+}
+
+/// The span of the key (not the value) at `path` in a parsed TOML table: `members` in
+/// `[segments.members]` or in `members = { … }`.
+pub fn key_span(table: &toml::de::DeTable, path: &[&str]) -> Option<std::ops::Range<usize>> {
+    let (first, rest) = path.split_first()?;
+    let (key, value) = table.iter().find(|(k, _)| k.get_ref().as_ref() == *first)?;
+    match (rest.is_empty(), value.get_ref()) {
+        (true, _) => Some(key.span()),
+        (false, toml::de::DeValue::Table(t)) => key_span(t, rest),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod segment_tests {
+    use super::segment_name_problem;
+
+    #[test]
+    fn segment_names_are_safe_folder_names() {
+        for good in ["members", "office", "coffee-lovers", "vip2"] {
+            assert_eq!(segment_name_problem(good), None, "{good}");
+        }
+        for (bad, needle) in [
+            ("all", "reserved"),
+            ("assets", "reserved"),
+            ("Members", "lower-case"),
+            ("สมาชิก", "lower-case"),
+            ("-x", "'-'"),
+            ("a/b", "unsafe"),
+            ("con", "unsafe"),
+            ("", ""),
+        ] {
+            let why = segment_name_problem(bad).expect(bad);
+            assert!(why.contains(needle), "{bad}: {why}");
+        }
+    }
 }

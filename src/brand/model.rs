@@ -25,6 +25,19 @@ pub struct GuideFile {
     pub lint: LintConfig,
     #[serde(default)]
     pub links: LinksConfig,
+    /// `[segments.<name>]`: the customer segments pieces may target and vary for.
+    #[serde(default)]
+    pub segments: BTreeMap<String, Segment>,
+}
+
+/// `[segments.<name>]`: a customer segment. Its name is a path segment of the outputs made
+/// for it (`out/web/<name>/<slug>/`), so it is lower-case letters, digits and '-'.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Segment {
+    /// What people call it (`"สมาชิก Tonkla Club"`).
+    pub label: String,
+    pub description: Option<String>,
 }
 
 /// `[links]`: which links are the brand's own, and how they are tagged.
@@ -285,6 +298,54 @@ pub struct EmailChannel {
     /// by `email/size` on top of the encoded HTML.
     #[serde(default = "default_sending_overhead")]
     pub sending_overhead_kb: f32,
+    /// The sending platform's merge-tag syntax, for the `{name}` of a piece's greeting.
+    #[serde(default)]
+    pub merge_tags: MergeTags,
+    /// The word a greeting shows in place of an empty first name, per language.
+    #[serde(default)]
+    pub greeting_fallback: GreetingFallback,
+}
+
+/// Which sending platform fills in the recipient's first name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MergeTags {
+    /// `*|IF:FNAME|**|FNAME|**|ELSE:|*fallback*|END:IF|*`
+    Mailchimp,
+    /// `{{ contact.FIRSTNAME|default:'fallback' }}`
+    Brevo,
+    /// `{{#if first_name}}{{first_name}}{{else}}fallback{{/if}}` (dynamic templates)
+    Sendgrid,
+    /// No platform: the fallback word itself.
+    #[default]
+    None,
+}
+
+/// `greeting_fallback = { th = "ลูกค้า", en = "there" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GreetingFallback {
+    #[serde(default = "default_fallback_th")]
+    pub th: Spanned<String>,
+    #[serde(default = "default_fallback_en")]
+    pub en: Spanned<String>,
+}
+
+fn default_fallback_th() -> Spanned<String> {
+    Spanned::new(0..0, "ลูกค้า".into())
+}
+
+fn default_fallback_en() -> Spanned<String> {
+    Spanned::new(0..0, "there".into())
+}
+
+impl Default for GreetingFallback {
+    fn default() -> Self {
+        Self {
+            th: default_fallback_th(),
+            en: default_fallback_en(),
+        }
+    }
 }
 
 fn default_sending_overhead() -> f32 {
@@ -305,6 +366,8 @@ impl Default for EmailChannel {
             width: default_email_width(),
             from: default_email_from(),
             sending_overhead_kb: default_sending_overhead(),
+            merge_tags: MergeTags::default(),
+            greeting_fallback: GreetingFallback::default(),
         }
     }
 }

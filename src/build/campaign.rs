@@ -40,7 +40,11 @@ pub fn record(entry: &Entry, output: &Output, piece: Option<&Piece>, root: &Path
         channel: entry.channel.clone(),
         piece: entry.piece.clone(),
         campaign: piece.and_then(|p| p.meta.campaign.clone()),
-        segment: None,
+        segment: entry.segment.clone(),
+        serves: match piece {
+            Some(p) => p.serves(),
+            None => vec![crate::content::ALL_READERS.to_string()],
+        },
         preset: output.shown.as_ref().and_then(|s| s.preset.clone()),
         lang: piece.map(|p| p.lang.tag().to_string()),
         source: piece.map(|p| {

@@ -41,6 +41,9 @@ pub struct Entry {
     /// The slug of the piece it was rendered from; none for a channel's shared assets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub piece: Option<String>,
+    /// The segment whose variant of the piece it is; none for the piece's own outputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
 }
 
 impl Entry {
@@ -53,7 +56,14 @@ impl Entry {
                 .join("/"),
             channel: channel.name().to_string(),
             piece: piece.map(str::to_string),
+            segment: None,
         }
+    }
+
+    /// This entry as an output of `segment`'s variant of its piece.
+    pub fn for_segment(mut self, segment: Option<&str>) -> Entry {
+        self.segment = segment.map(str::to_string);
+        self
     }
 
     pub fn relative(&self) -> PathBuf {
@@ -93,7 +103,8 @@ impl Manifest {
     }
 
     /// The previous files a build of `built` channels keeps: other channels' files whose
-    /// piece still exists and still publishes there, and those channels' shared assets.
+    /// piece still exists and still publishes there (for a segment's variant: whose piece
+    /// still has that variant), and those channels' shared assets.
     pub fn kept(&self, project: &Project, built: &[Channel]) -> Vec<Entry> {
         let publishes: HashMap<&str, &crate::content::Piece> = project
             .pieces
@@ -112,9 +123,13 @@ impl Manifest {
                 }
                 let piece_alive = match &entry.piece {
                     None => true,
-                    Some(slug) => publishes
-                        .get(slug.as_str())
-                        .is_some_and(|p| p.publishes_to(channel)),
+                    Some(slug) => publishes.get(slug.as_str()).is_some_and(|p| {
+                        p.publishes_to(channel)
+                            && entry
+                                .segment
+                                .as_deref()
+                                .is_none_or(|s| p.variant(s).is_some())
+                    }),
                 };
                 piece_alive
                     && check_relative(&entry.relative()).is_ok()

@@ -112,7 +112,7 @@ pub fn build_locked(
     let mut records = Vec::new();
     if existing == Existing::Ours {
         kept = keep_previous(&out, &staging, project, &options.channels, &mut warnings)?;
-        records = kept_records(&out.path, &kept);
+        records = kept_records(&out.path, &kept, project);
     }
     let rendered = render_into(&staging, project, &renderers)?;
     warnings.extend(rendered.warnings);
@@ -195,7 +195,7 @@ struct Written {
 
 /// Campaign manifest records of files kept from the previous build: the previous
 /// manifest's record where the file still has its hash, else one read from its bytes.
-fn kept_records(old: &Path, kept: &[Entry]) -> Vec<crate::manifest::Record> {
+fn kept_records(old: &Path, kept: &[Entry], project: &Project) -> Vec<crate::manifest::Record> {
     let previous = CampaignManifest::previous(old);
     kept.iter()
         .filter_map(|entry| {
@@ -206,12 +206,23 @@ fn kept_records(old: &Path, kept: &[Entry]) -> Vec<crate::manifest::Record> {
                 .find(|r| r.path == entry.path && r.sha256 == sha && r.channel == entry.channel);
             Some(match same {
                 Some(r) => r.clone(),
-                None => campaign::record(
-                    entry,
-                    &render::Output::new(entry.relative(), bytes),
-                    None,
-                    old,
-                ),
+                None => {
+                    // the piece (or its segment's variant) the file was made from
+                    let piece = project
+                        .pieces
+                        .iter()
+                        .find(|p| Some(&p.slug) == entry.piece.as_ref())
+                        .and_then(|p| match &entry.segment {
+                            Some(s) => p.variant(s),
+                            None => Some(p),
+                        });
+                    campaign::record(
+                        entry,
+                        &render::Output::new(entry.relative(), bytes),
+                        piece,
+                        &project.root,
+                    )
+                }
             })
         })
         .collect()
@@ -225,9 +236,12 @@ fn render_into(
     project: &Project,
     renderers: &[Box<dyn Renderer + '_>],
 ) -> Result<Written> {
+    // Every piece and, right after it, each of its segments' variants.
+    let editions: Vec<&crate::content::Piece> =
+        project.pieces.iter().flat_map(|p| p.editions()).collect();
     let mut jobs: Vec<(usize, Option<usize>)> = (0..renderers.len()).map(|r| (r, None)).collect();
     for (r, renderer) in renderers.iter().enumerate() {
-        for (p, piece) in project.pieces.iter().enumerate() {
+        for (p, piece) in editions.iter().enumerate() {
             if piece.publishes_to(renderer.channel()) {
                 jobs.push((r, Some(p)));
             }
@@ -245,7 +259,7 @@ fn render_into(
             return Ok(Written::default());
         }
         let renderer = &renderers[r];
-        let piece = p.map(|p| &project.pieces[p]);
+        let piece = p.map(|p| editions[p]);
         let rendered = match piece {
             None => renderer.assets(),
             Some(piece) => renderer.render(piece),
@@ -271,7 +285,8 @@ fn render_into(
                     failed.store(true, Ordering::Relaxed);
                     write_failed.store(true, Ordering::Relaxed);
                 })?;
-            let entry = Entry::new(&output.path, channel, piece.map(|p| p.slug.as_str()));
+            let entry = Entry::new(&output.path, channel, piece.map(|p| p.slug.as_str()))
+                .for_segment(piece.and_then(|p| p.segment.as_deref()));
             done.records
                 .push(campaign::record(&entry, &output, piece, &project.root));
             done.entries.push(entry);

@@ -40,11 +40,40 @@ pub struct FrontMatter {
     pub facts: Facts,
     /// Channels this piece is published to; all when absent.
     pub channels: Option<Spanned<Vec<Channel>>>,
+    /// Customer segments this piece targets (`[segments.<name>]` of the guide).
     #[serde(default)]
-    pub segments: Vec<String>,
+    pub segments: Vec<Spanned<String>>,
+    /// The email greeting line; `{name}` is the recipient's first name ([`Greeting`]).
+    pub greeting: Option<Spanned<String>>,
     /// Per-channel replacements for title, summary and CTA text.
     #[serde(default)]
     pub overrides: BTreeMap<Channel, Override>,
+    /// Per-segment versions: `[variants.<segment>]`, for segments listed in `segments`.
+    #[serde(default)]
+    pub variants: BTreeMap<String, Variant>,
+}
+
+/// `[variants.<segment>]`: what a segment's outputs say differently. Every key is
+/// optional; what it leaves out is the piece's own.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    pub title: Option<Spanned<String>>,
+    pub summary: Option<Spanned<String>>,
+    pub cta: Option<VariantCta>,
+    /// Hero image, relative to the piece's file.
+    pub hero: Option<Spanned<String>>,
+    pub greeting: Option<Spanned<String>>,
+    /// Facts that differ for the segment (a members' price); merged over the piece's.
+    pub facts: Option<Facts>,
+}
+
+/// A variant's CTA: its text, its URL or both.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VariantCta {
+    pub text: Option<Spanned<String>>,
+    pub url: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -102,6 +131,12 @@ pub struct Piece {
     /// Local files the body references (images, linked documents), by the reference as
     /// written, once resolved inside the project; published next to the piece.
     pub files: BTreeMap<String, LocalFile>,
+    /// The segment this piece is the variant for; none for the piece itself.
+    pub segment: Option<String>,
+    /// The piece as each segment with a `[variants.<segment>]` sees it, by segment name:
+    /// front matter with the variant's values in place, rendered into
+    /// `<channel>/<segment>/…`. Empty for a variant.
+    pub variants: Vec<Piece>,
 }
 
 /// A file a piece references, resolved inside the project (see [`crate::paths`]).
@@ -300,7 +335,13 @@ impl Piece {
         if meta.title.get_ref().trim().is_empty() {
             return Err(Error::file(&source.path, "front matter: title is empty"));
         }
-        Ok(Piece {
+        let at = |span: &Range<usize>| fm_offset + span.start..fm_offset + span.end;
+        check_segment_list(&source, &meta, fm_offset, fm_table.as_ref())?;
+        if let Some(greeting) = &meta.greeting {
+            Greeting::parse(greeting.get_ref())
+                .map_err(|why| Error::from(source.error(at(&greeting.span()), why, "greeting")))?;
+        }
+        let mut piece = Piece {
             front_offset: fm_offset,
             source,
             meta,
@@ -311,7 +352,122 @@ impl Piece {
             references,
             hero: None,
             files: BTreeMap::new(),
+            segment: None,
+            variants: Vec::new(),
+        };
+        piece.variants = piece
+            .meta
+            .variants
+            .iter()
+            .map(|(name, variant)| piece.with_variant(name, variant))
+            .collect::<Result<_>>()?;
+        Ok(piece)
+    }
+
+    /// This piece as the segment `name` sees it: the variant's values in place of the
+    /// piece's (spans and all, so errors and findings point at the variant's lines).
+    /// A value the variant sets also replaces the channel overrides of that value, which
+    /// were written for the piece's own copy.
+    fn with_variant(&self, name: &str, variant: &Variant) -> Result<Piece> {
+        let mut meta = self.meta.clone();
+        meta.variants.clear();
+        if let Some(title) = &variant.title {
+            meta.title = title.clone();
+            meta.overrides.values_mut().for_each(|o| o.title = None);
+        }
+        if let Some(summary) = &variant.summary {
+            meta.summary = summary.clone();
+            meta.overrides.values_mut().for_each(|o| o.summary = None);
+        }
+        if let Some(vc) = &variant.cta {
+            let text = vc
+                .text
+                .clone()
+                .or_else(|| meta.cta.as_ref().map(|c| c.text.clone()));
+            let url = vc
+                .url
+                .as_ref()
+                .map(|u| u.get_ref().clone())
+                .or_else(|| meta.cta.as_ref().map(|c| c.url.clone()));
+            let (Some(text), Some(url)) = (text, url) else {
+                return Err(self
+                    .source
+                    .error(
+                        self.key_span(&["variants", name, "cta"]),
+                        format!(
+                            "[variants.{name}.cta] needs both text and url: the piece has no CTA of its own to take the other from"
+                        ),
+                        "incomplete CTA",
+                    )
+                    .into());
+            };
+            if let Some(u) = &vc.url
+                && let Err(why) = crate::links::classify(u.get_ref(), false)
+            {
+                let span = self.front_offset + u.span().start..self.front_offset + u.span().end;
+                return Err(self
+                    .source
+                    .error(span, format!("CTA url: {why}"), "here")
+                    .into());
+            }
+            if vc.text.is_some() {
+                meta.overrides.values_mut().for_each(|o| o.cta_text = None);
+            }
+            meta.cta = Some(Cta { text, url });
+        }
+        if let Some(hero) = &variant.hero {
+            meta.hero = Some(hero.clone());
+        }
+        if let Some(greeting) = &variant.greeting {
+            Greeting::parse(greeting.get_ref()).map_err(|why| {
+                let span = self.front_offset + greeting.span().start
+                    ..self.front_offset + greeting.span().end;
+                Error::from(self.source.error(span, why, "greeting"))
+            })?;
+            meta.greeting = Some(greeting.clone());
+        }
+        if let Some(facts) = &variant.facts {
+            meta.facts = meta.facts.merged(facts);
+        }
+        Ok(Piece {
+            meta,
+            segment: Some(name.to_string()),
+            variants: Vec::new(),
+            hero: None,
+            ..self.clone_shallow()
         })
+    }
+
+    /// A copy without its variants (which a variant never has).
+    fn clone_shallow(&self) -> Piece {
+        Piece {
+            source: self.source.clone(),
+            meta: self.meta.clone(),
+            front_offset: self.front_offset,
+            slug: self.slug.clone(),
+            lang: self.lang,
+            body: self.body.clone(),
+            body_line: self.body_line,
+            references: self.references.clone(),
+            hero: self.hero.clone(),
+            files: self.files.clone(),
+            segment: self.segment.clone(),
+            variants: Vec::new(),
+        }
+    }
+
+    /// The span of the front matter key at `path` (`[variants.members]` → `members`).
+    pub fn key_span(&self, path: &[&str]) -> Range<usize> {
+        let text = &self.source.text;
+        let end = match split(text) {
+            Split::Front { toml, offset, .. } => offset + toml.len(),
+            _ => return 0..0,
+        };
+        toml::de::DeTable::parse(&text[self.front_offset..end])
+            .ok()
+            .and_then(|t| crate::brand::key_span(t.get_ref(), path))
+            .map(|r| self.front_offset + r.start..self.front_offset + r.end)
+            .unwrap_or(0..0)
     }
 
     /// Reads and parses a piece, then resolves its files inside `sandbox`.
@@ -396,6 +552,9 @@ impl Piece {
             }
         }
         self.files = files;
+        for variant in &mut self.variants {
+            variant.resolve_files(sandbox)?;
+        }
         Ok(())
     }
 
@@ -468,6 +627,312 @@ impl Piece {
 
     pub fn is_thai(&self) -> bool {
         self.lang == Lang::Th
+    }
+
+    /// The folder of this piece's outputs on `channel`, relative to the output folder:
+    /// `web`, or `web/<segment>` for a segment's variant.
+    pub fn channel_dir(&self, channel: Channel) -> String {
+        match &self.segment {
+            Some(segment) => format!("{}/{segment}", channel.name()),
+            None => channel.name().to_string(),
+        }
+    }
+
+    /// How many folders below its channel's folder this piece's outputs sit (0 for the
+    /// piece, 1 for a variant): relative URLs to shared assets climb this much further.
+    pub fn depth(&self) -> usize {
+        usize::from(self.segment.is_some())
+    }
+
+    /// The piece and each of its variants: everything a channel renders for it.
+    pub fn editions(&self) -> impl Iterator<Item = &Piece> {
+        std::iter::once(self).chain(&self.variants)
+    }
+
+    /// The variant for `segment`, if the piece has one.
+    pub fn variant(&self, segment: &str) -> Option<&Piece> {
+        self.variants
+            .iter()
+            .find(|v| v.segment.as_deref() == Some(segment))
+    }
+
+    /// The segments the piece targets, as listed.
+    pub fn segment_names(&self) -> Vec<&str> {
+        self.meta
+            .segments
+            .iter()
+            .map(|s| s.get_ref().as_str())
+            .collect()
+    }
+
+    /// Who this piece's outputs are for, sorted: a variant serves its segment; the piece
+    /// itself serves [`ALL_READERS`] and every segment it targets without a variant.
+    pub fn serves(&self) -> Vec<String> {
+        if let Some(segment) = &self.segment {
+            return vec![segment.clone()];
+        }
+        let mut out: Vec<String> = self
+            .meta
+            .segments
+            .iter()
+            .map(|s| s.get_ref().clone())
+            .filter(|s| !self.meta.variants.contains_key(s))
+            .collect();
+        out.sort();
+        out.insert(0, ALL_READERS.to_string());
+        out
+    }
+
+    /// The facts the outputs for `segment` state: its variant's (merged over the
+    /// piece's) when it has one, else the piece's own.
+    pub fn facts_for(&self, segment: Option<&str>) -> &Facts {
+        segment
+            .and_then(|s| self.variant(s))
+            .map_or(&self.meta.facts, |v| &v.meta.facts)
+    }
+
+    /// The greeting the email shows, parsed; none when neither the piece nor its
+    /// variant has one.
+    pub fn greeting(&self) -> Option<Greeting> {
+        self.meta
+            .greeting
+            .as_ref()
+            .and_then(|g| Greeting::parse(g.get_ref()).ok())
+    }
+}
+
+/// In the manifest's `serves`, the readers of a piece's own outputs: everyone not served
+/// by a segment's variant. Reserved as a segment name.
+pub const ALL_READERS: &str = "all";
+
+/// Segments one piece may target.
+pub const MAX_SEGMENTS: usize = 64;
+/// Variants one piece may have: each is rendered into every channel again.
+pub const MAX_VARIANTS: usize = 16;
+
+/// The segments a piece lists and its `[variants.*]`, checked on their own: every name
+/// a safe segment name, listed once, and every variant for a listed segment. Whether the
+/// guide declares them is [`check_segments`]'s job (a piece is parsed without the guide).
+fn check_segment_list(
+    source: &SourceFile,
+    meta: &FrontMatter,
+    fm_offset: usize,
+    table: Option<&toml::Spanned<toml::de::DeTable>>,
+) -> Result<()> {
+    let at = |span: Range<usize>| fm_offset + span.start..fm_offset + span.end;
+    if let Some(name) = meta.segments.get(MAX_SEGMENTS) {
+        return Err(source
+            .error(
+                at(name.span()),
+                format!("a piece targets at most {MAX_SEGMENTS} segments"),
+                "one too many",
+            )
+            .into());
+    }
+    if let Some(name) = meta.variants.keys().nth(MAX_VARIANTS) {
+        let span = table
+            .and_then(|t| crate::brand::key_span(t.get_ref(), &["variants", name]))
+            .map(&at)
+            .unwrap_or(0..0);
+        return Err(source
+            .error(
+                span,
+                format!(
+                    "a piece has at most {MAX_VARIANTS} variants: each one is rendered into every channel"
+                ),
+                "one too many",
+            )
+            .into());
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for name in &meta.segments {
+        if let Some(why) = crate::brand::segment_name_problem(name.get_ref()) {
+            return Err(source
+                .error(
+                    at(name.span()),
+                    format!("segment {:?} cannot be used: {why}", name.get_ref()),
+                    "segment",
+                )
+                .into());
+        }
+        if !seen.insert(name.get_ref().as_str()) {
+            return Err(source
+                .error(
+                    at(name.span()),
+                    format!("segment {:?} is listed twice", name.get_ref()),
+                    "listed again",
+                )
+                .into());
+        }
+    }
+    for name in meta.variants.keys() {
+        if !seen.contains(name.as_str()) {
+            let span = table
+                .and_then(|t| crate::brand::key_span(t.get_ref(), &["variants", name]))
+                .map(&at)
+                .unwrap_or(0..0);
+            let listed = if seen.is_empty() {
+                "the piece lists no segments".to_string()
+            } else {
+                format!(
+                    "the piece lists {}",
+                    seen.iter()
+                        .map(|s| format!("{s:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            return Err(source
+                .error(
+                    span,
+                    format!(
+                        "[variants.{name}] is for a segment the piece does not target: add {name:?} to `segments` ({listed})"
+                    ),
+                    "variant for an unlisted segment",
+                )
+                .into());
+        }
+    }
+    Ok(())
+}
+
+/// Checks every piece's segments against the guide's `[segments.*]`: a segment the guide
+/// does not declare is an error at the name (in `segments = [...]`), and a segment name
+/// that is also a piece's slug is refused (`web/<segment>/<slug>/` would run into that
+/// piece's `web/<slug>/` folder). Every problem is reported at once.
+pub fn check_segments(pieces: &[Piece], guide: &crate::brand::Guide) -> Result<()> {
+    let slugs: BTreeMap<&str, &Piece> = pieces.iter().map(|p| (p.slug.as_str(), p)).collect();
+    let mut errors = Vec::new();
+    for piece in pieces {
+        for name in &piece.meta.segments {
+            let span = piece.front_offset + name.span().start..piece.front_offset + name.span().end;
+            let n = name.get_ref();
+            if guide.segment(n).is_none() {
+                let known = if guide.segments.is_empty() {
+                    "the guide declares none; add [segments.NAME] with a label to brand/brand.toml"
+                        .to_string()
+                } else {
+                    format!(
+                        "the guide declares {}",
+                        guide
+                            .segments
+                            .keys()
+                            .map(|k| format!("{k:?}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                errors.push(
+                    piece
+                        .source
+                        .error(
+                            span,
+                            format!("segment {n:?} is not in the brand guide: {known}"),
+                            "unknown segment",
+                        )
+                        .into(),
+                );
+            } else if let Some(other) = slugs.get(n.as_str()) {
+                errors.push(
+                    piece
+                        .source
+                        .error(
+                            span,
+                            format!(
+                                "segment {n:?} is also the slug of {}: its outputs would share folders; rename the segment or the piece",
+                                other.source.path.display()
+                            ),
+                            "segment named like a piece",
+                        )
+                        .into(),
+                );
+            }
+        }
+    }
+    Error::collect(errors)
+}
+
+/// An email greeting line, `"สวัสดีคุณ {name}"`: text and `{name}`, the recipient's first
+/// name, which the email channel writes in the guide's merge-tag syntax with its fallback
+/// word. `{name}` is the only placeholder; any other brace, and a platform's own merge
+/// tags (`*|FNAME|*`, `{{ … }}`), are errors, so a greeting works on every platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Greeting {
+    pub parts: Vec<GreetingPart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GreetingPart {
+    Text(String),
+    Name,
+}
+
+/// The placeholder of the recipient's first name in a greeting.
+pub const NAME_PLACEHOLDER: &str = "{name}";
+
+impl Greeting {
+    pub fn parse(text: &str) -> std::result::Result<Greeting, String> {
+        if text.trim().is_empty() {
+            return Err("greeting is empty".into());
+        }
+        if text.chars().count() > 200 {
+            return Err("greeting is longer than 200 characters: it is one line".into());
+        }
+        if text.contains("*|") || text.contains("|*") {
+            return Err(format!(
+                "greeting holds a merge tag of its own: write {NAME_PLACEHOLDER} for the first name, and set the platform with [channels.email] merge_tags in the guide"
+            ));
+        }
+        let mut parts = Vec::new();
+        let mut rest = text;
+        while !rest.is_empty() {
+            match rest.find(['{', '}']) {
+                None => {
+                    parts.push(GreetingPart::Text(rest.to_string()));
+                    break;
+                }
+                Some(i) => {
+                    if i > 0 {
+                        parts.push(GreetingPart::Text(rest[..i].to_string()));
+                    }
+                    if rest[i..].starts_with(NAME_PLACEHOLDER) {
+                        parts.push(GreetingPart::Name);
+                        rest = &rest[i + NAME_PLACEHOLDER.len()..];
+                    } else {
+                        return Err(format!(
+                            "greeting: {NAME_PLACEHOLDER} is the only placeholder (the first name); remove the other braces"
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(Greeting { parts })
+    }
+
+    /// The greeting with `name` in place of `{name}`.
+    pub fn with_name(&self, name: &str) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                GreetingPart::Text(t) => t.as_str(),
+                GreetingPart::Name => name,
+            })
+            .collect()
+    }
+}
+
+impl Facts {
+    /// These facts with `over`'s in place: each fact `over` states replaces this one's.
+    pub fn merged(&self, over: &Facts) -> Facts {
+        let mut other = self.other.clone();
+        other.extend(over.other.clone());
+        Facts {
+            price: over.price.clone().or_else(|| self.price.clone()),
+            promo_code: over.promo_code.clone().or_else(|| self.promo_code.clone()),
+            starts: over.starts.or(self.starts),
+            ends: over.ends.or(self.ends),
+            other,
+        }
     }
 }
 
@@ -899,6 +1364,97 @@ mod tests {
         .to_string();
         assert!(
             e.contains("content/AUX.md") && e.contains("reserved"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn variants_take_the_pieces_values_they_leave_out() {
+        let p = piece(
+            "+++\ntitle = \"วันสมาชิก\"\nsummary = \"แต้มสองเท่า\"\nlang = \"th\"\nsegments = [\"members\", \"office\"]\n[cta]\ntext = \"สมัคร\"\nurl = \"https://tonkla.example/join\"\n[facts]\nprice = \"฿89\"\npromo_code = \"MEMBER2X\"\n[overrides.social]\ntitle = \"การ์ด\"\ncta_text = \"สมัครเลย\"\n[variants.members]\ntitle = \"สำหรับสมาชิก\"\ngreeting = \"สวัสดีคุณ {name}\"\ncta = { text = \"ดูแต้ม\" }\nfacts = { price = \"฿79\" }\n+++\nเนื้อหา\n",
+        )
+        .unwrap();
+        assert_eq!(p.variants.len(), 1);
+        let v = p.variant("members").unwrap();
+        assert_eq!(v.segment.as_deref(), Some("members"));
+        // the variant's title wins over the piece's channel override of the title
+        assert_eq!(v.title(Channel::Social), "สำหรับสมาชิก");
+        assert_eq!(p.title(Channel::Social), "การ์ด");
+        assert_eq!(v.summary(Channel::Web), "แต้มสองเท่า");
+        assert_eq!(v.cta_text(Channel::Social), Some("ดูแต้ม"));
+        assert_eq!(
+            v.meta.cta.as_ref().unwrap().url,
+            "https://tonkla.example/join"
+        );
+        assert_eq!(v.meta.facts.price.as_deref(), Some("฿79"));
+        assert_eq!(v.meta.facts.promo_code.as_deref(), Some("MEMBER2X"));
+        assert_eq!(p.facts_for(Some("members")).price.as_deref(), Some("฿79"));
+        assert_eq!(p.facts_for(Some("office")).price.as_deref(), Some("฿89"));
+        assert_eq!(p.facts_for(None).price.as_deref(), Some("฿89"));
+        // its spans are the variant's lines
+        let span = v.field_span(Channel::Web, Field::Title).unwrap();
+        assert_eq!(v.source.line_col(span.start), (16, 9));
+        // where outputs go, and whom they serve
+        assert_eq!(p.channel_dir(Channel::Web), "web");
+        assert_eq!(v.channel_dir(Channel::Print), "print/members");
+        assert_eq!((p.depth(), v.depth()), (0, 1));
+        assert_eq!(p.serves(), ["all", "office"]);
+        assert_eq!(v.serves(), ["members"]);
+        assert_eq!(p.editions().count(), 2);
+        assert!(p.greeting().is_none());
+        assert_eq!(v.greeting().unwrap().with_name("สมชาย"), "สวัสดีคุณ สมชาย");
+    }
+
+    #[test]
+    fn segment_and_variant_mistakes_point_at_their_line() {
+        let at = |extra: &str| {
+            piece(&format!(
+                "+++\ntitle = \"ลด\"\nsummary = \"ส\"\n{extra}\n+++\nเนื้อหา\n"
+            ))
+            .unwrap_err()
+            .to_string()
+        };
+        let e = at("segments = [\"members\"]\n[variants.office]\ntitle = \"x\"");
+        assert!(
+            e.starts_with("content/x.md:5:11:") && e.contains("add \"office\" to `segments`"),
+            "{e}"
+        );
+        let e = at("segments = [\"members\", \"members\"]");
+        assert!(
+            e.starts_with("content/x.md:4:24:") && e.contains("twice"),
+            "{e}"
+        );
+        let e = at("segments = [\"Members\"]");
+        assert!(
+            e.starts_with("content/x.md:4:13:") && e.contains("lower-case"),
+            "{e}"
+        );
+        let e = at("segments = [\"all\"]");
+        assert!(e.contains("reserved"), "{e}");
+        let e = at("segments = [\"members\"]\n[variants.members]\nprice = \"฿79\"");
+        assert!(
+            e.starts_with("content/x.md:6:1:") && e.contains("unknown field `price`"),
+            "{e}"
+        );
+        let e = at("greeting = \"สวัสดี {first_name}\"");
+        assert!(
+            e.starts_with("content/x.md:4:12:") && e.contains("{name}"),
+            "{e}"
+        );
+        let names: Vec<String> = (0..17).map(|i| format!("\"s{i}\"")).collect();
+        let tables: String = (0..17)
+            .map(|i| format!("[variants.s{i}]\ntitle = \"ส{i}\"\n"))
+            .collect();
+        let e = at(&format!("segments = [{}]\n{tables}", names.join(", ")));
+        assert!(e.contains("at most 16 variants"), "{e}");
+        let names: Vec<String> = (0..65).map(|i| format!("\"s{i}\"")).collect();
+        let e = at(&format!("segments = [{}]", names.join(", ")));
+        assert!(e.contains("at most 64 segments"), "{e}");
+        let e = at(
+            "segments = [\"members\"]\n[variants.members]\ncta = { text = \"ดู\", url = \"javascript:x\" }",
+        );
+        assert!(
+            e.starts_with("content/x.md:6:") && e.contains("javascript"),
             "{e}"
         );
     }

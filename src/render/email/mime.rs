@@ -80,14 +80,14 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// `<slug>.<campaign>@<sender domain>`: stable across builds, unique per piece.
+/// `<slug>.<campaign>@<sender domain>` (`<slug>.<segment>.<campaign>@…` for a segment's
+/// variant): stable across builds, unique per piece and segment.
 pub fn message_id(piece: &Piece, from: &Mailbox) -> String {
-    format!(
-        "{}.{}@{}",
-        piece.slug,
-        piece.meta.campaign.as_deref().unwrap_or("brandpress"),
-        from.domain()
-    )
+    let campaign = piece.meta.campaign.as_deref().unwrap_or("brandpress");
+    match &piece.segment {
+        None => format!("{}.{campaign}@{}", piece.slug, from.domain()),
+        Some(segment) => format!("{}.{segment}.{campaign}@{}", piece.slug, from.domain()),
+    }
 }
 
 /// What goes into one `.eml`.

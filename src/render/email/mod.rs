@@ -4,13 +4,15 @@
 //! in Outlook (MSO ghost tables, a VML button), Gmail (inline styles) and Apple Mail
 //! (dark mode), a plain-text alternative, and a ready `.eml`.
 //!
-//! Output: `email/<slug>.html`, `email/<slug>.txt`, `email/<slug>.eml`,
+//! Output: `email/<slug>.html`, `email/<slug>.txt`, `email/<slug>.eml` (a segment's
+//! variant: `email/<segment>/<slug>.*`),
 //! `email/<slug>-hero.{png,jpg,gif}` (when the piece has a hero and `[channels.web]
 //! base_url` is set: emails need absolute image URLs; a WebP hero is converted to
 //! JPEG or PNG, which every client shows) and `email/assets/logo.png` (the logo rendered
 //! at 2×: Gmail and Outlook do not show SVG).
 
 mod mime;
+pub mod personalize;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -188,7 +190,11 @@ impl<'a> EmailRenderer<'a> {
                 }
             }
         };
-        let rel = format!("email/{}-hero.{ext}", piece.slug);
+        let rel = format!(
+            "{}/{}-hero.{ext}",
+            piece.channel_dir(Channel::Email),
+            piece.slug
+        );
         let Some(url) = self.project.output_url(&rel) else {
             rendered.warnings.push(format!(
                 "{}: hero image left out of the email: set [channels.web] base_url so email clients can load it",
@@ -240,7 +246,7 @@ impl Renderer for EmailRenderer<'_> {
         let page_url = project.page_url(piece);
         let logo_src = project
             .output_url(LOGO_PNG)
-            .unwrap_or_else(|| "assets/logo.png".to_string());
+            .unwrap_or_else(|| format!("{}assets/logo.png", "../".repeat(piece.depth())));
         let cta = piece.meta.cta.as_ref().map(|cta| {
             let text = piece.cta_text(Channel::Email).unwrap_or(cta.text.get_ref());
             BTreeMap::from([
@@ -265,6 +271,7 @@ impl Renderer for EmailRenderer<'_> {
             &(90usize.saturating_sub(summary.chars().count()) / 2 + 8),
         );
         ctx.insert("body", &body);
+        ctx.insert("greeting", &personalize::greeting_html(piece, guide));
         ctx.insert("facts", &facts);
         ctx.insert("cta", &cta);
         ctx.insert("hero", &hero);
@@ -356,24 +363,31 @@ impl Renderer for EmailRenderer<'_> {
                 None => html.clone(),
             },
             logo_png: logo_cid,
-            seed: &format!(
-                "{}|{}",
-                piece.slug,
-                piece.meta.campaign.as_deref().unwrap_or("")
-            ),
+            seed: &match &piece.segment {
+                None => format!(
+                    "{}|{}",
+                    piece.slug,
+                    piece.meta.campaign.as_deref().unwrap_or("")
+                ),
+                Some(segment) => format!(
+                    "{}|{}|{segment}",
+                    piece.slug,
+                    piece.meta.campaign.as_deref().unwrap_or("")
+                ),
+            },
         })
         .map_err(|e| Error::file(&piece.source.path, format!("building the .eml: {e}")))?;
 
-        let slug = &piece.slug;
+        let stem = format!("{}/{}", piece.channel_dir(Channel::Email), piece.slug);
         rendered
             .outputs
-            .push(Output::new(format!("email/{slug}.html"), html));
+            .push(Output::new(format!("{stem}.html"), html));
         rendered
             .outputs
-            .push(Output::new(format!("email/{slug}.txt"), text));
+            .push(Output::new(format!("{stem}.txt"), text));
         rendered
             .outputs
-            .push(Output::new(format!("email/{slug}.eml"), eml));
+            .push(Output::new(format!("{stem}.eml"), eml));
         Ok(rendered)
     }
 }
@@ -514,7 +528,10 @@ fn plain_text(
     link: &dyn Fn(&str) -> String,
 ) -> String {
     let title = piece.title(Channel::Email);
-    let mut out = format!(
+    let mut out = personalize::greeting_text(piece, guide)
+        .map(|g| format!("{g}\n\n"))
+        .unwrap_or_default();
+    out += &format!(
         "{title}\n{}\n\n{}\n\n",
         "=".repeat(title.chars().count().clamp(3, 60)),
         piece.summary(Channel::Email)

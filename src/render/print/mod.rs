@@ -1,4 +1,5 @@
-//! The print channel: one press-ready PDF flyer per piece, `print/<slug>.pdf`.
+//! The print channel: one press-ready PDF flyer per piece, `print/<slug>.pdf` (a
+//! segment's variant: `print/<segment>/<slug>.pdf`).
 //!
 //! - Page size from `[channels.print] page`; the media box is the trim box plus
 //!   `bleed_mm` on every side (trim and bleed boxes written), backgrounds run into the
@@ -525,7 +526,11 @@ fn content_id(piece: &Piece, guide: &Guide) -> String {
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
     }
-    format!("{}-{h:016x}", piece.slug)
+    match &piece.segment {
+        // a segment's variant is another document
+        Some(segment) => format!("{}-{segment}-{h:016x}", piece.slug),
+        None => format!("{}-{h:016x}", piece.slug),
+    }
 }
 
 impl Renderer for PrintRenderer<'_> {
@@ -536,7 +541,13 @@ impl Renderer for PrintRenderer<'_> {
     fn render(&self, piece: &Piece) -> Result<Rendered> {
         let (bytes, warnings, shown) = self.render_pdf_shown(piece)?;
         Ok(Rendered {
-            outputs: vec![Output::new(format!("print/{}.pdf", piece.slug), bytes).showing(shown)],
+            outputs: vec![
+                Output::new(
+                    format!("{}/{}.pdf", piece.channel_dir(Channel::Print), piece.slug),
+                    bytes,
+                )
+                .showing(shown),
+            ],
             warnings,
         })
     }

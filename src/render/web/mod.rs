@@ -2,7 +2,9 @@
 //! (tera, autoescaped), plus shared assets: `brand.css` from the guide and the layout
 //! stylesheet, the brand fonts and the logo.
 //!
-//! Output: `web/<slug>/index.html`, `web/<slug>/<images>`, `web/assets/…`.
+//! Output: `web/<slug>/index.html`, `web/<slug>/<images>`, `web/assets/…`; a segment's
+//! variant of a piece goes to `web/<segment>/<slug>/` (with its own copies of the
+//! piece's images), its relative links to `web/assets/` one folder longer.
 
 mod css;
 
@@ -154,7 +156,9 @@ impl Renderer for WebRenderer<'_> {
     fn render(&self, piece: &Piece) -> Result<Rendered> {
         let project = self.project;
         let guide = &project.guide;
-        let dir = format!("web/{}", piece.slug);
+        let dir = format!("{}/{}", piece.channel_dir(Channel::Web), piece.slug);
+        // `../` up to `web/`: one more from a segment's folder (`web/<segment>/<slug>/`).
+        let up = "../".repeat(1 + piece.depth());
         let mut outputs = Vec::new();
 
         // Files next to the page: the hero and the body's local images and linked files,
@@ -193,7 +197,11 @@ impl Renderer for WebRenderer<'_> {
 
         let title = piece.title(Channel::Web);
         let summary = piece.summary(Channel::Web);
-        let og_rel = format!("social/{}-og.png", piece.slug);
+        let og_rel = format!(
+            "{}/{}-og.png",
+            piece.channel_dir(Channel::Social),
+            piece.slug
+        );
         let mut ctx = Context::new();
         ctx.insert("lang", &piece.lang);
         ctx.insert("title", title);
@@ -247,7 +255,7 @@ impl Renderer for WebRenderer<'_> {
         );
         ctx.insert("labels", &Labels::for_lang(piece.lang));
         ctx.insert("brand", &guide.brand.name);
-        ctx.insert("assets", "../assets");
+        ctx.insert("assets", &format!("{up}assets"));
         let logo_file = guide.logo_file().unwrap_or_default();
         let logo_name = Path::new(logo_file)
             .file_name()
@@ -256,12 +264,13 @@ impl Renderer for WebRenderer<'_> {
         ctx.insert(
             "logo",
             &BTreeMap::from([
-                ("src", format!("../assets/{logo_name}")),
+                ("src", format!("{up}assets/{logo_name}")),
                 ("alt", guide.logo.alt.clone()),
             ]),
         );
         ctx.insert("hero", &hero);
-        ctx.insert("segments", &piece.meta.segments);
+        ctx.insert("segments", &piece.segment_names());
+        ctx.insert("segment", &piece.segment);
         ctx.insert(
             "og",
             &BTreeMap::from([
@@ -269,7 +278,7 @@ impl Renderer for WebRenderer<'_> {
                     "image",
                     project
                         .output_url(&og_rel)
-                        .unwrap_or_else(|| format!("../../{og_rel}")),
+                        .unwrap_or_else(|| format!("{up}../{og_rel}")),
                 ),
                 ("url", project.page_url(piece).unwrap_or_default()),
                 (
