@@ -193,6 +193,11 @@ rules! {
         why: "A link copied from one channel into another keeps its tags, so the email's visits are counted as the web page's. `utm_source` must name the file's channel and `utm_medium` the guide's medium for it (`[links.utm_medium]`).",
         bad: "<a href=\"https://tonkla.example/?utm_source=web&utm_medium=referral\">   (in an email)",
         good: "<a href=\"https://tonkla.example/?utm_source=email&utm_medium=email\">";
+    LINK_QR_MISMATCH = "link/qr-mismatch", Error,
+        "A QR code (in a PDF or an image) that does not lead to the campaign's page, or not to the brand's site at all.",
+        why: "The QR code is the bridge from paper and screens to the campaign's page: a flyer whose QR goes to last month's page, a partner's site or a typo sends every scan to the wrong place, and nothing on the paper shows it. Lint decodes every QR code it finds in PNG and JPEG images and on PDF pages (rasterized at 300 dpi) and compares its address, UTM parameters and fragment ignored, with the campaign's page. For our own outputs that is the piece's web page (`[channels.web] base_url` + `web/<slug>/`, the piece read from `out/manifest.json`); for files made elsewhere, the address must at least be on one of the brand's domains (`[links] domains`). Its UTM tags are checked as the file's links are (`link/utm-missing`, `link/utm-mismatch`: print for PDFs, social for images). Findings give the page and the code's box in points (PDF) or pixels (images). Limits: 8 PDF pages rasterized per file (only pages that draw images or many path segments, each first at half the resolution), 12 megapixels a page, 16 QR codes an image or page.",
+        bad: "QR on print/cold-brew-winter.pdf -> https://tonkla.example/web/summer-menu/?utm_source=print",
+        good: "QR on print/cold-brew-winter.pdf -> https://tonkla.example/web/cold-brew-winter/?utm_source=print&utm_medium=print&utm_campaign=winter-2026";
     LINT_IGNORE_WITHOUT_REASON = "lint/ignore-without-reason", Warning,
         "A brandpress-ignore comment without a reason; the ignore is not applied.",
         why: "Every ignore must say why, so a reviewer can judge it later. An ignore without a reason is not applied and is reported.",

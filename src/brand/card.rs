@@ -34,7 +34,17 @@ pub struct CardStyle {
     pub padding: f32,
     pub logo_size: f32,
     pub hero: f32,
+    /// A QR code's dark modules: the `text` role's color when it is dark enough on the
+    /// light one (contrast at least [`QR_CONTRAST`]), else black.
+    pub qr_dark: Rgb,
+    /// A QR code's light modules and quiet zone: the `background` role's color under the
+    /// same condition, else white.
+    pub qr_light: Rgb,
 }
+
+/// Contrast a card's QR code keeps between its dark and light modules (scanners want
+/// strong contrast; black on white is 21:1).
+pub const QR_CONTRAST: f32 = 7.0;
 
 impl CardStyle {
     /// Resolves and validates `[channels.social.layout]` of a guide.
@@ -205,6 +215,17 @@ impl CardStyle {
             }
         }
         Error::collect(errors)?;
+        // brand-neutral QR ink: the guide's text color on its background color, when
+        // they are dark on light with strong contrast
+        let (qr_dark, qr_light) = match (guide.role("text"), guide.role("background")) {
+            (Some((_, dark)), Some((_, light)))
+                if dark.hex.contrast(light.hex) >= QR_CONTRAST
+                    && dark.hex.contrast(Rgb(0, 0, 0)) < light.hex.contrast(Rgb(0, 0, 0)) =>
+            {
+                (dark.hex, light.hex)
+            }
+            _ => (Rgb(0, 0, 0), Rgb(255, 255, 255)),
+        };
         Ok(CardStyle {
             background,
             title,
@@ -214,6 +235,8 @@ impl CardStyle {
             padding: layout.padding,
             logo_size: layout.logo_size,
             hero: layout.hero,
+            qr_dark,
+            qr_light,
         })
     }
 }
@@ -251,5 +274,58 @@ fn check_presets(guide: &Guide, errors: &mut Vec<Error>) {
         if let Err(e) = limits::check_pixels(u64::from(preset.width), u64::from(preset.height)) {
             problem(format!("card preset {:?} {e}", preset.name));
         }
+    }
+    // `qr = ["story"]` names presets
+    for name in &guide.channels.social.qr {
+        if !guide
+            .channels
+            .social
+            .presets
+            .iter()
+            .any(|p| &p.name == name.get_ref())
+        {
+            errors.push(
+                src.error(
+                    name.span(),
+                    format!(
+                        "[channels.social] qr names {:?}, which is not a card preset",
+                        name.get_ref()
+                    ),
+                    "not in presets",
+                )
+                .into(),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::SourceFile;
+
+    fn guide_with(edit: impl Fn(&str) -> String) -> Result<Guide> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(root.join("brand/brand.toml")).unwrap();
+        Guide::from_source(root, SourceFile::new("brand/brand.toml", edit(&text)))
+    }
+
+    /// `[channels.social] qr` names presets; the QR ink is the guide's text color on its
+    /// background color (dark on light, 7:1 at least).
+    #[test]
+    fn qr_presets_must_exist_and_the_ink_is_brand_neutral() {
+        let guide = guide_with(|t| t.to_string()).unwrap();
+        let style = CardStyle::resolve(&guide).unwrap();
+        assert_eq!(style.qr_dark, guide.color("ink").unwrap().hex);
+        assert_eq!(style.qr_light, guide.color("paper").unwrap().hex);
+        assert!(style.qr_dark.contrast(style.qr_light) >= QR_CONTRAST);
+
+        let Err(e) = guide_with(|t| t.replace("qr = [\"story\"]", "qr = [\"สตอรี่\"]"))
+        else {
+            panic!("an unknown preset is an error");
+        };
+        let shown = format!("{:?}", miette::Report::new(e));
+        assert!(shown.contains("not a card preset"), "{shown}");
+        assert!(shown.contains("สตอรี่"), "{shown}");
     }
 }

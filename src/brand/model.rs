@@ -380,6 +380,9 @@ pub struct SocialChannel {
     /// How cards are composed (`[channels.social.layout]`).
     #[serde(default)]
     pub layout: CardLayout,
+    /// Presets whose cards carry a QR code to the piece's web page (`qr = ["story"]`).
+    #[serde(default)]
+    pub qr: Vec<Spanned<String>>,
 }
 
 impl Default for SocialChannel {
@@ -387,6 +390,7 @@ impl Default for SocialChannel {
         Self {
             presets: default_presets(),
             layout: CardLayout::default(),
+            qr: Vec::new(),
         }
     }
 }

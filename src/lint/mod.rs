@@ -26,6 +26,7 @@ pub mod image;
 pub mod markdown;
 pub mod pdf;
 pub mod roots;
+pub mod qr;
 pub mod rules;
 pub mod tone;
 

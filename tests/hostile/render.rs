@@ -47,6 +47,8 @@ fn one_preset(f: &Fixture) {
             "",
         )
         .replace("  { name = \"story\", width = 1080, height = 1920 },\n", "")
+        // the story card's QR code goes with its preset
+        .replace("qr = [\"story\"]\n", "")
     });
 }
 

@@ -75,8 +75,12 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
         return findings;
     }
     match decode(bytes) {
-        Ok(_) if declared_photo(ctx, path) => {}
-        Ok(image) => findings.extend(check_palette(ctx, path, &image)),
+        Ok(image) => {
+            findings.extend(crate::lint::qr::check_image(ctx, path, &image));
+            if !declared_photo(ctx, path) {
+                findings.extend(check_palette(ctx, path, &image));
+            }
+        }
         Err(e) => findings.push(unreadable(path, e)),
     }
     findings

@@ -80,6 +80,8 @@
 //! - Tone rules (`tone/*`) on the text extracted from each page.
 //! - `link/utm-missing`, `link/utm-mismatch`: the web addresses of link annotations, as the
 //!   print channel's links.
+//! - `link/qr-mismatch` (and the UTM rules) on the QR codes of pages that can hold one,
+//!   rasterized with hayro ([`crate::lint::qr`]).
 
 mod function;
 mod scan;
@@ -101,6 +103,7 @@ use crate::brand::{Guide, Rgb};
 use crate::lint::rules::color::{CMYK_TOLERANCE, Nearest, Palette};
 use crate::lint::rules::{self, Rule};
 use crate::lint::{Finding, LintContext, Location};
+pub use text::page_texts;
 
 /// Points per millimetre.
 pub use crate::units::PT_PER_MM;
@@ -223,6 +226,10 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
         }
     }
     colors.finish(&mut findings);
+    if budget.exhausted.is_none() {
+        // a file too complex to scan is not drawn either
+        findings.extend(crate::lint::qr::check_pdf(ctx, path, bytes, &doc));
+    }
     findings
 }
 

@@ -316,6 +316,19 @@ pub fn check_utm(
     href: &str,
     location: Location,
 ) -> Option<Finding> {
+    check_utm_in(guide, channel, href, location, None)
+}
+
+/// [`check_utm`] for a link of the campaign `campaign` (where it is known: a QR code of
+/// our own output, a file linted with `--campaign`): a `utm_campaign` naming another
+/// campaign is `link/utm-mismatch` too.
+pub fn check_utm_in(
+    guide: &crate::brand::Guide,
+    channel: crate::channel::Channel,
+    href: &str,
+    location: Location,
+    campaign: Option<&str>,
+) -> Option<Finding> {
     use crate::channel::Channel;
     if is_placeholder(href) {
         return None;
@@ -356,11 +369,23 @@ pub fn check_utm(
         Some(source) => {
             let wrong_source = !source.eq_ignore_ascii_case(channel.name());
             let wrong_medium = param("utm_medium").is_some_and(|m| !m.eq_ignore_ascii_case(medium));
-            if !wrong_source && !wrong_medium {
+            let other_campaign = campaign.and_then(|c| {
+                param("utm_campaign").filter(|found| !found.eq_ignore_ascii_case(c))
+            });
+            if !wrong_source && !wrong_medium && other_campaign.is_none() {
                 return None;
             }
+            let expected = match campaign {
+                Some(c) if other_campaign.is_some() => format!("{expected}&utm_campaign={c}"),
+                _ => expected,
+            };
             let what = if wrong_source {
                 format!("utm_source={source} in {file}")
+            } else if let Some(found) = &other_campaign {
+                format!(
+                    "utm_campaign={found} in {file} of the campaign {}",
+                    campaign.unwrap_or_default()
+                )
             } else {
                 format!(
                     "utm_medium={} in {file} (the guide's medium for {channel} is {medium})",
@@ -371,7 +396,11 @@ pub fn check_utm(
                 Finding::new(
                     &crate::lint::rules::LINK_UTM_MISMATCH,
                     location,
-                    format!("brand link tagged for another channel: {what}"),
+                    if wrong_source || wrong_medium {
+                        format!("brand link tagged for another channel: {what}")
+                    } else {
+                        format!("brand link tagged for another campaign: {what}")
+                    },
                 )
                 .expected(expected)
                 .found(href.to_string())

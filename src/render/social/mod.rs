@@ -7,8 +7,10 @@
 //! (right side of landscape and square cards, top of portrait ones), the logo with its
 //! clear space, the title (heading font) and summary (body font) auto-fitted by the
 //! shared text engine ([`crate::text`]), the price / promo code line and the call to
-//! action in an accent pill. Text that does not fit even at the guide's smallest size
-//! is an error naming the piece and the card, never clipped.
+//! action in an accent pill, and on the presets `[channels.social] qr` names a QR code
+//! to the piece's web page (`utm_source=social`) at the bottom right, in its quiet zone.
+//! Text that does not fit even at the guide's smallest size is an error naming the piece
+//! and the card, never clipped.
 //!
 //! Sizes of `[fonts.<role>] size` are for a 630 px tall Open Graph card and scale with
 //! the card's shorter side. Fonts, the logo tree and the SVG options are built once per
@@ -44,6 +46,11 @@ const TITLE_LINE_HEIGHT: f32 = 1.3;
 const BODY_LINE_HEIGHT: f32 = 1.45;
 /// The card height the guide's font sizes are meant for.
 const REFERENCE_SIDE: f32 = 630.0;
+/// Share of the card's shorter side a QR code's modules take (a 1080 px wide story card:
+/// about 220 px, 5 px a module for a 41-module code).
+const QR_SHARE: f32 = 0.2;
+/// Pixels a QR module takes at least.
+const QR_MIN_MODULE: f32 = 3.0;
 
 /// A laid-out card: its scene, and where things went.
 pub struct CardLayout {
@@ -51,7 +58,8 @@ pub struct CardLayout {
     /// `[x, y, w, h]` of the hero photo, recorded in the PNG for the image linter.
     pub photo: Option<[u32; 4]>,
     /// Where each element went, `[x, y, w, h]` in px: `logo`, `logo-clear` (the logo
-    /// with its clear space), `title`, `summary`, `facts`, `cta` (the pill).
+    /// with its clear space), `title`, `summary`, `facts`, `cta` (the pill), `qr` (the
+    /// QR code with its quiet zone).
     pub regions: Vec<(&'static str, [f32; 4])>,
     /// The title as broken into lines.
     pub title_lines: Vec<String>,
@@ -175,6 +183,25 @@ impl<'a> SocialRenderer<'a> {
     /// the project.
     pub fn hero(&self, piece: &Piece) -> Result<Option<Arc<Picture>>> {
         self.assets.hero(piece)
+    }
+
+    /// The address of the QR code a card of `preset` carries: the piece's web page, tagged
+    /// `utm_source=social`, when the guide lists the preset in `[channels.social] qr` and
+    /// sets `[channels.web] base_url`.
+    pub fn qr_url(&self, piece: &Piece, preset: &CardPreset) -> Option<String> {
+        let guide = self.guide();
+        if !guide
+            .channels
+            .social
+            .qr
+            .iter()
+            .any(|n| n.get_ref() == &preset.name)
+        {
+            return None;
+        }
+        self.project
+            .page_url(piece)
+            .map(|u| crate::links::decorate(&u, Channel::Social, piece, guide))
     }
 
     /// Renders one card of `piece` at `preset` (loading the hero image itself).
@@ -331,11 +358,48 @@ impl<'a> SocialRenderer<'a> {
         let fit_err = |what: &str, e: FitError| -> Error {
             self.fit_error(piece, &card_name, preset, what, e)
         };
+        // QR code to the piece's web page, bottom right, in its quiet zone of 4 modules
+        // (whole pixels a module, so every module is crisp); the call to action and facts
+        // sit beside it, the title and summary above it.
+        let mut text_w = col_w;
+        let mut qr_top = None;
+        if let Some(url) = self.qr_url(piece, preset) {
+            let mut qr = scene::Qr::new(&url, Ink::rgb(style.qr_dark)).map_err(|e| {
+                Error::file(
+                    &piece.source.path,
+                    format!("social card {card_name}: no QR code for {url}: {e}"),
+                )
+            })?;
+            let n = qr.width as f32;
+            let module = (short * QR_SHARE / n).floor().max(QR_MIN_MODULE);
+            let size = module * n;
+            let quiet = 4.0 * module;
+            let side = size + 2.0 * quiet;
+            let (bx, by) = ((x1 - side).floor(), (bottom - side).floor());
+            if bx < x0 || by < top {
+                return Err(Error::file(
+                    &piece.source.path,
+                    format!(
+                        "social card {card_name} ({}×{}): no room for the QR code ({side:.0} px with its quiet zone)",
+                        preset.width, preset.height
+                    ),
+                ));
+            }
+            scene.push(Item::Rect {
+                rect: [bx, by, side, side],
+                fill: Fill::Solid(Ink::rgb(style.qr_light)),
+            });
+            qr.rect = [bx + quiet, by + quiet, size, size];
+            scene.push(Item::Qr(qr));
+            regions.push(("qr", [bx, by, side, side]));
+            text_w = (bx - gap - x0).max(0.0);
+            qr_top = Some(by);
+        }
         if let Some(cta) = piece.cta_text(Channel::Social) {
             let pill_h = (meta * 2.1).round();
             let pad_x = meta;
             let layout = self
-                .fit_line(&self.strong, cta, col_w - 2.0 * pad_x, min_body, meta)
+                .fit_line(&self.strong, cta, text_w - 2.0 * pad_x, min_body, meta)
                 .map_err(|e| fit_err("call to action", e))?;
             let pill_w = layout.width + 2.0 * pad_x;
             let pill_y = bottom - pill_h;
@@ -358,13 +422,16 @@ impl<'a> SocialRenderer<'a> {
         }
         if let Some(facts) = facts_line(piece) {
             let layout = self
-                .fit_line(&self.strong, &facts, col_w, min_body, meta)
+                .fit_line(&self.strong, &facts, text_w, min_body, meta)
                 .map_err(|e| fit_err("price and promo code", e))?;
             let fy = y_bottom - layout.height;
             regions.push(("facts", [x0, fy, layout.width, layout.height]));
             missing.extend(&layout.missing);
             scene.push_layout(&layout, &facts, (x0, fy), Ink::rgb(style.text.rgb));
             y_bottom = fy - gap * 0.5;
+        }
+        if let Some(qr_top) = qr_top {
+            y_bottom = y_bottom.min(qr_top - gap);
         }
 
         // Title and summary between the logo's clear space and the bottom block.
@@ -515,27 +582,41 @@ impl Renderer for SocialRenderer<'_> {
             .map(|preset| {
                 let card = self.compose(piece, preset, hero.as_ref())?;
                 let output = Output::new(
-                    format!("social/{}-{}.png", piece.slug, preset.name),
+                    format!(
+                        "{}/{}-{}.png",
+                        piece.channel_dir(Channel::Social),
+                        piece.slug,
+                        preset.name
+                    ),
                     card.encode_png()?,
                 )
                 .showing(crate::render::Shown {
                     text: card.layout.scene.shown_text(),
-                    links: Vec::new(),
+                    links: self.qr_url(piece, preset).into_iter().collect(),
                     preset: Some(preset.name.clone()),
                 });
                 Ok((output, card.layout.missing))
             })
             .collect::<Result<Vec<_>>>()?;
         let missing: BTreeSet<char> = cards.iter().flat_map(|(_, m)| m.iter().copied()).collect();
-        let warnings = text::missing::report(
+        let mut warnings = text::missing::report(
             self.guide(),
             &piece.source.path,
             "the social cards",
             &missing,
-        )?;
+        )?
+        .into_iter()
+        .collect::<Vec<_>>();
+        let guide = self.guide();
+        if !guide.channels.social.qr.is_empty() && guide.channels.web.base_url.is_none() {
+            warnings.push(format!(
+                "social/{}: no QR code on the cards [channels.social] qr names, [channels.web] base_url is not set",
+                piece.slug
+            ));
+        }
         Ok(Rendered {
             outputs: cards.into_iter().map(|(o, _)| o).collect(),
-            warnings: warnings.into_iter().collect(),
+            warnings,
         })
     }
 }

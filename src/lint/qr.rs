@@ -1,0 +1,861 @@
+//! QR codes in images and PDF pages: decoded, and their addresses checked — the bridge
+//! from paper and screens to the campaign's page (`link/qr-mismatch`, and the UTM rules
+//! `link/utm-missing` and `link/utm-mismatch` as for the file's other links).
+//!
+//! Decoding is rqrr's (pure Rust, the quirc algorithm), on the image's luminance (pixels
+//! composited on white). It is bounded:
+//! - a raster over [`MAX_QR_PIXELS`] is box-downscaled until it fits;
+//! - a cheap pre-scan ([`finders`]) looks for finder patterns (a dark–light–dark–light–dark
+//!   run of 1:1:3:1:1 on a mid-grey threshold, stacked over at least two modules' rows).
+//!   Fewer than three: there is no QR code to find, and rqrr does not run (most images
+//!   and pages, so lint keeps its speed). More than [`MAX_FINDERS`]: a picture of noise or
+//!   a sheet of codes, not a brand piece; it is not searched (rqrr's grouping of finder
+//!   patterns grows with their square);
+//! - at most [`MAX_CODES`] grids are decoded per raster; a grid that does not decode
+//!   (damaged, not a QR code) is ignored.
+//!
+//! PDF pages are rasterized with hayro at [`PDF_DPI`], without anti-aliasing: rqrr needs
+//! modules of about 4 px and more (measured on our flyer: its 0.49 mm modules are not
+//! read at 200 dpi, 3.9 px, and are from 220 dpi on), and a printed code's modules are
+//! 0.4 mm and more, 4.7 px at 300 dpi. Bounds and cost:
+//! - only pages that can hold a code are drawn: pages drawing an image (an XObject, or
+//!   an inline image) or at least [`MIN_PATH_SEGMENTS`] path segments (a vector code is
+//!   dozens of rectangles), at most [`MAX_PAGES`] a file;
+//! - each is drawn first at half the resolution ([`PREVIEW_DIVISOR`], a quarter of the
+//!   pixels), where the finder pre-scan decides whether to draw it again at full
+//!   resolution and run rqrr;
+//! - at most [`MAX_PAGE_PIXELS`] a page (a larger page is drawn at a lower resolution:
+//!   A4 at 300 dpi is 8.7 megapixels).
+//!
+//! What a code's address is compared with:
+//! - our own outputs (a folder with `manifest.json` above the file, inside the linted
+//!   paths, as [`crate::lint::consistency`] finds them): the piece's web page,
+//!   `[channels.web] base_url` + `web/<slug>/`, the piece and campaign as the manifest
+//!   records them for the file's path (the record's hash is not required to match: an
+//!   edited file is still that piece's output);
+//! - files made elsewhere: the brand's own domains (`[links] domains`). With
+//!   `lint --campaign NAME`, a `utm_campaign` naming another campaign is a
+//!   `link/utm-mismatch`. (Comparing foreign files' codes with each other is the
+//!   campaign group's job and is not done here.)
+//!
+//! Addresses are compared without their `utm_*` parameters and fragment, by the `url`
+//! crate's normal form (host case, default port, an empty path as `/`). Payloads that are
+//! not `http:`/`https:` URLs (text, vCards, Wi-Fi settings) are not links and are not
+//! checked.
+
+use std::path::{Path, PathBuf};
+
+use crate::channel::Channel;
+use crate::lint::{Finding, LintContext, Location, Reach, rules};
+use crate::manifest::{CampaignManifest, MANIFEST, Record};
+
+/// Pixels rqrr is given at most; larger rasters are downscaled first.
+pub const MAX_QR_PIXELS: usize = 16_000_000;
+/// Finder patterns beyond which a raster is not searched.
+pub const MAX_FINDERS: usize = 64;
+/// QR codes decoded per raster at most.
+pub const MAX_CODES: usize = 16;
+/// Resolution PDF pages are rasterized at.
+pub const PDF_DPI: f32 = 300.0;
+/// A PDF page is first drawn at [`PDF_DPI`] divided by this, and drawn again at full
+/// resolution only when it shows three finder patterns or more there.
+pub const PREVIEW_DIVISOR: f32 = 2.0;
+/// Pixels one rasterized PDF page may have.
+pub const MAX_PAGE_PIXELS: f32 = 12_000_000.0;
+/// PDF pages rasterized per file at most.
+pub const MAX_PAGES: usize = 8;
+/// Path segments (`re`, `m`) a page draws for it to be rasterized without an image.
+pub const MIN_PATH_SEGMENTS: usize = 40;
+/// Form XObjects looked into per page when deciding whether to rasterize it.
+const MAX_FORMS: usize = 64;
+
+/// A decoded QR code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Code {
+    /// The payload, as text.
+    pub text: String,
+    /// The bounding box `[x, y, w, h]` in the raster's pixels.
+    pub bounds: [f32; 4],
+}
+
+/// Every QR code in a `width × height` raster of 8-bit luminance (row by row).
+/// Bounded as the module docs say; never panics on any input.
+pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Vec<Code> {
+    if width == 0 || height == 0 || luma.len() < width * height {
+        return Vec::new();
+    }
+    // downscale (box filter) until it fits
+    let mut factor = 1;
+    while (width / factor) * (height / factor) > MAX_QR_PIXELS {
+        factor += 1;
+    }
+    let scaled;
+    let (w, h, pixels) = if factor == 1 {
+        (width, height, luma)
+    } else {
+        let (w, h) = (width / factor, height / factor);
+        let mut out = vec![0u8; w * h];
+        for y in 0..h {
+            for x in 0..w {
+                let mut sum = 0u32;
+                for dy in 0..factor {
+                    let row = (y * factor + dy) * width + x * factor;
+                    sum += luma[row..row + factor]
+                        .iter()
+                        .map(|v| u32::from(*v))
+                        .sum::<u32>();
+                }
+                out[y * w + x] = (sum / (factor * factor) as u32) as u8;
+            }
+        }
+        scaled = out;
+        (w, h, scaled.as_slice())
+    };
+    let found = finders(w, h, pixels);
+    if !(3..=MAX_FINDERS).contains(&found) {
+        return Vec::new();
+    }
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+    let mut out: Vec<Code> = Vec::new();
+    for grid in prepared.detect_grids().into_iter().take(MAX_CODES) {
+        let Ok((_, text)) = grid.decode() else {
+            continue;
+        };
+        let xs = grid.bounds.iter().map(|p| p.x as f32 * factor as f32);
+        let ys = grid.bounds.iter().map(|p| p.y as f32 * factor as f32);
+        let (x0, x1) = xs.fold((f32::MAX, f32::MIN), |(a, b), v| (a.min(v), b.max(v)));
+        let (y0, y1) = ys.fold((f32::MAX, f32::MIN), |(a, b), v| (a.min(v), b.max(v)));
+        let code = Code {
+            text,
+            bounds: [
+                x0.max(0.0),
+                y0.max(0.0),
+                (x1 - x0).max(0.0),
+                (y1 - y0).max(0.0),
+            ],
+        };
+        if !out.contains(&code) {
+            out.push(code);
+        }
+    }
+    out
+}
+
+/// Every QR code in straight 8-bit RGBA pixels (composited on white).
+pub fn decode_rgba(width: usize, height: usize, rgba: &[u8]) -> Vec<Code> {
+    if rgba.len() < width.saturating_mul(height).saturating_mul(4) {
+        return Vec::new();
+    }
+    let luma: Vec<u8> = rgba
+        .chunks_exact(4)
+        .take(width * height)
+        .map(|p| {
+            let y = (u32::from(p[0]) * 54 + u32::from(p[1]) * 183 + u32::from(p[2]) * 19) >> 8;
+            let a = u32::from(p[3]);
+            ((y * a + 255 * (255 - a)) / 255) as u8
+        })
+        .collect();
+    decode_luma(width, height, &luma)
+}
+
+/// An open run of finder-pattern hits, stacked row over row.
+struct Stack {
+    center: usize,
+    unit: usize,
+    first_row: usize,
+    last_row: usize,
+    rows: usize,
+}
+
+impl Stack {
+    /// Whether this is a finder pattern: stacked over two modules' rows at least, and
+    /// 1:1:3:1:1 down its center column too (text strokes pass the row test, rarely
+    /// both).
+    fn is_finder(&self, w: usize, h: usize, luma: &[u8]) -> bool {
+        if self.rows < 2 * self.unit {
+            return false;
+        }
+        let (x, y) = (self.center, (self.first_row + self.last_row) / 2);
+        let dark = |y: usize| luma[y * w + x] < 128;
+        if x >= w || y >= h || !dark(y) {
+            return false;
+        }
+        // runs up and down from the center: dark (the center's), light, dark
+        let mut runs = [0usize; 5];
+        let limit = 8 * self.unit.max(1) + 8;
+        for (dir, slots) in [(-1isize, [2usize, 1, 0]), (1, [2, 3, 4])] {
+            let mut yy = y as isize;
+            for (k, slot) in slots.into_iter().enumerate() {
+                let want_dark = k != 1;
+                let mut n = 0;
+                while yy >= 0 && (yy as usize) < h && dark(yy as usize) == want_dark && n < limit {
+                    n += 1;
+                    yy += dir;
+                }
+                runs[slot] += n;
+            }
+        }
+        runs[2] = runs[2].saturating_sub(1); // the center pixel was counted twice
+        finder_ratio(&runs).is_some()
+    }
+}
+
+/// How many finder patterns (the squares in three corners of a QR code) a raster seems
+/// to hold: rows with a dark–light–dark–light–dark run of 1:1:3:1:1 (modules of 2 px or
+/// more, on a fixed mid-grey threshold), stacked with the same center over at least two
+/// modules' height, and 1:1:3:1:1 down the center column as well. Linear in the pixels;
+/// counting stops past [`MAX_FINDERS`].
+pub fn finders(w: usize, h: usize, luma: &[u8]) -> usize {
+    let mut open: Vec<Stack> = Vec::new();
+    let mut found = 0;
+    let mut runs = [0usize; 5];
+    for y in 0..h {
+        let row = &luma[y * w..(y + 1) * w];
+        runs.fill(0);
+        // runs[4] is the current run; runs alternate colors, the last one dark
+        let mut dark = row[0] < 128;
+        let mut current = 0usize;
+        let mut x = 0;
+        while x <= w {
+            let d = x < w && row[x] < 128;
+            if x < w && d == dark {
+                current += 1;
+                x += 1;
+                continue;
+            }
+            // a run of `dark` ended at x
+            runs.rotate_left(1);
+            runs[4] = current;
+            if dark && let Some((unit, total)) = finder_ratio(&runs) {
+                let center = x - runs[4] - runs[3] - runs[2] / 2;
+                let _ = total;
+                match open
+                    .iter_mut()
+                    .find(|s| s.last_row + 2 >= y && s.center.abs_diff(center) <= s.unit.max(unit))
+                {
+                    Some(s) => {
+                        if s.last_row != y {
+                            s.rows += 1;
+                            s.last_row = y;
+                        }
+                    }
+                    None => open.push(Stack {
+                        center,
+                        unit,
+                        first_row: y,
+                        last_row: y,
+                        rows: 1,
+                    }),
+                }
+            }
+            dark = d;
+            current = 1;
+            x += 1;
+        }
+        // close the stacks this row did not continue
+        open.retain(|s| {
+            let alive = s.last_row + 2 > y;
+            if !alive && s.is_finder(w, h, luma) {
+                found += 1;
+            }
+            alive
+        });
+        if found > MAX_FINDERS || open.len() > 4 * MAX_FINDERS {
+            return MAX_FINDERS + 1;
+        }
+    }
+    found + open.iter().filter(|s| s.is_finder(w, h, luma)).count()
+}
+
+/// The module size and total width when `runs` (dark, light, dark, light, dark) are a
+/// finder pattern's 1:1:3:1:1 with modules of at least 2 px.
+fn finder_ratio(runs: &[usize; 5]) -> Option<(usize, usize)> {
+    let total: usize = runs.iter().sum();
+    if total < 14 || runs.contains(&0) {
+        return None;
+    }
+    let unit = total as f32 / 7.0;
+    let ok = runs
+        .iter()
+        .zip([1.0, 1.0, 3.0, 1.0, 1.0])
+        .all(|(r, e)| (*r as f32 - unit * e).abs() <= unit * e * 0.5 + 1.0);
+    ok.then_some((unit.round() as usize, total))
+}
+
+/// What a linted file is, for the QR checks.
+struct Context {
+    channel: Channel,
+    campaign: Option<String>,
+    /// The piece's web page, for our own outputs.
+    page: Option<String>,
+    /// The piece, for messages.
+    piece: Option<String>,
+}
+
+/// The QR findings of an image decoded to RGBA (PNG, JPEG). Images are the social
+/// channel's, unless our manifest records the file under another channel.
+pub fn check_image(
+    ctx: &LintContext,
+    path: &Path,
+    image: &crate::lint::image::Decoded,
+) -> Vec<Finding> {
+    let codes = decode_rgba(image.width as usize, image.height as usize, &image.rgba);
+    if codes.is_empty() {
+        return Vec::new();
+    }
+    let file = context(ctx, path, Channel::Social);
+    let mut findings = Vec::new();
+    for code in codes {
+        let [x, y, w, h] = code.bounds;
+        let location = Location {
+            pixel_box: Some([x as u32, y as u32, w.ceil() as u32, h.ceil() as u32]),
+            ..Location::file(path)
+        };
+        findings.extend(check_code(ctx, &file, &code.text, location, ""));
+    }
+    findings
+}
+
+/// The QR findings of a PDF (its bytes, and the document lint loaded): candidate pages
+/// rasterized with hayro and searched, as the module docs say. PDFs are the print
+/// channel's.
+pub fn check_pdf(
+    ctx: &LintContext,
+    path: &Path,
+    bytes: &[u8],
+    doc: &lopdf::Document,
+) -> Vec<Finding> {
+    let candidates = candidate_pages(doc);
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    let mut file = None;
+    let mut findings = Vec::new();
+    for (number, codes) in pdf_codes(bytes, &candidates) {
+        let file = file.get_or_insert_with(|| context(ctx, path, Channel::Print));
+        for code in codes {
+            let [x, y, cw, ch] = code.bounds;
+            let location = Location {
+                page: Some(number),
+                ..Location::file(path)
+            };
+            let at = format!(
+                " (the code at {x:.0},{y:.0} pt from the page's top-left corner, {cw:.0}×{ch:.0} pt)"
+            );
+            findings.extend(check_code(ctx, file, &code.text, location, &at));
+        }
+    }
+    findings
+}
+
+/// The QR codes on `pages` (1-based numbers) of a PDF, rasterized with hayro at
+/// [`PDF_DPI`] (lower for a page over [`MAX_PAGE_PIXELS`]) without anti-aliasing, so a
+/// module is whole pixels of ink or paper; boxes in points from the top-left corner of
+/// the page as shown (its crop box).
+pub fn pdf_codes(bytes: &[u8], pages: &[usize]) -> Vec<(usize, Vec<Code>)> {
+    let Ok(pdf) = hayro::hayro_syntax::Pdf::new(bytes.to_vec()) else {
+        return Vec::new();
+    };
+    let all = pdf.pages();
+    let cache = hayro::RenderCache::new();
+    let render = hayro::RenderSettings {
+        aliasing_threshold: Some(128),
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    for &number in pages.iter().take(MAX_PAGES) {
+        let Some(page) = number.checked_sub(1).and_then(|i| all.get(i)) else {
+            continue;
+        };
+        let (pw, ph) = page.render_dimensions();
+        if !(pw.is_finite() && ph.is_finite()) || pw < 1.0 || ph < 1.0 {
+            continue;
+        }
+        let scale = (PDF_DPI / 72.0)
+            .min((MAX_PAGE_PIXELS / (pw * ph)).sqrt())
+            .min(f32::from(u16::MAX) / pw.max(ph));
+        let draw = |scale: f32| {
+            let settings = hayro::PixmapSettings {
+                x_scale: scale,
+                y_scale: scale,
+                bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+            };
+            hayro::render(page, &cache, &Default::default(), &render, &settings)
+        };
+        // a first look at half the resolution (a quarter of the pixels): the finder
+        // patterns of a printed code are 2 px a module and more there
+        let glance = draw(scale / PREVIEW_DIVISOR);
+        let (gw, gh) = (glance.width() as usize, glance.height() as usize);
+        let luma: Vec<u8> = glance
+            .data_as_u8_slice()
+            .chunks_exact(4)
+            .map(|p| {
+                ((u32::from(p[0]) * 54 + u32::from(p[1]) * 183 + u32::from(p[2]) * 19) >> 8) as u8
+            })
+            .collect();
+        if !(3..=MAX_FINDERS).contains(&finders(gw, gh, &luma)) {
+            continue;
+        }
+        drop((glance, luma));
+        let pixmap = draw(scale);
+        let (w, h) = (pixmap.width() as usize, pixmap.height() as usize);
+        // premultiplied on an opaque white background: the same as straight RGBA
+        let codes: Vec<Code> = decode_rgba(w, h, pixmap.data_as_u8_slice())
+            .into_iter()
+            .map(|c| Code {
+                bounds: c.bounds.map(|v| v / scale),
+                ..c
+            })
+            .collect();
+        if !codes.is_empty() {
+            out.push((number, codes));
+        }
+    }
+    out
+}
+
+/// The 1-based numbers of the pages worth rasterizing (at most [`MAX_PAGES`]): those
+/// drawing an image, or at least [`MIN_PATH_SEGMENTS`] path segments, in their content
+/// or the forms it draws. Decoding is charged to one lint budget.
+pub fn candidate_pages(doc: &lopdf::Document) -> Vec<usize> {
+    let mut budget = crate::lint::pdf::Budget::default();
+    let mut out = Vec::new();
+    for (number, page_id) in doc.get_pages() {
+        if out.len() >= MAX_PAGES || budget.exhausted.is_some() {
+            break;
+        }
+        let (content, _) = budget.page_content(doc, page_id);
+        let mut tally = Tally::default();
+        if let Some(content) = content {
+            tally.add(&content);
+        }
+        let mut forms = 0;
+        let mut seen = std::collections::HashSet::new();
+        let mut stack: Vec<lopdf::Dictionary> = Vec::new();
+        if let Ok((dict, ids)) = doc.get_page_resources(page_id) {
+            stack.extend(dict.cloned());
+            stack.extend(
+                ids.iter()
+                    .filter_map(|id| doc.get_dictionary(*id).ok().cloned()),
+            );
+        }
+        while let Some(resources) = stack.pop() {
+            if tally.worth() || forms >= MAX_FORMS {
+                break;
+            }
+            let Some(xobjects) = resources
+                .get(b"XObject")
+                .ok()
+                .and_then(|o| resolve(doc, o).as_dict().ok())
+            else {
+                continue;
+            };
+            for (_, x) in xobjects.iter() {
+                if let lopdf::Object::Reference(id) = x
+                    && !seen.insert(*id)
+                {
+                    continue;
+                }
+                let Ok(stream) = resolve(doc, x).as_stream() else {
+                    continue;
+                };
+                match stream.dict.get(b"Subtype").and_then(|s| s.as_name()) {
+                    Ok(b"Image") => tally.images += 1,
+                    Ok(b"Form") if forms < MAX_FORMS => {
+                        forms += 1;
+                        if let Some(content) = budget.decode(stream) {
+                            tally.add(&content);
+                        }
+                        if let Some(r) = stream
+                            .dict
+                            .get(b"Resources")
+                            .ok()
+                            .and_then(|o| resolve(doc, o).as_dict().ok())
+                        {
+                            stack.push(r.clone());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if tally.worth() {
+            out.push(number as usize);
+        }
+    }
+    out
+}
+
+fn resolve<'a>(doc: &'a lopdf::Document, o: &'a lopdf::Object) -> &'a lopdf::Object {
+    match o {
+        lopdf::Object::Reference(id) => doc.get_object(*id).unwrap_or(o),
+        _ => o,
+    }
+}
+
+/// What a page draws that a QR code is made of.
+#[derive(Default)]
+struct Tally {
+    images: usize,
+    segments: usize,
+}
+
+impl Tally {
+    /// Counts `re` and `m` operators and inline images (`BI`) in content bytes (a token
+    /// scan: a string holding ` re ` counts too, which costs at most one rasterization).
+    fn add(&mut self, content: &[u8]) {
+        for token in content.split(|b| b.is_ascii_whitespace() || b"[]()<>/{}%".contains(b)) {
+            match token {
+                b"re" | b"m" => self.segments += 1,
+                b"BI" => self.images += 1,
+                _ => {}
+            }
+        }
+    }
+
+    fn worth(&self) -> bool {
+        self.images > 0 || self.segments >= MIN_PATH_SEGMENTS
+    }
+}
+
+/// The file's channel, campaign and page: from our manifest when a folder of ours holds
+/// it, else `channel` and `--campaign`.
+fn context(ctx: &LintContext, path: &Path, channel: Channel) -> Context {
+    if let Some(record) = our_record(ctx, path) {
+        let channel = record.channel.parse().unwrap_or(channel);
+        let page = record.piece.as_deref().and_then(|slug| {
+            let base = ctx.guide.channels.web.base_url.as_deref()?;
+            let sep = if base.ends_with('/') { "" } else { "/" };
+            // a segment's variant has its page at web/<segment>/<slug>/ (Project::page_url)
+            let seg = record
+                .segment
+                .as_deref()
+                .map(|s| format!("{s}/"))
+                .unwrap_or_default();
+            Some(format!("{base}{sep}web/{seg}{slug}/"))
+        });
+        return Context {
+            channel,
+            campaign: record.campaign.or_else(|| ctx.campaign.clone()),
+            page,
+            piece: record.piece,
+        };
+    }
+    Context {
+        channel,
+        campaign: ctx.campaign.clone(),
+        page: None,
+        piece: None,
+    }
+}
+
+/// The manifest record of `path` when an output folder of ours, inside the linted
+/// paths, holds it.
+fn our_record(ctx: &LintContext, path: &Path) -> Option<Record> {
+    for dir in path.ancestors().skip(1) {
+        let dir: PathBuf = if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir.to_path_buf()
+        };
+        if !matches!(ctx.roots.reach(&dir), Reach::Inside(_)) {
+            return None;
+        }
+        if dir.join(MANIFEST).is_file() {
+            let relative = path.strip_prefix(&dir).ok()?;
+            let relative = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            return CampaignManifest::previous(&dir)
+                .into_iter()
+                .find(|r| r.path == relative);
+        }
+        if dir == Path::new(".") {
+            return None;
+        }
+    }
+    None
+}
+
+/// `url` without its `utm_*` parameters and fragment, in the `url` crate's normal form.
+pub fn target(url: &url::Url) -> String {
+    let mut url = url.clone();
+    url.set_fragment(None);
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !k.to_ascii_lowercase().starts_with("utm_"))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    url.to_string()
+}
+
+/// The checks on one decoded payload.
+fn check_code(
+    ctx: &LintContext,
+    file: &Context,
+    payload: &str,
+    location: Location,
+    at: &str,
+) -> Vec<Finding> {
+    let Ok(url) = url::Url::parse(payload.trim()) else {
+        return Vec::new();
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return Vec::new();
+    }
+    let mut findings = Vec::new();
+    let shown = target(&url);
+    let brand = url.host_str().is_some_and(|h| ctx.guide.is_brand_host(h));
+    let expected = file
+        .page
+        .as_deref()
+        .and_then(|p| url::Url::parse(p).ok())
+        .map(|p| target(&p));
+    match (&expected, brand) {
+        (Some(page), _) if *page != shown => {
+            let piece = file.piece.as_deref().unwrap_or("the piece");
+            findings.push(
+                Finding::new(
+                    &rules::LINK_QR_MISMATCH,
+                    location.clone(),
+                    format!("QR code leads to {shown}, not to the web page of {piece}{at}"),
+                )
+                .expected(page.clone())
+                .found(payload.to_string())
+                .fix("generate the QR code from the piece's web page (brandpress build does)"),
+            );
+        }
+        (None, false) => {
+            let host = url.host_str().unwrap_or_default();
+            findings.push(
+                Finding::new(
+                    &rules::LINK_QR_MISMATCH,
+                    location.clone(),
+                    format!("QR code leads off the brand's site, to {host}{at}"),
+                )
+                .expected(format!(
+                    "a page on the brand's domains ({})",
+                    brand_domains(ctx)
+                ))
+                .found(payload.to_string())
+                .fix("point the QR code at the campaign's page on the brand's site"),
+            );
+        }
+        _ => {}
+    }
+    if let Some(mut f) = rules::link::check_utm_in(
+        ctx.guide,
+        file.channel,
+        payload,
+        location,
+        file.campaign.as_deref(),
+    ) {
+        f.message = format!("QR code: {}{at}", f.message);
+        findings.push(f);
+    }
+    findings
+}
+
+/// The brand's domains, for messages.
+fn brand_domains(ctx: &LintContext) -> String {
+    let mut hosts: Vec<String> = ctx
+        .guide
+        .links
+        .domains
+        .iter()
+        .map(|d| d.get_ref().clone())
+        .collect();
+    if hosts.is_empty()
+        && let Some(host) = ctx
+            .guide
+            .channels
+            .web
+            .base_url
+            .as_deref()
+            .and_then(|b| url::Url::parse(b).ok())
+            .and_then(|u| u.host_str().map(str::to_string))
+    {
+        hosts.push(host);
+    }
+    if hosts.is_empty() {
+        "none set: [links] domains".to_string()
+    } else {
+        hosts.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `data` as a QR code (qrcode crate, level M) drawn `module` px a module on white,
+    /// with a quiet zone of 4 modules and `margin` more px around it.
+    fn drawn(data: &str, module: usize, margin: usize) -> (usize, Vec<u8>) {
+        let code = qrcode::QrCode::with_error_correction_level(data, qrcode::EcLevel::M).unwrap();
+        let n = code.width();
+        let colors = code.to_colors();
+        let side = (n + 8) * module + 2 * margin;
+        let mut luma = vec![255u8; side * side];
+        for (i, c) in colors.iter().enumerate() {
+            if *c != qrcode::Color::Dark {
+                continue;
+            }
+            let (row, col) = (i / n, i % n);
+            for dy in 0..module {
+                for dx in 0..module {
+                    let y = margin + (row + 4) * module + dy;
+                    let x = margin + (col + 4) * module + dx;
+                    luma[y * side + x] = 0;
+                }
+            }
+        }
+        (side, luma)
+    }
+
+    #[test]
+    fn decodes_codes_with_thai_payloads_and_their_boxes() {
+        for (data, module) in [
+            (
+                "https://tonkla.example/campaigns/web/cold-brew-winter/?utm_source=print",
+                4,
+            ),
+            ("https://tonkla.example/campaigns/web/กาแฟเย็น/", 3),
+            ("ต้นกล้า คอฟฟี่ ลด 20% ถึง ๓๑ ธ.ค.", 6),
+        ] {
+            let (side, luma) = drawn(data, module, 17);
+            assert!((3..=6).contains(&finders(side, side, &luma)), "{data}");
+            let codes = decode_luma(side, side, &luma);
+            assert_eq!(codes.len(), 1, "{data}");
+            assert_eq!(codes[0].text, data);
+            let [x, y, w, h] = codes[0].bounds;
+            // the box is the code without its quiet zone, within a module
+            let start = (17 + 4 * module) as f32;
+            assert!((x - start).abs() <= module as f32 + 1.0, "{x} {start}");
+            assert!((y - start).abs() <= module as f32 + 1.0, "{y} {start}");
+            let size = (side - 2 * 17 - 8 * module) as f32;
+            assert!((w - size).abs() <= 2.0 * module as f32 + 2.0, "{w} {size}");
+            assert!((h - size).abs() <= 2.0 * module as f32 + 2.0, "{h} {size}");
+        }
+    }
+
+    #[test]
+    fn rgba_is_composited_on_white_and_large_rasters_are_downscaled() {
+        let data = "https://tonkla.example/campaigns/web/new-year-beans/";
+        let (side, luma) = drawn(data, 5, 0);
+        // transparent light modules: white once composited
+        let rgba: Vec<u8> = luma
+            .iter()
+            .flat_map(|v| {
+                if *v == 0 {
+                    [27, 27, 27, 255]
+                } else {
+                    [0, 0, 0, 0]
+                }
+            })
+            .collect();
+        assert_eq!(decode_rgba(side, side, &rgba)[0].text, data);
+        // a big raster (a code 120 px a module, 20 megapixels) is downscaled, still read,
+        // and its box is given in the raster's own pixels
+        let (side, luma) = drawn(data, 12, 0);
+        let k = 10;
+        let big_side = side * k;
+        let mut big = vec![255u8; big_side * big_side];
+        for y in 0..big_side {
+            for x in 0..big_side {
+                big[y * big_side + x] = luma[(y / k) * side + x / k];
+            }
+        }
+        assert!(big_side * big_side > MAX_QR_PIXELS);
+        let codes = decode_luma(big_side, big_side, &big);
+        assert_eq!(codes.len(), 1);
+        assert_eq!(codes[0].text, data);
+        assert!(
+            codes[0].bounds[2] > big_side as f32 * 0.6,
+            "{:?}",
+            codes[0].bounds
+        );
+    }
+
+    #[test]
+    fn no_codes_in_garbage_and_no_panic() {
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let noise: Vec<u8> = (0..640 * 480).map(|_| next() as u8).collect();
+        let stripes: Vec<u8> = (0..300 * 300)
+            .map(|i| if (i % 300) / 3 % 2 == 0 { 0 } else { 255 })
+            .collect();
+        for (w, h, luma) in [
+            (0, 0, Vec::new()),
+            (1, 1, vec![0]),
+            (3, 1, vec![0, 255, 0]),
+            (10, 10, vec![0; 10]), // shorter than its size says
+            (640, 480, noise),
+            (300, 300, stripes),
+            (500, 400, vec![0; 500 * 400]),
+            (500, 400, vec![255; 500 * 400]),
+        ] {
+            assert!(decode_luma(w, h, &luma).is_empty(), "{w}×{h}");
+        }
+        assert!(decode_rgba(5, 5, &[0; 7]).is_empty());
+    }
+
+    /// A sheet of many finder patterns (a tiled code) is not searched: the pre-scan stops
+    /// counting past the limit, so rqrr's grouping never sees them all.
+    #[test]
+    fn too_many_finder_patterns_are_not_searched() {
+        let (side, one) = drawn("https://tonkla.example/", 3, 0);
+        let tiles = 6;
+        let big = side * tiles;
+        let mut sheet = vec![255u8; big * big];
+        for y in 0..big {
+            for x in 0..big {
+                sheet[y * big + x] = one[(y % side) * side + x % side];
+            }
+        }
+        assert!(finders(big, big, &sheet) > MAX_FINDERS);
+        assert!(decode_luma(big, big, &sheet).is_empty());
+        // two codes side by side are both read
+        let mut two = vec![255u8; 2 * side * side];
+        for y in 0..side {
+            for x in 0..2 * side {
+                two[y * 2 * side + x] = one[y * side + x % side];
+            }
+        }
+        assert_eq!(decode_luma(2 * side, side, &two).len(), 2);
+    }
+
+    #[test]
+    fn targets_ignore_utm_parameters_and_fragments() {
+        let t = |s: &str| target(&url::Url::parse(s).unwrap());
+        assert_eq!(
+            t(
+                "https://Tonkla.example/campaigns/web/x/?utm_source=print&utm_medium=offline&utm_campaign=w#top"
+            ),
+            "https://tonkla.example/campaigns/web/x/"
+        );
+        assert_eq!(
+            t("https://tonkla.example:443/web/x/?id=7&UTM_SOURCE=print"),
+            "https://tonkla.example/web/x/?id=7"
+        );
+        assert_ne!(
+            t("https://tonkla.example/web/x/"),
+            t("https://tonkla.example/web/y/")
+        );
+        assert_eq!(
+            t("https://tonkla.example/web/กาแฟ/"),
+            "https://tonkla.example/web/%E0%B8%81%E0%B8%B2%E0%B9%81%E0%B8%9F/"
+        );
+    }
+}
