@@ -132,3 +132,102 @@ fn word_by_word_placement_is_not_a_table() {
     let text = page_texts(&doc).join("\n");
     assert_eq!(text.trim(), "Two cold brews for 89 baht");
 }
+
+/// A Thai flyer printed by headless Chromium (a third-party PDF: shaped glyphs of Noto
+/// Sans Thai, subset, with a ToUnicode CMap; see tests/fixtures/campaign-foreign/): the
+/// text comes back in logical order with its marks — above and below vowels, tone marks,
+/// sara am and the preposed vowels (เ แ โ ไ) before their consonant — and the date and
+/// code read as facts.
+#[test]
+fn thai_printed_by_chromium_reads_in_logical_order() {
+    let bytes = std::fs::read(root().join("tests/fixtures/campaign-foreign/flyer.pdf")).unwrap();
+    let doc = Document::load_mem(&bytes).unwrap();
+    let text = page_texts(&doc).join("\n");
+    for line in [
+        "โคลด์บรูว์รับลมหนาว",
+        "สองแก้วเพียง 89 บาท ที่ทุกสาขาของต้นกล้า",
+        "กรอกโค้ด WINTER26 ตอนชำระเงิน",
+        "สิทธิ์นี้ใช้ได้ถึงวันที่ 30 ธ.ค. 2569 เท่านั้น",
+        "สั่งเลย tonkla.example/order/cold-brew",
+        "สอบถามโทร 02-123-4567 หรือ LINE @tonkla",
+    ] {
+        assert!(
+            text.lines().any(|l| l.trim() == line),
+            "{line:?} not a line of {text:?}"
+        );
+    }
+}
+
+/// One page of Helvetica text drawn by `ops` (between `BT` and `ET`).
+fn text_pdf(ops: Vec<Operation>) -> Vec<u8> {
+    let mut doc = Document::with_version("1.7");
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let mut all = vec![
+        Operation::new("BT", vec![]),
+        Operation::new("Tf", vec!["F1".into(), 10.into()]),
+    ];
+    all.extend(ops);
+    all.push(Operation::new("ET", vec![]));
+    let content = doc.add_object(Stream::new(
+        dictionary! {},
+        Content { operations: all }.encode().unwrap(),
+    ));
+    let pages = doc.new_object_id();
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages, "Contents" => content,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+    });
+    doc.objects.insert(
+        pages,
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+        ),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// An `/ActualText` span opened before the `Tm` that moves to the next line (as Chromium
+/// writes Thai clusters) reads on that line, where its glyphs are; a span that draws no
+/// glyph still reads as its text.
+#[test]
+fn actual_text_reads_where_its_glyphs_are() {
+    let tm = |y: i64| {
+        Operation::new(
+            "Tm",
+            vec![1.into(), 0.into(), 0.into(), 1.into(), 40.into(), y.into()],
+        )
+    };
+    let span = |text: &str| {
+        Operation::new(
+            "BDC",
+            vec![
+                "Span".into(),
+                Object::Dictionary(dictionary! { "ActualText" => Object::string_literal(text) }),
+            ],
+        )
+    };
+    let tj = |s: &str| Operation::new("Tj", vec![Object::string_literal(s)]);
+    let emc = || Operation::new("EMC", vec![]);
+    let bytes = text_pdf(vec![
+        tm(700),
+        tj("first line"),
+        span("Se"),
+        tm(680),
+        tj("xx"),
+        emc(),
+        tj("cond line"),
+        span("!"),
+        emc(),
+    ]);
+    let doc = Document::load_mem(&bytes).unwrap();
+    let text = page_texts(&doc).join("\n");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines, ["first line", "Second line!"], "{text:?}");
+}

@@ -76,6 +76,25 @@ pub fn normalize_url(s: &str) -> Option<String> {
     Some(url.to_string())
 }
 
+/// A link as the campaign checks compare it: [`normalize_url`]'s form (scheme and host in
+/// lower case, no `utm_*` parameters, no fragment) without a trailing slash on its path
+/// (`https://tonkla.example/order/` and `…/order` are one page). `None` when it is not an
+/// `http(s)` link.
+pub fn comparable_url(s: &str) -> Option<String> {
+    let normal = normalize_url(s.trim())?;
+    let mut url = url::Url::parse(&normal).ok()?;
+    let path = url.path().to_string();
+    if path.len() > 1 && path.ends_with('/') {
+        url.set_path(path.trim_end_matches('/'));
+    }
+    let mut out = url.to_string();
+    // the root's "/" is not written by every channel either
+    if url.path() == "/" && url.query().is_none() && out.ends_with('/') {
+        out.pop();
+    }
+    Some(out)
+}
+
 /// Every Thai phone number in `text`, as E.164 (`+6621234567`): a number starting with
 /// `0` or `+66`, its digits grouped by spaces, dashes or dots; 9 digits for a landline
 /// (`02-123-4567`), 10 for a mobile (`081 234 5678`).

@@ -286,7 +286,7 @@ fn is_unit(token: &str) -> bool {
         || t.starts_with("ISO")
         || matches!(
             t.as_str(),
-            "MP3" | "MP4" | "H264" | "A4" | "A5" | "4K" | "5G" | "4G"
+            "MP3" | "MP4" | "H264" | "A4" | "A5" | "4K" | "5G" | "4G" | "HTML5" | "CSS3" | "ES6"
         )
         || t.ends_with("MM")
         || t.ends_with("KB")

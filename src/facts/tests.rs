@@ -46,6 +46,11 @@ const TABLE: &[(&str, &str)] = &[
     ("Use the code at checkout", ""),
     ("Print on A5 paper", ""),
     ("UTF8 text", ""),
+    ("HTML5 Boilerplate", ""),
+    (
+        "โทร 02-123-4567 หรือ LINE @tonkla",
+        "phone=+6621234567; line_id=@tonkla",
+    ),
     // dates: Thai, Buddhist era
     ("1 ธ.ค. 2569", "date=2026-12-01"),
     ("1 ธันวาคม 2569", "date=2026-12-01"),
@@ -171,4 +176,56 @@ fn hostile_text_is_read_in_bounded_time() {
     text.push_str(&format!("https://x.example/{}", ")".repeat(50_000)));
     let facts = extract(&text, &Hints::default());
     assert!(facts.len() <= MAX_FACTS);
+}
+
+/// Links as the campaign checks compare them: one page however each channel writes it
+/// (UTM tags, trailing slash, scheme and host case, fragment), another page or another
+/// real parameter is another link.
+#[test]
+fn comparable_links() {
+    use super::contact::comparable_url;
+    let same = [
+        (
+            "https://tonkla.example/order/cold-brew",
+            "https://tonkla.example/order/cold-brew",
+        ),
+        (
+            "HTTPS://Tonkla.Example/order/cold-brew/?utm_source=web&utm_medium=referral",
+            "https://tonkla.example/order/cold-brew",
+        ),
+        (
+            "https://tonkla.example/order/cold-brew?utm_campaign=winter-2026#buy",
+            "https://tonkla.example/order/cold-brew",
+        ),
+        ("https://tonkla.example/", "https://tonkla.example"),
+        ("https://tonkla.example", "https://tonkla.example"),
+        (
+            "https://tonkla.example/order/cold-brew?size=l&utm_source=email",
+            "https://tonkla.example/order/cold-brew?size=l",
+        ),
+        (
+            "https://tonkla.example/เมนู/",
+            "https://tonkla.example/%E0%B9%80%E0%B8%A1%E0%B8%99%E0%B8%B9",
+        ),
+    ];
+    for (input, expected) in same {
+        assert_eq!(comparable_url(input).as_deref(), Some(expected), "{input}");
+    }
+    assert_ne!(
+        comparable_url("https://tonkla.example/order/cold-brew"),
+        comparable_url("https://tonkla.example/order/hot-brew")
+    );
+    assert_ne!(
+        comparable_url("https://tonkla.example/order/cold-brew?size=l"),
+        comparable_url("https://tonkla.example/order/cold-brew?size=m")
+    );
+    for not_a_link in [
+        "mailto:hello@tonkla.example",
+        "tel:021234567",
+        "./",
+        "#top",
+        "",
+    ] {
+        assert_eq!(comparable_url(not_a_link), None, "{not_a_link}");
+    }
 }

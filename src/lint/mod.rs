@@ -25,9 +25,9 @@ pub mod ignore;
 pub mod image;
 pub mod markdown;
 pub mod pdf;
-pub mod roots;
 pub mod qr;
 pub mod rules;
+pub mod roots;
 pub mod tone;
 
 use std::collections::HashMap;
@@ -471,11 +471,11 @@ pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
         report.findings.extend(consistency::check(ctx, dir));
     }
     if ctx.campaign.is_some() {
-        // one group per path given (a delivery folder, or the files named)
-        for group in paths.iter().filter(|p| !ours.contains(p)) {
+        // one group per folder given (a delivery folder), and one for the files named
+        for group in paths.iter().filter(|p| !ours.contains(p) && p.is_dir()) {
             let members: Vec<PathBuf> = files
                 .iter()
-                .filter(|f| f.starts_with(group) || *f == group)
+                .filter(|f| f.starts_with(group))
                 .cloned()
                 .collect();
             report
@@ -484,6 +484,16 @@ pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
         }
     }
     apply_levels(ctx.guide, &mut report.findings);
+        let named: Vec<PathBuf> = files
+            .iter()
+            .filter(|f| paths.iter().any(|p| !p.is_dir() && p == *f))
+            .cloned()
+            .collect();
+        if !named.is_empty() {
+            report
+                .findings
+                .extend(consistency::check_files(ctx, &named));
+        }
     report.findings.sort_by(|a, b| {
         (&a.location.path, a.location.line, a.location.column, a.rule).cmp(&(
             &b.location.path,

@@ -860,6 +860,10 @@ impl<'a> Scanner<'a, '_> {
         // Marked-content stack: whether each level carries /ActualText (then its text
         // replaces the glyphs shown inside it).
         let mut marked: Vec<bool> = Vec::new();
+        // The /ActualText of the spans begun and not shown yet: it is read where the
+        // span's first glyph is drawn, after the text has moved there (Chromium opens a
+        // Thai cluster's span before the `Tm` that starts its line).
+        let mut actual_pending = String::new();
         // Text position, to start a new line when the baseline moves by more than half
         // the font size (marks raised by a point or two stay on their line).
         let mut last_y: Option<f32> = None;
@@ -981,14 +985,18 @@ impl<'a> Scanner<'a, '_> {
                         .and_then(|t| t.as_str().ok())
                         .map(decode_text_string);
                     if let Some(text) = &actual {
-                        self.out.text.push_str(text);
+                        actual_pending.push_str(text);
                     }
                     if marked.len() < MAX_SAVED_STATES {
                         marked.push(actual.is_some());
                     }
                 }
                 "EMC" => {
-                    marked.pop();
+                    // a span that drew no glyph still reads as its text
+                    let closed = marked.pop();
+                    if closed == Some(true) && !marked.iter().any(|m| *m) {
+                        self.out.text.push_str(&std::mem::take(&mut actual_pending));
+                    }
                 }
                 "Tj" | "TJ" | "'" | "\"" => {
                     if matches!(gs.render_mode, 0 | 2 | 4 | 6) {
@@ -1002,6 +1010,7 @@ impl<'a> Scanner<'a, '_> {
                         pen_x = None;
                     }
                     if marked.iter().any(|m| *m) {
+                        self.out.text.push_str(&std::mem::take(&mut actual_pending));
                         continue;
                     }
                     let Some(name) = font.clone() else { continue };
@@ -1056,6 +1065,8 @@ impl<'a> Scanner<'a, '_> {
                 _ => {}
             }
         }
+        // a span left open at the end of the stream
+        self.out.text.push_str(&actual_pending);
     }
 
     /// The colors of the page's printed annotations, into `annotation_paints`: what

@@ -187,6 +187,28 @@ impl Widths {
     }
 }
 
+/// The text of each page as the tone rules read it, with the web addresses of its link
+/// annotations, for the campaign checks (`consistency/mismatch` names the page a fact is
+/// on); none when the file does not open (encrypted, unreadable). The work is bounded by
+/// one [`Budget`](super::Budget) for the whole file: pages after it runs out are left out.
+pub fn page_texts(bytes: &[u8]) -> Option<Vec<(String, Vec<String>)>> {
+    let doc = super::load(bytes).ok()?;
+    if super::still_encrypted(&doc).is_some() {
+        return None;
+    }
+    let mut budget = super::Budget::default();
+    let mut pages = Vec::new();
+    for (_, page_id) in doc.get_pages() {
+        let text = super::scan_page(&doc, page_id, &mut budget).text;
+        let links = super::link_uris(&doc, page_id, &mut budget);
+        pages.push((text, links));
+        if budget.exhausted.is_some() {
+            break;
+        }
+    }
+    Some(pages)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
