@@ -39,6 +39,9 @@ enum Command {
         build: BuildArgs,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// Human output: show every info finding, not one count per rule.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Create a new project that builds as it is.
     Init { dir: PathBuf },
@@ -119,6 +122,9 @@ struct LintArgs {
     /// manifest without it).
     #[arg(long, value_name = "NAME")]
     campaign: Option<String>,
+    /// Human output: show every info finding, not one count per rule.
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 impl clap::builder::ValueParserFactory for Channel {
@@ -165,9 +171,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 args.paths
             };
-            run_lint(&guide, &paths, args.format, args.kind, args.campaign)
+            let shown = Shown {
+                format: args.format,
+                verbose: args.verbose,
+            };
+            run_lint(&guide, &paths, shown, args.kind, args.campaign)
         }
-        Command::Check { build, format } => {
+        Command::Check {
+            build,
+            format,
+            verbose,
+        } => {
             let project = Project::load(&build.project)?;
             // Machine-readable reports own stdout; the build's summary goes to stderr.
             let say = match format {
@@ -176,7 +190,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             // The lock is held while linting, so the lint sees this build's output.
             let (out, _lock) = run_build(&project, &build, say)?;
-            run_lint(&project.guide, &[out], format, None, None)
+            run_lint(
+                &project.guide,
+                &[out],
+                Shown { format, verbose },
+                None,
+                None,
+            )
         }
         Command::Init { dir } => {
             crate::init::init(&dir)?;
@@ -235,7 +255,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let findings = lint::guide::lint(&guide);
             if !findings.is_empty() {
                 let report = lint::LintReport { files: 1, findings };
-                report::write(&report, Format::Human, &mut std::io::stdout().lock())
+                report::write(&report, Format::Human, true, &mut std::io::stdout().lock())
                     .map_err(|e| Error::usage(format!("writing the report: {e}")))?;
             }
             Ok(ExitCode::SUCCESS)
@@ -298,17 +318,23 @@ fn run_build(project: &Project, args: &BuildArgs, say: Say) -> Result<(PathBuf, 
     Ok((out, lock))
 }
 
+/// How the report is printed.
+struct Shown {
+    format: Format,
+    verbose: bool,
+}
+
 fn run_lint(
     guide: &Guide,
     paths: &[PathBuf],
-    format: Format,
+    shown: Shown,
     kind: Option<LintKind>,
     campaign: Option<String>,
 ) -> Result<ExitCode> {
     let ctx = LintContext::new(guide).forcing(kind).in_campaign(campaign);
     let report = lint::lint_paths(&ctx, paths)?;
     let mut stdout = std::io::stdout().lock();
-    report::write(&report, format, &mut stdout)
+    report::write(&report, shown.format, shown.verbose, &mut stdout)
         .map_err(|e| Error::usage(format!("writing the report: {e}")))?;
     Ok(if report.has_errors() {
         ExitCode::from(1)

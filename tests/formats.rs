@@ -123,8 +123,8 @@ fn every_lint_format_prints_only_a_report_that_parses() {
     let email = root().join("tests/fixtures/email/agency-promo.html");
     let md = root().join("content/winter-2026/cold-brew-winter.md");
     let mut counts = Vec::new();
-    for format in FORMATS {
-        let out = run(&[
+    let lint = |format: &str, verbose: bool| {
+        let mut args = vec![
             "lint",
             "--project",
             project.to_str().unwrap(),
@@ -133,10 +133,31 @@ fn every_lint_format_prints_only_a_report_that_parses() {
             page.to_str().unwrap(),
             email.to_str().unwrap(),
             md.to_str().unwrap(),
-        ]);
-        let stdout = String::from_utf8(out.stdout).expect("UTF-8 report");
+        ];
+        if verbose {
+            args.push("--verbose");
+        }
+        String::from_utf8(run(&args).stdout).expect("UTF-8 report")
+    };
+    for format in FORMATS {
+        // human output shows every info finding only with --verbose
+        let stdout = lint(format, format == "human");
         counts.push((format, parse(format, &stdout)));
     }
+    // without it, one line per rule counts them
+    let quiet = lint("human", false);
+    let info: Vec<&str> = quiet.lines().filter(|l| l.starts_with("info[")).collect();
+    assert!(
+        !info.is_empty(),
+        "the email fixture has info findings: {quiet}"
+    );
+    assert!(
+        info.iter().all(|l| l.ends_with("(--verbose shows them)")),
+        "{info:#?}"
+    );
+    let rules: std::collections::BTreeSet<&str> =
+        info.iter().map(|l| l.split(']').next().unwrap()).collect();
+    assert_eq!(rules.len(), info.len(), "one line per rule: {info:#?}");
     // The agency files break the guide: every format reports the same findings (GitHub
     // annotations may leave notices out).
     let json = counts.iter().find(|c| c.0 == "json").unwrap().1;

@@ -79,6 +79,10 @@ pub struct Finding {
     /// never read a file again (and so never read one that was not linted).
     #[serde(skip)]
     pub excerpt: Option<Excerpt>,
+    /// For a finding at a source that several outputs carry (a banned word in a piece's
+    /// Markdown shows in its page, email, card and PDF): each output's own finding.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub outputs: Vec<Finding>,
 }
 
 /// A source line (cut to a window around the finding's column when it is long).
@@ -154,6 +158,7 @@ impl Finding {
             fix: None,
             source: None,
             excerpt: None,
+            outputs: Vec::new(),
         }
     }
 

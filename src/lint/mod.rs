@@ -15,6 +15,7 @@
 //! - a panic in one file's linter becomes a `lint/internal-error` finding on that file
 //!   ([`guard`]), and the rest of the report completes.
 
+pub mod built;
 pub mod consistency;
 pub mod email;
 pub mod finding;
@@ -26,8 +27,8 @@ pub mod image;
 pub mod markdown;
 pub mod pdf;
 pub mod qr;
-pub mod rules;
 pub mod roots;
+pub mod rules;
 pub mod tone;
 
 use std::collections::HashMap;
@@ -468,6 +469,7 @@ pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
     // the files of a campaign made elsewhere (`--campaign`)
     let ours = consistency::manifest_dirs(paths);
     for dir in &ours {
+        report.findings.extend(built::card_text(ctx, dir));
         report.findings.extend(consistency::check(ctx, dir));
     }
     if ctx.campaign.is_some() {
@@ -482,8 +484,6 @@ pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
                 .findings
                 .extend(consistency::check_files(ctx, &members));
         }
-    }
-    apply_levels(ctx.guide, &mut report.findings);
         let named: Vec<PathBuf> = files
             .iter()
             .filter(|f| paths.iter().any(|p| !p.is_dir() && p == *f))
@@ -494,6 +494,10 @@ pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
                 .findings
                 .extend(consistency::check_files(ctx, &named));
         }
+    }
+    apply_levels(ctx.guide, &mut report.findings);
+    // one problem, reported once: at the Markdown line it comes from
+    report.findings = built::group_by_source(ctx, &ours, std::mem::take(&mut report.findings));
     report.findings.sort_by(|a, b| {
         (&a.location.path, a.location.line, a.location.column, a.rule).cmp(&(
             &b.location.path,

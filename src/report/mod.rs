@@ -33,13 +33,19 @@ pub enum Format {
 }
 
 /// Writes `report` to `out`. Human output is colored when stdout is a terminal and
-/// `NO_COLOR` is not set.
-pub fn write(report: &LintReport, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+/// `NO_COLOR` is not set, and shows info findings one count per rule unless `verbose`;
+/// the machine formats always hold every finding.
+pub fn write(
+    report: &LintReport,
+    format: Format,
+    verbose: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     match format {
         Format::Human => {
             let color = std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            human(report, color, out)
+            human(report, color, verbose, out)
         }
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &json_value(report))?;
@@ -54,7 +60,12 @@ pub fn write(report: &LintReport, format: Format, out: &mut dyn Write) -> std::i
 }
 
 /// rustc-style output.
-pub fn human(report: &LintReport, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn human(
+    report: &LintReport,
+    color: bool,
+    verbose: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let paint = |code: &str, s: &str| {
         if color {
             format!("\x1b[{code}m{s}\x1b[0m")
@@ -62,7 +73,13 @@ pub fn human(report: &LintReport, color: bool, out: &mut dyn Write) -> std::io::
             s.to_string()
         }
     };
+    // info findings, when not shown one by one: how many of each rule
+    let mut quiet: std::collections::BTreeMap<&str, usize> = Default::default();
     for f in &report.findings {
+        if !verbose && f.severity == Severity::Info {
+            *quiet.entry(f.rule).or_default() += 1;
+            continue;
+        }
         let (code, label) = match f.severity {
             Severity::Error => ("1;31", "error"),
             Severity::Warning => ("1;33", "warning"),
@@ -109,6 +126,21 @@ pub fn human(report: &LintReport, color: bool, out: &mut dyn Write) -> std::io::
         if let Some(src) = &f.source {
             writeln!(out, "  {} source: {src}", paint("1;34", "="))?;
         }
+        for o in &f.outputs {
+            writeln!(out, "  {} in: {}", paint("1;34", "="), o.location)?;
+        }
+        writeln!(out)?;
+    }
+    for (rule, n) in &quiet {
+        writeln!(
+            out,
+            "{}{} {} (--verbose shows them)",
+            paint("1;36", &format!("info[{rule}]")),
+            paint("1", ":"),
+            count(*n, "finding", "findings"),
+        )?;
+    }
+    if !quiet.is_empty() {
         writeln!(out)?;
     }
     let summary = format!(
@@ -136,40 +168,43 @@ fn path_string(p: &Path) -> String {
 }
 
 /// The stable JSON shape.
+/// One finding as JSON; a finding at a source carries its outputs' findings under
+/// `outputs`, each in the same shape.
+fn finding_json(f: &Finding) -> Value {
+    let mut v = json!({
+        "rule": f.rule,
+        "severity": f.severity,
+        "path": path_string(&f.location.path),
+        "line": f.location.line,
+        "column": f.location.column,
+        "message": f.message,
+        "expected": f.expected,
+        "found": f.found,
+    });
+    if let Some(fix) = &f.fix {
+        v["fix"] = json!(fix);
+    }
+    if let Some(page) = f.location.page {
+        v["page"] = json!(page);
+    }
+    if let Some(b) = f.location.pixel_box {
+        v["pixel_box"] = json!(b);
+    }
+    if let Some(s) = &f.source {
+        v["source"] = json!({
+            "path": path_string(&s.path),
+            "line": s.line,
+            "column": s.column,
+        });
+    }
+    if !f.outputs.is_empty() {
+        v["outputs"] = f.outputs.iter().map(finding_json).collect();
+    }
+    v
+}
+
 pub fn json_value(report: &LintReport) -> Value {
-    let findings: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let mut v = json!({
-                "rule": f.rule,
-                "severity": f.severity,
-                "path": path_string(&f.location.path),
-                "line": f.location.line,
-                "column": f.location.column,
-                "message": f.message,
-                "expected": f.expected,
-                "found": f.found,
-            });
-            if let Some(fix) = &f.fix {
-                v["fix"] = json!(fix);
-            }
-            if let Some(page) = f.location.page {
-                v["page"] = json!(page);
-            }
-            if let Some(b) = f.location.pixel_box {
-                v["pixel_box"] = json!(b);
-            }
-            if let Some(s) = &f.source {
-                v["source"] = json!({
-                    "path": path_string(&s.path),
-                    "line": s.line,
-                    "column": s.column,
-                });
-            }
-            v
-        })
-        .collect();
+    let findings: Vec<Value> = report.findings.iter().map(finding_json).collect();
     json!({
         "findings": findings,
         "summary": {
@@ -264,14 +299,40 @@ pub fn sarif_value(report: &LintReport) -> Value {
                     "startColumn": f.location.column.unwrap_or(1),
                 });
             }
-            json!({
+            let mut result = json!({
                 "ruleId": f.rule,
                 "ruleIndex": index,
                 "level": sarif_level(f.severity),
                 "message": { "text": text },
                 "locations": [{ "physicalLocation": physical }],
                 "partialFingerprints": { "brandpressFinding/v1": fingerprint(f, line_text) },
-            })
+            });
+            if !f.outputs.is_empty() {
+                // the outputs that carry a problem found at its source (SARIF §3.27.22)
+                let related: Vec<Value> = f
+                    .outputs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| {
+                        let mut physical = json!({
+                            "artifactLocation": { "uri": artifact_uri(&o.location.path) },
+                        });
+                        if let Some(line) = o.location.line {
+                            physical["region"] = json!({
+                                "startLine": line,
+                                "startColumn": o.location.column.unwrap_or(1),
+                            });
+                        }
+                        json!({
+                            "id": i + 1,
+                            "physicalLocation": physical,
+                            "message": { "text": o.message },
+                        })
+                    })
+                    .collect();
+                result["relatedLocations"] = json!(related);
+            }
+            result
         })
         .collect();
     let mut driver = json!({
@@ -355,6 +416,9 @@ pub fn github(report: &LintReport, out: &mut dyn Write) -> std::io::Result<()> {
         if let Some(fix) = &f.fix {
             msg.push_str(&format!("\nhelp: {fix}"));
         }
+        for o in &f.outputs {
+            msg.push_str(&format!("\nin: {}", o.location));
+        }
         writeln!(out, "::{level} {}::{}", props.join(","), escape_data(&msg))?;
     }
     writeln!(
@@ -407,7 +471,7 @@ mod tests {
         };
         for format in [Format::Human, Format::Json, Format::Sarif, Format::Github] {
             let mut out = Vec::new();
-            write(&report, format, &mut out).unwrap();
+            write(&report, format, true, &mut out).unwrap();
             let s = String::from_utf8(out).unwrap();
             assert!(!s.contains("SECRET-LINE"), "{format:?}: {s}");
             assert!(s.contains("secret.css"), "{format:?}: {s}");
@@ -447,7 +511,7 @@ mod tests {
     #[test]
     fn human_has_excerpt_and_caret() {
         let mut out = Vec::new();
-        human(&report(), false, &mut out).unwrap();
+        human(&report(), false, true, &mut out).unwrap();
         let s = String::from_utf8(out).unwrap();
         assert!(s.contains("error[color/off-palette]: #E63946"), "{s}");
         assert!(s.contains("--> tests/fixtures/lint/agency/agency-page.html:8:36"));

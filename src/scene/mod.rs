@@ -61,14 +61,36 @@ impl Scene {
         }
     }
 
-    /// The text the scene shows, one glyph run (a laid-out line) per line, in drawing
-    /// order.
+    /// The text the scene shows, one text block (a title, a paragraph, a pill) per line,
+    /// in drawing order. The lines a block was broken into are joined as the block's
+    /// text has them (a space where the break took one, nothing between two Thai words),
+    /// so a word or a date wrapped across lines reads whole.
     pub fn shown_text(&self) -> String {
-        self.runs()
-            .map(GlyphRun::shown)
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("\n")
+        let mut blocks: Vec<String> = Vec::new();
+        let mut open: Option<(&Arc<str>, usize, usize)> = None;
+        let mut close = |open: Option<(&Arc<str>, usize, usize)>| {
+            if let Some((text, start, end)) = open {
+                let shown = text.get(start..end).unwrap_or("").trim();
+                if !shown.is_empty() {
+                    blocks.push(shown.to_string());
+                }
+            }
+        };
+        for run in self.runs() {
+            let start = run.start();
+            match open {
+                // the next line of the same block
+                Some((text, s, end)) if Arc::ptr_eq(text, &run.text) && start >= end => {
+                    open = Some((text, s, run.end));
+                }
+                _ => {
+                    close(open.take());
+                    open = Some((&run.text, start, run.end));
+                }
+            }
+        }
+        close(open);
+        blocks.join("\n")
     }
 
     /// Every glyph run, in drawing order (clipped groups included).
@@ -214,15 +236,22 @@ impl GlyphRun {
         }
     }
 
-    /// The text this line shows.
-    pub fn shown(&self) -> &str {
-        let start = self
-            .glyphs
+    /// Where the line's text starts in `text`: its first cluster.
+    pub fn start(&self) -> usize {
+        self.glyphs
             .iter()
             .map(|g| g.cluster)
             .min()
-            .unwrap_or(self.end);
-        self.text.get(start..self.end).unwrap_or("").trim_end()
+            .unwrap_or(self.end)
+            .min(self.end)
+    }
+
+    /// The text this line shows.
+    pub fn shown(&self) -> &str {
+        self.text
+            .get(self.start()..self.end)
+            .unwrap_or("")
+            .trim_end()
     }
 }
 

@@ -82,3 +82,31 @@ fn runs_are_found_inside_clips_in_drawing_order() {
     assert_eq!(xs, [1.0, 2.0, 3.0]);
     assert!(scene.runs().all(|r| r.shown() == "ราคา ฿89"));
 }
+
+#[test]
+fn shown_text_joins_the_lines_of_a_block_as_its_text_has_them() {
+    // "ลูกค้าสมาชิกต้นกล้า" wrapped between two Thai words (no space), then "สองเท่า ทุกวัน"
+    // wrapped at its space; a second block after them
+    let block: Arc<str> = "ลูกค้าสมาชิกต้นกล้า สองเท่า ทุกวัน".into();
+    let other: Arc<str> = "MEMBER2X".into();
+    let line = |text: &Arc<str>, start: usize, end: usize| {
+        Item::Text(GlyphRun {
+            glyphs: vec![glyph(0.0, start)],
+            baseline: 0.0,
+            size: 10.0,
+            ink: Ink::rgb(Rgb(0, 0, 0)),
+            text: text.clone(),
+            end,
+        })
+    };
+    let b = |s: &str| block.find(s).unwrap();
+    let mut scene = Scene::new((100.0, 100.0));
+    scene.push(line(&block, 0, b("ต้นกล้า")));
+    scene.push(line(&block, b("ต้นกล้า"), b(" ทุกวัน") + 1));
+    scene.push(line(&block, b("ทุกวัน"), block.len()));
+    scene.push(line(&other, 0, other.len()));
+    assert_eq!(scene.shown_text(), "ลูกค้าสมาชิกต้นกล้า สองเท่า ทุกวัน\nMEMBER2X");
+    // the same block drawn twice (a shadow, a repeat) is two lines
+    scene.push(line(&other, 0, other.len()));
+    assert!(scene.shown_text().ends_with("MEMBER2X\nMEMBER2X"));
+}
