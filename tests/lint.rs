@@ -823,6 +823,25 @@ fn rule_link_utm() {
         "{found:#?}"
     );
     assert!(found[2].2.contains("utm_medium=social"), "{found:#?}");
+    // linted as one campaign (`--campaign`), a link tagged for another is a mismatch too
+    let spring = LintContext::new(&guide)
+        .within(Roots::of(&[tmp.path().to_path_buf()]).unwrap())
+        .in_campaign(Some("spring-2027".into()));
+    let other: Vec<(&str, usize)> = lint::html::lint_email(&spring, &path, body.as_bytes())
+        .into_iter()
+        .filter(|f| f.rule.starts_with("link/utm"))
+        .map(|f| (f.rule, f.location.line.unwrap_or(0)))
+        .collect();
+    assert_eq!(
+        other,
+        [
+            ("link/utm-missing", 2),
+            ("link/utm-mismatch", 3),
+            ("link/utm-mismatch", 4),
+            ("link/utm-mismatch", 5)
+        ],
+        "utm_campaign=winter-2026 in a spring-2027 email"
+    );
     // on a web page: no tags needed, but an email's tags are wrong there
     let web = page_utm(&page(
         "<a href=\"https://tonkla.example/menu\">เมนู</a>\n<a href=\"https://tonkla.example/?utm_source=email\">x</a>",

@@ -428,8 +428,14 @@ impl<'a> Page<'a> {
                 } else {
                     Channel::Web
                 };
-                if let Some(f) = link::check_utm(ctx.guide, channel, href, self.src.loc(href.start))
-                {
+                // with --campaign, a utm_campaign naming another campaign is a mismatch
+                if let Some(f) = link::check_utm_in(
+                    ctx.guide,
+                    channel,
+                    href,
+                    self.src.loc(href.start),
+                    ctx.campaign.as_deref(),
+                ) {
                     out.push(f);
                 }
             }

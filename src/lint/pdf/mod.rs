@@ -204,11 +204,12 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
             }
         }
         for uri in link_uris(&doc, page_id, &mut budget) {
-            findings.extend(rules::link::check_utm(
+            findings.extend(rules::link::check_utm_in(
                 guide,
                 crate::channel::Channel::Print,
                 &uri,
                 at(),
+                ctx.campaign.as_deref(),
             ));
         }
         if let Some(why) = &scan.damaged
