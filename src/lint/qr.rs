@@ -20,10 +20,14 @@
 //! 0.4 mm and more, 4.7 px at 300 dpi. Bounds and cost:
 //! - only pages that can hold a code are drawn: pages drawing an image (an XObject, or
 //!   an inline image) or at least [`MIN_PATH_SEGMENTS`] path segments (a vector code is
-//!   dozens of rectangles), at most [`MAX_PAGES`] a file;
+//!   dozens of rectangles), among a file's first two pages and its last (where flyers,
+//!   posters and brochures put their code: a long report's middle pages are not drawn);
+//! - not pages whose images hold more than [`MAX_IMAGE_PIXELS`], whose content runs over
+//!   [`MAX_CONTENT_BYTES`] or that paint with a tiling pattern (the renderer decodes
+//!   images whole, can take hundreds of megabytes for a pattern, and cannot be stopped);
 //! - each is drawn first at half the resolution ([`PREVIEW_DIVISOR`], a quarter of the
-//!   pixels), where the finder pre-scan decides whether to draw it again at full
-//!   resolution and run rqrr;
+//!   pixels), where the finder pre-scan decides whether to draw again, at full resolution,
+//!   only the part of the page the finder patterns span, and run rqrr there;
 //! - at most [`MAX_PAGE_PIXELS`] a page (a larger page is drawn at a lower resolution:
 //!   A4 at 300 dpi is 8.7 megapixels).
 //!
@@ -63,9 +67,15 @@ pub const PREVIEW_DIVISOR: f32 = 2.0;
 /// Pixels one rasterized PDF page may have.
 pub const MAX_PAGE_PIXELS: f32 = 12_000_000.0;
 /// PDF pages rasterized per file at most.
-pub const MAX_PAGES: usize = 8;
+pub const MAX_PAGES: usize = 3;
 /// Path segments (`re`, `m`) a page draws for it to be rasterized without an image.
 pub const MIN_PATH_SEGMENTS: usize = 40;
+/// Pixels of images (and their soft masks) a page may hold for it to be rasterized: the
+/// renderer decodes them whole (4 bytes a pixel). A scanned A4 page at 400 dpi is 15.5
+/// megapixels.
+pub const MAX_IMAGE_PIXELS: u64 = 20_000_000;
+/// Bytes of content operators a page may have for it to be rasterized.
+pub const MAX_CONTENT_BYTES: usize = 4 << 20;
 /// Form XObjects looked into per page when deciding whether to rasterize it.
 const MAX_FORMS: usize = 64;
 
@@ -168,6 +178,11 @@ struct Stack {
 }
 
 impl Stack {
+    /// Center and module size.
+    fn mark(&self) -> [usize; 3] {
+        [self.center, (self.first_row + self.last_row) / 2, self.unit]
+    }
+
     /// Whether this is a finder pattern: stacked over two modules' rows at least, and
     /// 1:1:3:1:1 down its center column too (text strokes pass the row test, rarely
     /// both).
@@ -206,8 +221,14 @@ impl Stack {
 /// modules' height, and 1:1:3:1:1 down the center column as well. Linear in the pixels;
 /// counting stops past [`MAX_FINDERS`].
 pub fn finders(w: usize, h: usize, luma: &[u8]) -> usize {
+    finder_marks(w, h, luma).map_or(MAX_FINDERS + 1, |m| m.len())
+}
+
+/// The finder patterns [`finders`] counts, as (center x, center y, module size) in
+/// pixels; `None` past [`MAX_FINDERS`].
+pub fn finder_marks(w: usize, h: usize, luma: &[u8]) -> Option<Vec<[usize; 3]>> {
     let mut open: Vec<Stack> = Vec::new();
-    let mut found = 0;
+    let mut found: Vec<[usize; 3]> = Vec::new();
     let mut runs = [0usize; 5];
     for y in 0..h {
         let row = &luma[y * w..(y + 1) * w];
@@ -256,15 +277,20 @@ pub fn finders(w: usize, h: usize, luma: &[u8]) -> usize {
         open.retain(|s| {
             let alive = s.last_row + 2 > y;
             if !alive && s.is_finder(w, h, luma) {
-                found += 1;
+                found.push(s.mark());
             }
             alive
         });
-        if found > MAX_FINDERS || open.len() > 4 * MAX_FINDERS {
-            return MAX_FINDERS + 1;
+        if found.len() > MAX_FINDERS || open.len() > 4 * MAX_FINDERS {
+            return None;
         }
     }
-    found + open.iter().filter(|s| s.is_finder(w, h, luma)).count()
+    found.extend(
+        open.iter()
+            .filter(|s| s.is_finder(w, h, luma))
+            .map(Stack::mark),
+    );
+    (found.len() <= MAX_FINDERS).then_some(found)
 }
 
 /// The module size and total width when `runs` (dark, light, dark, light, dark) are a
@@ -393,18 +419,54 @@ pub fn pdf_codes(bytes: &[u8], pages: &[usize]) -> Vec<(usize, Vec<Code>)> {
                 ((u32::from(p[0]) * 54 + u32::from(p[1]) * 183 + u32::from(p[2]) * 19) >> 8) as u8
             })
             .collect();
-        if !(3..=MAX_FINDERS).contains(&finders(gw, gh, &luma)) {
+        let Some(marks) = finder_marks(gw, gh, &luma).filter(|m| m.len() >= 3) else {
+            continue;
+        };
+        drop((glance, luma));
+        // only the part of the page the finder patterns span is drawn again, at full
+        // resolution: a code reaches 3.5 modules past its finders' centers, its quiet
+        // zone 4 more
+        let (full_w, full_h) = ((pw * scale) as u32, (ph * scale) as u32);
+        let reach = |unit: usize| ((8 * unit.max(2)) as f32 * PREVIEW_DIVISOR) as u32;
+        let to_full = |v: usize| (v as f32 * PREVIEW_DIVISOR) as u32;
+        let x0 = marks
+            .iter()
+            .map(|m| to_full(m[0]).saturating_sub(reach(m[2])))
+            .min();
+        let y0 = marks
+            .iter()
+            .map(|m| to_full(m[1]).saturating_sub(reach(m[2])))
+            .min();
+        let x1 = marks
+            .iter()
+            .map(|m| (to_full(m[0]) + reach(m[2])).min(full_w))
+            .max();
+        let y1 = marks
+            .iter()
+            .map(|m| (to_full(m[1]) + reach(m[2])).min(full_h))
+            .max();
+        let (Some(x0), Some(y0), Some(x1), Some(y1)) = (x0, y0, x1, y1) else {
+            continue;
+        };
+        if x1 <= x0 || y1 <= y0 {
             continue;
         }
-        drop((glance, luma));
-        let pixmap = draw(scale);
+        let pixmap = draw_region(page, &cache, &render, scale, [x0, y0, x1 - x0, y1 - y0]);
         let (w, h) = (pixmap.width() as usize, pixmap.height() as usize);
         // premultiplied on an opaque white background: the same as straight RGBA
         let codes: Vec<Code> = decode_rgba(w, h, pixmap.data_as_u8_slice())
             .into_iter()
-            .map(|c| Code {
-                bounds: c.bounds.map(|v| v / scale),
-                ..c
+            .map(|c| {
+                let [x, y, bw, bh] = c.bounds;
+                Code {
+                    bounds: [
+                        (x + x0 as f32) / scale,
+                        (y + y0 as f32) / scale,
+                        bw / scale,
+                        bh / scale,
+                    ],
+                    ..c
+                }
             })
             .collect();
         if !codes.is_empty() {
@@ -414,14 +476,62 @@ pub fn pdf_codes(bytes: &[u8], pages: &[usize]) -> Vec<(usize, Vec<Code>)> {
     out
 }
 
-/// The 1-based numbers of the pages worth rasterizing (at most [`MAX_PAGES`]): those
+/// The part `[x, y, w, h]` (pixels at `scale`, from the top-left corner of the page as
+/// shown) of a page, drawn at `scale` on white.
+fn draw_region<'a>(
+    page: &'a hayro::hayro_syntax::page::Page<'a>,
+    cache: &hayro::RenderCache<'a>,
+    render: &hayro::RenderSettings,
+    scale: f32,
+    [x, y, w, h]: [u32; 4],
+) -> hayro::vello_cpu::Pixmap {
+    use hayro::hayro_interpret::util::TransformExt;
+    use hayro::kurbo::Affine;
+    use hayro::vello_cpu;
+    let (w, h) = (
+        w.min(u32::from(u16::MAX)) as u16,
+        h.min(u32::from(u16::MAX)) as u16,
+    );
+    let mut ctx = vello_cpu::RenderContext::new(w, h);
+    let transform = Affine::translate((-f64::from(x), -f64::from(y)))
+        * Affine::scale(f64::from(scale))
+        * page.initial_transform(true).to_kurbo();
+    hayro::render_into(
+        page,
+        cache,
+        &Default::default(),
+        render,
+        &mut ctx,
+        transform,
+    );
+    ctx.flush();
+    let mut pixmap = vello_cpu::Pixmap::new(ctx.width(), ctx.height());
+    ctx.render_with(
+        &mut pixmap,
+        &mut vello_cpu::Resources::default(),
+        vello_cpu::RasterizerSettings {
+            target_init: vello_cpu::TargetInit::Clear(vello_cpu::color::palette::css::WHITE),
+            ..Default::default()
+        },
+    );
+    pixmap
+}
+
+/// The 1-based numbers of the pages worth rasterizing, among the first two and the last
+/// ([`MAX_PAGES`]): those
 /// drawing an image, or at least [`MIN_PATH_SEGMENTS`] path segments, in their content
 /// or the forms it draws. Decoding is charged to one lint budget.
 pub fn candidate_pages(doc: &lopdf::Document) -> Vec<usize> {
     let mut budget = crate::lint::pdf::Budget::default();
     let mut out = Vec::new();
-    for (number, page_id) in doc.get_pages() {
-        if out.len() >= MAX_PAGES || budget.exhausted.is_some() {
+    let pages = doc.get_pages();
+    let last = pages.keys().next_back().copied().unwrap_or(0);
+    let looked_at = pages
+        .into_iter()
+        .filter(|(n, _)| *n <= 2 || *n == last)
+        .take(MAX_PAGES);
+    for (number, page_id) in looked_at {
+        if budget.exhausted.is_some() {
             break;
         }
         let (content, _) = budget.page_content(doc, page_id);
@@ -440,8 +550,25 @@ pub fn candidate_pages(doc: &lopdf::Document) -> Vec<usize> {
             );
         }
         while let Some(resources) = stack.pop() {
-            if tally.worth() || forms >= MAX_FORMS {
+            if forms >= MAX_FORMS || !tally.affordable() {
                 break;
+            }
+            // the renderer's tiling patterns can take hundreds of megabytes (pdf.js's
+            // `tiling-pattern-box`: 560 MB); a QR code is not painted with one
+            if let Some(patterns) = resources
+                .get(b"Pattern")
+                .ok()
+                .and_then(|o| resolve(doc, o).as_dict().ok())
+            {
+                tally.tiling |= patterns.iter().any(|(_, p)| {
+                    resolve(doc, p).as_stream().is_ok_and(|s| {
+                        s.dict
+                            .get(b"PatternType")
+                            .ok()
+                            .and_then(|t| resolve(doc, t).as_i64().ok())
+                            == Some(1)
+                    })
+                });
             }
             let Some(xobjects) = resources
                 .get(b"XObject")
@@ -460,7 +587,29 @@ pub fn candidate_pages(doc: &lopdf::Document) -> Vec<usize> {
                     continue;
                 };
                 match stream.dict.get(b"Subtype").and_then(|s| s.as_name()) {
-                    Ok(b"Image") => tally.images += 1,
+                    Ok(b"Image") => {
+                        tally.images += 1;
+                        // the renderer decodes an image and its soft mask whole, whatever
+                        // the size it is drawn at
+                        let pixels = |d: &lopdf::Dictionary| {
+                            let n = |k: &[u8]| {
+                                d.get(k)
+                                    .ok()
+                                    .and_then(|o| resolve(doc, o).as_i64().ok())
+                                    .map_or(0, |v| v.clamp(0, 1 << 20) as u64)
+                            };
+                            n(b"Width") * n(b"Height")
+                        };
+                        tally.image_pixels += pixels(&stream.dict);
+                        if let Some(mask) = stream
+                            .dict
+                            .get(b"SMask")
+                            .ok()
+                            .and_then(|o| resolve(doc, o).as_stream().ok())
+                        {
+                            tally.image_pixels += pixels(&mask.dict);
+                        }
+                    }
                     Ok(b"Form") if forms < MAX_FORMS => {
                         forms += 1;
                         if let Some(content) = budget.decode(stream) {
@@ -479,7 +628,7 @@ pub fn candidate_pages(doc: &lopdf::Document) -> Vec<usize> {
                 }
             }
         }
-        if tally.worth() {
+        if tally.worth() && tally.affordable() {
             out.push(number as usize);
         }
     }
@@ -498,12 +647,19 @@ fn resolve<'a>(doc: &'a lopdf::Document, o: &'a lopdf::Object) -> &'a lopdf::Obj
 struct Tally {
     images: usize,
     segments: usize,
+    /// Pixels of the images and soft masks the page draws, as stored.
+    image_pixels: u64,
+    /// Bytes of content the page's operators take.
+    bytes: usize,
+    /// Whether it paints with a tiling pattern.
+    tiling: bool,
 }
 
 impl Tally {
     /// Counts `re` and `m` operators and inline images (`BI`) in content bytes (a token
     /// scan: a string holding ` re ` counts too, which costs at most one rasterization).
     fn add(&mut self, content: &[u8]) {
+        self.bytes += content.len();
         for token in content.split(|b| b.is_ascii_whitespace() || b"[]()<>/{}%".contains(b)) {
             match token {
                 b"re" | b"m" => self.segments += 1,
@@ -515,6 +671,13 @@ impl Tally {
 
     fn worth(&self) -> bool {
         self.images > 0 || self.segments >= MIN_PATH_SEGMENTS
+    }
+
+    /// Whether drawing the page stays within the work limits: a page whose images hold
+    /// more than [`MAX_IMAGE_PIXELS`] or whose content runs over [`MAX_CONTENT_BYTES`] is
+    /// not drawn (pdf.js's `issue16263` has a 151-megapixel soft mask: seconds to draw).
+    fn affordable(&self) -> bool {
+        self.image_pixels <= MAX_IMAGE_PIXELS && self.bytes <= MAX_CONTENT_BYTES && !self.tiling
     }
 }
 
@@ -694,6 +857,74 @@ fn brand_domains(ctx: &LintContext) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A PDF of `pages` pages, each drawing one image of `w`×`h` pixels (with a soft mask
+    /// of the same size when `masked`), or a tiling pattern when `tiling`.
+    fn pdf_with(pages: usize, (w, h): (i64, i64), masked: bool, tiling: bool) -> lopdf::Document {
+        use lopdf::{Object, Stream, dictionary};
+        let mut doc = lopdf::Document::with_version("1.7");
+        let pages_id = doc.new_object_id();
+        let mut image = dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => w, "Height" => h,
+            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+        };
+        if masked {
+            let mask = doc.add_object(Stream::new(
+                dictionary! { "Type" => "XObject", "Subtype" => "Image", "Width" => w,
+                "Height" => h, "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8 },
+                vec![],
+            ));
+            image.set("SMask", mask);
+        }
+        let image = doc.add_object(Stream::new(image, vec![]));
+        let pattern = doc.add_object(Stream::new(
+            dictionary! { "PatternType" => 1, "PaintType" => 1, "TilingType" => 1,
+            "BBox" => vec![0.into(), 0.into(), 1.into(), 1.into()], "XStep" => 1, "YStep" => 1 },
+            b"0 0 1 1 re f".to_vec(),
+        ));
+        let mut kids = Vec::new();
+        for _ in 0..pages {
+            let mut resources = dictionary! { "XObject" => dictionary! { "Im0" => image } };
+            if tiling {
+                resources.set("Pattern", dictionary! { "P0" => pattern });
+            }
+            let content = doc.add_object(Stream::new(
+                dictionary! {},
+                b"q 100 0 0 100 0 0 cm /Im0 Do Q".to_vec(),
+            ));
+            let page = doc.add_object(dictionary! {
+                "Type" => "Page", "Parent" => pages_id, "Contents" => content,
+                "Resources" => resources,
+                "MediaBox" => vec![0.into(), 0.into(), 420.into(), 595.into()],
+            });
+            kids.push(Object::Reference(page));
+        }
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(
+                dictionary! { "Type" => "Pages", "Count" => pages as i64, "Kids" => kids },
+            ),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog);
+        doc
+    }
+
+    #[test]
+    fn pages_are_drawn_only_where_a_code_is_likely_and_affordable() {
+        // a flyer's first two pages and its last
+        assert_eq!(
+            candidate_pages(&pdf_with(9, (600, 600), false, false)),
+            [1, 2, 9]
+        );
+        // a 151-megapixel soft mask (pdf.js issue16263) is not decoded for a QR look
+        assert!(candidate_pages(&pdf_with(1, (34_862, 4_332), true, false)).is_empty());
+        assert_eq!(
+            candidate_pages(&pdf_with(1, (3_000, 3_000), true, false)),
+            [1]
+        );
+        assert!(candidate_pages(&pdf_with(1, (600, 600), false, true)).is_empty());
+    }
 
     /// `data` as a QR code (qrcode crate, level M) drawn `module` px a module on white,
     /// with a quiet zone of 4 modules and `margin` more px around it.
