@@ -3,8 +3,10 @@
 //! (card pixels, a PDF image that hayro draws, files the HTML points at), and a hero in
 //! any other format refused at its front matter line.
 
+mod support;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use support::copy_dir;
 
 use brandpress::build::{BuildOptions, build};
 use brandpress::lint::pdf::extract_text;
@@ -16,19 +18,6 @@ const HERO: [u8; 3] = [200, 30, 160];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
 }
 
 /// The example's guide and templates with one Thai piece whose hero is `hero` (the file

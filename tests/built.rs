@@ -3,26 +3,15 @@
 //! carries it; cards are checked for tone through the text they laid out, with the
 //! social channel's tone settings.
 
+mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use support::copy_dir;
 
 use serde_json::Value;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 const PIECE: &str = r#"+++

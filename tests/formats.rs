@@ -2,8 +2,10 @@
 //! stdout: a CI job uploads the JSON or SARIF as it is, so a progress line or the build
 //! summary in front of it breaks the upload. The build summary goes to stderr.
 
-use std::path::{Path, PathBuf};
+mod support;
+use std::path::PathBuf;
 use std::process::{Command, Output};
+use support::copy_dir;
 
 use serde_json::Value;
 
@@ -99,19 +101,6 @@ fn parse(format: &str, stdout: &str) -> usize {
                         .any(|p| l.starts_with(p))
                 })
                 .count()
-        }
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
         }
     }
 }

@@ -1,8 +1,10 @@
 //! `brandpress lint` end to end: the built binary on fixtures, every output format, and
 //! each HTML rule passing and failing on small pages.
 
+mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use support::copy_dir;
 
 use brandpress::brand::Guide;
 use brandpress::lint::{self, LintContext, Roots};
@@ -243,19 +245,6 @@ fn unknown_rule_ids_in_the_guide_exit_2_with_the_key_position() {
         err.contains(&format!("brand.toml:{line}:1")) && err.contains("color/off-pallete"),
         "{err}"
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
 }
 
 // ---- each rule passing and failing on a small page ----------------------------------

@@ -4,9 +4,11 @@
 //! greeting written in each sending platform's merge-tag syntax — on the bundled Thai
 //! example (`content/winter-2026/member-double-points.md` has a members' variant).
 
+mod support;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use support::copy_dir;
 
 use brandpress::build::{BuildOptions, build};
 use brandpress::content::Piece;
@@ -21,19 +23,6 @@ const SLUG: &str = "member-double-points";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// A copy of the bundled example project in `dir`.

@@ -1,4 +1,6 @@
-//! Helpers shared by the integration tests that read PDFs back.
+//! Helpers shared by the integration tests: PDFs read back, projects copied.
+// each test binary uses some of them
+#![allow(dead_code)]
 
 /// Page `index` (0-based) of `pdf` rasterized by hayro at `dpi` on white: width, height
 /// and RGBA rows.
@@ -26,4 +28,18 @@ pub fn rasterize(pdf: &[u8], index: usize, dpi: f32) -> (usize, usize, Vec<u8>) 
         // Premultiplied on an opaque white background: the same as straight RGBA.
         pixmap.data_as_u8_slice().to_vec(),
     )
+}
+
+/// Copies the folder `from` (a project's `brand/`, `templates/`…) to `to`, recursively.
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
