@@ -71,8 +71,12 @@ pub struct Finding {
     pub expected: Option<String>,
     /// What was found (e.g. `#215E4C`).
     pub found: Option<String>,
-    /// A suggested fix, where there is one.
+    /// A suggested fix, where there is one, in words.
     pub fix: Option<String>,
+    /// The same fix as an edit `brandpress lint --fix`, the editor server and reviewdog can
+    /// apply, where the rule is fixable and the fix is safe.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit: Option<Edit>,
     /// The source to fix instead of the output (Markdown line, guide key), where known.
     pub source: Option<Location>,
     /// The line the finding points at, taken when the file was linted, so reporters
@@ -83,6 +87,20 @@ pub struct Finding {
     /// Markdown shows in its page, email, card and PDF): each output's own finding.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub outputs: Vec<Finding>,
+}
+
+/// A machine-applicable fix: bytes `start..end` of `path`, as the file was read when it
+/// was linted, are replaced by `replacement`. Offsets are byte offsets, so an edit never
+/// splits a Thai character; everything outside the range is kept byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    /// The file to edit: the finding's own file, or the source it came from.
+    pub path: PathBuf,
+    /// Byte offset of the first byte replaced.
+    pub start: usize,
+    /// Byte offset just after the last byte replaced (`start` for an insertion).
+    pub end: usize,
+    pub replacement: String,
 }
 
 /// A source line (cut to a window around the finding's column when it is long).
@@ -156,6 +174,7 @@ impl Finding {
             expected: None,
             found: None,
             fix: None,
+            edit: None,
             source: None,
             excerpt: None,
             outputs: Vec::new(),
@@ -182,6 +201,12 @@ impl Finding {
 
     pub fn fix(mut self, fix: impl Into<String>) -> Self {
         self.fix = Some(fix.into());
+        self
+    }
+
+    /// Attaches a machine-applicable fix (see [`Edit`]).
+    pub fn edit(mut self, edit: Edit) -> Self {
+        self.edit = Some(edit);
         self
     }
 

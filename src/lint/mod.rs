@@ -37,7 +37,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
-pub use finding::{Excerpt, Finding, Location, Severity};
+pub use finding::{Edit, Excerpt, Finding, Location, Severity};
 pub use roots::{Reach, Roots};
 
 use crate::brand::{Guide, LintKind, RuleLevel};
