@@ -42,6 +42,8 @@ enum Command {
         /// Human output: show every info finding, not one count per rule.
         #[arg(long, short)]
         verbose: bool,
+        #[command(flatten)]
+        baseline: BaselineArgs,
     },
     /// Create a new project that builds as it is.
     Init { dir: PathBuf },
@@ -64,6 +66,13 @@ enum Command {
         /// `text` for a terminal, `markdown` for docs.
         #[arg(long, value_enum, default_value = "text")]
         format: ExplainFormat,
+    },
+    /// Run the editor server (Language Server Protocol over stdio): diagnostics, quick
+    /// fixes and hovers for Markdown, HTML and CSS in a brandpress project.
+    Lsp {
+        /// Talk over stdin/stdout (the only transport; accepted because LSP clients pass it).
+        #[arg(long)]
+        stdio: bool,
     },
     /// Work with the brand guide.
     Brand {
@@ -122,9 +131,45 @@ struct LintArgs {
     /// manifest without it).
     #[arg(long, value_name = "NAME")]
     campaign: Option<String>,
+    /// Lint only files changed since this git ref (committed since the merge base, changed
+    /// in the working tree, or untracked) among the paths, and the outputs built from
+    /// changed pieces.
+    #[arg(long, value_name = "REF", conflicts_with_all = ["update_baseline", "fix"])]
+    changed_since: Option<String>,
     /// Human output: show every info finding, not one count per rule.
     #[arg(long, short)]
     verbose: bool,
+    #[command(flatten)]
+    baseline: BaselineArgs,
+    #[command(flatten)]
+    fix: FixArgs,
+}
+
+/// `--fix`, `--dry-run` and `--fix-outputs` (lint).
+#[derive(clap::Args)]
+struct FixArgs {
+    /// Apply the fixes of fixable rules (`explain --list` marks them) to the files, then
+    /// report what is left.
+    #[arg(long)]
+    fix: bool,
+    /// With --fix: print the changes as a unified diff and write nothing.
+    #[arg(long, requires = "fix")]
+    dry_run: bool,
+    /// With --fix: edit generated outputs (under out/) too, which the next build undoes.
+    #[arg(long, requires = "fix")]
+    fix_outputs: bool,
+}
+
+/// `--baseline FILE` and `--update-baseline` (lint and check).
+#[derive(clap::Args)]
+struct BaselineArgs {
+    /// Findings recorded in this baseline file are not failures (one count in the
+    /// report); only new ones decide the exit code.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Rewrite the --baseline file from today's findings.
+    #[arg(long, requires = "baseline")]
+    update_baseline: bool,
 }
 
 impl clap::builder::ValueParserFactory for Channel {
@@ -171,16 +216,58 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 args.paths
             };
+            if args.fix.fix
+                && let Some(code) = run_fix(
+                    &guide,
+                    &paths,
+                    &args.project,
+                    &args.fix,
+                    args.format,
+                    args.kind,
+                    args.campaign.clone(),
+                )?
+            {
+                return Ok(code);
+            }
             let shown = Shown {
                 format: args.format,
                 verbose: args.verbose,
             };
-            run_lint(&guide, &paths, shown, args.kind, args.campaign)
+            let changed = match &args.changed_since {
+                Some(since) => {
+                    let changed = lint::changed::since(&args.project, &paths, since)?;
+                    eprintln!(
+                        "{}",
+                        if changed.everything {
+                            format!(
+                                "the brand guide or templates changed since {since}: linting everything"
+                            )
+                        } else {
+                            format!(
+                                "linting what changed since {since}: {}",
+                                crate::i18n::count(changed.len(), "file", "files")
+                            )
+                        }
+                    );
+                    Some(changed)
+                }
+                None => None,
+            };
+            run_lint(
+                &guide,
+                &paths,
+                shown,
+                args.kind,
+                args.campaign,
+                &args.baseline,
+                changed,
+            )
         }
         Command::Check {
             build,
             format,
             verbose,
+            baseline,
         } => {
             let project = Project::load(&build.project)?;
             // Machine-readable reports own stdout; the build's summary goes to stderr.
@@ -195,6 +282,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 &[out],
                 Shown { format, verbose },
                 None,
+                None,
+                &baseline,
                 None,
             )
         }
@@ -220,7 +309,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let mut out = String::new();
             if list {
                 for r in lint::rules::RULES {
-                    out.push_str(&format!("{:<28} {:<8} {}\n", r.id, r.severity, r.summary));
+                    let fix = if r.fix.is_some() { "fix" } else { "" };
+                    out.push_str(&format!(
+                        "{:<28} {:<8} {fix:<3} {}\n",
+                        r.id, r.severity, r.summary
+                    ));
                 }
             } else {
                 let id = rule.unwrap_or_default();
@@ -246,6 +339,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print!("{out}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Lsp { stdio: _ } => Ok(if crate::lsp::run_stdio()? {
+            ExitCode::SUCCESS
+        } else {
+            // `exit` without `shutdown` first, as the protocol says
+            ExitCode::from(1)
+        }),
         Command::Brand {
             command: BrandCommand::Validate { project },
         } => {
@@ -254,7 +353,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", summary(&guide));
             let findings = lint::guide::lint(&guide);
             if !findings.is_empty() {
-                let report = lint::LintReport { files: 1, findings };
+                let report = lint::LintReport {
+                    files: 1,
+                    findings,
+                    ..Default::default()
+                };
                 report::write(&report, Format::Human, true, &mut std::io::stdout().lock())
                     .map_err(|e| Error::usage(format!("writing the report: {e}")))?;
             }
@@ -330,9 +433,29 @@ fn run_lint(
     shown: Shown,
     kind: Option<LintKind>,
     campaign: Option<String>,
+    baseline: &BaselineArgs,
+    changed: Option<lint::changed::Changed>,
 ) -> Result<ExitCode> {
-    let ctx = LintContext::new(guide).forcing(kind).in_campaign(campaign);
-    let report = lint::lint_paths(&ctx, paths)?;
+    // a missing or corrupt baseline fails before the lint, not after it
+    let loaded = match &baseline.baseline {
+        Some(file) if !baseline.update_baseline => Some(lint::baseline::Baseline::load(file)?),
+        _ => None,
+    };
+    let ctx = LintContext::new(guide)
+        .forcing(kind)
+        .in_campaign(campaign)
+        .only_changed(changed);
+    let mut report = lint::lint_paths(&ctx, paths)?;
+    if let Some(b) = loaded {
+        b.apply(&mut report);
+    } else if let Some(file) = &baseline.baseline {
+        let n = lint::baseline::update(file, &mut report)?;
+        eprintln!(
+            "recorded {} in {}",
+            crate::i18n::count(n, "finding", "findings"),
+            file.display()
+        );
+    }
     let mut stdout = std::io::stdout().lock();
     report::write(&report, shown.format, shown.verbose, &mut stdout)
         .map_err(|e| Error::usage(format!("writing the report: {e}")))?;
@@ -341,6 +464,56 @@ fn run_lint(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `lint --fix`: lints, applies the fixes (or, with `--dry-run`, prints their diff) and
+/// says what it did. Returns the exit code when that is all (a human `--dry-run`: the
+/// diff, and the code of what would be left); otherwise the caller lints again and
+/// reports what is left, which decides the exit code as without `--fix`.
+fn run_fix(
+    guide: &Guide,
+    paths: &[PathBuf],
+    project: &Path,
+    fix: &FixArgs,
+    format: Format,
+    kind: Option<LintKind>,
+    campaign: Option<String>,
+) -> Result<Option<ExitCode>> {
+    let dry_run = fix.dry_run;
+    let human = matches!(format, Format::Human);
+    if dry_run && !human {
+        // the report itself carries each finding's edit
+        return Ok(None);
+    }
+    let ctx = LintContext::new(guide).forcing(kind).in_campaign(campaign);
+    let report = lint::lint_paths(&ctx, paths)?;
+    let options = lint::fix::Options {
+        dry_run,
+        fix_outputs: fix.fix_outputs,
+        project: project.to_path_buf(),
+    };
+    let outcome = lint::fix::apply(&report.findings, &options);
+    for note in &outcome.notes {
+        eprintln!("{note}");
+    }
+    if dry_run {
+        print!("{}", outcome.diff);
+        println!("{}", outcome.summary(true));
+        let left_errors = report.findings.iter().enumerate().any(|(i, f)| {
+            f.severity == lint::Severity::Error && outcome.fixed.binary_search(&i).is_err()
+        });
+        return Ok(Some(if left_errors {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }));
+    }
+    if human {
+        println!("{}", outcome.summary(false));
+    } else {
+        eprintln!("{}", outcome.summary(false));
+    }
+    Ok(None)
 }
 
 fn progress(message: &str) -> Option<indicatif::ProgressBar> {

@@ -21,6 +21,7 @@ pub mod init;
 pub mod limits;
 pub mod links;
 pub mod lint;
+pub mod lsp;
 pub mod manifest;
 pub mod paths;
 pub mod project;

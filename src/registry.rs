@@ -45,6 +45,9 @@ pub struct Rule {
     pub bad: &'static str,
     /// The same thing, fixed.
     pub good: &'static str,
+    /// What `brandpress lint --fix` does to a finding of this rule (and where), if the
+    /// rule is fixable; `None` for rules whose fix needs a person.
+    pub fix: Option<&'static str>,
 }
 
 impl Rule {
@@ -64,6 +67,7 @@ impl Rule {
              ## Why\n\n{rationale}\n\n\
              ## Reported\n\n```text\n{bad}\n```\n\n\
              ## Not reported\n\n```text\n{good}\n```\n\n\
+             {fixable}\
              Change its severity or turn it off in `brand/brand.toml`:\n\n\
              ```toml\n[lint.rules]\n\"{id}\" = \"warning\"   # error | warning | info | off\n```\n\n\
              Silence one place with a reason: `<!-- brandpress-ignore {id}: the reason -->` in HTML and Markdown, `/* brandpress-ignore {id}: the reason */` in CSS.\n",
@@ -73,6 +77,10 @@ impl Rule {
             rationale = self.rationale,
             bad = self.bad,
             good = self.good,
+            fixable = match self.fix {
+                Some(fix) => format!("## Fixable\n\n`brandpress lint --fix` {fix}\n\n"),
+                None => String::new(),
+            },
         )
     }
 }
@@ -96,6 +104,10 @@ impl fmt::Display for Rule {
             writeln!(f, "    {line}")?;
         }
         writeln!(f)?;
+        if let Some(fix) = self.fix {
+            writeln!(f, "Fixable: `brandpress lint --fix` {fix}")?;
+            writeln!(f)?;
+        }
         write!(
             f,
             "Docs: {}. Set its severity in [lint.rules]; silence one place with `brandpress-ignore {}: the reason`.",
@@ -106,11 +118,14 @@ impl fmt::Display for Rule {
 }
 
 macro_rules! rules {
+    (@fix) => { None };
+    (@fix $fix:literal) => { Some($fix) };
     ($($name:ident = $id:literal, $sev:ident,
         $summary:literal,
         why: $rationale:literal,
         bad: $bad:literal,
-        good: $good:literal;)*) => {
+        good: $good:literal
+        $(, fix: $fix:literal)?;)*) => {
         $(
             #[doc = $summary]
             pub static $name: Rule = Rule {
@@ -120,6 +135,7 @@ macro_rules! rules {
                 rationale: $rationale,
                 bad: $bad,
                 good: $good,
+                fix: rules!(@fix $($fix)?),
             };
         )*
         /// Every rule brandpress knows, in a stable order (the README's and SARIF's order).
@@ -137,7 +153,8 @@ rules! {
         "A color close to, but not exactly, a brand color (within colors.near_miss ΔE).",
         why: "A near miss is almost always a brand color retyped or picked by eye: #215E4C for forest #1F5C4A. It looks right on one screen and drifts on the next channel. The finding names the brand color it was meant to be.",
         bad: "h1 { color: #215E4C; }",
-        good: "h1 { color: #1F5C4A; }";
+        good: "h1 { color: #1F5C4A; }",
+        fix: "writes the exact brand color: `var(--color-<name>)` in a web page whose stylesheets define it (the guide's `brand.css` linked), the hex otherwise (a stylesheet that does not define it itself, emails, HTML attributes, dark variants), in the letter case the color was written in. Colors with transparency are left as they are.";
     COLOR_UNKNOWN_SPOT = "color/unknown-spot", Error,
         "A PDF spot ink (Separation or DeviceN colorant) that is not one of the guide's spot colors.",
         why: "A spot ink is a separate plate and a separate can of ink at the press: a colorant the guide does not name (`[colors.<name>] spot = \"PANTONE 3425 C\"`) is an ink the brand does not print with, whatever its on-screen alternate looks like. Names are compared without case and with runs of spaces as one. When the guide names no spot colors at all, spot inks are judged by their alternate color as `color/off-palette` and `color/near-miss` instead.",
@@ -152,7 +169,8 @@ rules! {
         "A font-family stack whose first family is not a brand font.",
         why: "Text must be set in the guide's families for its script (Thai and Latin). A stack may end in fallbacks, but the first family must be a brand font; PDFs must use brand fonts only. A generic family first (`monospace`, `serif`, `system-ui`) is accepted where the guide has a role for it (`monospace` with a `[fonts.code]` role) or allows it (`[lint] generic_families`).",
         bad: "body { font-family: Arial, sans-serif; }",
-        good: "body { font-family: 'Noto Sans Thai', 'Noto Sans', sans-serif; }";
+        good: "body { font-family: 'Noto Sans Thai', 'Noto Sans', sans-serif; }",
+        fix: "moves the first brand family of a `font-family` stack that names one to the front (`Kanit, 'Noto Sans Thai'` becomes `'Noto Sans Thai', Kanit`). A stack without a brand family is left for a person to choose.";
     FONT_MISSING_GLYPH = "font/missing-glyph", Warning,
         "Visible text with characters the brand font for its script does not have.",
         why: "Characters the brand fonts cannot draw (emoji, Arabic, rare symbols) fall back to whatever font the reader has, or to empty boxes on cards and in print. At build time the characters are left out of cards and PDFs with this warning.",
@@ -167,7 +185,8 @@ rules! {
         "The logo image without alt text.",
         why: "The logo is the brand's name for screen readers and for email clients that block images. It needs the guide's alt text (`[logo] alt`).",
         bad: "<img src=\"logo.svg\">",
-        good: "<img src=\"logo.svg\" alt=\"Tonkla Coffee\">";
+        good: "<img src=\"logo.svg\" alt=\"Tonkla Coffee\">",
+        fix: "writes the guide's `[logo] alt` (the brand name if it is empty) into the logo's `alt`.";
     LOGO_MIN_SIZE = "logo/min-size", Error,
         "The logo declared smaller than the guide's minimum size.",
         why: "Below the guide's `[logo.min_size]` for the channel the logo's details blur and the brand is not recognised. Declared widths (attribute or CSS) are compared with it.",
@@ -208,6 +227,16 @@ rules! {
         why: "An ignore naming a misspelled or removed rule silences nothing; it is reported so the typo is found.",
         bad: "/* brandpress-ignore color/off-pallete: the partner's colors */",
         good: "/* brandpress-ignore color/off-palette: the partner's colors */";
+    LINT_IGNORE_MALFORMED = "lint/ignore-malformed", Warning,
+        "A brandpress-ignore comment with an invalid until= date, an empty or missing (where the guide requires one) by=, or an unknown key; the ignore is not applied.",
+        why: "An ignore may say until when it holds (`until=2027-03-31`, an ISO date) and who approved it (`by=design@tonkla`, no spaces), before the colon and in any order. A date that is not a real ISO date, an empty approver, a key brandpress does not know or one given twice is a typo that would otherwise change what the exception means, so the ignore is not applied and the comment is reported. A guide that sets `[lint] ignores_need_approver = true` requires `by=` on every ignore: one without is reported here too, and not applied.",
+        bad: "<!-- brandpress-ignore color/off-palette until=31/03/2027 by=design@tonkla: partner logo -->",
+        good: "<!-- brandpress-ignore color/off-palette until=2027-03-31 by=design@tonkla: partner logo -->";
+    LINT_EXPIRED_IGNORE = "lint/expired-ignore", Error,
+        "A brandpress-ignore comment whose until= date has passed; the ignore is no longer applied.",
+        why: "An exception with an expiry date was granted until then and no longer: from the day after `until=` (compared with today's date in UTC; `BRANDPRESS_TODAY=YYYY-MM-DD` sets another day, to see what expires next month), the ignore is not applied, so what it covered is reported again, and the ignore itself is an error naming the date and the approver. It is an error, not a warning, because the exception ran out: a warning would let an expired exception live on unnoticed in CI, while an error asks on the day it expires for a decision — fix what it ignores, or renew it with a later date and an approver. A baseline (`--baseline`) never absorbs it, so a baseline cannot extend an exception either.",
+        bad: "<!-- brandpress-ignore color/off-palette until=2025-12-31 by=design@tonkla: partner logo -->   (today 2026-01-05)",
+        good: "<!-- brandpress-ignore color/off-palette until=2026-06-30 by=design@tonkla: partner logo, renewed -->";
     LINT_UNKNOWN_KIND = "lint/unknown-kind", Warning,
         "A file that is none of the formats lint checks or knows (nor CSS, fonts, scripts, text): not checked.",
         why: "Lint detects each file's kind from its bytes. A file that is none of HTML, email, PNG, JPEG, WebP, GIF, SVG, PDF or Markdown (nor a known companion such as CSS or fonts, nor a format `lint/unsupported-file` names) is reported, so nothing passes silently unchecked.",
@@ -252,12 +281,14 @@ rules! {
         "A term the guide replaces with a preferred one.",
         why: "`[tone] preferred` maps a term to the brand's word for it; the finding carries the replacement.",
         bad: "สั่งซื้อได้ที่ร้าน",
-        good: "สั่งได้ที่ร้าน";
+        good: "สั่งได้ที่ร้าน",
+        fix: "replaces the term with the preferred one in Markdown sources, byte for byte (the text around it, Thai included, is kept).";
     TONE_BRAND_SPELLING = "tone/brand-spelling", Error,
         "A brand or product name spelled differently from the guide.",
         why: "Brand and product names have one spelling (`[brand] terms`); spacing, case and hyphen variants are found and reported with the canonical spelling.",
         bad: "Ton Kla coffee",
-        good: "Tonkla Coffee";
+        good: "Tonkla Coffee",
+        fix: "writes the canonical spelling in Markdown sources, byte for byte (the text around it, Thai included, is kept).";
     TONE_SENTENCE_LENGTH = "tone/sentence-length", Warning,
         "A sentence longer than the guide's maximum.",
         why: "Long sentences lose readers on every channel. Words are counted properly for Thai (dictionary segmentation, since Thai has no spaces between words) and English.",
@@ -389,14 +420,18 @@ impl PartialEq<Rule> for &str {
 
 /// The rule table the README and `docs/rules/README.md` show, one row per rule.
 pub fn table(link_docs: bool) -> String {
-    let mut t = String::from("| rule | default | what it finds |\n|---|---|---|\n");
+    let mut t = String::from("| rule | default | fixable | what it finds |\n|---|---|---|---|\n");
     for r in RULES {
         let id = if link_docs {
             format!("[`{}`]({}.md)", r.id, r.id)
         } else {
             format!("`{}`", r.id)
         };
-        t.push_str(&format!("| {id} | {} | {} |\n", r.severity, r.summary));
+        let fixable = if r.fix.is_some() { "yes" } else { "" };
+        t.push_str(&format!(
+            "| {id} | {} | {fixable} | {} |\n",
+            r.severity, r.summary
+        ));
     }
     t
 }

@@ -571,6 +571,10 @@ pub struct LintConfig {
     /// `kinds`; their colors are not judged by pixel share (`image/off-palette`).
     #[serde(default)]
     pub photos: Vec<Spanned<String>>,
+    /// `[lint] ignores_need_approver`: every brandpress-ignore must name its approver
+    /// (`by=`); one without is `lint/ignore-malformed` and is not applied.
+    #[serde(default)]
+    pub ignores_need_approver: bool,
 }
 
 impl Default for LintConfig {
@@ -581,6 +585,7 @@ impl Default for LintConfig {
             generic_families: Vec::new(),
             kinds: BTreeMap::new(),
             photos: Vec::new(),
+            ignores_need_approver: false,
         }
     }
 }

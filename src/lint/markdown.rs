@@ -17,6 +17,9 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use crate::content;
 use crate::lint::html::LineIndex;
 use crate::lint::html::parse::comment_end;
+use crate::lint::rules::{
+    TONE_BRAND_SPELLING as BRAND_SPELLING, TONE_PREFERRED_TERM as PREFERRED_TERM,
+};
 use crate::lint::{Finding, LintContext, Location, ignore};
 
 /// Text to check, with the source offset of each run of its bytes: `(offset in text,
@@ -75,6 +78,7 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
             }
             Event::Html(h) | Event::InlineHtml(h) => {
                 comments(
+                    ctx,
                     &h,
                     body_start + range.start,
                     text,
@@ -107,10 +111,22 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     flush(&mut alt, &mut chunks);
 
     let rules = ctx.tone(None);
+    // only files read as they are get edits (offsets into the lossy copy of a file that is
+    // not UTF-8 are not offsets into the file)
+    let utf8 = std::str::from_utf8(bytes).is_ok();
     for (chunk, runs) in chunks {
         for hit in rules.check(&chunk) {
             let offset = map(&runs, hit.range.clone());
+            let edit = if utf8
+                && (hit.rule.id == PREFERRED_TERM.id || hit.rule.id == BRAND_SPELLING.id)
+                && let Some(replacement) = &hit.expected
+            {
+                verbatim_edit(path, text, &chunk, &runs, hit.range.clone(), replacement)
+            } else {
+                None
+            };
             let mut f = Finding::new(hit.rule, loc(offset), hit.message);
+            f.edit = edit;
             f.expected = hit.expected;
             f.found = hit
                 .found
@@ -678,6 +694,36 @@ fn block_scalar(header: &str, lines: &[(usize, &str)], base: usize) -> (Option<C
     (b.finish(), n)
 }
 
+/// The edit replacing `range` of `chunk` by `replacement` in the file, when the range is
+/// the file's own bytes, verbatim (one run of text: not across a line break pulldown
+/// joined, an escape or front-matter quoting), and the replacement is plain words that
+/// need no escaping in Markdown, TOML or YAML.
+fn verbatim_edit(
+    path: &Path,
+    text: &str,
+    chunk: &str,
+    runs: &[(usize, usize)],
+    range: Range<usize>,
+    replacement: &str,
+) -> Option<crate::lint::Edit> {
+    const SYNTAX: &[char] = &[
+        '\\', '"', '\'', '`', '*', '_', '[', ']', '<', '>', '#', '|', '\n', '\r', '&', '!',
+    ];
+    let found = chunk.get(range.clone())?;
+    if range.is_empty() || found == replacement || replacement.contains(SYNTAX) {
+        return None;
+    }
+    let start = map(runs, range.clone());
+    let last = chunk[..range.end].char_indices().next_back()?.0;
+    let end = map(runs, last..range.end) + (range.end - last);
+    (text.get(start..end)? == found).then(|| crate::lint::Edit {
+        path: path.to_path_buf(),
+        start,
+        end,
+        replacement: replacement.to_string(),
+    })
+}
+
 fn map(runs: &[(usize, usize)], range: Range<usize>) -> usize {
     let k = runs.partition_point(|(o, _)| *o <= range.start);
     match k.checked_sub(1) {
@@ -687,7 +733,9 @@ fn map(runs: &[(usize, usize)], range: Range<usize>) -> usize {
 }
 
 /// Ignore directives in an HTML block or inline HTML at `base`.
+#[allow(clippy::too_many_arguments)]
 fn comments(
+    ctx: &LintContext,
     html: &str,
     base: usize,
     text: &str,
@@ -705,6 +753,7 @@ fn comments(
             let (first, col) = lines.line_col(text, base + start);
             let last = lines.line(text, base + content_end) + 1;
             ignore::admit(
+                ctx,
                 d,
                 Location::at(path, first, col),
                 Some((first, last)),

@@ -15,10 +15,13 @@
 //! - a panic in one file's linter becomes a `lint/internal-error` finding on that file
 //!   ([`guard`]), and the rest of the report completes.
 
+pub mod baseline;
 pub mod built;
+pub mod changed;
 pub mod consistency;
 pub mod email;
 pub mod finding;
+pub mod fix;
 pub mod guard;
 pub mod guide;
 pub mod html;
@@ -276,6 +279,8 @@ pub struct LintContext<'a> {
     kinds: Arc<Vec<(globset::GlobMatcher, LintKind)>>,
     /// `--campaign`: the files linted are one campaign made elsewhere.
     pub campaign: Option<String>,
+    /// `--changed-since`: only changed files (and outputs of changed pieces) are linted.
+    pub changed: Option<Arc<changed::Changed>>,
 }
 
 /// The guide's `[lint.kinds]` globs, compiled (the guide validated them at load).
@@ -308,6 +313,7 @@ impl<'a> LintContext<'a> {
             forced: None,
             kinds: Arc::new(compile_kinds(guide)),
             campaign: None,
+            changed: None,
         }
     }
 
@@ -345,7 +351,14 @@ impl<'a> LintContext<'a> {
             forced: self.forced,
             kinds: self.kinds.clone(),
             campaign: self.campaign.clone(),
+            changed: self.changed.clone(),
         }
+    }
+
+    /// This context, linting only what changed (`--changed-since`; see [`changed`]).
+    pub fn only_changed(mut self, changed: Option<changed::Changed>) -> LintContext<'a> {
+        self.changed = changed.map(Arc::new);
+        self
     }
 
     /// This context for files that are one campaign made elsewhere (`--campaign`).
@@ -388,7 +401,10 @@ impl<'a> LintContext<'a> {
 #[derive(Debug, Default)]
 pub struct LintReport {
     pub files: usize,
+    /// The findings that count: with a baseline, the new ones only.
     pub findings: Vec<Finding>,
+    /// With `--baseline`: the findings it recorded (not failures), and what it did.
+    pub baseline: Option<baseline::Baselined>,
 }
 
 impl LintReport {
@@ -446,8 +462,15 @@ fn collect(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
 /// come first in the report.
 pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
     rules::validate_levels(ctx.guide)?;
+    if let Some(Err(e)) = ignore::today_override() {
+        return Err(Error::usage(e));
+    }
     let ctx = &ctx.within(Roots::of(paths)?);
-    let (files, links) = collect(paths)?;
+    let (mut files, mut links) = collect(paths)?;
+    if let Some(changed) = &ctx.changed {
+        files.retain(|f| changed.keeps(f));
+        links.retain(|f| changed.keeps(f));
+    }
     let results: Vec<Vec<Finding>> = files
         .par_iter()
         .map(|path| match lint_file(ctx, path) {
@@ -458,6 +481,7 @@ pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
     let mut report = LintReport {
         files: files.len(),
         findings: guide::lint(ctx.guide),
+        baseline: None,
     };
     for path in &links {
         report.findings.extend(symlink_finding(ctx, path));
@@ -498,6 +522,9 @@ pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
     apply_levels(ctx.guide, &mut report.findings);
     // one problem, reported once: at the Markdown line it comes from
     report.findings = built::group_by_source(ctx, &ours, std::mem::take(&mut report.findings));
+    if let Some(changed) = &ctx.changed {
+        report.findings.retain(|f| changed.keeps_finding(f));
+    }
     report.findings.sort_by(|a, b| {
         (&a.location.path, a.location.line, a.location.column, a.rule).cmp(&(
             &b.location.path,

@@ -1,13 +1,25 @@
-//! Reporters: each formats a [`LintReport`]; none decides anything, and none reads a
-//! file: source excerpts come with the findings (taken when the file was linted, so a
-//! reporter can never show lines of a file lint did not check).
+//! Reporters: each formats a [`LintReport`]; none decides anything, and none shows text
+//! from a file: source excerpts come with the findings (taken when the file was linted, so
+//! a reporter can never show lines of a file lint did not check). Only `rdjson` reads
+//! files, the ones the findings point into, to count columns in UTF-8 bytes; it prints
+//! positions, never their text.
 //!
 //! - `human`: rustc-style, with the source line and a caret; colored on a terminal
 //!   unless `NO_COLOR` is set.
 //! - `json`: `{"findings":[{rule,severity,path,line,column,message,expected,found,…}],
 //!   "summary":{files,errors,warnings}}` — a stable shape.
 //! - `sarif`: SARIF 2.1.0 for GitHub code scanning.
-//! - `github`: workflow commands (`::error file=…,line=…,col=…,title=…::message`).
+//! - `github`: workflow commands (`::error file=…,line=…,col=…,title=…::message`), at
+//!   most 10 annotations of each type, the rest as log lines ([`github`]).
+//! - `rdjson`: reviewdog's Diagnostic Format with suggested changes from
+//!   [`Finding::edit`] ([`rdjson`]; the one reporter that reads files, to count columns in
+//!   UTF-8 bytes).
+
+pub mod github;
+pub mod rdjson;
+
+pub use github::github;
+pub use rdjson::rdjson_value;
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -28,8 +40,10 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0 for GitHub code scanning.
     Sarif,
-    /// GitHub workflow-command annotations.
+    /// GitHub workflow-command annotations (10 of each type; the rest in the log).
     Github,
+    /// reviewdog's Diagnostic Format (rdjson), with suggested changes.
+    Rdjson,
 }
 
 /// Writes `report` to `out`. Human output is colored when stdout is a terminal and
@@ -56,6 +70,10 @@ pub fn write(
             writeln!(out)
         }
         Format::Github => github(report, out),
+        Format::Rdjson => {
+            serde_json::to_writer_pretty(&mut *out, &rdjson_value(report))?;
+            writeln!(out)
+        }
     }
 }
 
@@ -143,6 +161,20 @@ pub fn human(
     if !quiet.is_empty() {
         writeln!(out)?;
     }
+    if let Some(b) = &report.baseline {
+        let mut line = format!(
+            "baseline: {} not shown, recorded in {}",
+            count(b.findings.len(), "finding", "findings"),
+            b.file.display()
+        );
+        if b.absent > 0 {
+            line.push_str(&format!(
+                " ({} gone since: --update-baseline drops them)",
+                count(b.absent, "recorded finding is", "recorded findings are")
+            ));
+        }
+        writeln!(out, "{}", paint("1;36", &line))?;
+    }
     let summary = format!(
         "{} checked: {}, {}, {} info",
         count(report.files, "file", "files"),
@@ -184,6 +216,15 @@ fn finding_json(f: &Finding) -> Value {
     if let Some(fix) = &f.fix {
         v["fix"] = json!(fix);
     }
+    if let Some(e) = &f.edit {
+        // the machine fix `--fix` applies: bytes start..end of path become replacement
+        v["edit"] = json!({
+            "path": path_string(&e.path),
+            "start": e.start,
+            "end": e.end,
+            "replacement": e.replacement,
+        });
+    }
     if let Some(page) = f.location.page {
         v["page"] = json!(page);
     }
@@ -205,14 +246,21 @@ fn finding_json(f: &Finding) -> Value {
 
 pub fn json_value(report: &LintReport) -> Value {
     let findings: Vec<Value> = report.findings.iter().map(finding_json).collect();
-    json!({
+    let mut v = json!({
         "findings": findings,
         "summary": {
             "files": report.files,
             "errors": report.count(Severity::Error),
             "warnings": report.count(Severity::Warning),
         }
-    })
+    });
+    // with --baseline: `findings` are the new ones; what the baseline recorded is apart
+    if let Some(b) = &report.baseline {
+        v["baselined"] = b.findings.iter().map(finding_json).collect();
+        v["summary"]["baselined"] = json!(b.findings.len());
+        v["summary"]["baseline_absent"] = json!(b.absent);
+    }
+    v
 }
 
 /// What stays as it is in a path segment of a URI: RFC 3986's unreserved characters.
@@ -277,9 +325,11 @@ pub fn fingerprint(f: &Finding, line_text: &str) -> String {
 /// SARIF 2.1.0.
 pub fn sarif_value(report: &LintReport) -> Value {
     let rule_objects: Vec<Value> = RULES.iter().map(|r| sarif_rule(r)).collect();
-    let results: Vec<Value> = report
+    let baselined = report.baseline.iter().flat_map(|b| &b.findings);
+    let mut results: Vec<Value> = report
         .findings
         .iter()
+        .chain(baselined)
         .map(|f| {
             let index = RULES.iter().position(|r| r.id == f.rule).unwrap_or(0);
             let line_text = f.excerpt.as_ref().map_or("", |e| e.text.as_str());
@@ -335,6 +385,16 @@ pub fn sarif_value(report: &LintReport) -> Value {
             result
         })
         .collect();
+    if report.baseline.is_some() {
+        // SARIF §3.27.24: new against the baseline, or recorded in it
+        for (i, r) in results.iter_mut().enumerate() {
+            r["baselineState"] = json!(if i < report.findings.len() {
+                "new"
+            } else {
+                "unchanged"
+            });
+        }
+    }
     let mut driver = json!({
         "name": "brandpress",
         "version": env!("CARGO_PKG_VERSION"),
@@ -368,7 +428,7 @@ pub fn sarif_rule(r: &Rule) -> Value {
         "fullDescription": { "text": r.rationale },
         "help": { "text": r.to_string(), "markdown": r.markdown() },
         "defaultConfiguration": { "level": sarif_level(r.severity) },
-        "properties": { "docs": r.doc_path() },
+        "properties": { "docs": r.doc_path(), "fixable": r.fix.is_some() },
     });
     if !REPOSITORY.is_empty() {
         rule["helpUri"] = json!(format!(
@@ -393,43 +453,6 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// GitHub workflow commands, one per finding, then a summary line.
-pub fn github(report: &LintReport, out: &mut dyn Write) -> std::io::Result<()> {
-    for f in &report.findings {
-        let level = match f.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "notice",
-        };
-        let mut props = vec![format!(
-            "file={}",
-            escape_property(&path_string(&f.location.path))
-        )];
-        if let Some(l) = f.location.line {
-            props.push(format!("line={l}"));
-        }
-        if let Some(c) = f.location.column {
-            props.push(format!("col={c}"));
-        }
-        props.push(format!("title={}", escape_property(f.rule)));
-        let mut msg = f.message.clone();
-        if let Some(fix) = &f.fix {
-            msg.push_str(&format!("\nhelp: {fix}"));
-        }
-        for o in &f.outputs {
-            msg.push_str(&format!("\nin: {}", o.location));
-        }
-        writeln!(out, "::{level} {}::{}", props.join(","), escape_data(&msg))?;
-    }
-    writeln!(
-        out,
-        "{} checked: {}, {}",
-        count(report.files, "file", "files"),
-        count(report.count(Severity::Error), "error", "errors"),
-        count(report.count(Severity::Warning), "warning", "warnings")
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,7 +474,11 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(root.join(PAGE)).unwrap();
         crate::lint::finding::attach_excerpts(&mut findings, Path::new(PAGE), &text);
-        LintReport { files: 1, findings }
+        LintReport {
+            files: 1,
+            findings,
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -468,8 +495,15 @@ mod tests {
                 Location::at(&secret, 1, 1),
                 "ไม่ใช่สีของแบรนด์",
             )],
+            ..Default::default()
         };
-        for format in [Format::Human, Format::Json, Format::Sarif, Format::Github] {
+        for format in [
+            Format::Human,
+            Format::Json,
+            Format::Sarif,
+            Format::Github,
+            Format::Rdjson,
+        ] {
             let mut out = Vec::new();
             write(&report, format, true, &mut out).unwrap();
             let s = String::from_utf8(out).unwrap();

@@ -25,7 +25,7 @@ use crate::channel::Channel;
 use crate::lint::email;
 use crate::lint::ignore::{self, Ignore};
 use crate::lint::rules::{alt, color, contrast, font, glyph, link, logo};
-use crate::lint::{FileKind, Finding, LintContext, Location, detect_kind};
+use crate::lint::{Edit, FileKind, Finding, LintContext, Location, detect_kind};
 
 /// Line starts of a text, for offset → line/column.
 #[derive(Debug, Clone)]
@@ -99,7 +99,26 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
         return lint_email(ctx, path, bytes);
     }
     let text = charset::decode(bytes);
-    Page::new(ctx, path, &text, false, None).run()
+    let mut page = Page::new(ctx, path, &text, false, None);
+    page.src.editable = is_verbatim(bytes, &text);
+    page.run()
+}
+
+/// Whether decoded HTML is the file's bytes as they are (UTF-8, no byte order mark), so
+/// offsets into it are offsets into the file and findings may carry edits.
+fn is_verbatim(bytes: &[u8], text: &str) -> bool {
+    // the decoding borrowed the whole file (one with a byte order mark starts after it)
+    text.as_ptr() == bytes.as_ptr() && text.len() == bytes.len()
+}
+
+/// Lints a stylesheet on its own (a CSS file open in the editor server): the findings a
+/// page linking it gets for it, located in the CSS file, with its `brandpress-ignore`
+/// comments applied.
+pub fn lint_stylesheet(ctx: &LintContext, path: &Path, text: &str) -> Vec<Finding> {
+    let linked = LinkedSheet::new(path.to_path_buf(), text.to_string());
+    let mut page = Page::new(ctx, path, "", false, None);
+    page.check_linked(&linked);
+    page.out
 }
 
 /// Lints one email HTML file: the HTML and tone rules (email channel), the email rules
@@ -111,7 +130,9 @@ pub fn lint_email(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> 
         encoded: false,
         plain_text_sibling: true,
     };
-    let mut findings = Page::new(ctx, path, &text, true, Some(rules)).run();
+    let mut page = Page::new(ctx, path, &text, true, Some(rules));
+    page.src.editable = is_verbatim(bytes, &text);
+    let mut findings = page.run();
     let (encoding, bom) = charset::sniff(bytes);
     if encoding != encoding_rs::UTF_8 {
         // At the declaration: the byte order mark, else the `<meta>` that names it.
@@ -161,12 +182,27 @@ struct Src<'a> {
     path: &'a Path,
     text: &'a str,
     lines: LineIndex,
+    /// Whether `text` is the file's bytes as they are, so findings may carry edits
+    /// (`lint --fix`): not for HTML decoded from another encoding or an email part.
+    editable: bool,
 }
 
 impl Src<'_> {
     fn loc(&self, offset: usize) -> Location {
         let (line, col) = self.lines.line_col(self.text, offset);
         Location::at(self.path, line, col)
+    }
+
+    /// The edit replacing `start..end` by `replacement`, if the text there is `found`
+    /// exactly (so a value read through character references or a trimmed copy never
+    /// gives a wrong range) and the file may be edited.
+    fn edit(&self, start: usize, end: usize, found: &str, replacement: String) -> Option<Edit> {
+        (self.editable && start <= end && self.text.get(start..end) == Some(found)).then(|| Edit {
+            path: self.path.to_path_buf(),
+            start,
+            end,
+            replacement,
+        })
     }
 }
 
@@ -198,6 +234,7 @@ impl<'a> Page<'a> {
                 path,
                 text,
                 lines: LineIndex::new(text),
+                editable: false,
             },
             dir: None,
             doc: Document::parse(text),
@@ -233,7 +270,14 @@ impl<'a> Page<'a> {
                     }
                     sheets.push(sheet.clone());
                     own_sheets.push((i, sheet));
-                    css_comment_ignores(&self.src, t, t.start, &mut css_ignores, &mut self.out);
+                    css_comment_ignores(
+                        self.ctx,
+                        &self.src,
+                        t,
+                        t.start,
+                        &mut css_ignores,
+                        &mut self.out,
+                    );
                 }
             } else if e.name == "link"
                 && e.attr_value("rel").is_some_and(|r| {
@@ -269,6 +313,7 @@ impl<'a> Page<'a> {
                     &vars,
                     self.dir.as_deref(),
                     fonts,
+                    self.email,
                     &mut self.out,
                 );
             }
@@ -285,6 +330,7 @@ impl<'a> Page<'a> {
                     &vars,
                     self.dir.as_deref(),
                     true,
+                    self.email,
                     &mut self.out,
                 );
                 inline.insert(i, decls);
@@ -292,8 +338,19 @@ impl<'a> Page<'a> {
             for attr in ["color", "bgcolor", "fill", "stroke", "stop-color"] {
                 if let Some(a) = e.attr(attr)
                     && let Some(c) = color::parse_color(a)
-                    && let Some(f) = self.ctx.palette.check(&c, self.src.loc(a.start))
+                    && let Some(mut f) = self.ctx.palette.check(&c, self.src.loc(a.start))
                 {
+                    // an attribute takes no var(): the hex
+                    if let Some(exact) = self.ctx.palette.exact_for(&c, &|_| false) {
+                        let lead = a.len() - a.trim_start().len();
+                        let (start, end) = (lead + c.range.start, lead + c.range.end);
+                        f.edit = self.src.edit(
+                            a.source_offset(start),
+                            a.source_offset(end),
+                            &a[start..end],
+                            exact,
+                        );
+                    }
                     self.out.push(f);
                 }
             }
@@ -355,6 +412,7 @@ impl<'a> Page<'a> {
                 )
             });
             ignore::admit(
+                self.ctx,
                 d,
                 self.src.loc(c.start + 4),
                 lines,
@@ -373,6 +431,8 @@ impl<'a> Page<'a> {
             path: &linked.path,
             text: &linked.text,
             lines: LineIndex::new(&linked.text),
+            // read as UTF-8 (lossily: `--fix` leaves files that are not UTF-8 alone)
+            editable: true,
         };
         let vars = custom_properties(std::iter::once(&*linked.sheet));
         let dir = linked.path.parent().unwrap_or(Path::new("")).to_path_buf();
@@ -389,11 +449,12 @@ impl<'a> Page<'a> {
                 &vars,
                 Some(&dir),
                 rule.kind != RuleKind::AtRule,
+                self.email,
                 &mut found,
             );
         }
         let mut ignores = Vec::new();
-        css_comment_ignores(&src, &linked.text, 0, &mut ignores, &mut found);
+        css_comment_ignores(self.ctx, &src, &linked.text, 0, &mut ignores, &mut found);
         ignore::apply(&mut found, &linked.path, &ignores);
         crate::lint::finding::attach_excerpts(&mut found, &linked.path, &linked.text);
         self.out.extend(found);
@@ -468,7 +529,8 @@ impl<'a> Page<'a> {
                 let alt = e.attr_value("alt");
                 if logo::is_logo(ctx.guide, src, alt) {
                     let at = self.src.loc(e.start);
-                    if let Some(f) = logo::missing_alt(ctx.guide, alt, at.clone()) {
+                    if let Some(mut f) = logo::missing_alt(ctx.guide, alt, at.clone()) {
+                        f.edit = self.logo_alt_edit(e);
                         out.push(f);
                     }
                     let min = if self.email {
@@ -528,6 +590,41 @@ impl<'a> Page<'a> {
                         ));
                     }
                 }
+            }
+        }
+    }
+
+    /// The edit giving the logo `e` the guide's alt: written into an empty (or blank)
+    /// quoted `alt`, or inserted as ` alt="…"` after `<img` where there is none.
+    fn logo_alt_edit(&self, e: &parse::Element) -> Option<Edit> {
+        let alt = logo::attribute_value(logo::alt_text(self.ctx.guide));
+        if alt.is_empty() {
+            return None;
+        }
+        let text = self.src.text;
+        match e.attr("alt") {
+            Some(a) => {
+                let (start, end) = (a.start, a.source_offset(a.len()));
+                let quote = text.get(start.checked_sub(1)?..start)?;
+                if !(quote == "\"" || quote == "'") || text.get(end..end + 1)? != quote {
+                    return None;
+                }
+                let blank = text.get(start..end)?;
+                if !blank.chars().all(|c| c.is_ascii_whitespace()) {
+                    return None;
+                }
+                self.src.edit(start, end, blank, alt)
+            }
+            None => {
+                let at = e.start + "<img".len();
+                let tag = text.get(e.start..at)?;
+                let next = text.get(at..)?.chars().next()?;
+                if !tag.eq_ignore_ascii_case("<img")
+                    || !(next.is_ascii_whitespace() || next == '/' || next == '>')
+                {
+                    return None;
+                }
+                self.src.edit(at, at, "", format!(" alt=\"{alt}\""))
             }
         }
     }
@@ -826,15 +923,29 @@ fn check_decls(
     vars: &HashMap<String, String>,
     dir: Option<&Path>,
     fonts: bool,
+    email: bool,
     out: &mut Vec<Finding>,
 ) {
+    // `lint --fix` writes var(--color-x) where the sheets in force define it (a page with
+    // the guide's brand.css), except in emails (clients drop custom properties)
+    let brand_var = |name: &str| !email && vars.contains_key(name);
     for d in decls {
         if color::is_color_property(&d.name) {
             for c in color::colors_in(&d.value) {
-                if let Some(f) = ctx
+                if let Some(mut f) = ctx
                     .palette
                     .check(&c, src.loc(map(d.offset + c.range.start)))
                 {
+                    // never `--color-x: var(--color-x)`
+                    let own = |name: &str| name != d.name && brand_var(name);
+                    if let Some(exact) = ctx.palette.exact_for(&c, &own) {
+                        f.edit = src.edit(
+                            map(d.offset + c.range.start),
+                            map(d.offset + c.range.end),
+                            &d.value[c.range.clone()],
+                            exact,
+                        );
+                    }
                     out.push(f);
                 }
             }
@@ -847,8 +958,21 @@ fn check_decls(
                 (None, _) => None,
             };
             if let Some(family) = family
-                && let Some(f) = font::check(ctx.guide, &family, &d.value, src.loc(map(d.offset)))
+                && let Some(mut f) =
+                    font::check(ctx.guide, &family, &d.value, src.loc(map(d.offset)))
             {
+                // only a stack written out (no var()) in `font-family`
+                if d.name == "font-family"
+                    && resolved.as_deref() == Some(d.value.as_str())
+                    && let Some(fixed) = font::brand_first(ctx.guide, &d.value)
+                {
+                    f.edit = src.edit(
+                        map(d.offset),
+                        map(d.offset + d.value.len()),
+                        &d.value,
+                        fixed,
+                    );
+                }
                 out.push(f);
             }
         }
@@ -868,6 +992,7 @@ fn check_decls(
 
 /// `/* brandpress-ignore … */` comments in CSS text found at `base` of `src`.
 fn css_comment_ignores(
+    ctx: &LintContext,
     src: &Src,
     css: &str,
     base: usize,
@@ -884,7 +1009,14 @@ fn css_comment_ignores(
         if let Some(d) = ignore::parse(&css[start + 2..end]) {
             let first = src.lines.line(src.text, base + start);
             let last = src.lines.line(src.text, base + end) + 1;
-            ignore::admit(d, src.loc(base + start), Some((first, last)), ignores, out);
+            ignore::admit(
+                ctx,
+                d,
+                src.loc(base + start),
+                Some((first, last)),
+                ignores,
+                out,
+            );
         }
         from = (end + 2).min(css.len());
     }

@@ -243,6 +243,30 @@ impl Palette {
         )
     }
 
+    /// What `lint --fix` writes for a near-miss `color` (`None` for any other color, and
+    /// for colors with transparency, whose alpha a brand color would drop):
+    /// `var(--color-<name>)` when `brand_var` says the text it goes into can use that
+    /// custom property (a page with the guide's `brand.css`), else the brand hex in the
+    /// style of the one written (lower case if it was, without `#` if it was a legacy
+    /// attribute value). A dark variant is always its hex: the custom property is the
+    /// light color outside `prefers-color-scheme: dark`.
+    pub fn exact_for(&self, color: &CssColor, brand_var: &dyn Fn(&str) -> bool) -> Option<String> {
+        if color.alpha < 1.0 {
+            return None;
+        }
+        let Verdict::NearMiss {
+            name, hex, dark, ..
+        } = self.classify(color.rgb)
+        else {
+            return None;
+        };
+        let var = format!("--color-{name}");
+        if !dark && brand_var(&var) {
+            return Some(format!("var({var})"));
+        }
+        Some(hex_like(hex, &color.text))
+    }
+
     /// What one pixel color is: a palette color (or dark variant), a blend of two palette
     /// colors, or off the palette. Uncached: see [`PixelClassifier`].
     ///
@@ -539,7 +563,7 @@ impl PixelBounds {
         })
     }
 
-    /// Whether every color of `key`'s cell is surely off the palette.
+    /// Whether every color of `key`'s 6-bit cell is surely off the palette.
     #[inline]
     fn surely_off(&self, key: u32, tolerance: f32) -> bool {
         use std::sync::atomic::Ordering::Relaxed;
@@ -947,6 +971,28 @@ fn walk(p: &mut Parser, out: &mut Vec<CssColor>, depth: usize) {
                         });
                     }
                     None
+/// `hex` written as `written` was: `#1f5c4a` for a lower-case hex, `1F5C4A` for a legacy
+/// attribute value without `#`, `#1F5C4A` otherwise (the guide's style, also for `rgb()`,
+/// `hsl()` and names).
+pub fn hex_like(hex: Rgb, written: &str) -> String {
+    let upper = hex.hex().to_ascii_uppercase();
+    let digits = written.trim_start_matches('#');
+    let is_hex = digits.chars().all(|c| c.is_ascii_hexdigit());
+    let lower = is_hex
+        && digits.chars().any(|c| c.is_ascii_alphabetic())
+        && !digits.chars().any(|c| c.is_ascii_uppercase());
+    let text = if lower {
+        upper.to_ascii_lowercase()
+    } else {
+        upper
+    };
+    if is_hex && !written.starts_with('#') {
+        text.trim_start_matches('#').to_string()
+    } else {
+        text
+    }
+}
+
                 }
             }
             Token::ParenthesisBlock | Token::SquareBracketBlock | Token::CurlyBracketBlock => {
@@ -1455,3 +1501,43 @@ mod tests {
         assert!(p.check(&c("rgba(255,0,0,0)"), at()).is_none(), "invisible");
     }
 }
+
+    /// What `lint --fix` writes for a near miss.
+    #[test]
+    fn exact_colors_for_fixes() {
+        let g = guide();
+        let p = Palette::new(&g);
+        let c = |s: &str| colors_in(s).remove(0);
+        let any = |_: &str| true;
+        let none = |_: &str| false;
+        assert_eq!(
+            p.exact_for(&c("#2A6652"), &any).as_deref(),
+            Some("var(--color-forest)")
+        );
+        assert_eq!(
+            p.exact_for(&c("#2A6652"), &none).as_deref(),
+            Some("#1F5C4A")
+        );
+        assert_eq!(
+            p.exact_for(&c("#2a6652"), &none).as_deref(),
+            Some("#1f5c4a")
+        );
+        assert_eq!(
+            p.exact_for(&c("rgb(42, 102, 82)"), &none).as_deref(),
+            Some("#1F5C4A")
+        );
+        // only near misses, and only opaque ones
+        assert_eq!(p.exact_for(&c("#1F5C4A"), &any), None);
+        assert_eq!(p.exact_for(&c("#E63946"), &any), None);
+        assert_eq!(p.exact_for(&c("#2A665280"), &any), None);
+        // a legacy attribute value without '#' keeps that style
+        let legacy = parse_color("2A6652").unwrap();
+        assert_eq!(p.exact_for(&legacy, &none).as_deref(), Some("1F5C4A"));
+        // a near miss of a dark variant is its hex: the property is the light color
+        let dark = ["#78BEA8", "#84C8B2", "#7AC0AA", "#86CAB4", "#76BBA5"]
+            .into_iter()
+            .map(c)
+            .find(|x| matches!(p.classify(x.rgb), Verdict::NearMiss { dark: true, .. }))
+            .expect("a near miss of a dark variant");
+        assert!(p.exact_for(&dark, &any).unwrap().starts_with('#'));
+    }

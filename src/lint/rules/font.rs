@@ -137,6 +137,44 @@ pub fn check(guide: &Guide, resolved: &str, written: &str, location: Location) -
     )
 }
 
+/// What `lint --fix` writes for an off-brand `font-family` value that names a brand
+/// family further on: the value with its first brand family moved to the front, the
+/// families between moved one place back; each family is kept as written (quotes and
+/// all) and so are the separators. `None` when the stack names no brand family (a
+/// person picks one) or already starts with one.
+pub fn brand_first(guide: &Guide, value: &str) -> Option<String> {
+    let brand = guide.font_families();
+    let is_brand = |written: &str| {
+        families(written)
+            .first()
+            .is_some_and(|f| brand.iter().any(|b| b.eq_ignore_ascii_case(f)))
+    };
+    // each family's trimmed text as a range of `value`
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for part in split_commas(value) {
+        let lead = part.len() - part.trim_start().len();
+        let start = at + lead;
+        spans.push(start..start + part.trim().len());
+        at += part.len() + 1;
+    }
+    let k = spans.iter().position(|r| is_brand(&value[r.clone()]))?;
+    if k == 0 || spans[..k].iter().any(|r| r.is_empty()) {
+        return None;
+    }
+    let mut order: Vec<&str> = vec![&value[spans[k].clone()]];
+    order.extend(spans[..k].iter().map(|r| &value[r.clone()]));
+    let mut out = String::with_capacity(value.len());
+    let mut from = 0;
+    for (slot, text) in spans[..=k].iter().zip(order) {
+        out.push_str(&value[from..slot.start]);
+        out.push_str(text);
+        from = slot.end;
+    }
+    out.push_str(&value[from..]);
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +215,31 @@ mod tests {
             check(&g, "sans-serif", "sans-serif", at()).is_some(),
             "generic first is off-brand"
         );
+    }
+
+    #[test]
+    fn fixes_move_the_first_brand_family_to_the_front() {
+        let g =
+            crate::brand::Guide::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+        for (value, want) in [
+            (
+                "Kanit, 'Noto Sans Thai', sans-serif",
+                Some("'Noto Sans Thai', Kanit, sans-serif"),
+            ),
+            (
+                "Kanit,Prompt ,  \"noto sans\" ,serif",
+                Some("\"noto sans\",Kanit ,  Prompt ,serif"),
+            ),
+            (
+                "sans-serif, Noto Sans Thai",
+                Some("Noto Sans Thai, sans-serif"),
+            ),
+            ("Kanit, sans-serif", None),
+            ("'Noto Sans Thai', Kanit", None),
+            ("", None),
+        ] {
+            assert_eq!(brand_first(&g, value).as_deref(), want, "{value}");
+        }
     }
 
     /// A generic family first is off-brand only where the guide has no role for it

@@ -48,6 +48,22 @@ pub fn missing_alt(guide: &Guide, alt: Option<&str>, location: Location) -> Opti
     )
 }
 
+/// The alt text `lint --fix` gives the logo: the guide's `[logo] alt`, or the brand's
+/// name where that is blank.
+pub fn alt_text(guide: &Guide) -> &str {
+    match guide.logo.alt.trim() {
+        "" => guide.brand.name.trim(),
+        alt => alt,
+    }
+}
+
+/// `text` as the value of a double-quoted HTML attribute.
+pub fn attribute_value(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+}
+
 /// Checks a declared size (`dimension` is "width" or "height", in CSS px).
 pub fn min_size(min: f32, dimension: &str, px: f32, location: Location) -> Option<Finding> {
     if px >= min {
