@@ -666,16 +666,18 @@ fn images_of_many_colors_are_sampled_with_a_sound_interval() {
         sample.low <= truth && truth <= sample.high,
         "{truth} not in {sample:?}"
     );
-    assert!(sample.high - sample.low < 0.05, "{sample:?}");
+    // the sample grows until the interval is at most ±5 points: 256 pixels give ±8 at 40 %
+    assert!(sample.high - sample.low <= 0.10, "{sample:?}");
+    assert!(sample.drawn > 256, "{sample:?}");
     assert!(
-        (report.share() - truth).abs() < 0.02,
+        (report.share() - truth).abs() < 0.05,
         "{} vs {truth}",
         report.share()
     );
     let f = image::check_palette(&ctx, Path::new("photo.png"), &img).unwrap();
     assert!(f.message.contains("(95% interval"), "{}", f.message);
     assert!(
-        f.message.contains("sampled 2,048 of 756,000 pixels"),
+        f.message.contains("sampled 1,024 of 756,000 pixels"),
         "{}",
         f.message
     );

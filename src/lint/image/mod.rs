@@ -430,12 +430,21 @@ const PILOT: u64 = 4096;
 /// Colors the exact pass may classify exactly (each a few microseconds) before it gives
 /// the image to the sampler.
 const EXACT_BUDGET: usize = 1 << 15;
-/// The first sample; it grows fourfold while its interval straddles the threshold.
-const SAMPLE_START: u64 = 2048;
-/// The largest sample (its 95 % interval is at most ±0.1 percentage point wide).
-const SAMPLE_MAX: u64 = 1 << 20;
-/// z of a two-sided 95 % interval.
-const Z95: f64 = 1.959_964;
+/// The first sample; it grows fourfold while its interval straddles the threshold or is
+/// wider than [`SAMPLE_PRECISION`].
+const SAMPLE_START: u64 = 256;
+/// The largest sample (its interval is at most ±0.27 percentage point wide).
+const SAMPLE_MAX: u64 = 1 << 18;
+/// Looks the sequential sample may take: 256, 1,024, … 262,144 pixels.
+const SAMPLE_LOOKS: u32 = 6;
+/// The half-width of the interval a share is given to: the sample grows until it is
+/// this precise, even when a wider interval already clears the threshold.
+const SAMPLE_PRECISION: f64 = 0.05;
+/// z of a two-sided interval at 95 % / [`SAMPLE_LOOKS`] (Bonferroni): the sample is
+/// looked at up to six times, so each look's interval is widened until all of them hold
+/// together at 95 %, and stopping at the first that clears the threshold keeps the 95 %.
+const Z95: f64 = 2.638_257;
+const _: () = assert!(SAMPLE_START << (2 * (SAMPLE_LOOKS - 1)) == SAMPLE_MAX);
 
 /// Pixel classes of the exact pass: one byte per pixel.
 const PALETTE: u8 = 0;
@@ -456,7 +465,9 @@ const MAYBE: u8 = 4;
 /// sample of fixed seed: one pixel drawn at random in each of `n` equal runs of the
 /// image, the same rules applied to it with its neighbours, and the share given with its
 /// Wilson 95 % interval. `n` starts at [`SAMPLE_START`] and grows fourfold while the
-/// interval holds the guide's threshold, up to [`SAMPLE_MAX`] or every pixel. Stratified
+/// interval holds the guide's threshold or is wider than ±[`SAMPLE_PRECISION`], up to
+/// [`SAMPLE_MAX`] or every pixel; each look's interval is widened (Bonferroni, see
+/// [`Z95`]) so that stopping at whichever look decides still gives 95 %. Stratified
 /// sampling is at least as precise as simple random sampling, so the interval is
 /// conservative.
 pub fn palette_report(ctx: &LintContext, image: &Decoded) -> PaletteReport {
@@ -724,7 +735,8 @@ fn sampled_report(view: &View, pixels: &mut PixelClassifier, threshold: f64) -> 
             low,
             high,
         });
-        if n >= total.min(SAMPLE_MAX) || low > threshold || high <= threshold {
+        let decided = low > threshold || high <= threshold;
+        if n >= total.min(SAMPLE_MAX) || (decided && high - low <= 2.0 * SAMPLE_PRECISION) {
             return report;
         }
         n = (n * 4).min(total).min(SAMPLE_MAX);

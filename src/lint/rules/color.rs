@@ -294,14 +294,14 @@ impl Palette {
         let px = [f32::from(rgb.0), f32::from(rgb.1), f32::from(rgb.2)];
         let lin: LinSrgb = rgb.to_srgb().into_linear();
         let mut best: Option<(f32, u16, f32)> = None;
-        let at = LabBox::of_rgb(rgb);
+        let at = LabBox::of_lab(lab);
         let bounds = self.bounds();
         // Each curve's blend nearest the pixel (by projection, a few operations) lies in
         // one piece of the curve; a piece whose lower bound is beyond the tolerance, or
         // beyond the best distance found so far, holds no blend that could be the
         // answer, so that blend's exact distance is not computed.
         let limit = slack(BLEND_TOLERANCE);
-        for &c in &candidates.curves {
+        for &(c, pieces) in &candidates.curves {
             let i = usize::from(c / 2);
             let (a, b) = self.pairs[i];
             let (sa, sb) = (&self.entries[a], &self.entries[b]);
@@ -322,10 +322,14 @@ impl Palette {
             };
             let t = project(at_px, ea, eb);
             // The blend at `t` lies in the piece of the curve holding `t`: when that
-            // piece is out of reach (beyond the tolerance, or farther than the best blend
-            // so far), so is the blend, and its exact distance cannot change the answer.
-            let piece = &bounds.curves[i][usize::from(c % 2)].pieces
-                [((t * CURVE_PIECES as f32) as usize).min(CURVE_PIECES - 1)];
+            // piece is out of reach (beyond the tolerance from every color of the cell,
+            // or farther than the best blend so far), so is the blend, and its exact
+            // distance cannot change the answer.
+            let k = ((t * CURVE_PIECES as f32) as usize).min(CURVE_PIECES - 1);
+            if pieces & (1 << k) == 0 {
+                continue;
+            }
+            let piece = &bounds.curves[i][usize::from(c % 2)].pieces[k];
             let reach = best.map_or(limit, |(bd, _, _)| slack(bd).min(limit));
             if lower_bound_squared(&at, piece, reach * reach) > reach * reach {
                 continue;
@@ -480,6 +484,8 @@ const CELLS: usize = 1 << 18;
 /// Pieces each blend curve is bounded in, and segments grouping them.
 const CURVE_PIECES: usize = 32;
 const CURVE_SEGMENTS: usize = 8;
+// a cell's reachable pieces of a curve are one bit each of a `u32`
+const _: () = assert!(CURVE_PIECES <= 32 && CURVE_PIECES.is_multiple_of(CURVE_SEGMENTS));
 /// Slack added to every Lab bound (f32 rounding, and the last digits of the sRGB→XYZ
 /// matrix the `palette` crate derives from the primaries).
 const LAB_SLACK: f32 = 0.05;
@@ -526,8 +532,9 @@ struct CellCandidates {
     /// Indices of entries, in the palette's order.
     entries: Box<[u16]>,
     /// Curves, in the palette's order: `pair * 2` (mixed in sRGB) or `pair * 2 + 1` (in
-    /// linear light).
-    curves: Box<[u16]>,
+    /// linear light), each with the pieces (bit `k`: piece `k` of [`CURVE_PIECES`]) some
+    /// color of the cell may reach.
+    curves: Box<[(u16, u32)]>,
 }
 
 const CELL_OFF: u8 = 1;
@@ -553,10 +560,10 @@ impl PixelBounds {
                 .iter()
                 .enumerate()
                 .flat_map(|(i, pair)| {
-                    pair.iter()
-                        .enumerate()
-                        .filter(|(_, c)| c.reachable_closely(&at, BLEND_TOLERANCE))
-                        .map(move |(k, _)| (i * 2 + k) as u16)
+                    pair.iter().enumerate().filter_map(move |(k, c)| {
+                        let pieces = c.reachable_pieces(&at, BLEND_TOLERANCE);
+                        (pieces != 0).then_some(((i * 2 + k) as u16, pieces))
+                    })
                 })
                 .collect();
             CellCandidates { entries, curves }
@@ -573,16 +580,28 @@ impl PixelBounds {
         if state != 0 {
             return state == CELL_OFF;
         }
-        let lo = |shift: u32| ((key >> shift) as u8) & 0xFC;
-        let at = LabBox::of_srgb_range([lo(16), lo(8), lo(0)], 3);
-        let off = self.entries.iter().all(|b| !reachable(&at, b, tolerance))
-            && self
-                .curves
-                .iter()
-                .flatten()
-                .all(|c| !c.reachable_closely(&at, BLEND_TOLERANCE));
+        let off = self.cell_off(key, tolerance);
         self.cells[cell].store(if off { CELL_OFF } else { CELL_CHECK }, Relaxed);
         off
+    }
+
+    /// Whether every color of `key`'s 6-bit cell (4×4×4 colors) is surely off: no entry
+    /// and no piece of a blend curve that some color of the enclosing 5-bit cell may
+    /// reach is within reach of the cell.
+    fn cell_off(&self, key: u32, tolerance: f32) -> bool {
+        let lo = |shift: u32| ((key >> shift) as u8) & 0xFC;
+        let at = LabBox::of_srgb_range([lo(16), lo(8), lo(0)], 3);
+        let candidates = self.candidates(key);
+        candidates
+            .entries
+            .iter()
+            .all(|&e| !reachable(&at, &self.entries[usize::from(e)], tolerance))
+            && candidates.curves.iter().all(|&(c, pieces)| {
+                let curve = &self.curves[usize::from(c / 2)][usize::from(c % 2)];
+                (0..CURVE_PIECES).all(|k| {
+                    pieces & (1 << k) == 0 || !reachable(&at, &curve.pieces[k], BLEND_TOLERANCE)
+                })
+            })
     }
 }
 
@@ -674,6 +693,42 @@ impl LabBox {
 
     fn of_rgb(rgb: Rgb) -> LabBox {
         LabBox::of_srgb_range([rgb.0, rgb.1, rgb.2], 0)
+    }
+
+    /// One color, from its Lab value as the exact test computes it (so no sRGB
+    /// conversion is repeated), widened by [`LAB_SLACK`] like every box.
+    fn of_lab(lab: Lab) -> LabBox {
+        let s = LAB_SLACK;
+        let a = [lab.a - s, lab.a + s];
+        let b = [lab.b - s, lab.b + s];
+        let gap = |r: [f32; 2]| (r[0].max(0.0)).max(-r[1]).max(0.0);
+        let c_min = gap(a).hypot(gap(b));
+        let hue = if c_min > 0.0 {
+            let stretched = [a[0].min(1.5 * a[0]), a[1].max(1.5 * a[1])];
+            hue_arc(
+                &[
+                    (stretched[0], b[0]),
+                    (stretched[0], b[1]),
+                    (stretched[1], b[0]),
+                    (stretched[1], b[1]),
+                ]
+                .map(|(x, y)| {
+                    // atan2 is within ±180°
+                    let d = y.atan2(x).to_degrees();
+                    if d < 0.0 { d + 360.0 } else { d }
+                }),
+            )
+        } else {
+            None
+        };
+        LabBox {
+            l: [lab.l - s, lab.l + s],
+            a,
+            b,
+            c_min,
+            c_max: a[0].abs().max(a[1].abs()).hypot(b[0].abs().max(b[1].abs())),
+            hue,
+        }
     }
 
     fn union(&self, o: &LabBox) -> LabBox {
@@ -849,17 +904,25 @@ impl Curve {
         }
     }
 
-    /// Whether some blend may be within `tolerance` of `p`: by the whole curve, then its
-    /// segments, then their pieces.
-    fn reachable_closely(&self, p: &LabBox, tolerance: f32) -> bool {
+    /// The pieces (bit `k` for piece `k`) that may hold a blend within `tolerance` of
+    /// some color of `p`: by the whole curve, then its segments, then their pieces.
+    fn reachable_pieces(&self, p: &LabBox, tolerance: f32) -> u32 {
         let per = CURVE_PIECES / CURVE_SEGMENTS;
-        reachable(p, &self.whole, tolerance)
-            && self.segments.iter().enumerate().any(|(k, q)| {
-                reachable(p, q, tolerance)
-                    && self.pieces[k * per..(k + 1) * per]
-                        .iter()
-                        .any(|q| reachable(p, q, tolerance))
-            })
+        let mut pieces = 0u32;
+        if !reachable(p, &self.whole, tolerance) {
+            return 0;
+        }
+        for (s, q) in self.segments.iter().enumerate() {
+            if !reachable(p, q, tolerance) {
+                continue;
+            }
+            for k in s * per..(s + 1) * per {
+                if reachable(p, &self.pieces[k], tolerance) {
+                    pieces |= 1 << k;
+                }
+            }
+        }
+        pieces
     }
 }
 
@@ -908,6 +971,28 @@ impl std::hash::Hasher for FastHasher {
 }
 
 /// Properties whose values hold colors (named colors are only read there).
+/// `hex` written as `written` was: `#1f5c4a` for a lower-case hex, `1F5C4A` for a legacy
+/// attribute value without `#`, `#1F5C4A` otherwise (the guide's style, also for `rgb()`,
+/// `hsl()` and names).
+pub fn hex_like(hex: Rgb, written: &str) -> String {
+    let upper = hex.hex().to_ascii_uppercase();
+    let digits = written.trim_start_matches('#');
+    let is_hex = digits.chars().all(|c| c.is_ascii_hexdigit());
+    let lower = is_hex
+        && digits.chars().any(|c| c.is_ascii_alphabetic())
+        && !digits.chars().any(|c| c.is_ascii_uppercase());
+    let text = if lower {
+        upper.to_ascii_lowercase()
+    } else {
+        upper
+    };
+    if is_hex && !written.starts_with('#') {
+        text.trim_start_matches('#').to_string()
+    } else {
+        text
+    }
+}
+
 pub fn is_color_property(name: &str) -> bool {
     name.starts_with("--")
         || name.contains("color")
@@ -971,28 +1056,6 @@ fn walk(p: &mut Parser, out: &mut Vec<CssColor>, depth: usize) {
                         });
                     }
                     None
-/// `hex` written as `written` was: `#1f5c4a` for a lower-case hex, `1F5C4A` for a legacy
-/// attribute value without `#`, `#1F5C4A` otherwise (the guide's style, also for `rgb()`,
-/// `hsl()` and names).
-pub fn hex_like(hex: Rgb, written: &str) -> String {
-    let upper = hex.hex().to_ascii_uppercase();
-    let digits = written.trim_start_matches('#');
-    let is_hex = digits.chars().all(|c| c.is_ascii_hexdigit());
-    let lower = is_hex
-        && digits.chars().any(|c| c.is_ascii_alphabetic())
-        && !digits.chars().any(|c| c.is_ascii_uppercase());
-    let text = if lower {
-        upper.to_ascii_lowercase()
-    } else {
-        upper
-    };
-    if is_hex && !written.starts_with('#') {
-        text.trim_start_matches('#').to_string()
-    } else {
-        text
-    }
-}
-
                 }
             }
             Token::ParenthesisBlock | Token::SquareBracketBlock | Token::CurlyBracketBlock => {
@@ -1470,6 +1533,21 @@ mod tests {
                     "{} {lab:?} {b:?}",
                     c.hex()
                 );
+                // the exact test's point box: its own Lab value, and every hue h' its
+                // a* stretched by 1 + G (G up to ½) can give
+                let p = LabBox::of_lab(lab);
+                assert!(p.l[0] < lab.l && lab.l < p.l[1] && p.c_min <= p.c_max);
+                assert!(p.a[0] < lab.a && lab.a < p.a[1] && p.b[0] < lab.b && lab.b < p.b[1]);
+                if let Some(arc) = p.hue {
+                    for g in [0.0f32, 0.25, 0.5] {
+                        let h = lab
+                            .b
+                            .atan2(lab.a * (1.0 + g))
+                            .to_degrees()
+                            .rem_euclid(360.0);
+                        assert!(arc_distance(arc, h) == 0.0, "{} {h} {arc:?}", c.hex());
+                    }
+                }
             }
         }
     }
@@ -1500,7 +1578,6 @@ mod tests {
         assert!(p.check(&c("white"), at()).is_some());
         assert!(p.check(&c("rgba(255,0,0,0)"), at()).is_none(), "invisible");
     }
-}
 
     /// What `lint --fix` writes for a near miss.
     #[test]
@@ -1541,3 +1618,4 @@ mod tests {
             .expect("a near miss of a dark variant");
         assert!(p.exact_for(&dark, &any).unwrap().starts_with('#'));
     }
+}
