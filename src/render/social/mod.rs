@@ -40,6 +40,8 @@ use crate::render::{Channel, Output, Rendered, Renderer};
 use crate::scene::{self, Fill, Ink, Item, Scene};
 use crate::text::{self, Align, FitError, FontChoice, FontStore, Layout, TextStyle};
 
+pub mod png;
+
 /// Line height of titles (Thai marks stack above and below: keep room for them).
 const TITLE_LINE_HEIGHT: f32 = 1.3;
 /// Line height of the summary.
@@ -98,32 +100,28 @@ impl Card {
         self.layout.region(name)
     }
 
-    /// Encodes the card as an opaque RGB PNG (fast deflate, adaptive filters), with the
-    /// photo box in a `brandpress:photo` tEXt chunk.
+    /// Encodes the card as a lossless PNG (see [`png`]): indexed when it has at most 256
+    /// colors, else RGB; fdeflate and adaptive filters; the photo box in a
+    /// `brandpress:photo` tEXt chunk.
     pub fn encode_png(&self) -> Result<Vec<u8>> {
-        let (w, h) = (self.pixmap.width(), self.pixmap.height());
-        let mut rgb = Vec::with_capacity(w as usize * h as usize * 3);
-        for px in self.pixmap.data().chunks_exact(4) {
-            rgb.extend_from_slice(&px[..3]);
-        }
-        let mut out = Vec::new();
-        let fail = |e: png::EncodingError| Error::usage(format!("PNG encoding failed: {e}"));
-        {
-            let mut encoder = png::Encoder::new(&mut out, w, h);
-            encoder.set_color(png::ColorType::Rgb);
-            encoder.set_depth(png::BitDepth::Eight);
-            encoder.set_compression(png::Compression::Fast);
-            encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
-            if let Some([x, y, pw, ph]) = self.layout.photo {
-                encoder
-                    .add_text_chunk(PHOTO_KEYWORD.into(), format!("{x},{y},{pw},{ph}"))
-                    .map_err(fail)?;
-            }
-            let mut writer = encoder.write_header().map_err(fail)?;
-            writer.write_image_data(&rgb).map_err(fail)?;
-            writer.finish().map_err(fail)?;
-        }
-        Ok(out)
+        self.encode_png_kind().map(|(bytes, _)| bytes)
+    }
+
+    /// [`Card::encode_png`], and how the card was written.
+    pub fn encode_png_kind(&self) -> Result<(Vec<u8>, png::Kind)> {
+        let texts: Vec<(&str, String)> = self
+            .layout
+            .photo
+            .map(|[x, y, pw, ph]| (PHOTO_KEYWORD, format!("{x},{y},{pw},{ph}")))
+            .into_iter()
+            .collect();
+        png::encode(
+            self.pixmap.data(),
+            self.pixmap.width(),
+            self.pixmap.height(),
+            &texts,
+        )
+        .map_err(|e| Error::usage(format!("PNG encoding failed: {e}")))
     }
 }
 
@@ -630,4 +628,91 @@ fn facts_line(piece: &Piece) -> Option<String> {
         .map(|f| format!("{} {}", f.label, f.value))
         .collect();
     (!parts.is_empty()).then(|| parts.join("  ·  "))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::assets::Picture;
+
+    fn project() -> Project {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let guide = Guide::load(&root).unwrap();
+        let piece = Piece::load(
+            &root.join("content/winter-2026/line-man-delivery.md"),
+            &guide.sandbox,
+        )
+        .unwrap();
+        Project {
+            guide: guide.clone(),
+            pieces: vec![piece],
+            root,
+        }
+    }
+
+    /// Decodes a card PNG to RGBA with its color type and photo box.
+    fn decode(bytes: &[u8]) -> (Vec<u8>, ::png::ColorType, Option<String>) {
+        let mut decoder = ::png::Decoder::new(std::io::Cursor::new(bytes));
+        decoder.set_transformations(::png::Transformations::EXPAND | ::png::Transformations::ALPHA);
+        let mut reader = decoder.read_info().unwrap();
+        let color = reader.info().color_type;
+        let photo = reader
+            .info()
+            .uncompressed_latin1_text
+            .iter()
+            .find(|t| t.keyword == PHOTO_KEYWORD)
+            .map(|t| t.text.clone());
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let frame = reader.next_frame(&mut buf).unwrap();
+        buf.truncate(frame.buffer_size());
+        (buf, color, photo)
+    }
+
+    /// The written PNG holds exactly the painted pixels: an indexed one for the flat
+    /// Thai card, an RGB one with its photo box for the same card with a photo hero.
+    #[test]
+    fn written_cards_decode_to_the_painted_pixels() {
+        let p = project();
+        let r = SocialRenderer::new(&p).unwrap();
+        let piece = &p.pieces[0];
+        assert!(piece.title(Channel::Social).contains("ส่งฟรี"));
+        let og = p.guide.channels.social.presets[0].clone();
+
+        let flat = r.compose(piece, &og, None).unwrap();
+        assert!(!flat.layout.title_lines.is_empty());
+        let (png, kind) = flat.encode_png_kind().unwrap();
+        assert!(
+            matches!(kind, png::Kind::Indexed { depth: 8, .. }),
+            "{kind:?}"
+        );
+        let (pixels, color, photo) = decode(&png);
+        assert_eq!(color, ::png::ColorType::Indexed);
+        assert_eq!(photo, None);
+        assert_eq!(pixels, flat.pixmap.data(), "indexed card pixels");
+
+        let jpg = Path::new("tests/fixtures/image/pil_sample_rgb.jpg");
+        let assets = Assets::load(&p.guide).unwrap();
+        let hero = Picture::from_bytes(
+            std::fs::read(p.root.join(jpg)).unwrap(),
+            jpg,
+            &p.guide.sandbox,
+            assets.svg_fonts(),
+        )
+        .unwrap();
+        let photo_card = r.compose(piece, &og, Some(&Arc::new(hero))).unwrap();
+        let (png, kind) = photo_card.encode_png_kind().unwrap();
+        assert_eq!(kind, png::Kind::Rgb);
+        let (pixels, color, photo) = decode(&png);
+        assert_eq!(color, ::png::ColorType::Rgb);
+        let [x, y, w, h] = photo_card.layout.photo.unwrap();
+        assert_eq!(photo, Some(format!("{x},{y},{w},{h}")));
+        let rgba: Vec<u8> = photo_card.pixmap.data().to_vec();
+        assert!(
+            rgba.chunks_exact(4).all(|px| px[3] == 255),
+            "cards are opaque"
+        );
+        assert_eq!(pixels, rgba, "truecolor card pixels");
+    }
 }
