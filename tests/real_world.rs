@@ -273,7 +273,6 @@ fn a_cmyk_jpeg_is_judged_by_its_real_colors() {
 }
 
 #[test]
-#[ignore = "pending: arithmetic-coded JPEGs are reported unreadable (issue 11: 'that other decoders read')"]
 fn an_arithmetic_coded_jpeg_is_read() {
     assert!(!has("image/testimgari.jpg", "image/unreadable"));
     assert!(has("image/testimgari.jpg", "image/off-palette"));

@@ -258,9 +258,10 @@ fn decode_png_with(bytes: &[u8], ignore_text: bool) -> Result<Decoded, String> {
 ///
 /// A frame zune-jpeg does not read (anything but SOF0–SOF2), or a coding it reports
 /// unsupported, goes to [`decode_lossless_jpeg`]: lossless JPEG (SOF3) is read by
-/// `jpeg-decoder`. Arithmetic-coded JPEGs (SOF9–SOF15) are read by neither
+/// `jpeg-decoder`. Arithmetic-coded JPEGs (SOF9–SOF11), which neither reads
 /// (`jpeg-decoder` 0.3 declines them; zune-jpeg's `arith` feature exists only in its 0.5.16
-/// release candidates); they are named as such.
+/// release candidates), go to [`decode_arithmetic_jpeg`]; hierarchical arithmetic ones
+/// (SOF13–SOF15), which no common decoder reads, are named as such.
 fn decode_jpeg(bytes: &[u8]) -> Result<Decoded, String> {
     use zune_core::bytestream::ZCursor;
     use zune_core::colorspace::ColorSpace;
@@ -268,10 +269,11 @@ fn decode_jpeg(bytes: &[u8]) -> Result<Decoded, String> {
     let frame = jpeg_frame(bytes);
     if let Some(frame) = frame {
         match frame.marker {
-            0xC9..=0xCB | 0xCD..=0xCF => {
+            0xC9..=0xCB => return decode_arithmetic_jpeg(bytes, frame),
+            0xCD..=0xCF => {
                 return Err(format!(
-                    "arithmetic-coded JPEG (SOF{}) is not supported: no decoder lint uses reads \
-                     it; re-save it with Huffman coding (any editor's default)",
+                    "hierarchical arithmetic-coded JPEG (SOF{}) is not supported: no decoder \
+                     lint uses reads it; re-save it with Huffman coding (any editor's default)",
                     frame.marker - 0xC0
                 ));
             }
@@ -327,6 +329,53 @@ fn decode_jpeg(bytes: &[u8]) -> Result<Decoded, String> {
         rgba,
         photo: None,
     })
+}
+
+/// An arithmetic-coded JPEG (SOF9 baseline or extended, SOF10 progressive, SOF11
+/// lossless), through libjpeg-turbo (the `mozjpeg` crate, built with arithmetic
+/// decoding), as browsers and libjpeg-based tools read it. Its frame header is checked
+/// first (size within [`MAX_PIXELS`]); libjpeg reports a broken file by unwinding, which
+/// is caught here and named.
+fn decode_arithmetic_jpeg(bytes: &[u8], frame: JpegFrame) -> Result<Decoded, String> {
+    let (width, height) = (u32::from(frame.width), u32::from(frame.height));
+    let coding = frame.marker - 0xC0;
+    if width == 0 || height == 0 {
+        return Err(format!("broken JPEG: its frame is {width}×{height}"));
+    }
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(format!("image too large to check ({width}×{height})"));
+    }
+    let pixels = width as usize * height as usize;
+    let read = std::panic::catch_unwind(|| -> std::io::Result<(usize, usize, Vec<[u8; 4]>)> {
+        let mut image = mozjpeg::Decompress::new_mem(bytes)?.rgba()?;
+        let (w, h) = (image.width(), image.height());
+        let rows: Vec<[u8; 4]> = image.read_scanlines()?;
+        image.finish()?;
+        Ok((w, h, rows))
+    });
+    match read {
+        Ok(Ok((w, h, rgba))) if w == width as usize && h == height as usize => {
+            if rgba.len() != pixels {
+                return Err("arithmetic-coded JPEG decoded to an unexpected size".into());
+            }
+            Ok(Decoded {
+                width,
+                height,
+                rgba: rgba.into_flattened(),
+                photo: None,
+            })
+        }
+        Ok(Ok(_)) => Err("arithmetic-coded JPEG decoded to an unexpected size".into()),
+        Ok(Err(e)) => Err(format!("broken arithmetic-coded JPEG (SOF{coding}): {e}")),
+        Err(panic) => {
+            let why = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("libjpeg could not read it");
+            Err(format!("broken arithmetic-coded JPEG (SOF{coding}): {why}"))
+        }
+    }
 }
 
 /// A lossless JPEG (SOF3), which zune-jpeg does not read, through `jpeg-decoder`, which

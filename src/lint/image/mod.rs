@@ -6,9 +6,9 @@
 //!
 //! - `image/unreadable`: the file is not the PNG or JPEG its name says, or its structure
 //!   is broken (a PNG chunk's CRC, a missing `IEND`, a JPEG truncated in a scan or
-//!   without its end-of-image marker), or it does not decode (an arithmetic-coded JPEG
-//!   is named as such: no released Rust decoder reads one; a lossless JPEG, which
-//!   zune-jpeg does not read, is decoded by `jpeg-decoder`).
+//!   without its end-of-image marker), or it does not decode (a lossless JPEG, which
+//!   zune-jpeg does not read, is decoded by `jpeg-decoder`, and an arithmetic-coded one
+//!   by libjpeg-turbo through the `mozjpeg` crate; a hierarchical JPEG is named as such).
 //! - `image/too-large`: more pixels than [`MAX_PIXELS`], read from the header before
 //!   anything is decoded; the colors of such an image are not checked.
 //! - `image/dimensions`: the size is not one of the guide's social card presets (checked
