@@ -492,8 +492,9 @@ const LAB_SLACK: f32 = 0.05;
 
 /// Bounds for [`PixelClassifier`]: each entry's Lab value, each pair's blend curves
 /// (mixed in sRGB and in linear light) as chains of Lab boxes, and a verdict per 6-bit
-/// cell of the RGB cube (0 not yet decided, [`CELL_OFF`], [`CELL_CHECK`]), filled in as
-/// images need them and shared by every image and thread of a run.
+/// cell of the RGB cube ([`CELL_OFF`], [`CELL_CHECK`], or not decided yet: a count of
+/// lookups up to [`CELL_VISITS`]), filled in as images need them and shared by every
+/// image and thread of a run.
 ///
 /// The lower bound ([`lower_bound`]) follows from the CIEDE2000 formula (Sharma, Wu and
 /// Dalal 2005) with `kL = kC = kH = 1`:
@@ -537,8 +538,11 @@ struct CellCandidates {
     curves: Box<[(u16, u32)]>,
 }
 
-const CELL_OFF: u8 = 1;
-const CELL_CHECK: u8 = 2;
+/// A cell's byte counts the lookups of its colors up to this many, then holds its
+/// verdict, [`CELL_OFF`] or [`CELL_CHECK`].
+const CELL_VISITS: u8 = 3;
+const CELL_OFF: u8 = 254;
+const CELL_CHECK: u8 = 255;
 
 impl PixelBounds {
     /// The entries and blend curves that some color of `key`'s 5-bit cell may be within
@@ -577,8 +581,16 @@ impl PixelBounds {
         let cell =
             (((key >> 18) & 0x3F) << 12 | ((key >> 10) & 0x3F) << 6 | ((key >> 2) & 0x3F)) as usize;
         let state = self.cells[cell].load(Relaxed);
-        if state != 0 {
-            return state == CELL_OFF;
+        match state {
+            CELL_OFF => return true,
+            CELL_CHECK => return false,
+            // a cell seen once or twice: its colors are tested one by one (deciding a
+            // cell costs a few exact tests; it pays once its colors come back)
+            n if n < CELL_VISITS => {
+                self.cells[cell].store(n + 1, Relaxed);
+                return false;
+            }
+            _ => {}
         }
         let off = self.cell_off(key, tolerance);
         self.cells[cell].store(if off { CELL_OFF } else { CELL_CHECK }, Relaxed);
@@ -1495,7 +1507,9 @@ mod tests {
             let want = reference_class(&p, c);
             assert_eq!(p.pixel_class(c), want, "{}", c.hex());
             assert_eq!(pixels.get(key), want, "{} (cell table)", c.hex());
-            if p.bounds().surely_off(key, p.tolerance) {
+            // a cell is decided once its colors have been looked up CELL_VISITS times;
+            // before that, none of them is surely off
+            if (0..=CELL_VISITS).any(|_| p.bounds().surely_off(key, p.tolerance)) {
                 settled += 1;
             }
             if matches!(want, PixelClass::Blend { .. }) {
