@@ -241,7 +241,12 @@ pub fn unified_diff(path: &Path, before: &[u8], after: &[u8]) -> String {
     let (Ok(old), Ok(new)) = (std::str::from_utf8(before), std::str::from_utf8(after)) else {
         return String::new();
     };
-    let name = path.to_string_lossy().replace('\\', "/");
+    // relative to the working folder where it is inside it, as `git diff` names files, so
+    // `patch -p1` applies the diff from there
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let shown = path.strip_prefix(&cwd).unwrap_or(path);
+    let name = shown.to_string_lossy().replace('\\', "/");
+    let name = name.trim_start_matches("./").trim_start_matches('/');
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
