@@ -269,3 +269,53 @@ fn missing_roles_fall_back_to_palette_colors() {
         "accent falls back to secondary first"
     );
 }
+
+/// The renderer's per-build state (the guide's part of the template context, the
+/// configured inliner) carries nothing from one email to the next: one renderer rendering
+/// every email piece, in order and then in reverse, gives the bytes a fresh renderer gives
+/// for each piece alone (Thai and English pieces, and the segment variant).
+#[test]
+fn shared_renderer_state_does_not_leak_between_pieces() {
+    let project = project();
+    let pieces: Vec<_> = project
+        .pieces
+        .iter()
+        .filter(|p| p.publishes_to(Channel::Email))
+        .flat_map(|p| std::iter::once(p).chain(&p.variants))
+        .collect();
+    assert!(
+        pieces.iter().any(|p| p.segment.is_some()),
+        "a segment variant"
+    );
+    assert!(pieces.iter().any(|p| p.is_thai()), "a Thai piece");
+    let alone: Vec<_> = pieces
+        .iter()
+        .map(|p| {
+            let renderer = EmailRenderer::new(&project).expect("renderer");
+            renderer.render(p).expect("render").outputs
+        })
+        .collect();
+    let shared = EmailRenderer::new(&project).expect("renderer");
+    let order: Vec<usize> = (0..pieces.len()).chain((0..pieces.len()).rev()).collect();
+    for i in order {
+        let outputs = shared.render(pieces[i]).expect("render").outputs;
+        assert_eq!(outputs.len(), alone[i].len(), "{}", pieces[i].slug);
+        for (a, b) in outputs.iter().zip(&alone[i]) {
+            assert_eq!(a.path, b.path);
+            assert!(a.bytes == b.bytes, "{} differs", a.path.display());
+        }
+    }
+    let html = String::from_utf8(
+        alone[0]
+            .iter()
+            .find(|o| o.path.extension().is_some_and(|e| e == "html"))
+            .unwrap()
+            .bytes
+            .clone(),
+    )
+    .unwrap();
+    assert!(
+        html.chars().any(crate::content::doc::is_thai),
+        "Thai text in the email"
+    );
+}
