@@ -12,6 +12,11 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+/// The marker file at the top of every output folder brandpress built. It also holds the
+/// build's file list (see `build/manifest.rs`). Here, in the bottom layer, because build
+/// writes it and lint (`--fix` leaves outputs alone) looks for it.
+pub const MARKER: &str = ".brandpress-output";
+
 /// The manifest's file name at the top of the output folder.
 pub const MANIFEST: &str = "manifest.json";
 

@@ -39,6 +39,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("init", 2),
     ("corpus", 2),
     ("fuzzing", 2),
+    ("lsp", 2),
 ];
 
 /// Top-layer siblings that must not import from each other.

@@ -15,9 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// The marker file at the top of every output folder brandpress built. It also holds the
-/// build's manifest (see `manifest.rs`).
-pub const MARKER: &str = ".brandpress-output";
+pub use crate::manifest::MARKER;
 
 /// Project folders an output folder may never be, nor be inside.
 const PROJECT_SOURCES: [&str; 3] = ["brand", "content", "templates"];

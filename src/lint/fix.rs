@@ -20,8 +20,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::build::MARKER;
 use crate::lint::{Edit, Finding};
+use crate::manifest::MARKER;
 
 /// Files larger than this are not edited (no source file we fix comes near).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
