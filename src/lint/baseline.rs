@@ -23,7 +23,6 @@
 //! temporary file beside it, flushed, then renamed over it), so it diffs well in review.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -194,7 +193,8 @@ pub fn write(file: &Path, report: &LintReport) -> Result<usize> {
     })
     .map_err(|e| Error::file(file, e))?;
     json.push(b'\n');
-    write_atomic(file, &json)?;
+    crate::lint::fix::replace_atomically(file, &json)
+        .map_err(|e| Error::file(file, format!("writing the baseline: {e}")))?;
     Ok(n)
 }
 
@@ -349,34 +349,6 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-/// Writes `bytes` to `file` through a temporary file in the same folder, flushed to disk
-/// and renamed over it: a reader sees the old file or the new one, never half of one.
-fn write_atomic(file: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match file.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = file
-        .file_name()
-        .ok_or_else(|| Error::file(file, "a baseline must be a file name"))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, file)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::file(file, format!("writing the baseline: {e}")));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -263,34 +263,48 @@ pub fn write_if_unchanged(path: &Path, before: &[u8], after: &[u8]) -> Result<()
     if now != before {
         return Err("changed since it was linted; lint again".into());
     }
+    replace_atomically(path, after).map_err(|e| format!("writing it: {e}"))
+}
+
+/// Writes `bytes` to `path` through a new temporary file beside it and one rename, so a
+/// reader sees the old file or the new one, never half of it. An existing file keeps its
+/// permissions; the temporary file is created fresh (never an existing one followed) and
+/// removed on failure.
+pub fn replace_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     let name = path
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let permissions = std::fs::metadata(path)
-        .map_err(|e| e.to_string())?
-        .permissions();
-    let temp = dir.join(format!(".{name}.brandpress-fix-{}", std::process::id()));
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
+    let permissions = match std::fs::metadata(path) {
+        Ok(m) => Some(m.permissions()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    let temp = dir.join(format!(
+        ".{}.brandpress-tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let written = (|| -> std::io::Result<()> {
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&temp)?;
-        file.write_all(after)?;
-        file.set_permissions(permissions)?;
+        file.write_all(bytes)?;
+        if let Some(permissions) = permissions {
+            file.set_permissions(permissions)?;
+        }
         file.sync_all()?;
         drop(file);
         std::fs::rename(&temp, path)
     })();
-    if let Err(e) = written {
+    if written.is_err() {
         let _ = std::fs::remove_file(&temp);
-        return Err(format!("writing it: {e}"));
     }
-    Ok(())
+    written
 }
 
 #[cfg(test)]
