@@ -121,18 +121,30 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Vec<Code> {
         scaled = out;
         (w, h, scaled.as_slice())
     };
-    let found = finders(w, h, pixels);
-    if !(3..=MAX_FINDERS).contains(&found) {
+    let Some(marks) = finder_marks(w, h, pixels).filter(|m| m.len() >= 3) else {
         return Vec::new();
-    }
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+    };
+    // rqrr reads only the part of the raster the finder patterns span: a code reaches
+    // 3.5 modules past its finders' centers, its quiet zone 4 more (a code on a poster or
+    // a story card is a small part of it, and rqrr's thresholding and region filling are
+    // linear in the pixels it is given)
+    let [x0, y0, x1, y1] = span(&marks, w, h);
+    let (cw, ch) = (x1 - x0, y1 - y0);
+    let at = |x: usize, y: usize| pixels[(y0 + y) * w + x0 + x];
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(cw, ch, at);
     let mut out: Vec<Code> = Vec::new();
     for grid in prepared.detect_grids().into_iter().take(MAX_CODES) {
         let Ok((_, text)) = grid.decode() else {
             continue;
         };
-        let xs = grid.bounds.iter().map(|p| p.x as f32 * factor as f32);
-        let ys = grid.bounds.iter().map(|p| p.y as f32 * factor as f32);
+        let xs = grid
+            .bounds
+            .iter()
+            .map(|p| (p.x as f32 + x0 as f32) * factor as f32);
+        let ys = grid
+            .bounds
+            .iter()
+            .map(|p| (p.y as f32 + y0 as f32) * factor as f32);
         let (x0, x1) = xs.fold((f32::MAX, f32::MIN), |(a, b), v| (a.min(v), b.max(v)));
         let (y0, y1) = ys.fold((f32::MAX, f32::MIN), |(a, b), v| (a.min(v), b.max(v)));
         let code = Code {
@@ -151,6 +163,21 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Vec<Code> {
     out
 }
 
+/// The box `[x0, y0, x1, y1]` (end exclusive) of a `w × h` raster that holds every code
+/// whose finder patterns are `marks` (center x, center y, module size), quiet zones
+/// included: eight modules (of at least 2 px) around each center.
+fn span(marks: &[[usize; 3]], w: usize, h: usize) -> [usize; 4] {
+    let reach = |m: &[usize; 3]| 8 * m[2].max(2);
+    let x0 = marks.iter().map(|m| m[0].saturating_sub(reach(m))).min();
+    let y0 = marks.iter().map(|m| m[1].saturating_sub(reach(m))).min();
+    let x1 = marks.iter().map(|m| (m[0] + reach(m) + 1).min(w)).max();
+    let y1 = marks.iter().map(|m| (m[1] + reach(m) + 1).min(h)).max();
+    match (x0, y0, x1, y1) {
+        (Some(x0), Some(y0), Some(x1), Some(y1)) if x0 < x1 && y0 < y1 => [x0, y0, x1, y1],
+        _ => [0, 0, w, h],
+    }
+}
+
 /// Every QR code in straight 8-bit RGBA pixels (composited on white).
 pub fn decode_rgba(width: usize, height: usize, rgba: &[u8]) -> Vec<Code> {
     if rgba.len() < width.saturating_mul(height).saturating_mul(4) {
@@ -161,8 +188,10 @@ pub fn decode_rgba(width: usize, height: usize, rgba: &[u8]) -> Vec<Code> {
         .take(width * height)
         .map(|p| {
             let y = (u32::from(p[0]) * 54 + u32::from(p[1]) * 183 + u32::from(p[2]) * 19) >> 8;
-            let a = u32::from(p[3]);
-            ((y * a + 255 * (255 - a)) / 255) as u8
+            match u32::from(p[3]) {
+                255 => y as u8,
+                a => ((y * a + 255 * (255 - a)) / 255) as u8,
+            }
         })
         .collect();
     decode_luma(width, height, &luma)
