@@ -791,3 +791,57 @@ fn declared_photos_and_our_heroes_are_not_judged_by_pixel_share() {
     .unwrap_err();
     assert!(format!("{err:?}").contains("photos"), "{err:?}");
 }
+
+/// Indexed PNGs are widened through their palette by lint's own fast path; every pixel
+/// must be what the `image` crate (a separate decoder) reads: 1-, 2-, 4- and 8-bit
+/// indices, rows that end mid-byte, a partial tRNS, an index past the palette, and
+/// PngSuite's interlaced 2-bit `basi3p02.png`.
+#[test]
+fn indexed_pngs_read_as_the_image_crate_reads_them() {
+    fn check(bytes: &[u8], what: &str) {
+        let ours = image::decode(bytes).unwrap();
+        let theirs = ::image::load_from_memory(bytes).unwrap().to_rgba8();
+        assert_eq!((ours.width, ours.height), theirs.dimensions(), "{what}");
+        assert_eq!(ours.rgba, theirs.into_raw(), "{what}");
+    }
+    // (bit depth, palette entries): the last has indices past its palette
+    for (depth, entries) in [(1u8, 2usize), (2, 4), (4, 11), (8, 256), (8, 200)] {
+        let colors = 1usize << depth;
+        let (w, h) = (13u32, 7u32); // 13 px: rows end mid-byte below 8 bits
+        let plte: Vec<u8> = (0..entries)
+            .flat_map(|i| [(i * 37) as u8, (i * 91) as u8, (255 - i * 13 % 256) as u8])
+            .collect();
+        let trns: Vec<u8> = (0..entries / 2).map(|i| (i * 50) as u8).collect();
+        let per_byte = 8 / depth as usize;
+        let line = (w as usize).div_ceil(per_byte);
+        let mut data = vec![0u8; line * h as usize];
+        for y in 0..h as usize {
+            for x in 0..w as usize {
+                let index = ((x * 7 + y * 3) * 5 % colors) as u8;
+                let shift = 8 - depth as usize * (x % per_byte + 1);
+                data[y * line + x / per_byte] |= index << shift;
+            }
+        }
+        let mut bytes = Vec::new();
+        let mut encoder = png::Encoder::new(&mut bytes, w, h);
+        encoder.set_color(png::ColorType::Indexed);
+        encoder.set_depth(png::BitDepth::from_u8(depth).unwrap());
+        encoder.set_palette(plte);
+        encoder.set_trns(trns);
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&data).unwrap();
+        writer.finish().unwrap();
+        if entries < colors {
+            // an index past the palette: opaque black for us (decoders differ)
+            let ours = image::decode(&bytes).unwrap();
+            let i = (0..(w * h) as usize)
+                .find(|i| (i % w as usize * 7 + i / w as usize * 3) * 5 % colors >= entries)
+                .unwrap();
+            assert_eq!(&ours.rgba[i * 4..i * 4 + 4], &[0, 0, 0, 255]);
+            continue;
+        }
+        check(&bytes, &format!("{depth}-bit, {entries} colors"));
+    }
+    let suite = root().join("tests/fixtures/real-world/image/basi3p02.png");
+    check(&std::fs::read(suite).unwrap(), "basi3p02.png");
+}

@@ -194,7 +194,15 @@ fn is_text_chunk_error(e: &str) -> bool {
 fn decode_png_with(bytes: &[u8], ignore_text: bool) -> Result<Decoded, String> {
     let mut decoder = png::Decoder::new(Cursor::new(bytes));
     decoder.set_ignore_text_chunk(ignore_text);
-    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    // An indexed PNG (most cards: ours are written indexed when they have ≤ 256 colors)
+    // is read as its indices and widened through its palette in one step; anything else
+    // is normalized to 8-bit gray, gray+alpha, RGB or RGBA by the decoder.
+    let indexed = png_color_type(bytes) == Some(3);
+    decoder.set_transformations(if indexed {
+        png::Transformations::IDENTITY
+    } else {
+        png::Transformations::normalize_to_color8()
+    });
     // the decoder's own allocations: the 8-bit RGBA frame of the largest image checked
     decoder.set_limits(png::Limits {
         bytes: (MAX_PIXELS * 4 + (1 << 20)) as usize,
@@ -212,11 +220,36 @@ fn decode_png_with(bytes: &[u8], ignore_text: bool) -> Result<Decoded, String> {
         .iter()
         .find(|t| t.keyword == PHOTO_KEYWORD)
         .and_then(|t| parse_box(&t.text));
+    let lut = match info.color_type {
+        png::ColorType::Indexed => Some(palette_lut(
+            info.palette.as_deref().unwrap_or_default(),
+            info.trns.as_deref().unwrap_or_default(),
+        )),
+        _ => None,
+    };
     let mut buf = vec![0; reader.output_buffer_size()];
     let frame = reader
         .next_frame(&mut buf)
         .map_err(|e| format!("broken PNG: {e}"))?;
     let pixels = width as usize * height as usize;
+    if let Some(lut) = lut {
+        let depth = frame.bit_depth as usize;
+        let line = frame.line_size;
+        if frame.color_type != png::ColorType::Indexed
+            || !matches!(depth, 1 | 2 | 4 | 8)
+            || frame.buffer_size() < line * height as usize
+            || line * 8 < width as usize * depth
+        {
+            return Err("broken PNG: fewer pixels than its header says".into());
+        }
+        let rgba = widen_indexed(&buf, width as usize, height as usize, line, depth, &lut);
+        return Ok(Decoded {
+            width,
+            height,
+            rgba,
+            photo,
+        });
+    }
     let n = match frame.color_type {
         png::ColorType::Rgba => 4,
         png::ColorType::Rgb => 3,
@@ -230,23 +263,70 @@ fn decode_png_with(bytes: &[u8], ignore_text: bool) -> Result<Decoded, String> {
     // one decoded image: the frame widened to RGBA in place, from the end
     buf.truncate(pixels * n);
     buf.resize(pixels * 4, 255);
-    for i in (0..pixels).rev() {
-        let p = &buf[i * n..i * n + n];
-        let px = match n {
-            4 => [p[0], p[1], p[2], p[3]],
-            3 => [p[0], p[1], p[2], 255],
-            2 => [p[0], p[0], p[0], p[1]],
-            _ => [p[0], p[0], p[0], 255],
-        };
-        buf[i * 4..i * 4 + 4].copy_from_slice(&px);
+    match n {
+        4 => {}
+        3 => widen_in_place::<3>(&mut buf, pixels, |p| [p[0], p[1], p[2], 255]),
+        2 => widen_in_place::<2>(&mut buf, pixels, |p| [p[0], p[0], p[0], p[1]]),
+        _ => widen_in_place::<1>(&mut buf, pixels, |p| [p[0], p[0], p[0], 255]),
     }
-    let rgba = buf;
     Ok(Decoded {
         width,
         height,
-        rgba,
+        rgba: buf,
         photo,
     })
+}
+
+/// The color type byte of a PNG's IHDR (which must be its first chunk).
+fn png_color_type(bytes: &[u8]) -> Option<u8> {
+    (bytes.get(12..16) == Some(b"IHDR")).then(|| bytes.get(25).copied())?
+}
+
+/// RGBA of each of the 256 possible indices: the PLTE entries with their tRNS alpha
+/// (opaque where tRNS is shorter); an index past the palette, which the PNG
+/// specification calls an error, reads as opaque black, as libpng and browsers show it.
+fn palette_lut(plte: &[u8], trns: &[u8]) -> [[u8; 4]; 256] {
+    let mut lut = [[0, 0, 0, 255]; 256];
+    for (i, rgb) in plte.chunks_exact(3).take(256).enumerate() {
+        lut[i] = [rgb[0], rgb[1], rgb[2], trns.get(i).copied().unwrap_or(255)];
+    }
+    lut
+}
+
+/// Indexed rows (`line` bytes each, `depth` bits a pixel, most significant first) to
+/// RGBA through `lut`.
+fn widen_indexed(
+    rows: &[u8],
+    w: usize,
+    h: usize,
+    line: usize,
+    depth: usize,
+    lut: &[[u8; 4]; 256],
+) -> Vec<u8> {
+    let mut rgba = Vec::with_capacity(w * h * 4);
+    for row in rows.chunks_exact(line).take(h) {
+        if depth == 8 {
+            rgba.extend(row[..w].iter().flat_map(|&i| lut[usize::from(i)]));
+        } else {
+            let per_byte = 8 / depth;
+            let mask = (1u8 << depth) - 1;
+            rgba.extend((0..w).flat_map(|x| {
+                let shift = 8 - depth * (x % per_byte + 1);
+                lut[usize::from((row[x / per_byte] >> shift) & mask)]
+            }));
+        }
+    }
+    rgba
+}
+
+/// Widens `pixels` pixels of `N` bytes at the start of `buf` to RGBA in place, from the
+/// last pixel to the first (a pixel's RGBA never overwrites one not yet read).
+fn widen_in_place<const N: usize>(buf: &mut [u8], pixels: usize, f: impl Fn(&[u8; N]) -> [u8; 4]) {
+    for i in (0..pixels).rev() {
+        let mut p = [0u8; N];
+        p.copy_from_slice(&buf[i * N..i * N + N]);
+        buf[i * 4..i * 4 + 4].copy_from_slice(&f(&p));
+    }
 }
 
 /// Decodes a JPEG to RGB, then adds opaque alpha. zune-jpeg reads the Adobe APP14

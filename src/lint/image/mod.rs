@@ -647,38 +647,44 @@ fn exact_report(view: &View, pixels: &mut PixelClassifier) -> Option<PaletteRepo
     }
     // Pass 1: one class per distinct color (cached), one byte per pixel.
     let mut classes = vec![SKIP; view.len()];
-    let mut last: Option<(u32, u8)> = None;
-    let mut considered = 0u64;
-    for y in 0..h {
-        let photo_x = match view.photo {
-            Some([x0, y0, x1, y1]) if y >= y0 && y < y1 => x0..x1,
-            _ => 0..0,
+    // the last color's key and class, with its alpha: a run of one color costs a compare
+    let mut last: Option<([u8; 4], u8)> = None;
+    for (y, (row, class_row)) in view
+        .rgba
+        .chunks_exact(4 * w)
+        .zip(classes.chunks_exact_mut(w))
+        .enumerate()
+    {
+        // the photo area is not judged: the parts of the row on either side of it
+        let (a, b) = match view.photo {
+            Some([x0, y0, x1, y1]) if y >= y0 && y < y1 => (x0.min(w), x1.clamp(x0.min(w), w)),
+            _ => (w, w),
         };
-        for x in 0..w {
-            let i = y * w + x;
-            let alpha = view.alpha(i);
-            if alpha == 0 || photo_x.contains(&x) {
-                continue;
-            }
-            considered += 1;
-            if alpha < 255 {
-                classes[i] = PALETTE; // semi-transparent edge: not judged
-                continue;
-            }
-            let key = view.key(i);
-            classes[i] = match last {
-                Some((k, c)) if k == key => c,
-                _ => {
-                    let c = class_byte(pixels.get(key));
-                    last = Some((key, c));
-                    c
+        for (from, to) in [(0, a), (b, w)] {
+            let (row, class_row) = (&row[4 * from..4 * to], &mut class_row[from..to]);
+            for (p, class) in row.chunks_exact(4).zip(class_row.iter_mut()) {
+                let p = [p[0], p[1], p[2], p[3]];
+                if let Some((k, c)) = last
+                    && k == p
+                {
+                    *class = c;
+                    continue;
                 }
-            };
+                let (key, alpha) = (u32::from_be_bytes([0, p[0], p[1], p[2]]), p[3]);
+                let c = match alpha {
+                    0 => SKIP,
+                    255 => class_byte(pixels.get(key)),
+                    _ => PALETTE, // semi-transparent edge: not judged
+                };
+                last = Some((p, c));
+                *class = c;
+            }
         }
         if pixels.exact() > EXACT_BUDGET {
             return None;
         }
     }
+    let considered = classes.iter().filter(|&&c| c != SKIP).count() as u64;
 
     // Pass 2: blends next to a palette pixel are anti-aliased edges; other blends are
     // gradients if their pair's blends span many steps, off-palette otherwise.
