@@ -124,6 +124,12 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Vec<Code> {
     let Some(marks) = finder_marks(w, h, pixels).filter(|m| m.len() >= 3) else {
         return Vec::new();
     };
+    // only finder patterns that can be the three corners of one code are searched (a
+    // photo's texture passes the pattern test here and there, never in that shape)
+    let marks = corners(&marks);
+    if marks.is_empty() {
+        return Vec::new();
+    }
     // rqrr reads only the part of the raster the finder patterns span: a code reaches
     // 3.5 modules past its finders' centers, its quiet zone 4 more (a code on a poster or
     // a story card is a small part of it, and rqrr's thresholding and region filling are
@@ -161,6 +167,55 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Vec<Code> {
         }
     }
     out
+}
+
+/// The finder patterns among `marks` (center x, center y, module size) that are the
+/// corners of a possible code: three of about the same module size (within 2×), two of
+/// them at about the same distance (within 40 %) from the third, at about a right angle
+/// there (within ±30°, for a code seen in perspective), that distance 10 to 180 modules
+/// (versions 1 to 40: 14 to 170).
+fn corners(marks: &[[usize; 3]]) -> Vec<[usize; 3]> {
+    let mut keep = vec![false; marks.len()];
+    let p = |m: &[usize; 3]| (m[0] as f32, m[1] as f32, m[2].max(1) as f32);
+    for (i, a) in marks.iter().enumerate() {
+        let (ax, ay, au) = p(a);
+        for (j, b) in marks.iter().enumerate().skip(i + 1) {
+            let (bx, by, bu) = p(b);
+            for (k, c) in marks.iter().enumerate().skip(j + 1) {
+                let (cx, cy, cu) = p(c);
+                if au.max(bu).max(cu) > 2.0 * au.min(bu).min(cu) {
+                    continue;
+                }
+                let unit = (au + bu + cu) / 3.0;
+                // each of the three as the corner
+                let corner = [
+                    ((ax, ay), (bx, by), (cx, cy)),
+                    ((bx, by), (ax, ay), (cx, cy)),
+                    ((cx, cy), (ax, ay), (bx, by)),
+                ];
+                let l_shaped = corner.iter().any(|&((ox, oy), (px, py), (qx, qy))| {
+                    let (ux, uy, vx, vy) = (px - ox, py - oy, qx - ox, qy - oy);
+                    let (lu, lv) = (ux.hypot(uy), vx.hypot(vy));
+                    let modules = (lu + lv) / 2.0 / unit;
+                    lu > 0.0
+                        && lv > 0.0
+                        && lu.max(lv) <= 1.4 * lu.min(lv)
+                        && (10.0..=180.0).contains(&modules)
+                        && ((ux * vx + uy * vy) / (lu * lv)).abs() <= 0.5
+                });
+                if l_shaped {
+                    keep[i] = true;
+                    keep[j] = true;
+                    keep[k] = true;
+                }
+            }
+        }
+    }
+    marks
+        .iter()
+        .zip(keep)
+        .filter_map(|(m, keep)| keep.then_some(*m))
+        .collect()
 }
 
 /// The box `[x0, y0, x1, y1]` (end exclusive) of a `w × h` raster that holds every code
@@ -1041,6 +1096,24 @@ mod tests {
             "{:?}",
             codes[0].bounds
         );
+    }
+
+    #[test]
+    fn only_finder_patterns_in_a_codes_shape_are_searched() {
+        // a version-2 code (25 modules) of 4 px modules: corners 18 modules apart
+        let code = [[30, 30, 4], [102, 30, 4], [30, 102, 4]];
+        assert_eq!(corners(&code), code.to_vec());
+        // the same seen in perspective (one side 30 % longer, 80° corner) still is
+        assert_eq!(corners(&[[30, 30, 4], [124, 46, 4], [30, 102, 4]]).len(), 3);
+        // in a row, far apart, too close, or of unlike sizes: a texture, not a code
+        assert!(corners(&[[30, 30, 4], [102, 30, 4], [174, 30, 4]]).is_empty());
+        assert!(corners(&[[30, 30, 2], [2000, 30, 2], [30, 2000, 2]]).is_empty());
+        assert!(corners(&[[30, 30, 4], [50, 30, 4], [30, 50, 4]]).is_empty());
+        assert!(corners(&[[30, 30, 2], [102, 30, 9], [30, 102, 4]]).is_empty());
+        // a fourth, stray pattern is dropped from the search
+        let mut four = code.to_vec();
+        four.push([900, 700, 4]);
+        assert_eq!(corners(&four), code.to_vec());
     }
 
     #[test]
