@@ -589,6 +589,22 @@ pub fn fit(
     }
     check_params(min_size, style.line_height, box_size)?;
     let shaped = shape_text(store, text, &style.choice)?;
+    fit_shaped(&shaped, style, box_size, min_size, max_size)
+}
+
+/// [`fit`] for text shaped already (by [`shape_text`] with `style.choice`), so a caller
+/// fitting the same text many times shapes it once.
+pub fn fit_shaped(
+    shaped: &ShapedText,
+    style: &TextStyle,
+    box_size: (f32, f32),
+    min_size: f32,
+    max_size: f32,
+) -> Result<Layout, FitError> {
+    if !(min_size.is_finite() && max_size.is_finite() && min_size > 0.0 && min_size <= max_size) {
+        return Err(FitError::InvalidRange { min_size, max_size });
+    }
+    check_params(min_size, style.line_height, box_size)?;
     let at = |size: f32| shaped.layout(size, style.line_height, style.align, box_size);
     let best = at(max_size)?;
     if !best.overflow {

@@ -43,8 +43,8 @@ pub use crate::brand::check_font_data;
 pub use fonts::{FaceEntry, FaceId, FaceMetrics, FontChoice, FontStore};
 pub use itemize::{Run, ScriptClass, is_default_ignorable, is_thai, itemize};
 pub use layout::{
-    Align, Layout, Line, PositionedGlyph, ShapedText, TextStyle, fit, layout, shape_styled,
-    shape_text,
+    Align, Layout, Line, PositionedGlyph, ShapedText, TextStyle, fit, fit_shaped, layout,
+    shape_styled, shape_text,
 };
 pub use linebreak::{MAI_YAMOK, break_opportunities, never_starts_line};
 pub use outline::glyph_path;

@@ -15,8 +15,10 @@
 //! keeping the footer band with the last text rather than alone on a page. A word wider
 //! than its column even at the role's minimum size is an error, never a split word.
 
-use std::collections::BTreeSet;
+use std::cell::{OnceCell, RefCell};
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use super::{Faces, Inks};
@@ -25,7 +27,7 @@ use crate::brand::Guide;
 use crate::content::{Block, BlockKind, Field, Inline, Piece};
 use crate::render::Channel;
 use crate::scene::{Fill, GlyphRun, Ink, Item, Qr, Scene};
-use crate::text::{Align, FontChoice, FontStore, fit, layout, shape_styled};
+use crate::text::{Align, FontChoice, FontStore, ShapedText, fit_shaped, shape_styled};
 use crate::units::{PT_PER_MM, css_px_to_pt};
 
 /// The most pages a flyer may have.
@@ -95,6 +97,60 @@ pub struct FlowContext<'a> {
     pub logo: Option<&'a Arc<Picture>>,
     pub hero: Option<&'a Arc<Picture>>,
     pub url: Option<&'a str>,
+    /// What the piece's layout attempts share (make one per piece).
+    pub memo: Memo,
+}
+
+/// What every layout attempt of one piece shares, so trying a dozen plans costs one
+/// shaping: each text shaped once per face choice (shaping depends on neither size nor
+/// column width), and the QR code encoded once.
+#[derive(Default)]
+pub struct Memo {
+    shapes: RefCell<HashMap<(String, FontChoice, Spans), Rc<ShapedText>>>,
+    qr: OnceCell<Result<Qr, String>>,
+}
+
+impl Memo {
+    /// `text` shaped with `choice` and `spans` (see [`shape_styled`]), once.
+    fn shaped(
+        &self,
+        store: &FontStore,
+        text: &str,
+        choice: &FontChoice,
+        spans: &[(Range<usize>, FontChoice)],
+    ) -> Result<Rc<ShapedText>, FlowError> {
+        let key = (text.to_string(), choice.clone(), spans.to_vec());
+        if let Some(shaped) = self.shapes.borrow().get(&key) {
+            return Ok(Rc::clone(shaped));
+        }
+        let shaped = Rc::new(shape_styled(store, text, choice, spans).map_err(err)?);
+        self.shapes.borrow_mut().insert(key, Rc::clone(&shaped));
+        Ok(shaped)
+    }
+
+    /// [`crate::text::layout`] over the shaped text.
+    fn layout(
+        &self,
+        store: &FontStore,
+        text: &str,
+        style: &crate::text::TextStyle,
+        box_size: (f32, f32),
+    ) -> Result<crate::text::Layout, FlowError> {
+        self.shaped(store, text, &style.choice, &[])?
+            .layout(style.size_px, style.line_height, style.align, box_size)
+            .map_err(|e| err(e).into())
+    }
+
+    /// How many distinct texts have been shaped.
+    #[cfg(test)]
+    fn shaped_texts(&self) -> usize {
+        self.shapes.borrow().len()
+    }
+
+    /// The QR code of `url` (placed by the caller), encoded once.
+    fn qr(&self, url: &str) -> Result<Qr, String> {
+        self.qr.get_or_init(|| Qr::new(url, Ink::KEY)).clone()
+    }
 }
 
 /// The guide's size ranges in pt, `(min, max)`: `[fonts.heading] size` and
@@ -418,7 +474,7 @@ fn flow_with(ctx: &FlowContext, piece: &Piece, plan: &Plan) -> Result<Flowed, Fl
         align: Align::Left,
     };
     let title_box = (title_w, 2.0 * title_max * 1.2);
-    if split_even_at(ctx.store, title, &title_style, title_w, title_min)? {
+    if split_even_at(ctx, title, &title_style, title_w, title_min)? {
         return Err(FlowError::at(
             At::Front(Field::Title),
             format!(
@@ -427,9 +483,11 @@ fn flow_with(ctx: &FlowContext, piece: &Piece, plan: &Plan) -> Result<Flowed, Fl
             ),
         ));
     }
-    let title_layout = match fit(
-        ctx.store,
-        title,
+    let title_shaped = ctx
+        .memo
+        .shaped(ctx.store, title, &title_style.choice, &[])?;
+    let title_layout = match fit_shaped(
+        &title_shaped,
         &title_style,
         title_box,
         title_min,
@@ -512,13 +570,12 @@ fn flow_with(ctx: &FlowContext, piece: &Piece, plan: &Plan) -> Result<Flowed, Fl
             ..body_like(&body)
         };
         let text = fact_lines.join("\n");
-        let lay = layout(
+        let lay = ctx.memo.layout(
             ctx.store,
             &text,
             &style_of(&bold),
             (w - 2.0 * m - 2.0 * pad, f32::INFINITY),
-        )
-        .map_err(err)?;
+        )?;
         cur.laid_out(&lay);
         let box_h = lay.height + 2.0 * pad;
         cur.y += 0.5 * line_px * k;
@@ -549,7 +606,7 @@ fn flow_with(ctx: &FlowContext, piece: &Piece, plan: &Plan) -> Result<Flowed, Fl
     let qr_size = footer_h - 2.0 * 5.0 * PT_PER_MM;
     let mut cta_w = w - 2.0 * m;
     if let Some(url) = ctx.url {
-        let mut qr = Qr::new(url, Ink::KEY).map_err(err)?;
+        let mut qr = ctx.memo.qr(url).map_err(err)?;
         let quiet = qr_size / qr.width as f32 * 4.0;
         let qx = w - m - qr_size;
         let qy = band_top + (footer_h - qr_size) / 2.0;
@@ -591,7 +648,7 @@ fn flow_with(ctx: &FlowContext, piece: &Piece, plan: &Plan) -> Result<Flowed, Fl
     let cta_box = (cta_w, footer_h - 2.0 * 5.0 * PT_PER_MM - url_room);
     let cta_top = band_top + 5.0 * PT_PER_MM;
     let cta_at = At::Front(Field::CtaText);
-    if split_even_at(ctx.store, cta, &cta_style, cta_w, cta_min)? {
+    if split_even_at(ctx, cta, &cta_style, cta_w, cta_min)? {
         return Err(FlowError::at(
             cta_at,
             format!(
@@ -600,7 +657,8 @@ fn flow_with(ctx: &FlowContext, piece: &Piece, plan: &Plan) -> Result<Flowed, Fl
             ),
         ));
     }
-    let cta_layout = match fit(ctx.store, cta, &cta_style, cta_box, cta_min, cta_max) {
+    let cta_shaped = ctx.memo.shaped(ctx.store, cta, &cta_style.choice, &[])?;
+    let cta_layout = match fit_shaped(&cta_shaped, &cta_style, cta_box, cta_min, cta_max) {
         Ok(l) => l,
         // A line more than planned still fits above the page's trim edge.
         Err(crate::text::FitError::DoesNotFit { layout, .. }) if cta_top + layout.height <= h => {
@@ -625,8 +683,9 @@ fn flow_with(ctx: &FlowContext, piece: &Piece, plan: &Plan) -> Result<Flowed, Fl
         let short = short
             .trim_start_matches("https://")
             .trim_start_matches("http://");
-        let lay =
-            layout(ctx.store, short, &style_of(&small), (cta_w, f32::INFINITY)).map_err(err)?;
+        let lay = ctx
+            .memo
+            .layout(ctx.store, short, &style_of(&small), (cta_w, f32::INFINITY))?;
         cur.laid_out(&lay);
         let top = cta_top + cta_layout.height + 2.0 * PT_PER_MM;
         cur.push_layout(&lay, short, (m, top), small.ink);
@@ -642,13 +701,13 @@ fn flow_with(ctx: &FlowContext, piece: &Piece, plan: &Plan) -> Result<Flowed, Fl
 
 /// True when `text` in `style` has a word wider than `width` even at `min` pt.
 fn split_even_at(
-    store: &FontStore,
+    ctx: &FlowContext,
     text: &str,
     style: &crate::text::TextStyle,
     width: f32,
     min: f32,
 ) -> Result<bool, FlowError> {
-    let shaped = crate::text::shape_text(store, text, &style.choice).map_err(err)?;
+    let shaped = ctx.memo.shaped(ctx.store, text, &style.choice, &[])?;
     let lay = shaped
         .layout(min, style.line_height, Align::Left, (width, f32::INFINITY))
         .map_err(err)?;
@@ -733,7 +792,7 @@ fn text_block(
     if text.trim().is_empty() {
         return Ok(());
     }
-    let shaped = shape_styled(ctx.store, text, &style.choice, spans).map_err(err)?;
+    let shaped = ctx.memo.shaped(ctx.store, text, &style.choice, spans)?;
     let at_size = |size: f32| {
         shaped
             .layout(size, style.line_height, Align::Left, (width, f32::INFINITY))
@@ -872,13 +931,12 @@ fn flow_blocks(
                     let pages_before = cur.pages.len();
                     // The marker may stick out of its indent (a long number); it is
                     // never split.
-                    let lay = layout(
+                    let lay = ctx.memo.layout(
                         ctx.store,
                         &marker,
                         &style_of(body),
                         (f32::INFINITY, f32::INFINITY),
-                    )
-                    .map_err(err)?;
+                    )?;
                     draw_lines(cur, &lay, &marker, body.size, body, x)?;
                     // The item's text starts on the marker's line.
                     if cur.pages.len() == pages_before {
@@ -978,6 +1036,51 @@ mod tests {
         assert_eq!(Sizes::of(&guide, 1.0).body, (12.0, 24.0));
         guide.fonts.get_mut("heading").unwrap().size = None;
         assert_eq!(Sizes::of(&guide, 1.0).heading, (21.0, 54.0));
+    }
+
+    #[test]
+    fn layout_attempts_shape_each_text_once_and_reuse_it() {
+        let project =
+            crate::project::Project::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+                .unwrap();
+        let renderer = super::super::PrintRenderer::new(&project).unwrap();
+        let mut piece = project
+            .pieces
+            .iter()
+            .find(|p| p.slug == "cold-brew-winter")
+            .unwrap()
+            .clone();
+        // Thai and English paragraphs too long for one page: every one-page plan is tried
+        // and fails, then three multi-page plans and their footer variants.
+        let para = "กาแฟสกัดเย็นของเราหมักนานสิบหกชั่วโมง รสชาติกลมกล่อม ไม่ขม \
+                    Our cold brew steeps for sixteen hours, smooth and never bitter. ";
+        let body = (0..40).map(|_| para).collect::<Vec<_>>().join("\n\n");
+        piece.body = crate::content::markdown::parse(&body, 1);
+        let url = "https://example.com/cold-brew-winter/?utm_source=print";
+        let ctx = renderer.flow_context(None, Some(url));
+        let first = flow(&ctx, &piece).unwrap();
+        assert!(first.pages.len() > 1, "{} pages", first.pages.len());
+        let shaped = ctx.memo.shaped_texts();
+        // title, summary, the paragraph, the call to action, the address and the fact
+        // box: each once, however many attempts laid them out.
+        assert!((3..=8).contains(&shaped), "{shaped} texts shaped");
+        assert!(ctx.memo.qr.get().is_some_and(|q| q.is_ok()), "QR encoded");
+        // Flowing again with the warm memo shapes nothing new and lays out the same pages
+        // as a fresh memo does.
+        let again = flow(&ctx, &piece).unwrap();
+        assert_eq!(ctx.memo.shaped_texts(), shaped);
+        let fresh = flow(&renderer.flow_context(None, Some(url)), &piece).unwrap();
+        let pages = |f: &Flowed| -> Vec<(usize, String)> {
+            f.pages
+                .iter()
+                .map(|p| (p.items.len(), p.shown_text()))
+                .collect()
+        };
+        assert!(pages(&first)[0].1.contains("กาแฟสกัดเย็น"));
+        for other in [&again, &fresh] {
+            assert_eq!(pages(other), pages(&first));
+            assert_eq!(other.text_end, first.text_end);
+        }
     }
 
     #[test]

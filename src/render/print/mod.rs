@@ -217,11 +217,21 @@ impl<'a> PrintRenderer<'a> {
         hero: Option<&Arc<Picture>>,
         url: Option<&str>,
     ) -> Result<flow::Flowed> {
+        let ctx = self.flow_context(hero, url);
+        flow::flow(&ctx, piece).map_err(|e| flow_error(piece, e))
+    }
+
+    /// What laying out one piece needs, with a fresh [`flow::Memo`].
+    fn flow_context<'c>(
+        &'c self,
+        hero: Option<&'c Arc<Picture>>,
+        url: Option<&'c str>,
+    ) -> flow::FlowContext<'c> {
         let guide = &self.project.guide;
         let print = &guide.channels.print;
         let (w_mm, h_mm) = print.page.mm();
         let page_scale = if print.page == PageSize::A5 { 1.0 } else { 1.1 };
-        let ctx = flow::FlowContext {
+        flow::FlowContext {
             guide,
             store: &self.store,
             faces: &self.faces,
@@ -238,8 +248,8 @@ impl<'a> PrintRenderer<'a> {
             logo: self.logo.as_ref(),
             hero,
             url,
-        };
-        flow::flow(&ctx, piece).map_err(|e| flow_error(piece, e))
+            memo: flow::Memo::default(),
+        }
     }
 
     /// The piece laid out: one scene a page, in pt from the trim box's top-left corner
@@ -513,14 +523,12 @@ fn draw_crop_marks(surface: &mut Surface, (w, h): (f32, f32), bleed: f32, slug: 
     }
 }
 
-/// A stable id of what the PDF is made from (FNV-1a over the piece and guide sources).
+/// A stable id of what the PDF is made from (FNV-1a over the piece's source and the guide
+/// sections print depends on, so a tone-only change leaves the PDF as it was).
 fn content_id(piece: &Piece, guide: &Guide) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [
-        piece.source.text.as_bytes(),
-        b"\0",
-        guide.source.text.as_bytes(),
-    ] {
+    let sections = crate::render::guide_digest(guide, Channel::Print);
+    for part in [piece.source.text.as_bytes(), b"\0", &sections[..]] {
         for b in part {
             h ^= u64::from(*b);
             h = h.wrapping_mul(0x0100_0000_01b3);
