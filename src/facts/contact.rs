@@ -104,11 +104,16 @@ pub fn phones(text: &str) -> Vec<(Range<usize>, String)> {
     let mut k = 0;
     while k < chars.len() {
         let (at, c) = chars[k];
+        let plus = c == '+';
+        // a number starts with + or 0: test that first (cheap), the word start after
+        if !(plus || digit(c) == Some(0)) {
+            k += 1;
+            continue;
+        }
         let prev = k.checked_sub(1).map(|p| chars[p].1);
         let word_start =
             !prev.is_some_and(|p| digit(p).is_some() || p.is_alphanumeric() || p == '+');
-        let plus = c == '+';
-        if !word_start || !(plus || digit(c) == Some(0)) {
+        if !word_start {
             k += 1;
             continue;
         }

@@ -90,16 +90,41 @@ struct Month {
     range: (usize, usize),
 }
 
+/// The Thai month names as [`month_at`] tries them: (first character, name, month).
+fn thai_month_names() -> &'static [(char, &'static str, u8)] {
+    static NAMES: std::sync::LazyLock<Vec<(char, &'static str, u8)>> =
+        std::sync::LazyLock::new(|| {
+            let mut names = Vec::new();
+            for (k, (full, abbr)) in THAI_MONTHS.iter().enumerate() {
+                for name in [*full, *abbr, abbr.trim_end_matches('.')] {
+                    let first = name.chars().next().unwrap_or('\0');
+                    names.push((first, name, k as u8 + 1));
+                }
+            }
+            names
+        });
+    &NAMES
+}
+
 /// The month name starting at byte `i`, if any: Thai full or abbreviated (also without
 /// its last dot, "ธ.ค"), English full or three letters (and "Sept"), capitalized, as a
 /// word.
 fn month_at(text: &str, i: usize) -> Option<Month> {
     let rest = &text[i..];
-    for (k, (full, abbr)) in THAI_MONTHS.iter().enumerate() {
-        for name in [*full, *abbr, abbr.trim_end_matches('.')] {
-            if rest.starts_with(name) {
+    // Thai month names start with a Thai letter (UTF-8 lead byte E0), English ones with
+    // an upper-case ASCII letter: any other byte starts no month.
+    let first = *rest.as_bytes().first()?;
+    if first != 0xE0 && !first.is_ascii_uppercase() {
+        return None;
+    }
+    if first == 0xE0 {
+        // Only the names that start with the text's character are compared, in the
+        // order of THAI_MONTHS (full name, abbreviation, abbreviation without its dot).
+        let c = rest.chars().next()?;
+        for &(start, name, month) in thai_month_names() {
+            if start == c && rest.starts_with(name) {
                 return Some(Month {
-                    month: k as u8 + 1,
+                    month,
                     thai: true,
                     range: (i, i + name.len()),
                 });

@@ -256,9 +256,13 @@ fn promo_codes(text: &str, hints: &Hints) -> Vec<(Range<usize>, String)> {
             && !token.chars().any(|c| c.is_ascii_lowercase());
         let has_digit = token.chars().any(|c| c.is_ascii_digit());
         let has_letter = token.chars().any(|c| c.is_ascii_alphabetic());
-        let after_word = CODE_WORDS
-            .iter()
-            .any(|w| prev_word.to_lowercase().ends_with(w));
+        // The previous word is a Thai run (no case) or an ASCII token: comparing its
+        // bytes without ASCII case is comparing it in lower case.
+        let after_word = CODE_WORDS.iter().any(|w| {
+            prev_word.len() >= w.len()
+                && prev_word.as_bytes()[prev_word.len() - w.len()..]
+                    .eq_ignore_ascii_case(w.as_bytes())
+        });
         let known = hints.codes.iter().any(|k| k.eq_ignore_ascii_case(token));
         let looks = upper && has_digit && has_letter && token.len() >= 4 && !is_unit(token);
         // after a code word: a code-like token (upper case or with a digit), or any

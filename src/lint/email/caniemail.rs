@@ -2,7 +2,7 @@
 //! `scripts/update-caniemail.py`; see `CANIEMAIL.md`), loaded once, and matching of CSS
 //! constructs against it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -23,6 +23,67 @@ pub struct Feature {
     #[serde(default)]
     pub partial: Vec<String>,
     pub url: String,
+}
+
+/// Distinct declarations whose features each rendering thread keeps (a few MB at most).
+const DECLARATION_CACHE: usize = 4096;
+
+/// The declaration features of [`table()`] by kind (indices into `features`), so one
+/// declaration is not compared with every feature of the table.
+struct Index {
+    /// Property name → features, in table order.
+    properties: HashMap<String, Vec<usize>>,
+    /// (feature, property, value) of `property-value` features, in table order.
+    property_values: Vec<(usize, String, String)>,
+    /// `function` features with their (name, `name(`).
+    functions: Vec<(usize, Vec<(String, String)>)>,
+    values: Vec<usize>,
+    units: Vec<usize>,
+}
+
+impl Index {
+    fn new(table: &Table) -> Self {
+        let mut index = Index {
+            properties: HashMap::new(),
+            property_values: Vec::new(),
+            functions: Vec::new(),
+            values: Vec::new(),
+            units: Vec::new(),
+        };
+        for (i, f) in table.features.iter().enumerate() {
+            match f.kind.as_str() {
+                "property" => {
+                    for n in &f.names {
+                        let ids = index.properties.entry(n.clone()).or_default();
+                        // A name listed twice in one feature is one hit.
+                        if ids.last() != Some(&i) {
+                            ids.push(i);
+                        }
+                    }
+                }
+                "property-value" => {
+                    for n in &f.names {
+                        if let Some((p, v)) = n.split_once(':') {
+                            index
+                                .property_values
+                                .push((i, p.to_string(), v.to_string()));
+                        }
+                    }
+                }
+                "function" => index.functions.push((
+                    i,
+                    f.names
+                        .iter()
+                        .map(|n| (n.clone(), format!("{n}(")))
+                        .collect(),
+                )),
+                "value" => index.values.push(i),
+                "unit" => index.units.push(i),
+                _ => {}
+            }
+        }
+        index
+    }
 }
 
 /// The table, parsed on first use.
@@ -52,46 +113,80 @@ impl Table {
     }
 
     /// Features a declaration (lower-case property name, value) uses, with the
-    /// construct as written.
+    /// construct as written: in table order within each kind (properties, property
+    /// values, functions, values, units).
+    ///
+    /// Emails repeat the same declarations (one template, many pieces; the same inline
+    /// styles on every cell), so the answers are kept per thread, up to
+    /// [`DECLARATION_CACHE`] distinct declarations.
     pub fn declaration(&self, prop: &str, value: &str) -> Vec<(usize, String)> {
+        thread_local! {
+            static CACHE: std::cell::RefCell<HashMap<String, Vec<(usize, String)>>> =
+                std::cell::RefCell::new(HashMap::new());
+        }
+        // The property's length first: the key is unambiguous whatever the two hold.
+        let mut key = String::with_capacity(prop.len() + value.len() + 8);
+        key.push_str(&prop.len().to_string());
+        key.push(':');
+        key.push_str(prop);
+        key.push_str(value);
+        if let Some(hits) = CACHE.with_borrow(|c| c.get(&key).cloned()) {
+            return hits;
+        }
+        let hits = self.declaration_uncached(prop, value);
+        CACHE.with_borrow_mut(|c| {
+            if c.len() >= DECLARATION_CACHE {
+                c.clear();
+            }
+            c.insert(key, hits.clone());
+        });
+        hits
+    }
+
+    /// [`Table::declaration`] without the cache.
+    fn declaration_uncached(&self, prop: &str, value: &str) -> Vec<(usize, String)> {
+        let index = self.index();
         let mut hits = Vec::new();
         let value = value.to_ascii_lowercase();
-        for (i, f) in self.of_kind("property") {
-            if f.names.iter().any(|n| n == prop) {
-                hits.push((i, prop.to_string()));
-            }
+        if let Some(ids) = index.properties.get(prop) {
+            hits.extend(ids.iter().map(|&i| (i, prop.to_string())));
         }
         let words: Vec<&str> = value
             .split([' ', ',', '/'])
             .filter(|w| !w.is_empty())
             .collect();
-        for (i, f) in self.of_kind("property-value") {
-            for n in &f.names {
-                if let Some((p, v)) = n.split_once(':')
-                    && p == prop
-                    && words.contains(&v)
-                {
-                    hits.push((i, format!("{p}: {v}")));
+        for &(i, ref p, ref v) in &index.property_values {
+            if p == prop && words.contains(&v.as_str()) {
+                hits.push((i, format!("{p}: {v}")));
+            }
+        }
+        if value.contains('(') {
+            for (i, names) in &index.functions {
+                if let Some((n, _)) = names.iter().find(|(_, call)| has_call(&value, call)) {
+                    hits.push((*i, format!("{n}()")));
                 }
             }
         }
-        for (i, f) in self.of_kind("function") {
-            if let Some(n) = f.names.iter().find(|n| has_function(&value, n)) {
-                hits.push((i, format!("{n}()")));
-            }
-        }
-        for (i, f) in self.of_kind("value") {
+        for (i, f) in index.values.iter().map(|&i| (i, &self.features[i])) {
             if let Some(n) = f.names.iter().find(|n| words.contains(&n.as_str())) {
                 hits.push((i, format!("{prop}: {n}")));
             }
         }
         let units = units(&value);
-        for (i, f) in self.of_kind("unit") {
-            if let Some(n) = f.names.iter().find(|n| units.contains(&n.as_str())) {
-                hits.push((i, format!("{n} unit")));
+        if !units.is_empty() {
+            for (i, f) in index.units.iter().map(|&i| (i, &self.features[i])) {
+                if let Some(n) = f.names.iter().find(|n| units.contains(&n.as_str())) {
+                    hits.push((i, format!("{n} unit")));
+                }
             }
         }
         hits
+    }
+
+    /// The declaration kinds of the table by name, built once.
+    fn index(&self) -> &Index {
+        static INDEX: OnceLock<Index> = OnceLock::new();
+        INDEX.get_or_init(|| Index::new(self))
     }
 
     /// Features a selector list uses.
@@ -134,8 +229,10 @@ impl Table {
     }
 }
 
-fn has_function(value: &str, name: &str) -> bool {
-    value.match_indices(&format!("{name}(")).any(|(at, _)| {
+/// Whether `value` calls the function `call` (its name and `(`), not as the tail of a
+/// longer name.
+fn has_call(value: &str, call: &str) -> bool {
+    value.match_indices(call).any(|(at, _)| {
         !value[..at]
             .chars()
             .next_back()
@@ -346,6 +443,84 @@ mod tests {
         assert!(names(t.selectors(".bp-content a")).is_empty());
         let a = names(t.at_rule("media", "(prefers-color-scheme: dark)"));
         assert_eq!(a, ["@media", "@media (prefers-color-scheme)"]);
+    }
+
+    /// The per-thread cache and the index give what a scan of the whole table gives, on
+    /// a second call too, and keys cannot collide (`a` + `b:c` is not `a:b` + `c`).
+    #[test]
+    fn cached_and_indexed_declarations_match_a_full_scan() {
+        let t = table();
+        let full = |prop: &str, value: &str| -> Vec<(usize, String)> {
+            let value = value.to_ascii_lowercase();
+            let words: Vec<&str> = value
+                .split([' ', ',', '/'])
+                .filter(|w| !w.is_empty())
+                .collect();
+            let units = units(&value);
+            let mut hits = Vec::new();
+            for (kind, f) in ["property", "property-value", "function", "value", "unit"]
+                .iter()
+                .flat_map(|k| t.of_kind(k).map(move |f| (*k, f)))
+            {
+                let (i, f) = f;
+                let hit = match kind {
+                    "property" => f.names.iter().any(|n| n == prop).then(|| prop.to_string()),
+                    "function" => f
+                        .names
+                        .iter()
+                        .find(|n| has_call(&value, &format!("{n}(")))
+                        .map(|n| format!("{n}()")),
+                    "value" => f
+                        .names
+                        .iter()
+                        .find(|n| words.contains(&n.as_str()))
+                        .map(|n| format!("{prop}: {n}")),
+                    "unit" => f
+                        .names
+                        .iter()
+                        .find(|n| units.contains(&n.as_str()))
+                        .map(|n| format!("{n} unit")),
+                    _ => None,
+                };
+                if kind == "property-value" {
+                    for n in &f.names {
+                        if let Some((p, v)) = n.split_once(':')
+                            && p == prop
+                            && words.contains(&v)
+                        {
+                            hits.push((i, format!("{p}: {v}")));
+                        }
+                    }
+                }
+                hits.extend(hit.map(|h| (i, h)));
+            }
+            hits
+        };
+        let decls = [
+            ("box-shadow", "0 1px 2px RGBA(0,0,0,.2)"),
+            ("display", "flex"),
+            ("width", "calc(100% - 2rem)"),
+            (
+                "font-family",
+                "'Noto Sans Thai', 'ไทย', Tahoma, Arial, sans-serif",
+            ),
+            ("background", "linear-gradient(#fff, #000) url(ภาพ.png)"),
+            ("border-radius", "999px"),
+            ("a", "b:c"),
+            ("a:b", "c"),
+            ("margin", "0 auto 2em 1vw"),
+        ];
+        for _ in 0..2 {
+            for (p, v) in decls {
+                let mut want = full(p, v);
+                let mut got = t.declaration(p, v);
+                // The full scan goes kind by kind as the method does.
+                want.sort_by_key(|(i, _)| *i);
+                got.sort_by_key(|(i, _)| *i);
+                assert_eq!(got, want, "{p}: {v}");
+                assert_eq!(t.declaration(p, v), t.declaration_uncached(p, v));
+            }
+        }
     }
 
     /// Found by mutating the fixtures: a non-ASCII byte where `url(` was looked for
