@@ -2,5 +2,6 @@
 //! pixels ([`png`], tiny-skia) or into PDF page content ([`pdf`], krilla). A painter
 //! decides nothing about where things go; it only draws what the scene says.
 
+pub mod glyphs;
 pub mod pdf;
 pub mod png;

@@ -35,6 +35,7 @@ use crate::content::FactKind;
 use crate::content::{Field, Piece};
 use crate::error::{Error, Result};
 use crate::project::Project;
+use crate::render::paint::glyphs::GlyphCache;
 use crate::render::paint::png as painter;
 use crate::render::{Channel, Output, Rendered, Renderer};
 use crate::scene::{self, Fill, Ink, Item, Scene};
@@ -101,7 +102,7 @@ impl Card {
     }
 
     /// Encodes the card as a lossless PNG (see [`png`]): indexed when it has at most 256
-    /// colors, else RGB; fdeflate and adaptive filters; the photo box in a
+    /// colors (zlib level 5, unfiltered), else RGB (fdeflate, adaptive filters); the photo box in a
     /// `brandpress:photo` tEXt chunk.
     pub fn encode_png(&self) -> Result<Vec<u8>> {
         self.encode_png_kind().map(|(bytes, _)| bytes)
@@ -135,6 +136,8 @@ pub struct SocialRenderer<'a> {
     strong: FontChoice,
     logo: Arc<Picture>,
     assets: Arc<Assets>,
+    /// Glyph masks shared by every card this renderer paints (all threads).
+    glyphs: GlyphCache,
 }
 
 impl<'a> SocialRenderer<'a> {
@@ -164,6 +167,7 @@ impl<'a> SocialRenderer<'a> {
             strong,
             logo,
             assets,
+            glyphs: GlyphCache::default(),
         })
     }
 
@@ -216,15 +220,16 @@ impl<'a> SocialRenderer<'a> {
         hero: Option<&Arc<Picture>>,
     ) -> Result<Card> {
         let layout = self.layout(piece, preset, hero)?;
-        let pixmap = painter::paint(&layout.scene, &self.fonts).map_err(|e| {
-            let problem = format!("card {}-{}: {e}", piece.slug, preset.name);
-            match hero {
-                Some(_) => {
-                    assets::hero_error(piece, &piece.hero_path().unwrap_or_default(), &problem)
+        let pixmap =
+            painter::paint_with(&layout.scene, &self.fonts, &self.glyphs).map_err(|e| {
+                let problem = format!("card {}-{}: {e}", piece.slug, preset.name);
+                match hero {
+                    Some(_) => {
+                        assets::hero_error(piece, &piece.hero_path().unwrap_or_default(), &problem)
+                    }
+                    None => Error::file(&piece.source.path, problem),
                 }
-                None => Error::file(&piece.source.path, problem),
-            }
-        })?;
+            })?;
         Ok(Card { pixmap, layout })
     }
 

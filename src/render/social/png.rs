@@ -7,18 +7,24 @@
 //! that gives up at the 257th color, so a photo card costs a few rows before it falls back
 //! to truecolor (RGB when opaque, else RGBA).
 //!
-//! Both are compressed with the `png` crate's `Compression::Fast` (fdeflate) and its
-//! adaptive filter, chosen by size × time on the bundled cards (measured with png 0.18's
-//! settings on the line-man-delivery Open Graph card, 105 colors): fdeflate + adaptive
-//! writes 29.4 KB in about 0.6 ms; fdeflate with `NoFilter`, `Sub` or `Up` writes 5–57 %
-//! more; zlib (miniz) level 1 is larger and 4× slower; only zlib level 6 with no filter
-//! (21.5 KB) or level 9 (20.7 KB) is smaller, at 12–28 ms a card, slower than painting
-//! it. Palette indices follow first appearance, so the background (the top-left pixel)
-//! is index 0, which fdeflate's zero runs favor. The former encoder (RGB, same settings)
-//! wrote 84 KB in about 1.9 ms.
+//! An indexed card is written here, chunk by chunk: every row with filter type None, one
+//! IDAT deflated by zlib-rs (through flate2) at level 5. Chosen by size × time on the
+//! line-man-delivery Open Graph card (1200×630, 105 colors, 756 KB of indices; best of 15
+//! on the 2-core bench machine): level 5 with no filter writes 20.6 KB in 1.6 ms, under
+//! Takumi's 21.4 KB for the same layout; level 4 writes 22.3 KB, level 6 20.5 KB in 2.3 ms,
+//! level 9 19.5 KB in 30 ms; the `Sub` or `Up` filters make every level 15–25 % larger
+//! (indices are not intensities); fdeflate (what the `png` crate's `Fast` uses) writes 72 KB
+//! unfiltered and 29.3 KB with adaptive filters (the former encoder's output); libdeflate
+//! needs 4.4 ms for 21.3 KB. Palette indices follow first appearance, so the background
+//! (the top-left pixel) is index 0.
+//!
+//! Cards of more than 256 colors (photo heroes) go through the `png` crate with fdeflate
+//! and its adaptive filter (RGB when opaque, else RGBA), as before.
 //!
 //! Pixels are tiny-skia's premultiplied RGBA: opaque pixels are written as they are, others
 //! demultiplied to the straight alpha PNG stores.
+
+use std::io::Write;
 
 use tiny_skia::PremultipliedColorU8;
 
@@ -26,6 +32,8 @@ use tiny_skia::PremultipliedColorU8;
 const SLOTS: usize = 512;
 /// Marks an empty slot (palette indices are 0..=255).
 const EMPTY: u16 = u16::MAX;
+/// zlib level of indexed cards (see the module docs).
+const LEVEL: u32 = 5;
 
 /// How a card was written (for tests and the bench).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,10 +61,28 @@ pub fn encode(
             rgba.len()
         ));
     }
-    encode_checked(rgba, width, height, pixels, texts).map_err(|e| e.to_string())
+    encode_checked(rgba, width, height, pixels, texts)
 }
 
 fn encode_checked(
+    rgba: &[u8],
+    width: u32,
+    height: u32,
+    pixels: usize,
+    texts: &[(&str, String)],
+) -> Result<(Vec<u8>, Kind), String> {
+    if let Some(indexed) = Indexed::build(rgba, width as usize) {
+        let kind = Kind::Indexed {
+            colors: indexed.colors.len(),
+            depth: indexed.depth(),
+        };
+        return Ok((indexed.write(width, height, texts)?, kind));
+    }
+    truecolor(rgba, width, height, pixels, texts).map_err(|e| e.to_string())
+}
+
+/// A card of more than 256 colors: RGB when opaque, else RGBA, through the `png` crate.
+fn truecolor(
     rgba: &[u8],
     width: u32,
     height: u32,
@@ -72,52 +98,49 @@ fn encode_checked(
         for (keyword, text) in texts {
             encoder.add_text_chunk((*keyword).to_string(), text.clone())?;
         }
-        let data = match Indexed::build(rgba, width as usize) {
-            Some(indexed) => {
-                let depth = indexed.depth();
-                let (palette, trns) = indexed.palette();
-                encoder.set_color(png::ColorType::Indexed);
-                encoder.set_depth(match depth {
-                    1 => png::BitDepth::One,
-                    2 => png::BitDepth::Two,
-                    4 => png::BitDepth::Four,
-                    _ => png::BitDepth::Eight,
-                });
-                encoder.set_palette(palette);
-                if let Some(trns) = trns {
-                    encoder.set_trns(trns);
-                }
-                kind = Kind::Indexed {
-                    colors: indexed.colors.len(),
-                    depth,
-                };
-                pack(&indexed.indices, width as usize, depth)
+        let opaque = rgba.chunks_exact(4).all(|p| p[3] == 255);
+        encoder.set_depth(png::BitDepth::Eight);
+        let data = if opaque {
+            encoder.set_color(png::ColorType::Rgb);
+            kind = Kind::Rgb;
+            let mut rgb = Vec::with_capacity(pixels * 3);
+            for px in rgba.chunks_exact(4) {
+                rgb.extend_from_slice(&px[..3]);
             }
-            None => {
-                let opaque = rgba.chunks_exact(4).all(|p| p[3] == 255);
-                encoder.set_depth(png::BitDepth::Eight);
-                if opaque {
-                    encoder.set_color(png::ColorType::Rgb);
-                    kind = Kind::Rgb;
-                    let mut rgb = Vec::with_capacity(pixels * 3);
-                    for px in rgba.chunks_exact(4) {
-                        rgb.extend_from_slice(&px[..3]);
-                    }
-                    rgb
-                } else {
-                    encoder.set_color(png::ColorType::Rgba);
-                    kind = Kind::Rgba;
-                    rgba.chunks_exact(4)
-                        .flat_map(|p| straight(u32::from_le_bytes([p[0], p[1], p[2], p[3]])))
-                        .collect()
-                }
-            }
+            rgb
+        } else {
+            encoder.set_color(png::ColorType::Rgba);
+            kind = Kind::Rgba;
+            rgba.chunks_exact(4)
+                .flat_map(|p| straight(u32::from_le_bytes([p[0], p[1], p[2], p[3]])))
+                .collect()
         };
         let mut writer = encoder.write_header()?;
         writer.write_image_data(&data)?;
         writer.finish()?;
     }
     Ok((out, kind))
+}
+
+/// Appends one PNG chunk (length, type, data, CRC).
+fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) -> Result<(), String> {
+    let len = u32::try_from(data.len())
+        .ok()
+        .filter(|&n| n < 1 << 31)
+        .ok_or_else(|| {
+            format!(
+                "a {} chunk of {} bytes",
+                String::from_utf8_lossy(kind),
+                data.len()
+            )
+        })?;
+    out.extend_from_slice(&len.to_be_bytes());
+    let start = out.len();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let crc = crc32fast::hash(&out[start..]);
+    out.extend_from_slice(&crc.to_be_bytes());
+    Ok(())
 }
 
 /// A card's palette (premultiplied colors as little-endian `u32`, by first appearance)
@@ -200,6 +223,47 @@ impl Indexed {
         }
     }
 
+    /// The PNG: IHDR, tEXt `texts`, PLTE, tRNS when needed, one IDAT of the rows packed at
+    /// [`Indexed::depth`] bits, each with filter type None, deflated by zlib-rs at
+    /// [`LEVEL`], and IEND.
+    fn write(&self, width: u32, height: u32, texts: &[(&str, String)]) -> Result<Vec<u8>, String> {
+        let depth = self.depth();
+        let mut out = Vec::with_capacity(32 * 1024);
+        out.extend_from_slice(b"\x89PNG\r\n\x1a\n");
+        let mut ihdr = [0u8; 13];
+        ihdr[..4].copy_from_slice(&width.to_be_bytes());
+        ihdr[4..8].copy_from_slice(&height.to_be_bytes());
+        // Bit depth, color type 3 (indexed), deflate, adaptive filtering, no interlace.
+        ihdr[8..].copy_from_slice(&[depth, 3, 0, 0, 0]);
+        chunk(&mut out, b"IHDR", &ihdr)?;
+        for (keyword, text) in texts {
+            chunk(&mut out, b"tEXt", &text_chunk(keyword, text)?)?;
+        }
+        let (plte, trns) = self.palette();
+        chunk(&mut out, b"PLTE", &plte)?;
+        if let Some(trns) = trns {
+            chunk(&mut out, b"tRNS", &trns)?;
+        }
+        let packed = pack(&self.indices, width as usize, depth);
+        let row_bytes = packed.len() / height as usize;
+        let mut raw = Vec::with_capacity(packed.len() + height as usize);
+        for row in packed.chunks_exact(row_bytes) {
+            raw.push(0);
+            raw.extend_from_slice(row);
+        }
+        let mut z = flate2::write::ZlibEncoder::new(
+            Vec::with_capacity(raw.len() / 16),
+            flate2::Compression::new(LEVEL),
+        );
+        let idat = z
+            .write_all(&raw)
+            .and_then(|()| z.finish())
+            .map_err(|e| format!("deflate: {e}"))?;
+        chunk(&mut out, b"IDAT", &idat)?;
+        chunk(&mut out, b"IEND", &[])?;
+        Ok(out)
+    }
+
     /// The smallest bit depth that holds every index.
     fn depth(&self) -> u8 {
         match self.colors.len() {
@@ -223,6 +287,35 @@ impl Indexed {
         }
         (plte, (!trns.is_empty()).then_some(trns))
     }
+}
+
+/// A tEXt chunk's data: a Latin-1 keyword of 1–79 printable characters, NUL, the Latin-1
+/// text.
+fn text_chunk(keyword: &str, text: &str) -> Result<Vec<u8>, String> {
+    let latin1 = |s: &str, what: &str| {
+        s.chars()
+            .map(|c| match u8::try_from(u32::from(c)) {
+                Ok(b) if b != 0 => Ok(b),
+                _ => Err(format!("PNG text {what} {s:?}: {c:?} is not Latin-1")),
+            })
+            .collect::<Result<Vec<u8>, String>>()
+    };
+    let mut data = latin1(keyword, "keyword")?;
+    let printable = |b: &u8| (32..=126).contains(b) || *b >= 161;
+    if data.is_empty()
+        || data.len() > 79
+        || !data.iter().all(printable)
+        || keyword.starts_with(' ')
+        || keyword.ends_with(' ')
+        || keyword.contains("  ")
+    {
+        return Err(format!(
+            "PNG text keyword {keyword:?}: 1–79 printable Latin-1 characters"
+        ));
+    }
+    data.push(0);
+    data.extend(latin1(text, "text")?);
+    Ok(data)
 }
 
 /// A premultiplied little-endian RGBA color as straight RGBA bytes.
@@ -375,5 +468,27 @@ mod tests {
         );
         assert!(encode(&rgba, 5, 4, &[]).is_err());
         assert!(encode(&[], 0, 0, &[]).is_err());
+        // Keywords and texts PNG cannot hold are errors, not bad files (Thai is not Latin-1).
+        for (keyword, text) in [
+            ("", "x"),
+            (" lead", "x"),
+            ("ภาพ", "x"),
+            ("brandpress:photo", "ภาพ"),
+            ("nul", "a\0b"),
+        ] {
+            let err = encode(&rgba, 4, 4, &[(keyword, text.into())]).unwrap_err();
+            assert!(err.contains("PNG text"), "{err}");
+        }
+        assert!(encode(&rgba, 4, 4, &[(&"k".repeat(80), String::new())]).is_err());
+        // Latin-1 beyond ASCII is written as Latin-1.
+        let (png, _) = encode(&rgba, 4, 4, &[("caf\u{e9}", "\u{e9}t\u{e9}".into())]).unwrap();
+        let reader = png::Decoder::new(std::io::Cursor::new(&png))
+            .read_info()
+            .unwrap();
+        let text = &reader.info().uncompressed_latin1_text[0];
+        assert_eq!(
+            (text.keyword.as_str(), text.text.as_str()),
+            ("caf\u{e9}", "\u{e9}t\u{e9}")
+        );
     }
 }
