@@ -83,6 +83,8 @@ fn leftovers(out: &Path) -> Vec<String> {
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with(&prefix))
+        // the build cache (src/build/cache.rs) stays beside the output on purpose
+        .filter(|n| n != &format!("{prefix}cache"))
         .collect()
 }
 

@@ -17,11 +17,13 @@
 //! Each rendering job writes its own files as soon as they are rendered, so memory does
 //! not grow with the number of outputs.
 
+mod cache;
 mod campaign;
 mod claims;
 mod lock;
 mod manifest;
 mod out_dir;
+mod shard;
 mod staging;
 mod swap;
 
@@ -32,9 +34,11 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+pub use crate::content::shard::Shard;
 use crate::manifest::{CampaignManifest, MANIFEST};
 pub use lock::{BuildLock, LockWait};
 pub use out_dir::MARKER;
+pub use shard::{MergeSummary, merge};
 
 use manifest::{Entry, Manifest};
 use out_dir::{Existing, OutDir};
@@ -48,6 +52,9 @@ use crate::render::{self, Channel, Renderer};
 pub struct BuildOptions {
     pub out: PathBuf,
     pub channels: Vec<Channel>,
+    /// `--shard I/N`: build only this shard's pieces (and every channel's shared assets;
+    /// see `shard.rs`).
+    pub shard: Option<Shard>,
 }
 
 #[derive(Debug)]
@@ -57,6 +64,10 @@ pub struct BuildSummary {
     pub outputs: Vec<PathBuf>,
     /// Files of channels not built this time, kept from the previous output.
     pub kept: usize,
+    /// Rendering jobs (a piece in a channel, or a channel's shared assets) rendered.
+    pub rendered: usize,
+    /// Rendering jobs whose files were reused from the build cache (`cache.rs`).
+    pub reused: usize,
     pub warnings: Vec<String>,
     pub seconds: f64,
 }
@@ -66,9 +77,16 @@ use crate::i18n::count;
 impl BuildSummary {
     pub fn line(&self) -> String {
         format!(
-            "built {}: {}{} in {:.2}s{}",
+            "built {}: {}{}{} in {:.2}s{}",
             count(self.pieces, "piece", "pieces"),
             count(self.outputs.len(), "file", "files"),
+            match self.reused {
+                0 => String::new(),
+                n => format!(
+                    " ({n} of {} from the cache)",
+                    count(n + self.rendered, "job", "jobs")
+                ),
+            },
             match self.kept {
                 0 => String::new(),
                 n => format!(" (and {n} kept from other channels)"),
@@ -94,7 +112,28 @@ pub fn build_locked(
     options: &BuildOptions,
     wait: &LockWait,
 ) -> Result<(BuildSummary, BuildLock)> {
+    build_locked_cached(project, options, wait, CacheUse::Reuse)
+}
+
+/// Whether a build reuses the build cache's files (`cache.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheUse {
+    /// Reuse every job whose inputs are unchanged.
+    Reuse,
+    /// Render everything (`--no-cache`), then refresh the cache with it.
+    Cold,
+}
+
+/// [`build_locked`], reusing the build cache or not.
+pub fn build_locked_cached(
+    project: &Project,
+    options: &BuildOptions,
+    wait: &LockWait,
+    cache_use: CacheUse,
+) -> Result<(BuildSummary, BuildLock)> {
     let started = Instant::now();
+    let sharded = options.shard.map(|s| shard::only(project, s));
+    let project = sharded.as_ref().unwrap_or(project);
     // One asset store for every channel: fonts, logo and heroes are read once.
     let assets = Arc::new(Assets::load(&project.guide)?);
     let renderers = options
@@ -112,9 +151,13 @@ pub fn build_locked(
     let mut records = Vec::new();
     if existing == Existing::Ours {
         kept = keep_previous(&out, &staging, project, &options.channels, &mut warnings)?;
-        records = kept_records(&out.path, &kept, project);
+        if !kept.is_empty() {
+            // (reading the previous campaign manifest is the slow part of a no-op build)
+            records = kept_records(&out.path, &kept, project);
+        }
     }
-    let rendered = render_into(&staging, project, &renderers)?;
+    let cache = cache::Cache::open(&out, cache_use == CacheUse::Reuse, &mut warnings);
+    let rendered = render_into(&staging, project, &renderers, cache.as_ref(), &mut warnings)?;
     warnings.extend(rendered.warnings);
     records.extend(rendered.records);
 
@@ -133,6 +176,9 @@ pub fn build_locked(
     staging.flush()?;
     swap::swap_in(&out, staging.root())?;
     drop(staging); // removes the old tree, which the swap left at the staging name
+    if let Some(cache) = cache {
+        cache.finish(&options.channels, &mut warnings);
+    }
 
     let summary = BuildSummary {
         pieces: project.pieces.len(),
@@ -142,6 +188,8 @@ pub fn build_locked(
             .map(|e| out.path.join(e.relative()))
             .collect(),
         kept: kept.len(),
+        rendered: rendered.rendered,
+        reused: rendered.reused,
         warnings,
         seconds: started.elapsed().as_secs_f64(),
     };
@@ -191,6 +239,9 @@ struct Written {
     /// The campaign manifest's records of the same files.
     records: Vec<crate::manifest::Record>,
     warnings: Vec<String>,
+    /// Jobs rendered, and jobs whose files came from the build cache.
+    rendered: usize,
+    reused: usize,
 }
 
 /// Campaign manifest records of files kept from the previous build: the previous
@@ -235,6 +286,8 @@ fn render_into(
     staging: &Staging,
     project: &Project,
     renderers: &[Box<dyn Renderer + '_>],
+    cache: Option<&cache::Cache>,
+    warnings: &mut Vec<String>,
 ) -> Result<Written> {
     // Every piece and, right after it, each of its segments' variants.
     let editions: Vec<&crate::content::Piece> =
@@ -252,6 +305,29 @@ fn render_into(
     // reported in the order above (channel by channel).
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&i| (jobs[i].1, jobs[i].0));
+    // What each job's cache key is made of: its channel's inputs, and its piece's.
+    let (channel_digests, piece_digests) = match cache {
+        None => (vec![None; renderers.len()], vec![None; editions.len()]),
+        Some(_) => (
+            renderers
+                .iter()
+                .map(|r| {
+                    cache::channel_digest(project, r.channel())
+                        .inspect_err(|e| {
+                            warnings.push(format!(
+                                "{e}; the {} channel's files are not cached",
+                                r.channel()
+                            ))
+                        })
+                        .ok()
+                })
+                .collect::<Vec<_>>(),
+            editions
+                .par_iter()
+                .map(|piece| cache::piece_digest(project, piece))
+                .collect::<Vec<_>>(),
+        ),
+    };
     let failed = AtomicBool::new(false);
     let write_failed = AtomicBool::new(false);
     let run = |(r, p): (usize, Option<usize>)| -> Result<Written> {
@@ -260,6 +336,41 @@ fn render_into(
         }
         let renderer = &renderers[r];
         let piece = p.map(|p| editions[p]);
+        let channel = renderer.channel();
+        let owner = match piece {
+            None => format!("the {channel} channel's shared assets"),
+            Some(piece) => piece.source.path.display().to_string(),
+        };
+        let key = channel_digests[r].as_ref().and_then(|c| match p {
+            None => Some(cache::key(c, None)),
+            Some(p) => piece_digests[p].as_ref().map(|d| cache::key(c, Some(d))),
+        });
+        let cache = cache.zip(key.as_deref());
+        let which = piece.map(|p| (p.slug.as_str(), p.segment.as_deref()));
+        if let Some((cache, key)) = cache
+            && let Some(job) = cache.lookup(key, channel, which)
+        {
+            let mut done = Written {
+                warnings: job.warnings,
+                reused: 1,
+                ..Written::default()
+            };
+            if failed.load(Ordering::Relaxed) {
+                return Ok(done);
+            }
+            for file in job.files {
+                let blob = cache.blob_path(&file.record.sha256);
+                staging
+                    .link(&blob, &file.entry.relative(), &owner)
+                    .inspect_err(|_| {
+                        failed.store(true, Ordering::Relaxed);
+                        write_failed.store(true, Ordering::Relaxed);
+                    })?;
+                done.entries.push(file.entry);
+                done.records.push(file.record);
+            }
+            return Ok(done);
+        }
         let rendered = match piece {
             None => renderer.assets(),
             Some(piece) => renderer.render(piece),
@@ -269,15 +380,12 @@ fn render_into(
             entries: Vec::with_capacity(rendered.outputs.len()),
             records: Vec::with_capacity(rendered.outputs.len()),
             warnings: rendered.warnings,
+            rendered: 1,
+            reused: 0,
         };
         if failed.load(Ordering::Relaxed) {
             return Ok(done);
         }
-        let channel = renderer.channel();
-        let owner = match piece {
-            None => format!("the {channel} channel's shared assets"),
-            Some(piece) => piece.source.path.display().to_string(),
-        };
         for output in rendered.outputs {
             staging
                 .write(&output.path, &output.bytes, &owner)
@@ -290,6 +398,20 @@ fn render_into(
             done.records
                 .push(campaign::record(&entry, &output, piece, &project.root));
             done.entries.push(entry);
+        }
+        if let Some((cache, key)) = cache {
+            let files = done.entries.iter().zip(&done.records);
+            let job = cache::Job {
+                channel: channel.name().to_string(),
+                files: files
+                    .map(|(entry, record)| cache::File {
+                        entry: entry.clone(),
+                        record: record.clone(),
+                    })
+                    .collect(),
+                warnings: done.warnings.clone(),
+            };
+            cache.store(key, job, staging.root());
         }
         Ok(done)
     };
@@ -305,6 +427,8 @@ fn render_into(
                 written.entries.extend(done.entries);
                 written.records.extend(done.records);
                 written.warnings.extend(done.warnings);
+                written.rendered += done.rendered;
+                written.reused += done.reused;
             }
             Err(e) => errors.push(e),
         }

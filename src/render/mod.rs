@@ -103,3 +103,42 @@ pub fn renderer<'a>(
         Channel::Print => Box::new(print::PrintRenderer::with_assets(project, assets)?),
     })
 }
+
+/// The sections of the guide a channel's outputs depend on: `[brand]`, `[colors]`,
+/// `[fonts]`, `[logo]`, `[links]`, `[segments]` and `[channels.web]` (its `base_url`
+/// reaches every channel's links) for all, plus the channel's own `[channels.<name>]`.
+/// `[tone]`, `[lint]` and the other channels' settings are read by lint only, so
+/// changing them re-renders nothing (the build cache keys on this list).
+pub fn guide_sections(channel: Channel) -> Vec<String> {
+    let mut sections: Vec<String> = ["brand", "colors", "fonts", "logo", "links", "segments"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    sections.push("channels.web".into());
+    if channel != Channel::Web {
+        sections.push(format!("channels.{}", channel.name()));
+    }
+    sections
+}
+
+/// SHA-256 of the guide sections `channel` depends on ([`guide_sections`]), as written
+/// (a section's value, not its comments or place in the file).
+pub fn guide_digest(guide: &crate::brand::Guide, channel: Channel) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let table: toml::Table = toml::from_str(&guide.source.text).unwrap_or_default();
+    let mut hash = Sha256::new();
+    for section in guide_sections(channel) {
+        let mut value = Some(&table);
+        let mut found: Option<&toml::Value> = None;
+        for key in section.split('.') {
+            found = value.and_then(|t| t.get(key));
+            value = found.and_then(|v| v.as_table());
+        }
+        hash.update(section.as_bytes());
+        hash.update(b"\0");
+        // `Value`'s JSON form is canonical for one source (key order as written)
+        hash.update(serde_json::to_vec(&found).unwrap_or_default());
+        hash.update(b"\0");
+    }
+    hash.finalize().into()
+}

@@ -1,0 +1,613 @@
+//! The build cache: a content-addressed store beside the output (`.<out>.cache/`) that
+//! lets a build put a job's files in place without rendering them again.
+//!
+//! **Where.** Beside the output, not inside it: the output is replaced whole by every
+//! build (`swap.rs`), so a cache inside it would be published and would have to be moved
+//! across every swap; beside it, it is on the same filesystem (hard links work), never
+//! published, never linted, and outlives every swap. It is the output's: the build's lock
+//! (`lock.rs`) guards both.
+//!
+//! **Keys.** One rendering job (a channel's shared assets, or one edition of a piece in
+//! one channel) has the key SHA-256 of everything its files depend on: this cache's
+//! format, the tool's version and executable (size and modification time, so a rebuilt
+//! brandpress never reuses an older one's outputs), the channel, the guide sections the
+//! channel reads ([`crate::render::guide_sections`]: a tone-only change re-renders
+//! nothing), every file under `templates/<channel>/` and under `brand/` (fonts, logo,
+//! profiles), and for a piece its source path and bytes, its segment, and the bytes of its
+//! hero and of every file it references.
+//!
+//! **Values.** A job's files (its build-manifest entries and campaign-manifest records,
+//! each with the SHA-256 and size of its bytes) and its warnings, in `index.json`; the
+//! bytes are blobs named by their SHA-256 under `blobs/`. A newly rendered file is
+//! hard-linked from the staging tree into the store (nothing is written twice), and a
+//! reused one hard-linked from the store into the staging tree, so a no-op build writes
+//! no file data at all.
+//!
+//! **Never trusted.** A hard-linked blob is the same file as the output's copy, so a user
+//! editing `out/` in place edits the blob: every blob's size and modification time are
+//! recorded, and a blob whose stat differs is hashed again and dropped when its bytes no
+//! longer match (its job renders again). A missing index, a foreign or damaged one
+//! (unreadable, too large, another format or version, unsafe paths, records that do not
+//! match their blob) is ignored with a warning and replaced after the build; blobs no
+//! index entry refers to are removed after each build that changed the index. The index
+//! is bounded by the build itself: it keeps the jobs of this build, plus those of channels
+//! this build did not render.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::manifest::Entry;
+use super::out_dir::OutDir;
+use crate::channel::Channel;
+use crate::content::Piece;
+use crate::manifest::{Record, sha256_hex};
+use crate::project::Project;
+
+/// The layout of `index.json` and of the keys; bumped whenever either changes.
+pub const FORMAT: u32 = 1;
+/// The sibling folder's kind: `.<out>.cache`.
+pub const CACHE: &str = "cache";
+const INDEX: &str = "index.json";
+const BLOBS: &str = "blobs";
+/// An index larger than this is not read.
+const MAX_INDEX_BYTES: u64 = 1 << 30;
+/// Files under `brand/` or `templates/<channel>/` hashed into a key, at most.
+const MAX_DEP_FILES: usize = 10_000;
+/// Bytes of one dependency (a font, a hero) hashed into a key, at most; a larger file
+/// makes its jobs uncacheable rather than slow.
+const MAX_DEP_BYTES: u64 = 512 << 20;
+
+/// A job's key: hex SHA-256.
+pub type Key = String;
+
+/// One cached job.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Job {
+    /// The channel's name (a job may have no files).
+    pub channel: String,
+    pub files: Vec<File>,
+    pub warnings: Vec<String>,
+}
+
+/// One file of a job: where it goes and what the campaign manifest says of it (its
+/// `sha256` names the blob, `bytes` is its size).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct File {
+    pub entry: Entry,
+    pub record: Record,
+}
+
+/// A blob's stat when it was last known to hold its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Stat {
+    size: u64,
+    secs: i64,
+    nanos: u32,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Index {
+    format: u32,
+    /// `brandpress <version>`: the version that wrote it.
+    tool: String,
+    jobs: HashMap<Key, Job>,
+    blobs: HashMap<String, Stat>,
+}
+
+/// The cache of one build.
+pub struct Cache {
+    dir: PathBuf,
+    old: Index,
+    /// Jobs of this build, reused or new.
+    jobs: Mutex<HashMap<Key, Job>>,
+    /// Blobs known good in this build (verified or just stored), with their stat.
+    good: Mutex<HashMap<String, Option<Stat>>>,
+    /// Blobs whose stat changed but whose bytes still match (the index is rewritten).
+    restat: AtomicUsize,
+    /// Jobs found in the index whose blobs were missing or damaged.
+    damaged: AtomicUsize,
+    /// Whether to reuse anything (`--no-cache` renders everything, then refreshes it).
+    reuse: bool,
+}
+
+/// What the executable and this cache's format make of a key.
+fn tool_identity() -> String {
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
+        // no identity: a key no other run will make
+        .unwrap_or_else(|_| format!("unknown-{}", std::process::id()));
+    format!(
+        "brandpress {} cache {FORMAT} exe {exe}",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+fn tool_version() -> String {
+    format!("brandpress {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// SHA-256 with each field length-prefixed, so fields never run into each other.
+struct KeyHasher(Sha256);
+
+impl KeyHasher {
+    fn new() -> Self {
+        Self(Sha256::new())
+    }
+    fn field(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+    fn finish(self) -> [u8; 32] {
+        self.0.finalize().into()
+    }
+}
+
+/// Hashes every file under `dir` (following links; names relative to it, sorted) into
+/// `h`. A missing folder hashes as empty.
+fn hash_tree(h: &mut KeyHasher, dir: &Path, skip: &[&Path]) -> Result<(), String> {
+    if !dir.exists() {
+        h.field(b"(none)");
+        return Ok(());
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
+        if entry.file_type().is_file() && !skip.contains(&entry.path()) {
+            files.push(entry.into_path());
+            if files.len() > MAX_DEP_FILES {
+                return Err(format!(
+                    "{}: more than {MAX_DEP_FILES} files",
+                    dir.display()
+                ));
+            }
+        }
+    }
+    for file in files {
+        let rel = file.strip_prefix(dir).unwrap_or(&file);
+        h.field(rel.to_string_lossy().as_bytes());
+        h.field(&read_limited(&file)?);
+    }
+    Ok(())
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_DEP_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    if bytes.len() as u64 > MAX_DEP_BYTES {
+        return Err(format!("{}: larger than the cache hashes", path.display()));
+    }
+    Ok(bytes)
+}
+
+/// What every job of `channel` depends on: tool, guide sections, templates and the files
+/// under `brand/`. An error (an unreadable or huge file) means: do not cache the channel.
+pub fn channel_digest(project: &Project, channel: Channel) -> Result<[u8; 32], String> {
+    let mut h = KeyHasher::new();
+    h.field(tool_identity().as_bytes())
+        .field(channel.name().as_bytes())
+        .field(&crate::render::guide_digest(&project.guide, channel));
+    h.field(b"templates");
+    hash_tree(&mut h, &project.templates_dir(channel), &[])?;
+    h.field(b"brand");
+    let brand = project.root.join("brand");
+    // the guide itself is in by its sections
+    hash_tree(&mut h, &brand, &[project.guide.source.path.as_path()])?;
+    Ok(h.finish())
+}
+
+/// What a piece's jobs depend on besides their channel: its source (path and bytes), its
+/// segment, and the bytes of its hero and referenced files. None when one cannot be read
+/// (the renderer reports it).
+pub fn piece_digest(project: &Project, piece: &Piece) -> Option<[u8; 32]> {
+    let mut h = KeyHasher::new();
+    let path = piece.source.path.as_path();
+    let rel = path.strip_prefix(&project.root).unwrap_or(path);
+    h.field(rel.to_string_lossy().as_bytes())
+        .field(piece.source.text.as_bytes())
+        .field(piece.segment.as_deref().unwrap_or("").as_bytes())
+        .field(if piece.segment.is_some() { b"1" } else { b"0" });
+    match &piece.hero {
+        Some(hero) => {
+            h.field(b"hero").field(hero.name.as_bytes());
+            h.field(&read_limited(&hero.path).ok()?);
+        }
+        None => {
+            h.field(b"no hero");
+        }
+    }
+    for (written, file) in &piece.files {
+        h.field(written.as_bytes()).field(file.name.as_bytes());
+        h.field(&read_limited(&file.path).ok()?);
+    }
+    Some(h.finish())
+}
+
+/// A job's key: its channel's digest and, for a piece's job, the piece's.
+pub fn key(channel: &[u8; 32], piece: Option<&[u8; 32]>) -> Key {
+    let mut h = KeyHasher::new();
+    h.field(channel);
+    match piece {
+        Some(p) => h.field(b"piece").field(p),
+        None => h.field(b"assets"),
+    };
+    hex(&h.finish())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// A relative, `/`-separated path with only plain names (never `..`, a root or a
+/// drive).
+fn is_safe_relative(path: &str) -> bool {
+    !path.is_empty()
+        && path.split('/').all(|part| {
+            !part.is_empty() && part != "." && part != ".." && !part.contains(['\\', ':', '\0'])
+        })
+}
+
+fn stat_of(meta: &std::fs::Metadata) -> Option<Stat> {
+    let modified = meta.modified().ok()?;
+    let (secs, nanos) = match modified.duration_since(UNIX_EPOCH) {
+        Ok(d) => (i64::try_from(d.as_secs()).ok()?, d.subsec_nanos()),
+        Err(e) => (
+            -i64::try_from(e.duration().as_secs()).ok()?,
+            e.duration().subsec_nanos(),
+        ),
+    };
+    Some(Stat {
+        size: meta.len(),
+        secs,
+        nanos,
+    })
+}
+
+impl Cache {
+    /// Opens the cache beside `out`, reading its index unless `reuse` is false. Anything
+    /// wrong with it becomes a warning and an empty cache; None when the cache folder
+    /// cannot be used at all (a link or a file planted at its name, a read-only parent).
+    pub fn open(out: &OutDir, reuse: bool, warnings: &mut Vec<String>) -> Option<Cache> {
+        let dir = out.sibling(CACHE);
+        match std::fs::symlink_metadata(&dir) {
+            Ok(meta) if !meta.is_dir() => {
+                warnings.push(format!(
+                    "{}: not a folder; the build cache is not used (remove it to cache builds)",
+                    dir.display()
+                ));
+                return None;
+            }
+            _ => {}
+        }
+        if let Err(e) = std::fs::create_dir_all(dir.join(BLOBS)) {
+            warnings.push(format!(
+                "{}: {e}; the build cache is not used",
+                dir.display()
+            ));
+            return None;
+        }
+        // the standard mark of a cache folder, which backup tools skip
+        let tag = dir.join("CACHEDIR.TAG");
+        if !tag.exists() {
+            let _ = std::fs::write(
+                &tag,
+                "Signature: 8a477f597d28d172789f06886806bc55\n# brandpress build cache: remove it at any time (https://bford.info/cachedir/)\n",
+            );
+        }
+        let old = if reuse {
+            match read_index(&dir.join(INDEX)) {
+                Ok(index) => index,
+                Err(problem) => {
+                    warnings.push(format!(
+                        "{}: {problem}; the build cache is ignored and rebuilt",
+                        dir.join(INDEX).display()
+                    ));
+                    Index::default()
+                }
+            }
+        } else {
+            Index::default()
+        };
+        Some(Cache {
+            dir,
+            old,
+            jobs: Mutex::default(),
+            good: Mutex::default(),
+            restat: AtomicUsize::new(0),
+            damaged: AtomicUsize::new(0),
+            reuse,
+        })
+    }
+
+    pub fn blob_path(&self, sha: &str) -> PathBuf {
+        self.dir.join(BLOBS).join(&sha[..2]).join(sha)
+    }
+
+    /// The cached files of the job `key` of `channel` for `piece` (slug and segment),
+    /// when every one of them is safe and its blob still holds its bytes.
+    pub fn lookup(
+        &self,
+        key: &str,
+        channel: Channel,
+        piece: Option<(&str, Option<&str>)>,
+    ) -> Option<Job> {
+        if !self.reuse {
+            return None;
+        }
+        let job = self.old.jobs.get(key)?;
+        let fits = job.channel == channel.name()
+            && job.files.iter().all(|f| {
+                let e = &f.entry;
+                let r = &f.record;
+                is_safe_relative(&e.path)
+                    && is_sha256_hex(&r.sha256)
+                    && r.path == e.path
+                    && e.channel == channel.name()
+                    && r.channel == e.channel
+                    && e.piece.as_deref() == piece.map(|p| p.0)
+                    && e.segment.as_deref() == piece.and_then(|p| p.1)
+                    && r.piece == e.piece
+            });
+        if !fits || !job.files.iter().all(|f| self.verify(&f.record)) {
+            self.damaged.fetch_add(1, Ordering::Relaxed);
+            return None;
+        }
+        self.lock_jobs().insert(key.to_string(), job.clone());
+        Some(job.clone())
+    }
+
+    /// Whether the blob of `record` holds its bytes: its stat as recorded, else its
+    /// bytes hashed again. A damaged blob is removed.
+    fn verify(&self, record: &Record) -> bool {
+        let sha = record.sha256.as_str();
+        // held throughout, so a blob is never checked while another job stores it
+        let mut good = self.lock_good();
+        if let Some(known) = good.get(sha) {
+            return known.is_some_and(|s| s.size == record.bytes);
+        }
+        let path = self.blob_path(sha);
+        let ok = match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_file() && meta.len() == record.bytes => {
+                let stat = stat_of(&meta);
+                if stat.is_some() && stat.as_ref() == self.old.blobs.get(sha) {
+                    stat
+                } else if std::fs::read(&path).is_ok_and(|b| sha256_hex(&b) == sha) {
+                    self.restat.fetch_add(1, Ordering::Relaxed);
+                    stat
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+        if ok.is_none() {
+            let _ = std::fs::remove_file(&path);
+        }
+        good.insert(sha.to_string(), ok);
+        ok.is_some()
+    }
+
+    /// Records a rendered job, hard-linking each of its files from `staged` (the
+    /// staging tree) into the store. A file that cannot be stored leaves the job out.
+    pub fn store(&self, key: &str, job: Job, staged: &Path) {
+        for file in &job.files {
+            if !self.store_blob(&file.record, &staged.join(file.entry.relative())) {
+                return;
+            }
+        }
+        self.lock_jobs().insert(key.to_string(), job);
+    }
+
+    fn store_blob(&self, record: &Record, from: &Path) -> bool {
+        let sha = record.sha256.as_str();
+        if !is_sha256_hex(sha) {
+            return false;
+        }
+        let mut good = self.lock_good();
+        if good.get(sha).is_some_and(|known| known.is_some()) {
+            return true;
+        }
+        let path = self.blob_path(sha);
+        let _ = std::fs::remove_file(&path);
+        let linked = path
+            .parent()
+            .is_some_and(|p| std::fs::create_dir_all(p).is_ok())
+            && (std::fs::hard_link(from, &path).is_ok() || std::fs::copy(from, &path).is_ok());
+        let stat = if linked {
+            std::fs::symlink_metadata(&path)
+                .ok()
+                .and_then(|m| stat_of(&m))
+        } else {
+            None
+        };
+        good.insert(sha.to_string(), stat);
+        stat.is_some()
+    }
+
+    /// After the swap: writes the new index (this build's jobs and the previous ones of
+    /// channels not built) and removes unreferenced blobs, unless nothing changed.
+    /// Problems are warnings: the build itself succeeded.
+    pub fn finish(self, built: &[Channel], warnings: &mut Vec<String>) {
+        let damaged = self.damaged.load(Ordering::Relaxed);
+        if damaged > 0 {
+            warnings.push(format!(
+                "the build cache had missing or damaged files for {damaged} jobs; they were rendered again"
+            ));
+        }
+        let mut jobs = self.jobs.into_inner().unwrap_or_else(|e| e.into_inner());
+        let good = self.good.into_inner().unwrap_or_else(|e| e.into_inner());
+        let unchanged = self.reuse
+            && damaged == 0
+            && self.restat.load(Ordering::Relaxed) == 0
+            && jobs.len() == self.old.jobs.len()
+            && jobs.keys().all(|k| self.old.jobs.contains_key(k));
+        if unchanged {
+            return;
+        }
+        let built: HashSet<&str> = built.iter().map(|c| c.name()).collect();
+        for (key, job) in self.old.jobs {
+            if !built.contains(job.channel.as_str()) && !jobs.contains_key(&key) {
+                jobs.insert(key, job);
+            }
+        }
+        let mut blobs = HashMap::new();
+        for file in jobs.values().flat_map(|j| &j.files) {
+            let sha = &file.record.sha256;
+            let stat = match good.get(sha) {
+                Some(s) => *s,
+                None => self.old.blobs.get(sha).copied(),
+            };
+            if let Some(stat) = stat {
+                blobs.insert(sha.clone(), stat);
+            }
+        }
+        // jobs of other channels whose blobs are unknown are dropped
+        jobs.retain(|_, j| j.files.iter().all(|f| blobs.contains_key(&f.record.sha256)));
+        let index = Index {
+            format: FORMAT,
+            tool: tool_version(),
+            jobs,
+            blobs,
+        };
+        if let Err(e) = write_index(&self.dir, &index) {
+            warnings.push(format!(
+                "{}: {e}; the next build renders everything",
+                self.dir.join(INDEX).display()
+            ));
+            let _ = std::fs::remove_file(self.dir.join(INDEX));
+            return;
+        }
+        remove_unreferenced(&self.dir.join(BLOBS), &index.blobs);
+    }
+
+    fn lock_jobs(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Job>> {
+        self.jobs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lock_good(&self) -> std::sync::MutexGuard<'_, HashMap<String, Option<Stat>>> {
+        self.good.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn read_index(path: &Path) -> Result<Index, String> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Index::default()),
+        Err(e) => return Err(e.to_string()),
+    };
+    if !meta.is_file() {
+        return Err("not a file".into());
+    }
+    if meta.len() > MAX_INDEX_BYTES {
+        return Err(format!("larger than {MAX_INDEX_BYTES} bytes"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    #[derive(Deserialize)]
+    struct Header {
+        format: u32,
+        tool: String,
+    }
+    let header: Header = serde_json::from_slice(&bytes)
+        .map_err(|e| format!("not a brandpress cache index ({e})"))?;
+    if header.format != FORMAT || header.tool != tool_version() {
+        return Err(format!(
+            "written by {} (cache format {}), not by {} (format {FORMAT})",
+            header.tool,
+            header.format,
+            tool_version()
+        ));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| format!("damaged ({e})"))
+}
+
+fn write_index(dir: &Path, index: &Index) -> std::io::Result<()> {
+    let bytes = serde_json::to_vec(index).map_err(std::io::Error::other)?;
+    let temp = dir.join(format!("{INDEX}.{}.tmp", std::process::id()));
+    std::fs::write(&temp, bytes)?;
+    std::fs::rename(&temp, dir.join(INDEX)).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })
+}
+
+/// Removes every file under `blobs/` the index does not name, and anything else there.
+fn remove_unreferenced(blobs: &Path, keep: &HashMap<String, Stat>) {
+    let Ok(dirs) = std::fs::read_dir(blobs) else {
+        return;
+    };
+    for dir in dirs.flatten() {
+        let path = dir.path();
+        let is_dir = dir.file_type().is_ok_and(|t| t.is_dir());
+        if !is_dir {
+            let _ = std::fs::remove_file(&path);
+            continue;
+        }
+        let Ok(files) = std::fs::read_dir(&path) else {
+            continue;
+        };
+        for file in files.flatten() {
+            let name = file.file_name();
+            if !name.to_str().is_some_and(|n| keep.contains_key(n)) {
+                super::staging::remove_tree(&file.path());
+            }
+        }
+        let _ = std::fs::remove_dir(&path); // only when empty
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_relative_paths_are_safe() {
+        for ok in ["web/ข่าว/index.html", "email/a.eml", "x"] {
+            assert!(is_safe_relative(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "/etc/passwd",
+            "web/../../x",
+            "web//x",
+            "./x",
+            "c:/x",
+            "a\\..\\b",
+        ] {
+            assert!(!is_safe_relative(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn key_fields_do_not_run_into_each_other() {
+        let (mut a, mut b) = (KeyHasher::new(), KeyHasher::new());
+        a.field(b"ab").field(b"c");
+        b.field(b"a").field(b"bc");
+        let (a, b) = (a.finish(), b.finish());
+        assert_ne!(a, b);
+        let c = [1u8; 32];
+        assert_ne!(key(&c, None), key(&c, Some(&[0u8; 32])));
+        assert!(is_sha256_hex(&key(&c, None)));
+        assert!(!is_sha256_hex("../../../../etc/passwd"));
+    }
+}
