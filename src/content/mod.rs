@@ -3,6 +3,7 @@
 
 pub mod doc;
 pub mod markdown;
+pub mod shard;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
