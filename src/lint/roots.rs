@@ -84,6 +84,8 @@ impl Roots {
     /// judged by its nearest existing ancestor, so a missing file behind a link out of
     /// the roots is `Outside`, not `Missing`.
     pub fn reach(&self, path: &Path) -> Reach {
+        // what a linter consults decides whether its cached findings still hold
+        super::cache::note_read(path);
         if self.roots.is_empty() {
             return Reach::Outside;
         }

@@ -873,6 +873,7 @@ fn follows_link(doc: &Document, el: usize, k: usize) -> bool {
 /// read only if it is a `.md` file inside the project's `content/` folder (after
 /// following symbolic links), so a hostile page cannot make lint read other files.
 pub(crate) fn read_project_markdown(root: &Path, path: &Path) -> Option<String> {
+    crate::lint::cache::note_read(path);
     let content = root.join("content").canonicalize().ok()?;
     let file = path.canonicalize().ok()?;
     if !file.starts_with(&content) || file.extension().is_none_or(|e| e != "md") || !file.is_file()
