@@ -8,6 +8,7 @@ pub mod card;
 pub mod color;
 mod fontcheck;
 pub mod model;
+pub mod schema;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

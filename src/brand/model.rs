@@ -4,13 +4,14 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
 use super::color::Rgb;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GuideFile {
     pub brand: BrandInfo,
@@ -32,7 +33,7 @@ pub struct GuideFile {
 
 /// `[segments.<name>]`: a customer segment. Its name is a path segment of the outputs made
 /// for it (`out/web/<name>/<slug>/`), so it is lower-case letters, digits and '-'.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Segment {
     /// What people call it (`"สมาชิก Tonkla Club"`).
@@ -41,13 +42,14 @@ pub struct Segment {
 }
 
 /// `[links]`: which links are the brand's own, and how they are tagged.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinksConfig {
     /// The brand's domains (`"tonkla.example"`; subdomains included). Only links to them
     /// get UTM tags and are checked for them. Default: the host of `[channels.web]
     /// base_url`.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub domains: Vec<Spanned<String>>,
     /// `utm_medium` per channel; defaults: web `referral`, email `email`, social
     /// `social`, print `offline`.
@@ -55,7 +57,7 @@ pub struct LinksConfig {
     pub utm_medium: BTreeMap<crate::channel::Channel, String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BrandInfo {
     pub name: String,
@@ -68,6 +70,7 @@ pub struct BrandInfo {
     /// Folders outside the project that pieces may take pictures from (a monorepo's
     /// shared images), relative to the project root. Nothing else outside is readable.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub asset_roots: Vec<Spanned<String>>,
 }
 
@@ -81,27 +84,33 @@ pub struct Colors {
     pub palette: Vec<(Spanned<String>, ColorDef)>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ColorDef {
     pub hex: Rgb,
+    #[schemars(with = "String")]
     pub role: Spanned<String>,
     /// Print values in percent (C, M, Y, K).
+    #[schemars(with = "Option<[f32; 4]>")]
     pub cmyk: Option<Spanned<[f32; 4]>>,
     /// The variant used in dark mode.
     pub dark: Option<Rgb>,
     /// The spot ink printing this color (`"PANTONE 3425 C"`): a PDF Separation or
     /// DeviceN colorant of that name is this color, whatever its alternate.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub spot: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ColorPair {
+    #[schemars(with = "String")]
     pub text: Spanned<String>,
+    #[schemars(with = "String")]
     pub background: Spanned<String>,
     /// Why this pair may stay below WCAG AA.
+    #[schemars(with = "Option<String>")]
     pub exception: Option<Spanned<String>>,
 }
 
@@ -163,7 +172,7 @@ impl<'de> Visitor<'de> for ColorEntry<'_> {
 }
 
 /// `[fonts.<role>]`: one family per script, plus CSS fallbacks.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FontRole {
     pub latin: FontFamily,
@@ -180,25 +189,28 @@ fn default_weight() -> u16 {
     400
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FontFamily {
+    #[schemars(with = "String")]
     pub family: Spanned<String>,
     /// Font files under `brand/fonts/`.
+    #[schemars(with = "Vec<String>")]
     pub files: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SizeRange {
     pub min: f32,
     pub max: f32,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Logo {
     /// Logo files under `brand/` (SVG preferred, PNG accepted).
+    #[schemars(with = "Vec<String>")]
     pub files: Vec<Spanned<String>>,
     pub alt: String,
     /// Clear space around the logo, as a fraction of its height.
@@ -206,6 +218,7 @@ pub struct Logo {
     pub clear_space: f32,
     /// Color names the logo may be placed on.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub backgrounds: Vec<Spanned<String>>,
     #[serde(default)]
     pub min_size: LogoMinSize,
@@ -216,7 +229,7 @@ fn default_clear_space() -> f32 {
 }
 
 /// Minimum logo sizes per channel: px for screens, mm for print.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogoMinSize {
     pub web: f32,
@@ -236,7 +249,7 @@ impl Default for LogoMinSize {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tone {
     #[serde(default)]
@@ -250,7 +263,7 @@ pub struct Tone {
     pub channels: BTreeMap<crate::channel::Channel, ToneOverride>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreferredTerm {
     #[serde(rename = "use")]
@@ -258,7 +271,7 @@ pub struct PreferredTerm {
     pub instead_of: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ToneOverride {
     pub banned: Option<Vec<String>>,
@@ -266,7 +279,7 @@ pub struct ToneOverride {
     pub max_exclamations: Option<usize>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Channels {
     #[serde(default)]
@@ -279,14 +292,14 @@ pub struct Channels {
     pub print: PrintChannel,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebChannel {
     /// Public URL the web pages are published under; `<base_url><slug>/`.
     pub base_url: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmailChannel {
     #[serde(default = "default_email_width")]
@@ -307,7 +320,7 @@ pub struct EmailChannel {
 }
 
 /// Which sending platform fills in the recipient's first name.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum MergeTags {
     /// `*|IF:FNAME|**|FNAME|**|ELSE:|*fallback*|END:IF|*`
@@ -322,12 +335,14 @@ pub enum MergeTags {
 }
 
 /// `greeting_fallback = { th = "ลูกค้า", en = "there" }`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GreetingFallback {
     #[serde(default = "default_fallback_th")]
+    #[schemars(with = "String")]
     pub th: Spanned<String>,
     #[serde(default = "default_fallback_en")]
+    #[schemars(with = "String")]
     pub en: Spanned<String>,
 }
 
@@ -372,7 +387,7 @@ impl Default for EmailChannel {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SocialChannel {
     #[serde(default = "default_presets")]
@@ -382,6 +397,7 @@ pub struct SocialChannel {
     pub layout: CardLayout,
     /// Presets whose cards carry a QR code to the piece's web page (`qr = ["story"]`).
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub qr: Vec<Spanned<String>>,
 }
 
@@ -399,20 +415,26 @@ impl Default for SocialChannel {
 /// unset colors fall back to roles (background: `primary`, title and text: `background`,
 /// accent: `accent` else `secondary`, accent text: `text`). Fractions are of the card's
 /// shorter side unless said otherwise.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CardLayout {
     /// Solid background color.
+    #[schemars(with = "Option<String>")]
     pub background: Option<Spanned<String>>,
     /// Two or more colors for a diagonal gradient (top-left to bottom-right) instead.
+    #[schemars(with = "Option<Vec<String>>")]
     pub gradient: Option<Spanned<Vec<Spanned<String>>>>,
     /// Title color.
+    #[schemars(with = "Option<String>")]
     pub title_color: Option<Spanned<String>>,
     /// Summary and facts color.
+    #[schemars(with = "Option<String>")]
     pub text_color: Option<Spanned<String>>,
     /// Fill of the call-to-action pill.
+    #[schemars(with = "Option<String>")]
     pub accent: Option<Spanned<String>>,
     /// Text color on the pill.
+    #[schemars(with = "Option<String>")]
     pub accent_text: Option<Spanned<String>>,
     /// Margin around the content.
     #[serde(default = "default_card_padding")]
@@ -474,7 +496,7 @@ fn default_card_hero() -> f32 {
     0.4
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CardPreset {
     pub name: String,
@@ -497,7 +519,7 @@ fn default_presets() -> Vec<CardPreset> {
     .collect()
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrintChannel {
     #[serde(default)]
@@ -530,7 +552,7 @@ impl Default for PrintChannel {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 pub enum PageSize {
     A4,
     #[default]
@@ -549,11 +571,12 @@ impl PageSize {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LintConfig {
     /// Severity per rule id: "error", "warning", "info" or "off".
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, RuleLevel>")]
     pub rules: BTreeMap<Spanned<String>, RuleLevel>,
     /// Share of off-palette pixels an image may have (0.02 = 2 %).
     #[serde(default = "default_image_threshold")]
@@ -561,15 +584,18 @@ pub struct LintConfig {
     /// Generic families (`monospace`, `serif`, `system-ui`…) a font stack may start with,
     /// say for `code` and `pre` in a guide without a `[fonts.code]` role.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub generic_families: Vec<Spanned<String>>,
     /// `[lint.kinds]`: what files matching a glob are, when their bytes do not say
     /// (`"emails/**" = "email"`, `"deliveries/cards/*" = "card"`). Globs match the path
     /// below the linted folder, or as given.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, LintKind>")]
     pub kinds: BTreeMap<Spanned<String>, LintKind>,
     /// `[lint] photos`: globs of images that are photos (`"**/photos/**"`), matched like
     /// `kinds`; their colors are not judged by pixel share (`image/off-palette`).
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub photos: Vec<Spanned<String>>,
     /// `[lint] ignores_need_approver`: every brandpress-ignore must name its approver
     /// (`by=`); one without is `lint/ignore-malformed` and is not applied.
@@ -592,7 +618,7 @@ impl Default for LintConfig {
 
 /// What a file is for lint, when the guide (`[lint.kinds]`) or the command line
 /// (`--kind`) says so instead of its bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum LintKind {
     /// A web page (HTML).
@@ -640,7 +666,7 @@ fn default_image_threshold() -> f32 {
     0.02
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleLevel {
     Error,
