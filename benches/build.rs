@@ -24,6 +24,7 @@ fn bench_build(c: &mut Criterion) {
         let options = BuildOptions {
             out: tmp.path().join(format!("out-{channel}")),
             channels: vec![channel],
+            shard: None,
         };
         group.bench_function(format!("{channel} × {PIECES} pieces"), |b| {
             b.iter(|| build(&project, &options).expect("build"))

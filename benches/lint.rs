@@ -27,6 +27,7 @@ fn setup() -> (tempfile::TempDir, Project) {
                 .copied()
                 .filter(|c| c.name() == "web")
                 .collect(),
+            shard: None,
         },
     )
     .expect("build");

@@ -74,6 +74,21 @@ enum Command {
         #[arg(long)]
         stdio: bool,
     },
+    /// Join the output folders of `build --shard` jobs into OUT and run the campaign-wide
+    /// checks (consistency) over it; or, with --reports, join lint reports into one.
+    Merge(MergeArgs),
+    /// Export design tokens from the guide, or import them into it.
+    Tokens {
+        #[command(subcommand)]
+        command: TokensCommand,
+    },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff), or write one page per command into --out DIR.
+    Man {
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Work with the brand guide.
     Brand {
         #[command(subcommand)]
@@ -95,6 +110,34 @@ enum BrandCommand {
         #[arg(long, default_value = ".")]
         project: PathBuf,
     },
+    /// Print the JSON Schema of brand.toml (for Taplo / Even Better TOML: `#:schema`).
+    Schema,
+}
+
+#[derive(Subcommand)]
+enum TokensCommand {
+    /// Write the guide's colors and fonts as design tokens (stdout unless --out).
+    Export {
+        #[arg(long, default_value = ".")]
+        project: PathBuf,
+        #[arg(long, value_enum, default_value = "dtcg")]
+        format: crate::tokens::Format,
+        /// Write to this file instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Merge a design token file (W3C DTCG 2025.10, or Style Dictionary / Tokens Studio
+    /// JSON) into brand.toml, keeping its comments.
+    Import {
+        /// The token file (`*.tokens.json`).
+        file: PathBuf,
+        /// The guide to merge into.
+        #[arg(long, default_value = "brand/brand.toml", value_name = "FILE")]
+        guide: PathBuf,
+        /// Print what would change and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -110,6 +153,38 @@ struct BuildArgs {
     #[arg(long, value_delimiter = ',')]
     channels: Vec<Channel>,
     /// Seconds to wait for another build into the same output folder.
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    lock_timeout: u64,
+    /// Render every job instead of reusing unchanged ones from the build cache
+    /// (`.<out>.cache` beside the output), then refresh the cache.
+    #[arg(long)]
+    no_cache: bool,
+    /// Build only shard I of N (1-based, e.g. 3/10): the pieces assigned to it (with their
+    /// segment variants, in every channel) and the channels' shared assets. Join the shards
+    /// with `brandpress merge`.
+    #[arg(long, value_name = "I/N", value_parser = |s: &str| s.parse::<build::Shard>())]
+    shard: Option<build::Shard>,
+}
+
+#[derive(clap::Args)]
+struct MergeArgs {
+    /// The merged output folder, then the shards' output folders.
+    #[arg(value_name = "OUT SHARD_DIR", required_unless_present = "reports")]
+    dirs: Vec<PathBuf>,
+    /// Join these JSON or SARIF lint reports (all of one format) into one, on stdout.
+    #[arg(long, num_args = 1.., value_name = "REPORT", conflicts_with = "dirs")]
+    reports: Vec<PathBuf>,
+    /// The project (its guide and content, for the campaign-wide checks).
+    #[arg(long, default_value = ".")]
+    project: PathBuf,
+    /// Format of the campaign-wide checks' report; with --reports, the format the reports
+    /// must have (json or sarif).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Human output: show every info finding, not one count per rule.
+    #[arg(long, short)]
+    verbose: bool,
+    /// Seconds to wait for a build or merge into the same output folder.
     #[arg(long, default_value_t = 300, value_name = "SECONDS")]
     lock_timeout: u64,
 }
@@ -136,9 +211,18 @@ struct LintArgs {
     /// changed pieces.
     #[arg(long, value_name = "REF", conflicts_with_all = ["update_baseline", "fix"])]
     changed_since: Option<String>,
+    /// Lint only shard I of N (1-based, e.g. 3/10): in a folder we built, the outputs of
+    /// the pieces `build --shard I/N` builds (shared assets in shard 1), other files by
+    /// their path. Consistency across channels is left to `brandpress merge`.
+    #[arg(long, value_name = "I/N", value_parser = |s: &str| s.parse::<build::Shard>(), conflicts_with_all = ["fix", "campaign"])]
+    shard: Option<build::Shard>,
     /// Human output: show every info finding, not one count per rule.
     #[arg(long, short)]
     verbose: bool,
+    /// Lint every file: do not replay our unchanged outputs' findings from the lint cache
+    /// (`.brandpress/<output>.lint-cache.json` beside the output), nor write it.
+    #[arg(long)]
+    no_cache: bool,
     #[command(flatten)]
     baseline: BaselineArgs,
     #[command(flatten)]
@@ -261,6 +345,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 args.campaign,
                 &args.baseline,
                 changed,
+                !args.no_cache,
+                args.shard,
             )
         }
         Command::Check {
@@ -285,8 +371,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 None,
                 &baseline,
                 None,
+                true,
+                None,
             )
         }
+        Command::Merge(args) => run_merge(&args),
         Command::Init { dir } => {
             crate::init::init(&dir)?;
             println!(
@@ -346,6 +435,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
             ExitCode::from(1)
         }),
         Command::Brand {
+            command: BrandCommand::Schema,
+        } => {
+            print!("{}", crate::brand::schema::guide_schema_json());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tokens { command } => run_tokens(command),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "brandpress", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man { out } => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            match out {
+                Some(dir) => {
+                    std::fs::create_dir_all(&dir).map_err(|e| Error::file(&dir, e))?;
+                    clap_mangen::generate_to(cmd, &dir).map_err(|e| Error::file(&dir, e))?;
+                }
+                None => clap_mangen::Man::new(cmd)
+                    .render(&mut std::io::stdout())
+                    .map_err(|e| Error::usage(format!("writing the man page: {e}")))?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Brand {
             command: BrandCommand::Validate { project },
         } => {
             let guide = Guide::load(&display_path(&project))?;
@@ -364,6 +478,44 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `tokens export` and `tokens import`.
+fn run_tokens(command: TokensCommand) -> Result<ExitCode> {
+    match command {
+        TokensCommand::Export {
+            project,
+            format,
+            out,
+        } => {
+            let guide = Guide::load(&display_path(&project))?;
+            let text = crate::tokens::export(&guide, format)?;
+            match out {
+                Some(file) => std::fs::write(&file, text).map_err(|e| Error::file(&file, e))?,
+                None => print!("{text}"),
+            }
+        }
+        TokensCommand::Import {
+            file,
+            guide,
+            dry_run,
+        } => {
+            let outcome = crate::tokens::import::import(&file, &guide, dry_run)?;
+            for note in &outcome.notes {
+                eprintln!("note: {note}");
+            }
+            for change in &outcome.changes {
+                println!("{change}");
+            }
+            let verb = if dry_run { "would change" } else { "changed" };
+            println!(
+                "{}: {verb} {}",
+                guide.display(),
+                crate::i18n::count(outcome.changes.len(), "value", "values")
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Where the build's summary line goes.
@@ -398,13 +550,18 @@ fn run_build(project: &Project, args: &BuildArgs, say: Say) -> Result<(PathBuf, 
         crate::i18n::count(project.pieces.len(), "piece", "pieces"),
         crate::i18n::count(channels.len(), "channel", "channels")
     ));
-    let built = build::build_locked(
+    let built = build::build_locked_cached(
         project,
         &BuildOptions {
             out: out.clone(),
             channels,
+            shard: args.shard,
         },
         &wait,
+        match args.no_cache {
+            true => build::CacheUse::Cold,
+            false => build::CacheUse::Reuse,
+        },
     );
     if let Some(s) = spinner {
         s.finish_and_clear();
@@ -427,6 +584,7 @@ struct Shown {
     verbose: bool,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_lint(
     guide: &Guide,
     paths: &[PathBuf],
@@ -435,6 +593,8 @@ fn run_lint(
     campaign: Option<String>,
     baseline: &BaselineArgs,
     changed: Option<lint::changed::Changed>,
+    cache: bool,
+    shard: Option<build::Shard>,
 ) -> Result<ExitCode> {
     // a missing or corrupt baseline fails before the lint, not after it
     let loaded = match &baseline.baseline {
@@ -444,7 +604,9 @@ fn run_lint(
     let ctx = LintContext::new(guide)
         .forcing(kind)
         .in_campaign(campaign)
-        .only_changed(changed);
+        .only_changed(changed)
+        .caching(cache)
+        .sharded(shard);
     let mut report = lint::lint_paths(&ctx, paths)?;
     if let Some(b) = loaded {
         b.apply(&mut report);
@@ -458,6 +620,90 @@ fn run_lint(
     }
     let mut stdout = std::io::stdout().lock();
     report::write(&report, shown.format, shown.verbose, &mut stdout)
+        .map_err(|e| Error::usage(format!("writing the report: {e}")))?;
+    Ok(if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `merge`: joins shard folders (then runs the campaign-wide checks over the result) or
+/// lint reports.
+fn run_merge(args: &MergeArgs) -> Result<ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    if !args.reports.is_empty() {
+        let joined = crate::merge::reports(&args.reports)?;
+        let wanted = match args.format {
+            None => None,
+            Some(Format::Json) => Some(crate::merge::ReportFormat::Json),
+            Some(Format::Sarif) => Some(crate::merge::ReportFormat::Sarif),
+            Some(_) => {
+                return Err(Error::usage(
+                    "merge --reports joins json or sarif reports: --format json or --format sarif",
+                ));
+            }
+        };
+        if let Some(wanted) = wanted.filter(|w| *w != joined.format) {
+            return Err(Error::usage(format!(
+                "the reports are {}, not {}: lint each shard with --format {}",
+                joined.format.name(),
+                wanted.name(),
+                wanted.name()
+            )));
+        }
+        let mut text = serde_json::to_string_pretty(&joined.value)
+            .map_err(|e| Error::usage(format!("writing the report: {e}")))?;
+        text.push('\n');
+        std::io::Write::write_all(&mut stdout, text.as_bytes())
+            .map_err(|e| Error::usage(format!("writing the report: {e}")))?;
+        eprintln!(
+            "joined {}{}",
+            crate::i18n::count(args.reports.len(), "report", "reports"),
+            match joined.duplicates {
+                0 => String::new(),
+                n => format!(" ({n} findings given by more than one, kept once)"),
+            }
+        );
+        return Ok(if joined.errors > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
+    let [out, shards @ ..] = args.dirs.as_slice() else {
+        return Err(Error::usage("usage: brandpress merge OUT SHARD_DIR..."));
+    };
+    if shards.is_empty() {
+        return Err(Error::usage(
+            "usage: brandpress merge OUT SHARD_DIR...: name the merged output folder, then the shards' folders",
+        ));
+    }
+    let guide = Guide::load(&display_path(&args.project))?;
+    let wait = LockWait {
+        timeout: std::time::Duration::from_secs(args.lock_timeout),
+        on_wait: &|lock| {
+            eprintln!(
+                "waiting for another build into {} to finish (lock {}, up to {}s)…",
+                out.display(),
+                lock.display(),
+                args.lock_timeout
+            )
+        },
+    };
+    let (summary, _lock) = build::merge(out, &guide.root, shards, &wait)?;
+    for w in &summary.warnings {
+        eprintln!("warning: {w}");
+    }
+    let format = args.format.unwrap_or(Format::Human);
+    let line = format!("{} → {}", summary.line(), out.display());
+    match format {
+        Format::Human => println!("{line}"),
+        _ => eprintln!("{line}"),
+    }
+    // the lock is held: the checks read this merge's output
+    let report = crate::merge::campaign_checks(&guide, out)?;
+    report::write(&report, format, args.verbose, &mut stdout)
         .map_err(|e| Error::usage(format!("writing the report: {e}")))?;
     Ok(if report.has_errors() {
         ExitCode::from(1)

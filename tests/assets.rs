@@ -72,6 +72,7 @@ fn build_all(project: &Project, out: &Path) {
         &BuildOptions {
             out: out.to_path_buf(),
             channels: Channel::ALL.to_vec(),
+            shard: None,
         },
     )
     .expect("builds");
@@ -220,6 +221,7 @@ fn a_hero_in_another_format_is_an_error_at_its_line() {
             &BuildOptions {
                 out: dir.path().join(format!("out-{channel}")),
                 channels: vec![channel],
+                shard: None,
             },
         )
         .err()

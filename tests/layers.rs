@@ -40,6 +40,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("corpus", 2),
     ("fuzzing", 2),
     ("lsp", 2),
+    ("tokens", 2),
+    ("merge", 2),
 ];
 
 /// Top-layer siblings that must not import from each other.

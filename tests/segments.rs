@@ -57,6 +57,7 @@ fn build_all(project: &Path, out: &Path) -> Value {
         &BuildOptions {
             out: out.to_path_buf(),
             channels: Channel::ALL.to_vec(),
+            shard: None,
         },
     )
     .unwrap_or_else(|e| panic!("{e:?}"));
@@ -502,6 +503,7 @@ fn a_partial_build_keeps_a_variants_files_only_while_the_variant_exists() {
             &BuildOptions {
                 out: out.clone(),
                 channels,
+                shard: None,
             },
         )
         .unwrap_or_else(|e| panic!("{e:?}"));

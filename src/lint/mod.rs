@@ -17,6 +17,7 @@
 
 pub mod baseline;
 pub mod built;
+pub mod cache;
 pub mod changed;
 pub mod consistency;
 pub mod email;
@@ -32,6 +33,7 @@ pub mod pdf;
 pub mod qr;
 pub mod roots;
 pub mod rules;
+pub mod shard;
 pub mod tone;
 
 use std::collections::HashMap;
@@ -271,6 +273,10 @@ pub struct LintContext<'a> {
     pub roots: Roots,
     /// Linked stylesheets by canonical path, parsed once.
     sheets: Mutex<HashMap<PathBuf, Arc<html::LinkedSheet>>>,
+    /// Output folders' campaign manifests (records by path), read once per run: a
+    /// 1,000-piece campaign's `manifest.json` is megabytes, and each of its cards and
+    /// PDFs looks its record up.
+    manifests: Mutex<HashMap<PathBuf, Arc<HashMap<String, crate::manifest::Record>>>>,
     /// Tone rules per channel of [`TONE_CHANNELS`], compiled on first use.
     tone: Arc<[OnceLock<tone::ToneRules>; 5]>,
     /// What every file is, from `--kind` (overrides the guide and the bytes).
@@ -281,6 +287,11 @@ pub struct LintContext<'a> {
     pub campaign: Option<String>,
     /// `--changed-since`: only changed files (and outputs of changed pieces) are linted.
     pub changed: Option<Arc<changed::Changed>>,
+    /// Whether our own unchanged outputs are replayed from the lint cache ([`cache`]):
+    /// on for the command line unless `--no-cache`, off for the editor and tests.
+    pub cache: bool,
+    /// `--shard I/N`: only this shard's files are linted ([`shard`]).
+    pub shard: Option<crate::content::shard::Shard>,
 }
 
 /// The guide's `[lint.kinds]` globs, compiled (the guide validated them at load).
@@ -309,11 +320,14 @@ impl<'a> LintContext<'a> {
             fonts: Arc::new(rules::glyph::BrandFonts::load(guide)),
             roots: Roots::none(),
             sheets: Mutex::new(HashMap::new()),
+            manifests: Mutex::new(HashMap::new()),
             tone: Arc::new(Default::default()),
             forced: None,
             kinds: Arc::new(compile_kinds(guide)),
             campaign: None,
             changed: None,
+            cache: false,
+            shard: None,
         }
     }
 
@@ -347,17 +361,33 @@ impl<'a> LintContext<'a> {
             fonts: self.fonts.clone(),
             roots,
             sheets: Mutex::new(HashMap::new()),
+            manifests: Mutex::new(HashMap::new()),
             tone: self.tone.clone(),
             forced: self.forced,
             kinds: self.kinds.clone(),
             campaign: self.campaign.clone(),
             changed: self.changed.clone(),
+            cache: self.cache,
+            shard: self.shard,
         }
     }
 
     /// This context, linting only what changed (`--changed-since`; see [`changed`]).
     pub fn only_changed(mut self, changed: Option<changed::Changed>) -> LintContext<'a> {
         self.changed = changed.map(Arc::new);
+        self
+    }
+
+    /// This context, replaying our unchanged outputs' findings from the lint cache
+    /// (`true`) or linting every file (`--no-cache`).
+    pub fn caching(mut self, on: bool) -> LintContext<'a> {
+        self.cache = on;
+        self
+    }
+
+    /// This context, linting only shard `I/N`'s files (`--shard`; see [`shard`]).
+    pub fn sharded(mut self, shard: Option<crate::content::shard::Shard>) -> LintContext<'a> {
+        self.shard = shard;
         self
     }
 
@@ -377,13 +407,36 @@ impl<'a> LintContext<'a> {
         }
     }
 
+    /// The campaign manifest of the output folder `dir` (its records by path), read on
+    /// first use ([`crate::manifest::CampaignManifest::previous`]: empty when missing or
+    /// unreadable).
+    pub fn manifest_records(&self, dir: &Path) -> Arc<HashMap<String, crate::manifest::Record>> {
+        let mut manifests = self.manifests.lock().unwrap_or_else(|e| e.into_inner());
+        manifests
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| {
+                Arc::new(
+                    crate::manifest::CampaignManifest::previous(dir)
+                        .into_iter()
+                        .map(|r| (r.path.clone(), r))
+                        .collect(),
+                )
+            })
+            .clone()
+    }
+
     /// A linked stylesheet inside the roots, read and parsed on first use; `true` the
     /// first time (the caller then reports the sheet's own findings, so they appear once
     /// per run). `None` when it is outside the roots or unreadable.
     pub fn linked_sheet(&self, path: &Path) -> Option<(Arc<html::LinkedSheet>, bool)> {
+        // one name for the sheet whichever page links it first (`web/assets/brand.css`,
+        // not `web/a/../assets/brand.css`), so its findings do not depend on the order
+        // the pages were linted in
+        let path = &lexical(path);
         let key = self.roots.file(path)?;
         let mut sheets = self.sheets.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(s) = sheets.get(&key) {
+            cache::note_sheet(path, false);
             return Some((s.clone(), false));
         }
         let bytes = std::fs::read(&key).ok()?;
@@ -393,8 +446,34 @@ impl<'a> LintContext<'a> {
             text,
         ));
         sheets.insert(key, linked.clone());
+        cache::note_sheet(path, true);
         Some((linked, true))
     }
+}
+
+/// `path` with its `.` and `..` components resolved by name (a `..` after a symbolic
+/// link may lead elsewhere on disk: this is the name shown, the reading goes through
+/// [`Roots`]).
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else if !matches!(out.components().next_back(), Some(Component::RootDir)) {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
 }
 
 /// The result of a lint run.
@@ -438,7 +517,18 @@ fn collect(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
         if !path.exists() {
             return Err(Error::file(path, "no such file or directory"));
         }
-        for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+        // caches are not inputs: the build cache beside an output (`.out.cache/`, marked
+        // with a CACHEDIR.TAG) and the lint cache's `.brandpress/` folder
+        let not_cache = |e: &walkdir::DirEntry| {
+            e.depth() == 0
+                || !e.file_type().is_dir()
+                || !(e.file_name() == ".brandpress" || e.path().join("CACHEDIR.TAG").is_file())
+        };
+        for entry in walkdir::WalkDir::new(path)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(not_cache)
+        {
             let entry = entry.map_err(|e| Error::file(path, e))?;
             if entry.file_type().is_file() {
                 files.push(entry.into_path());
@@ -471,16 +561,49 @@ pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
         files.retain(|f| changed.keeps(f));
         links.retain(|f| changed.keeps(f));
     }
+    let ours = consistency::manifest_dirs(paths);
+    let selection = ctx.shard.map(|s| shard::Selection::new(s, &ours));
+    if let Some(selection) = &selection {
+        files.retain(|f| selection.keeps(f, &ctx.roots));
+        links.retain(|f| selection.keeps(f, &ctx.roots));
+    }
+    let cache = if ctx.cache {
+        cache::LintCache::open(ctx, paths)
+    } else {
+        None
+    };
     let results: Vec<Vec<Finding>> = files
         .par_iter()
-        .map(|path| match lint_file(ctx, path) {
-            Ok(findings) => findings,
-            Err(e) => vec![unreadable_file(path, &e)],
+        .map(|path| {
+            let found = match &cache {
+                Some(cache) => std::fs::read(path)
+                    .map_err(|e| Error::file(path, e))
+                    .map(|bytes| cache.lint(ctx, path, &bytes, || lint_bytes(ctx, path, &bytes))),
+                None => lint_file(ctx, path),
+            };
+            match found {
+                Ok(findings) => findings,
+                Err(e) => vec![unreadable_file(path, &e)],
+            }
         })
         .collect();
+    if let Some(cache) = cache {
+        if std::env::var_os("BRANDPRESS_LINT_CACHE_STATS").is_some() {
+            eprintln!(
+                "lint cache: {} replayed, {} linted",
+                cache.hits.load(std::sync::atomic::Ordering::Relaxed),
+                cache.misses.load(std::sync::atomic::Ordering::Relaxed)
+            );
+        }
+        cache.save();
+    }
     let mut report = LintReport {
         files: files.len(),
-        findings: guide::lint(ctx.guide),
+        // the guide's own findings once per fleet: in shard 1
+        findings: match ctx.shard {
+            Some(s) if !s.is_first() => Vec::new(),
+            _ => guide::lint(ctx.guide),
+        },
         baseline: None,
     };
     for path in &links {
@@ -491,10 +614,20 @@ pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
     }
     // one campaign, one message: across the outputs of a folder we built, and across
     // the files of a campaign made elsewhere (`--campaign`)
-    let ours = consistency::manifest_dirs(paths);
     for dir in &ours {
-        report.findings.extend(built::card_text(ctx, dir));
-        report.findings.extend(consistency::check(ctx, dir));
+        let cards = built::card_text(ctx, dir);
+        match &selection {
+            None => {
+                report.findings.extend(cards);
+                report.findings.extend(consistency::check(ctx, dir));
+            }
+            // campaign-wide checks run at `brandpress merge`, over every shard
+            Some(selection) => report.findings.extend(
+                cards
+                    .into_iter()
+                    .filter(|f| selection.keeps(&f.location.path, &ctx.roots)),
+            ),
+        }
     }
     if ctx.campaign.is_some() {
         // one group per folder given (a delivery folder), and one for the files named
@@ -810,6 +943,26 @@ mod tests {
         // companions and empty text formats are fine
         for name in ["x.css", "x.txt", "x.html", "x.md"] {
             assert!(lint_bytes(&ctx, Path::new(name), b"").is_empty(), "{name}");
+        }
+    }
+
+    #[test]
+    fn linked_sheets_have_one_name_whichever_page_links_them() {
+        for (given, name) in [
+            (
+                "out/web/ร้าน/../assets/brand.css",
+                "out/web/assets/brand.css",
+            ),
+            (
+                "./out/web/./a/../../web/assets/x.css",
+                "out/web/assets/x.css",
+            ),
+            ("../site/a.css", "../site/a.css"),
+            ("/srv/out/../a.css", "/srv/a.css"),
+            ("/../a.css", "/a.css"),
+            ("a/..", "."),
+        ] {
+            assert_eq!(lexical(Path::new(given)), Path::new(name), "{given}");
         }
     }
 

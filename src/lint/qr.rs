@@ -51,7 +51,7 @@ use std::path::{Path, PathBuf};
 
 use crate::channel::Channel;
 use crate::lint::{Finding, LintContext, Location, Reach, rules};
-use crate::manifest::{CampaignManifest, MANIFEST, Record};
+use crate::manifest::{MANIFEST, Record};
 
 /// Pixels rqrr is given at most; larger rasters are downscaled first.
 pub const MAX_QR_PIXELS: usize = 16_000_000;
@@ -815,9 +815,7 @@ fn our_record(ctx: &LintContext, path: &Path) -> Option<Record> {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            return CampaignManifest::previous(&dir)
-                .into_iter()
-                .find(|r| r.path == relative);
+            return ctx.manifest_records(&dir).get(&relative).cloned();
         }
         if dir == Path::new(".") {
             return None;
