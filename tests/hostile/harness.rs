@@ -310,14 +310,25 @@ impl Fixture {
 }
 
 /// Files a build may keep beside `out/` (its lock, its staging folder).
+/// Whether `path` is (inside) one of the build's own siblings of `out`: its lock,
+/// staging and backup trees and its build cache (`.out.*`), or the lint cache
+/// (`.brandpress/out.lint-cache.json`).
 fn is_build_sibling(path: &Path, out: &Path) -> bool {
-    let (Some(name), Some(out_name)) = (path.file_name(), out.file_name()) else {
+    let Some(out_name) = out.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return false;
     };
-    path.parent() == out.parent()
-        && name
-            .to_string_lossy()
-            .starts_with(&format!(".{}.", out_name.to_string_lossy()))
+    let lint_cache = out.parent().map(|p| {
+        p.join(".brandpress")
+            .join(format!("{out_name}.lint-cache.json"))
+    });
+    if lint_cache.as_deref() == Some(path) {
+        return true;
+    }
+    path.ancestors().any(|a| {
+        a.parent() == out.parent()
+            && a.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&format!(".{out_name}.")))
+    })
 }
 
 /// What a run printed and how it ended.
