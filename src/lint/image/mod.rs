@@ -647,8 +647,12 @@ fn exact_report(view: &View, pixels: &mut PixelClassifier) -> Option<PaletteRepo
     }
     // Pass 1: one class per distinct color (cached), one byte per pixel.
     let mut classes = vec![SKIP; view.len()];
-    // the last color's key and class, with its alpha: a run of one color costs a compare
-    let mut last: Option<([u8; 4], u8)> = None;
+    // Pixels classed blend or off, in order: the only ones pass 2 looks at (a card is
+    // mostly flat colors: a few percent of its pixels are anti-aliased edges).
+    let mut marked: Vec<usize> = Vec::new();
+    // The last color (RGBA as one word) and its class: a run of one color costs a
+    // compare. Transparent black is skipped, as any transparent pixel is.
+    let (mut last, mut last_class) = (0u32, SKIP);
     for (y, (row, class_row)) in view
         .rgba
         .chunks_exact(4 * w)
@@ -662,22 +666,20 @@ fn exact_report(view: &View, pixels: &mut PixelClassifier) -> Option<PaletteRepo
         };
         for (from, to) in [(0, a), (b, w)] {
             let (row, class_row) = (&row[4 * from..4 * to], &mut class_row[from..to]);
-            for (p, class) in row.chunks_exact(4).zip(class_row.iter_mut()) {
-                let p = [p[0], p[1], p[2], p[3]];
-                if let Some((k, c)) = last
-                    && k == p
-                {
-                    *class = c;
-                    continue;
+            for (x, (p, class)) in row.chunks_exact(4).zip(class_row.iter_mut()).enumerate() {
+                let rgba = u32::from_be_bytes([p[0], p[1], p[2], p[3]]);
+                if rgba != last {
+                    last = rgba;
+                    last_class = match rgba & 0xFF {
+                        0 => SKIP,
+                        255 => class_byte(pixels.get(rgba >> 8)),
+                        _ => PALETTE, // semi-transparent edge: not judged
+                    };
                 }
-                let (key, alpha) = (u32::from_be_bytes([0, p[0], p[1], p[2]]), p[3]);
-                let c = match alpha {
-                    0 => SKIP,
-                    255 => class_byte(pixels.get(key)),
-                    _ => PALETTE, // semi-transparent edge: not judged
-                };
-                last = Some((p, c));
-                *class = c;
+                *class = last_class;
+                if matches!(last_class, BLEND | OFF) {
+                    marked.push(y * w + from + x);
+                }
             }
         }
         if pixels.exact() > EXACT_BUDGET {
@@ -691,10 +693,10 @@ fn exact_report(view: &View, pixels: &mut PixelClassifier) -> Option<PaletteRepo
     let mut off_px: Vec<usize> = Vec::new();
     let mut pending: HashMap<u16, (u64, Vec<usize>), BuildFast> = HashMap::default();
     let mut blends = 0u64;
-    for i in 0..view.len() {
+    for i in marked {
         match classes[i] {
             OFF => off_px.push(i),
-            BLEND => {
+            _ => {
                 if view.next_to_palette(i, |j, _| classes[j]) {
                     blends += 1;
                 } else if let PixelClass::Blend { pair, step } = pixels.get(view.key(i)) {
@@ -703,7 +705,6 @@ fn exact_report(view: &View, pixels: &mut PixelClassifier) -> Option<PaletteRepo
                     entry.1.push(i);
                 }
             }
-            _ => {}
         }
     }
     for (steps, pixels) in pending.into_values() {
