@@ -121,7 +121,21 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Vec<Code> {
         scaled = out;
         (w, h, scaled.as_slice())
     };
-    let Some(marks) = finder_marks(w, h, pixels).filter(|m| m.len() >= 3) else {
+    let dark = |i: usize| pixels[i] < 128;
+    search(w, h, factor, dark, |i| pixels[i])
+}
+
+/// The codes of a `w × h` raster (`factor` times smaller than the image the boxes are
+/// given in) whose pixel `i` (row by row) is `dark(i)` at the pre-scan's mid-grey
+/// threshold and has luminance `luma(i)`.
+fn search(
+    w: usize,
+    h: usize,
+    factor: usize,
+    dark: impl Fn(usize) -> bool,
+    luma: impl Fn(usize) -> u8,
+) -> Vec<Code> {
+    let Some(marks) = finder_marks_by(w, h, &dark).filter(|m| m.len() >= 3) else {
         return Vec::new();
     };
     // only finder patterns that can be the three corners of one code are searched (a
@@ -136,7 +150,7 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Vec<Code> {
     // linear in the pixels it is given)
     let [x0, y0, x1, y1] = span(&marks, w, h);
     let (cw, ch) = (x1 - x0, y1 - y0);
-    let at = |x: usize, y: usize| pixels[(y0 + y) * w + x0 + x];
+    let at = |x: usize, y: usize| luma((y0 + y) * w + x0 + x);
     let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(cw, ch, at);
     let mut out: Vec<Code> = Vec::new();
     for grid in prepared.detect_grids().into_iter().take(MAX_CODES) {
@@ -238,18 +252,27 @@ pub fn decode_rgba(width: usize, height: usize, rgba: &[u8]) -> Vec<Code> {
     if rgba.len() < width.saturating_mul(height).saturating_mul(4) {
         return Vec::new();
     }
+    // within rqrr's size the image is read in place: the pre-scan tests each pixel's
+    // luminance as it goes, and only the part rqrr reads is converted
+    if width * height <= MAX_QR_PIXELS && width > 0 && height > 0 {
+        let luma = |i: usize| luma_on_white(&rgba[i * 4..i * 4 + 4]);
+        return search(width, height, 1, |i| luma(i) < 128, luma);
+    }
     let luma: Vec<u8> = rgba
         .chunks_exact(4)
         .take(width * height)
-        .map(|p| {
-            let y = (u32::from(p[0]) * 54 + u32::from(p[1]) * 183 + u32::from(p[2]) * 19) >> 8;
-            match u32::from(p[3]) {
-                255 => y as u8,
-                a => ((y * a + 255 * (255 - a)) / 255) as u8,
-            }
-        })
+        .map(luma_on_white)
         .collect();
     decode_luma(width, height, &luma)
+}
+
+/// The luminance of a straight RGBA pixel composited on white.
+fn luma_on_white(p: &[u8]) -> u8 {
+    let y = (u32::from(p[0]) * 54 + u32::from(p[1]) * 183 + u32::from(p[2]) * 19) >> 8;
+    match u32::from(p[3]) {
+        255 => y as u8,
+        a => ((y * a + 255 * (255 - a)) / 255) as u8,
+    }
 }
 
 /// An open run of finder-pattern hits, stacked row over row.
@@ -270,12 +293,12 @@ impl Stack {
     /// Whether this is a finder pattern: stacked over two modules' rows at least, and
     /// 1:1:3:1:1 down its center column too (text strokes pass the row test, rarely
     /// both).
-    fn is_finder(&self, w: usize, h: usize, luma: &[u8]) -> bool {
+    fn is_finder(&self, w: usize, h: usize, dark_at: &impl Fn(usize) -> bool) -> bool {
         if self.rows < 2 * self.unit {
             return false;
         }
         let (x, y) = (self.center, (self.first_row + self.last_row) / 2);
-        let dark = |y: usize| luma[y * w + x] < 128;
+        let dark = |y: usize| dark_at(y * w + x);
         if x >= w || y >= h || !dark(y) {
             return false;
         }
@@ -311,18 +334,33 @@ pub fn finders(w: usize, h: usize, luma: &[u8]) -> usize {
 /// The finder patterns [`finders`] counts, as (center x, center y, module size) in
 /// pixels; `None` past [`MAX_FINDERS`].
 pub fn finder_marks(w: usize, h: usize, luma: &[u8]) -> Option<Vec<[usize; 3]>> {
+    if luma.len() < w * h {
+        return Some(Vec::new());
+    }
+    finder_marks_by(w, h, &|i: usize| luma[i] < 128)
+}
+
+/// [`finder_marks`] of a raster whose pixel `i` (row by row) is dark when `dark(i)`.
+fn finder_marks_by(
+    w: usize,
+    h: usize,
+    dark_at: &impl Fn(usize) -> bool,
+) -> Option<Vec<[usize; 3]>> {
+    if w == 0 || h == 0 {
+        return Some(Vec::new());
+    }
     let mut open: Vec<Stack> = Vec::new();
     let mut found: Vec<[usize; 3]> = Vec::new();
     let mut runs = [0usize; 5];
     for y in 0..h {
-        let row = &luma[y * w..(y + 1) * w];
+        let row = y * w;
         runs.fill(0);
         // runs[4] is the current run; runs alternate colors, the last one dark
-        let mut dark = row[0] < 128;
+        let mut dark = dark_at(row);
         let mut current = 0usize;
         let mut x = 0;
         while x <= w {
-            let d = x < w && row[x] < 128;
+            let d = x < w && dark_at(row + x);
             if x < w && d == dark {
                 current += 1;
                 x += 1;
@@ -360,7 +398,7 @@ pub fn finder_marks(w: usize, h: usize, luma: &[u8]) -> Option<Vec<[usize; 3]>> 
         // close the stacks this row did not continue
         open.retain(|s| {
             let alive = s.last_row + 2 > y;
-            if !alive && s.is_finder(w, h, luma) {
+            if !alive && s.is_finder(w, h, dark_at) {
                 found.push(s.mark());
             }
             alive
@@ -371,7 +409,7 @@ pub fn finder_marks(w: usize, h: usize, luma: &[u8]) -> Option<Vec<[usize; 3]>> 
     }
     found.extend(
         open.iter()
-            .filter(|s| s.is_finder(w, h, luma))
+            .filter(|s| s.is_finder(w, h, dark_at))
             .map(Stack::mark),
     );
     (found.len() <= MAX_FINDERS).then_some(found)
