@@ -527,6 +527,15 @@ enum Say {
 
 /// Builds, prints the warnings and the summary, and returns the output folder with its
 /// lock still held.
+/// Says on stderr that a build or merge waits for another one into `out`.
+fn waiting(out: &Path, lock: &Path, seconds: u64) {
+    eprintln!(
+        "waiting for another build into {} to finish (lock {}, up to {seconds}s)…",
+        out.display(),
+        lock.display(),
+    )
+}
+
 fn run_build(project: &Project, args: &BuildArgs, say: Say) -> Result<(PathBuf, BuildLock)> {
     let out = args.out.clone().unwrap_or_else(|| project.root.join("out"));
     let channels = if args.channels.is_empty() {
@@ -534,16 +543,10 @@ fn run_build(project: &Project, args: &BuildArgs, say: Say) -> Result<(PathBuf, 
     } else {
         args.channels.clone()
     };
+    let on_wait = |lock: &Path| waiting(&out, lock, args.lock_timeout);
     let wait = LockWait {
         timeout: std::time::Duration::from_secs(args.lock_timeout),
-        on_wait: &|lock| {
-            eprintln!(
-                "waiting for another build into {} to finish (lock {}, up to {}s)…",
-                out.display(),
-                lock.display(),
-                args.lock_timeout
-            )
-        },
+        on_wait: &on_wait,
     };
     let spinner = progress(&format!(
         "building {} × {}",
@@ -680,16 +683,10 @@ fn run_merge(args: &MergeArgs) -> Result<ExitCode> {
         ));
     }
     let guide = Guide::load(&display_path(&args.project))?;
+    let on_wait = |lock: &Path| waiting(out, lock, args.lock_timeout);
     let wait = LockWait {
         timeout: std::time::Duration::from_secs(args.lock_timeout),
-        on_wait: &|lock| {
-            eprintln!(
-                "waiting for another build into {} to finish (lock {}, up to {}s)…",
-                out.display(),
-                lock.display(),
-                args.lock_timeout
-            )
-        },
+        on_wait: &on_wait,
     };
     let (summary, _lock) = build::merge(out, &guide.root, shards, &wait)?;
     for w in &summary.warnings {
