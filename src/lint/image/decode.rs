@@ -370,8 +370,15 @@ fn decode_jpeg(bytes: &[u8]) -> Result<Decoded, String> {
             }
         }
     }
+    // three components (YCbCr, or RGB by APP14 or component ids) come out as RGBA straight
+    // from zune-jpeg's colour conversion; four (CMYK, YCCK) as RGB, widened here
+    let out = if frame.is_some_and(|f| f.components == 3) {
+        ColorSpace::RGBA
+    } else {
+        ColorSpace::RGB
+    };
     let options = DecoderOptions::default()
-        .jpeg_set_out_colorspace(ColorSpace::RGB)
+        .jpeg_set_out_colorspace(out)
         .set_strict_mode(true)
         .set_max_width(u16::MAX as usize)
         .set_max_height(u16::MAX as usize);
@@ -391,17 +398,17 @@ fn decode_jpeg(bytes: &[u8]) -> Result<Decoded, String> {
         return Err(format!("image too large to check ({width}×{height})"));
     }
     let pixels = width as usize * height as usize;
-    // one decoded image: RGB from the decoder, widened to RGBA in place
+    // one decoded image: RGBA from the decoder, or RGB widened to RGBA in place
     let mut rgba = decoder
         .decode()
         .map_err(|e| format!("broken JPEG: {e:?}"))?;
-    if rgba.len() != pixels * 3 {
+    let channels = out.num_components();
+    if rgba.len() != pixels * channels {
         return Err("JPEG decoded to an unexpected size".into());
     }
-    rgba.resize(pixels * 4, 255);
-    for i in (0..pixels).rev() {
-        let (r, g, b) = (rgba[i * 3], rgba[i * 3 + 1], rgba[i * 3 + 2]);
-        rgba[i * 4..i * 4 + 4].copy_from_slice(&[r, g, b, 255]);
+    if channels == 3 {
+        rgba.resize(pixels * 4, 255);
+        widen_in_place::<3>(&mut rgba, pixels, |p| [p[0], p[1], p[2], 255]);
     }
     Ok(Decoded {
         width,
@@ -585,4 +592,66 @@ pub fn parse_box(text: &str) -> Option<[u32; 4]> {
         .map(|p| p.trim().parse().ok())
         .collect::<Option<_>>()?;
     <[u32; 4]>::try_from(v).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// zune-jpeg's RGB output, widened: what [`decode_jpeg`] returned before it asked
+    /// three-component JPEGs for RGBA directly.
+    fn rgb_widened(bytes: &[u8]) -> Option<Vec<u8>> {
+        use zune_core::bytestream::ZCursor;
+        use zune_core::colorspace::ColorSpace;
+        use zune_core::options::DecoderOptions;
+        let options = DecoderOptions::default()
+            .jpeg_set_out_colorspace(ColorSpace::RGB)
+            .set_strict_mode(true);
+        let rgb = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options)
+            .decode()
+            .ok()?;
+        Some(
+            rgb.chunks_exact(3)
+                .flat_map(|p| [p[0], p[1], p[2], 255])
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn three_component_jpegs_decode_to_the_same_rgba_directly() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut compared = 0;
+        for entry in walkdir::WalkDir::new(root.join("tests/fixtures"))
+            .into_iter()
+            .chain(walkdir::WalkDir::new(root.join("brand")))
+            .chain(walkdir::WalkDir::new(root.join("content")))
+            .filter_map(Result::ok)
+        {
+            let path = entry.path();
+            let is_jpeg = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg"));
+            if !is_jpeg {
+                continue;
+            }
+            let bytes = std::fs::read(path).unwrap();
+            let Some(frame) = jpeg_frame(&bytes) else {
+                continue;
+            };
+            if frame.components != 3 || !matches!(frame.marker, 0xC0..=0xC2) {
+                continue;
+            }
+            let (Ok(direct), Some(widened)) = (decode(&bytes), rgb_widened(&bytes)) else {
+                continue;
+            };
+            assert_eq!(direct.rgba, widened, "{}", path.display());
+            compared += 1;
+        }
+        assert!(
+            compared >= 3,
+            "only {compared} three-component JPEGs compared"
+        );
+    }
 }
