@@ -421,3 +421,211 @@ fn no_cache_renders_everything_and_old_blobs_are_collected() {
     let all = build(&project, &out);
     assert_eq!(all.rendered, 0, "{}", all.line());
 }
+
+/// Every node under `out` (the folder itself as `""`): kind, inode, size, modification
+/// time.
+#[cfg(unix)]
+fn nodes(out: &Path) -> BTreeMap<String, (bool, u64, u64, i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .map(|e| {
+            let e = e.unwrap();
+            let m = e.metadata().unwrap();
+            let rel = e.path().strip_prefix(out).unwrap().to_string_lossy();
+            (
+                rel.replace('\\', "/"),
+                (m.is_dir(), m.ino(), m.len(), m.mtime(), m.mtime_nsec()),
+            )
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_no_op_build_leaves_every_node_of_the_output_as_it_was() {
+    let (tmp, project) = example();
+    let out = tmp.path().join("out");
+    let first = build(&project, &out);
+    // the first build whose output the stamp describes
+    let second = build(&project, &out);
+    let before = nodes(&out);
+    assert!(before.contains_key("manifest.json") && before.contains_key(".brandpress-output"));
+
+    let again = build(&project, &out);
+    assert_eq!((again.rendered, again.reused), (0, first.rendered));
+    assert_eq!(
+        nodes(&out),
+        before,
+        "no file or folder of out/ is replaced, touched or rewritten (manifest.json included)"
+    );
+    let mut want = second.outputs.clone();
+    let mut got = again.outputs.clone();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want, "the summary lists the same files");
+    assert_eq!(again.warnings, second.warnings);
+    assert!(
+        !std::fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().contains("staging")),
+        "no staging folder is made"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_edited_by_hand_is_put_right_by_the_next_build() {
+    let (tmp, project) = example();
+    let out = tmp.path().join("out");
+    build(&project, &out);
+    let want = hashes(&out);
+    let card = out.join("social/member-double-points-og.png");
+    assert!(card.exists());
+
+    type Harm = Box<dyn Fn(&Path)>;
+    let harms: Vec<(&str, Harm)> = vec![
+        (
+            "a file deleted",
+            Box::new(|out| std::fs::remove_file(out.join("email/new-year-beans.txt")).unwrap()),
+        ),
+        (
+            "a file added",
+            Box::new(|out| std::fs::write(out.join("web/เพิ่มเอง.html"), "<p>เพิ่ม</p>").unwrap()),
+        ),
+        (
+            "a folder added",
+            Box::new(|out| std::fs::create_dir(out.join("web/โฟลเดอร์ใหม่")).unwrap()),
+        ),
+        (
+            "a card changed in place, same size",
+            Box::new(|out| {
+                use std::io::{Seek, SeekFrom, Write};
+                let path = out.join("social/member-double-points-og.png");
+                let mut f = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+                f.seek(SeekFrom::Start(40)).unwrap();
+                f.write_all(b"\xff\xfe").unwrap();
+            }),
+        ),
+        (
+            "the campaign manifest replaced",
+            Box::new(|out| {
+                let path = out.join("manifest.json");
+                let text = std::fs::read_to_string(&path).unwrap();
+                std::fs::remove_file(&path).unwrap();
+                std::fs::write(&path, text.replacen("สองเท่า", "สามเท่า", 1)).unwrap();
+            }),
+        ),
+        (
+            "a page replaced by a link",
+            Box::new(|out| {
+                let page = out.join("web/new-year-beans/index.html");
+                std::fs::remove_file(&page).unwrap();
+                std::os::unix::fs::symlink("/etc/hostname", &page).unwrap();
+            }),
+        ),
+    ];
+    let listing = |out: &Path| {
+        let dirs: BTreeSet<String> = nodes(out)
+            .into_iter()
+            .filter(|(_, n)| n.0)
+            .map(|(p, _)| p)
+            .collect();
+        (hashes(out), dirs)
+    };
+    let want_listing = listing(&out);
+    for (what, harm) in harms {
+        harm(&out);
+        assert_ne!(listing(&out), want_listing, "{what}: the harm shows");
+        let fixed = build(&project, &out);
+        assert_eq!(
+            listing(&out),
+            want_listing,
+            "{what}: put right ({})",
+            fixed.line()
+        );
+        let again = build(&project, &out);
+        assert_eq!(again.rendered, 0, "{what}: {}", again.line());
+        assert_eq!(hashes(&out), want, "{what}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn edits_over_the_spare_tree_stay_byte_identical_to_cold_builds() {
+    let (tmp, project) = example();
+    let out = tmp.path().join("out");
+    build(&project, &out);
+    let spare = tmp.path().join(".out.cache/spare");
+
+    let piece = project.join(PIECE);
+    let original = std::fs::read_to_string(&piece).unwrap();
+    let beans = project.join("content/winter-2026/new-year-beans.md");
+    let beans_text = std::fs::read_to_string(&beans).unwrap();
+    // A → B → A → B (a Thai edit), then a piece deleted and put back
+    for round in 0..6 {
+        match round {
+            0 | 2 => edit(&piece, "รับแต้มสองเท่าทันที", "รับแต้มสองเท่าทันทีทุกสาขา"),
+            1 | 3 => std::fs::write(&piece, &original).unwrap(),
+            4 => std::fs::remove_file(&beans).unwrap(),
+            _ => std::fs::write(&beans, &beans_text).unwrap(),
+        }
+        let built = build(&project, &out);
+        assert!(
+            spare.is_dir(),
+            "round {round}: the old output is kept as the next staging tree"
+        );
+        assert!(
+            round == 5 || built.rendered < 20,
+            "round {round}: {}",
+            built.line()
+        );
+        assert_eq!(
+            hashes(&out),
+            cold(&project, tmp.path()),
+            "round {round}: the output is a cold build's"
+        );
+    }
+
+    // A spare we did not leave: junk, a link out of it and a replaced file are never
+    // followed or published.
+    let outside = tmp.path().join("ข้างนอก");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("ลับ.txt"), "ลับ").unwrap();
+    std::fs::write(spare.join("ขยะ.html"), "ขยะ").unwrap();
+    std::os::unix::fs::symlink(&outside, spare.join("web/ลิงก์")).unwrap();
+    let page = spare.join("web/new-year-beans/index.html");
+    let _ = std::fs::remove_file(&page);
+    std::fs::create_dir_all(page.parent().unwrap()).unwrap();
+    std::fs::write(&page, "แก้เอง").unwrap();
+    // a folder where a file goes
+    let _ = std::fs::remove_file(spare.join("email/member-double-points.html"));
+    std::fs::create_dir_all(spare.join("email/member-double-points.html/ลึก")).unwrap();
+    edit(&piece, "รับแต้มสองเท่าทันที", "รับแต้มสองเท่าทันทีทุกสาขา");
+    build(&project, &out);
+    assert_eq!(hashes(&out), cold(&project, tmp.path()));
+    assert_eq!(
+        std::fs::read_to_string(outside.join("ลับ.txt")).unwrap(),
+        "ลับ"
+    );
+
+    // a spare that is a link is removed, not followed
+    std::fs::remove_dir_all(&spare).unwrap();
+    std::os::unix::fs::symlink(&outside, &spare).unwrap();
+    std::fs::write(&piece, &original).unwrap();
+    build(&project, &out);
+    assert_eq!(hashes(&out), cold(&project, tmp.path()));
+    assert_eq!(
+        std::fs::read_dir(&outside).unwrap().count(),
+        1,
+        "nothing moved into or out of the link's target"
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".out.") && n != ".out.cache" && n != ".out.lock")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -56,6 +56,10 @@ pub const FORMAT: u32 = 1;
 pub const CACHE: &str = "cache";
 const INDEX: &str = "index.json";
 const BLOBS: &str = "blobs";
+/// The last complete build's plan and the stat of every node of the output it left.
+const STAMP: &str = "stamp.json";
+/// A stamp larger than this is not read.
+const MAX_STAMP_BYTES: u64 = 256 << 20;
 /// An index larger than this is not read.
 const MAX_INDEX_BYTES: u64 = 1 << 30;
 /// Files under `brand/` or `templates/<channel>/` hashed into a key, at most.
@@ -316,29 +320,60 @@ impl Cache {
                 "Signature: 8a477f597d28d172789f06886806bc55\n# brandpress build cache: remove it at any time (https://bford.info/cachedir/)\n",
             );
         }
-        let old = if reuse {
-            match read_index(&dir.join(INDEX)) {
-                Ok(index) => index,
-                Err(problem) => {
-                    warnings.push(format!(
-                        "{}: {problem}; the build cache is ignored and rebuilt",
-                        dir.join(INDEX).display()
-                    ));
-                    Index::default()
-                }
-            }
-        } else {
-            Index::default()
-        };
         Some(Cache {
             dir,
-            old,
+            old: Index::default(),
             jobs: Mutex::default(),
             good: Mutex::default(),
             restat: AtomicUsize::new(0),
             damaged: AtomicUsize::new(0),
             reuse,
         })
+    }
+
+    /// Reads the index (a build that renders or reuses jobs; a build that changes
+    /// nothing never needs it, see [`Stamp`]). Anything wrong with it becomes a warning and
+    /// an empty index.
+    pub fn read_index(&mut self, warnings: &mut Vec<String>) {
+        // the stamp describes the output as the last complete build left it; this build
+        // replaces that output, and writes a new stamp when it is done
+        let _ = std::fs::remove_file(self.dir.join(STAMP));
+        if !self.reuse {
+            return;
+        }
+        self.old = match read_index(&self.dir.join(INDEX)) {
+            Ok(index) => index,
+            Err(problem) => {
+                warnings.push(format!(
+                    "{}: {problem}; the build cache is ignored and rebuilt",
+                    self.dir.join(INDEX).display()
+                ));
+                Index::default()
+            }
+        };
+    }
+
+    /// The cache's folder (`.<out>.cache`).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The stamp of the last complete build when this build's `plan` is the same and the
+    /// output is still exactly as that build left it (see [`Stamp`]).
+    pub fn unchanged(&self, out: &Path, plan: &str) -> Option<Stamp> {
+        if !self.reuse {
+            return None;
+        }
+        let stamp = Stamp::read(&self.dir.join(STAMP))?;
+        let index = std::fs::symlink_metadata(self.dir.join(INDEX))
+            .ok()
+            .as_ref()
+            .and_then(node_stat);
+        (stamp.format == FORMAT
+            && stamp.plan == plan
+            && index == Some(stamp.index)
+            && stamp.holds(out))
+        .then_some(stamp)
     }
 
     pub fn blob_path(&self, sha: &str) -> PathBuf {
@@ -508,6 +543,159 @@ impl Cache {
 
     fn lock_good(&self) -> std::sync::MutexGuard<'_, HashMap<String, Option<Stat>>> {
         self.good.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A build's plan: what decides every byte of its output. The channels built, every
+/// job's key in order (each holds the tool, the guide sections, templates, brand files
+/// and the piece's inputs), and the guide's own bytes (sections no job reads, `[tone]`
+/// and `[lint]`, may still shape what a build writes beside the jobs). None when a job
+/// cannot be cached.
+pub fn plan(channels: &[Channel], keys: &[Option<Key>], guide: &str) -> Option<String> {
+    let mut h = KeyHasher::new();
+    h.field(tool_identity().as_bytes());
+    h.field(&(channels.len() as u64).to_le_bytes());
+    for channel in channels {
+        h.field(channel.name().as_bytes());
+    }
+    h.field(&(keys.len() as u64).to_le_bytes());
+    for key in keys {
+        h.field(key.as_deref()?.as_bytes());
+    }
+    h.field(guide.as_bytes());
+    Some(hex(&h.finish()))
+}
+
+/// The record a complete build leaves in the cache (`stamp.json`): its plan, what its
+/// summary says (the files it rendered, the jobs' warnings), and the stat of every folder
+/// and file of the output it left (kind, device, inode, size, modification and change
+/// times, as git's index keeps them), and of the cache's index. The next build with the same plan whose output
+/// still stats the same changes nothing: it leaves the output as it is, with no staging
+/// and no swap. Any edit of the output (a file changed, replaced, added or removed
+/// anywhere: each changes a node's times or its folder's) sends the build the usual way,
+/// which puts the output right. A build that goes the usual way removes the stamp first.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stamp {
+    format: u32,
+    plan: String,
+    /// The files the build rendered, relative to the output, in its summary's order.
+    pub outputs: Vec<String>,
+    /// The warnings of its jobs.
+    pub warnings: Vec<String>,
+    /// Every node of the output: relative path (`""` the output itself) and stat.
+    tree: Vec<(String, NodeStat)>,
+    /// The cache's index as the build left it (an index changed since is read again).
+    index: NodeStat,
+}
+
+/// kind (0 file, 1 folder), device, inode, size, mtime s, mtime ns, ctime s, ctime ns.
+type NodeStat = [i64; 8];
+
+#[cfg(unix)]
+fn node_stat(meta: &std::fs::Metadata) -> Option<NodeStat> {
+    use std::os::unix::fs::MetadataExt;
+    let kind = match meta.file_type() {
+        t if t.is_file() => 0,
+        t if t.is_dir() => 1,
+        _ => return None,
+    };
+    Some([
+        kind,
+        meta.dev() as i64,
+        meta.ino() as i64,
+        meta.size() as i64,
+        meta.mtime(),
+        meta.mtime_nsec(),
+        meta.ctime(),
+        meta.ctime_nsec(),
+    ])
+}
+
+#[cfg(not(unix))]
+fn node_stat(_meta: &std::fs::Metadata) -> Option<NodeStat> {
+    // no inode or change time to trust: every build goes the usual way
+    None
+}
+
+impl Stamp {
+    /// Records `out` as this build left it, after everything that changes its nodes'
+    /// stat (the swap, the old tree's removal, the cache's clean-up). Nothing is written
+    /// when a node cannot be stated (the next build then goes the usual way).
+    pub fn write(
+        cache_dir: &Path,
+        out: &Path,
+        plan: &str,
+        outputs: Vec<String>,
+        warnings: Vec<String>,
+    ) {
+        let Some(index) = std::fs::symlink_metadata(cache_dir.join(INDEX))
+            .ok()
+            .as_ref()
+            .and_then(node_stat)
+        else {
+            return;
+        };
+        let mut tree = Vec::new();
+        for entry in walkdir::WalkDir::new(out).follow_links(false) {
+            let Ok(entry) = entry else { return };
+            let Ok(rel) = entry.path().strip_prefix(out) else {
+                return;
+            };
+            let Some(rel) = rel.to_str() else { return };
+            let Some(stat) = entry.metadata().ok().as_ref().and_then(node_stat) else {
+                return;
+            };
+            tree.push((rel.replace(std::path::MAIN_SEPARATOR, "/"), stat));
+        }
+        let stamp = Stamp {
+            format: FORMAT,
+            plan: plan.to_string(),
+            outputs,
+            warnings,
+            tree,
+            index,
+        };
+        let Ok(bytes) = serde_json::to_vec(&stamp) else {
+            return;
+        };
+        let temp = cache_dir.join(format!("{STAMP}.{}.tmp", std::process::id()));
+        if std::fs::write(&temp, bytes).is_err()
+            || std::fs::rename(&temp, cache_dir.join(STAMP)).is_err()
+        {
+            let _ = std::fs::remove_file(&temp);
+        }
+    }
+
+    fn read(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        if !meta.is_file() || meta.len() > MAX_STAMP_BYTES {
+            return None;
+        }
+        let stamp: Stamp = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+        // untrusted like the index: only plain relative paths, and the top first
+        let safe = stamp.tree.first().is_some_and(|(p, _)| p.is_empty())
+            && stamp.tree[1..].iter().all(|(p, _)| is_safe_relative(p))
+            && stamp.outputs.iter().all(|p| is_safe_relative(p));
+        safe.then_some(stamp)
+    }
+
+    /// Whether every node of the output still has its recorded stat (the folders' times
+    /// change when an entry is added, removed or renamed in them).
+    fn holds(&self, out: &Path) -> bool {
+        use rayon::prelude::*;
+        self.tree.par_iter().all(|(rel, stat)| {
+            let path = if rel.is_empty() {
+                out.to_path_buf()
+            } else {
+                out.join(rel)
+            };
+            std::fs::symlink_metadata(&path)
+                .ok()
+                .as_ref()
+                .and_then(node_stat)
+                .is_some_and(|now| &now == stat)
+        })
     }
 }
 
