@@ -178,9 +178,9 @@ fn cmyk_out_of_range_and_missing_role() {
 
 #[test]
 fn missing_logo_file_and_wrong_type() {
-    let e = error_for("files = [\"logo.svg\"]", "files = [\"logo-dark.svg\"]");
+    let e = error_for("files = [\"logo.svg\"]", "files = [\"logo-missing.svg\"]");
     assert!(
-        e.contains("logo file") && e.contains("logo-dark.svg"),
+        e.contains("logo file") && e.contains("logo-missing.svg"),
         "{e}"
     );
     let e = error_for("width = 600", "width = \"wide\"");

@@ -509,7 +509,7 @@ impl Guide {
             err(0..0, "[logo] files is empty".into(), "");
         }
         let brand_dir = self.root.join("brand");
-        for file in &self.logo.files {
+        for file in self.logo.files.iter().chain(&self.logo.dark) {
             if let Err(problem) = self.sandbox.resolve(&brand_dir, Path::new(file.get_ref())) {
                 err(
                     file.span(),

@@ -222,6 +222,11 @@ pub struct Logo {
     pub backgrounds: Vec<Spanned<String>>,
     #[serde(default)]
     pub min_size: LogoMinSize,
+    /// A variant for dark backgrounds under `brand/` (light marks), which pages and
+    /// emails show in dark mode (`prefers-color-scheme: dark`).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub dark: Option<Spanned<String>>,
 }
 
 fn default_clear_space() -> f32 {

@@ -36,7 +36,7 @@ use crate::manifest::{CampaignManifest, MANIFEST, MARKER, sha256_hex};
 /// What the cache file says it is.
 const FORMAT: &str = "brandpress-lint-cache";
 /// Bumped when the entry format or what a finding holds changes.
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 /// A cache file bigger than this is not read (a planted one could be huge).
 const MAX_CACHE_BYTES: u64 = 256 << 20;
 /// Brand folders bigger than this are not hashed: lint runs without the cache.
@@ -96,6 +96,8 @@ struct StoredLocation {
     column: Option<usize>,
     page: Option<usize>,
     pixel_box: Option<[u32; 4]>,
+    #[serde(default)]
+    page_box: Option<[f32; 4]>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -114,6 +116,7 @@ impl StoredLocation {
             column: l.column,
             page: l.page,
             pixel_box: l.pixel_box,
+            page_box: l.page_box,
         }
     }
 
@@ -124,6 +127,7 @@ impl StoredLocation {
             column: self.column,
             page: self.page,
             pixel_box: self.pixel_box,
+            page_box: self.page_box,
         }
     }
 }
@@ -664,6 +668,39 @@ impl LintCache {
             }
         }
     }
+}
+
+/// For the contact sheet a build writes without linting (`crate::sheet`): every entry of
+/// output folder `out`'s cache as `(path as linted, SHA-256 linted, findings)`, sorted by
+/// key; `None` without a cache made with this tool version and this guide (and brand
+/// folder). An entry's other recorded states are not checked: the sheet shows what the
+/// last lint of those bytes found.
+pub fn replay_for_sheet(
+    guide: &crate::brand::Guide,
+    out: &Path,
+) -> Option<Vec<(String, String, Vec<Finding>)>> {
+    let cache = read_cache(&cache_path(out)?).ok()??;
+    if cache.version != FORMAT_VERSION
+        || cache.tool != env!("CARGO_PKG_VERSION")
+        || cache.guide != guide_hash(guide)?
+    {
+        return None;
+    }
+    Some(
+        cache
+            .files
+            .into_iter()
+            .filter_map(|(key, entry)| {
+                let path = key.split_once(' ').map(|(_, p)| p.to_string())?;
+                let findings = entry
+                    .findings
+                    .into_iter()
+                    .map(Stored::back)
+                    .collect::<Option<Vec<_>>>()?;
+                Some((path, entry.sha256, findings))
+            })
+            .collect(),
+    )
 }
 
 thread_local! {

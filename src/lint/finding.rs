@@ -20,6 +20,10 @@ pub struct Location {
     pub page: Option<usize>,
     /// `[x, y, width, height]` in pixels.
     pub pixel_box: Option<[u32; 4]>,
+    /// `[x, y, width, height]` in PDF points on `page`, origin at the top-left corner of
+    /// the page's CropBox (MediaBox when it has none), y down: where a renderer drawing
+    /// the page draws the object the finding is about.
+    pub page_box: Option<[f32; 4]>,
 }
 
 impl Location {
@@ -54,6 +58,9 @@ impl fmt::Display for Location {
         }
         if let Some([x, y, w, h]) = self.pixel_box {
             write!(f, " (pixels {x},{y} {w}×{h})")?;
+        }
+        if let Some([x, y, w, h]) = self.page_box {
+            write!(f, " (at {x:.0},{y:.0} pt, {w:.0}×{h:.0} pt)")?;
         }
         Ok(())
     }

@@ -199,6 +199,12 @@ fn path_string(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
+/// A page box in points as JSON numbers: to the hundredth of a point, written short
+/// (`61.46`, not the `61.459999084472656` an `f32` widens to).
+fn points(b: [f32; 4]) -> [f64; 4] {
+    b.map(|v| (f64::from(v) * 100.0).round() / 100.0)
+}
+
 /// The stable JSON shape.
 /// One finding as JSON; a finding at a source carries its outputs' findings under
 /// `outputs`, each in the same shape.
@@ -230,6 +236,9 @@ fn finding_json(f: &Finding) -> Value {
     }
     if let Some(b) = f.location.pixel_box {
         v["pixel_box"] = json!(b);
+    }
+    if let Some(b) = f.location.page_box {
+        v["page_box"] = json!(points(b));
     }
     if let Some(s) = &f.source {
         v["source"] = json!({
@@ -357,6 +366,21 @@ pub fn sarif_value(report: &LintReport) -> Value {
                 "locations": [{ "physicalLocation": physical }],
                 "partialFingerprints": { "brandpressFinding/v1": fingerprint(f, line_text) },
             });
+            // a place on a picture, which a SARIF region (text or bytes) cannot hold: in the
+            // result's property bag (SARIF §3.8), under the names the JSON report uses
+            let mut places = serde_json::Map::new();
+            if let Some(page) = f.location.page {
+                places.insert("page".into(), json!(page));
+            }
+            if let Some(b) = f.location.pixel_box {
+                places.insert("pixel_box".into(), json!(b));
+            }
+            if let Some(b) = f.location.page_box {
+                places.insert("page_box".into(), json!(points(b)));
+            }
+            if !places.is_empty() {
+                result["properties"] = Value::Object(places);
+            }
             if !f.outputs.is_empty() {
                 // the outputs that carry a problem found at its source (SARIF §3.27.22)
                 let related: Vec<Value> = f

@@ -214,6 +214,9 @@ fn message(f: &Finding) -> String {
         if let Some([x, y, w, h]) = f.location.pixel_box {
             text.push_str(&format!(" (pixels {x},{y} {w}×{h})"));
         }
+        if let Some([x, y, w, h]) = f.location.page_box {
+            text.push_str(&format!(" (at {x:.0},{y:.0} pt, {w:.0}×{h:.0} pt)"));
+        }
     }
     if let Some(e) = &f.expected {
         text.push_str(&format!("\nexpected: {e}"));

@@ -8,7 +8,7 @@
 //! the email rules (`lint::email`) on the same document and CSS; `brandpress-ignore`
 //! comments then apply to every finding of the page, whichever rule made it.
 
-mod cascade;
+pub(crate) mod cascade;
 pub mod charset;
 pub mod css;
 pub mod parse;
@@ -376,6 +376,20 @@ impl<'a> Page<'a> {
         let mut out = std::mem::take(&mut self.out);
         self.elements(&cascade, &mut out);
         self.out = out;
+        let logo_page = crate::lint::rules::logo_dark::Page {
+            doc: &self.doc,
+            sheets: &sheet_refs,
+            inline: &inline,
+            light: &cascade,
+            dir: self.dir.as_deref(),
+            email: self.email,
+        };
+        let src = &self.src;
+        self.out.extend(crate::lint::rules::logo_dark::check(
+            self.ctx,
+            &logo_page,
+            &|o| src.loc(o),
+        ));
         self.tone();
         if let Some(rules) = self.email_rules {
             let page = email::EmailPage {

@@ -95,8 +95,8 @@ use lopdf::xref::XrefRecovery;
 use lopdf::{DecompressError, Dictionary, Document, LoadOptions, Object, ObjectId, Stream};
 
 pub use scan::{
-    Budget, FontUse, Limit, MAX_DECODED, MAX_FORMS, MAX_OPERATORS, PROCESS_INKS, PageScan,
-    PaintKind, PdfColor, scan_page,
+    Area, Budget, FontUse, Limit, MAX_DECODED, MAX_FORMS, MAX_OPERATORS, PROCESS_INKS, PageScan,
+    Paint, PaintKind, PdfColor, scan_page,
 };
 
 use crate::brand::{Guide, Rgb};
@@ -174,17 +174,23 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
             continue;
         }
         findings.extend(check_boxes(guide, &doc, page_id, at()));
+        let view = PageView::of(&doc, page_id);
+        let at_area = |area: Option<Area>| Location {
+            page_box: area.and_then(|a| view.as_ref()?.page_box(a)),
+            ..at()
+        };
         let scan = scan_page(&doc, page_id, &mut budget);
         for font in &scan.fonts {
             if fonts_seen.insert(FontKey::of(font)) {
-                findings.extend(check_font(guide, &doc, &font.dict, at()));
+                let where_ = at_area(scan.font_area(font));
+                findings.extend(check_font(guide, &doc, &font.dict, where_));
             }
         }
-        for (kind, color) in &scan.paints {
-            colors.add(&judge, *kind, color, false, at(), &mut findings);
+        for (kind, color, area) in &scan.paints {
+            colors.add(&judge, *kind, color, false, at_area(*area), &mut findings);
         }
-        for (kind, color) in &scan.annotation_paints {
-            colors.add(&judge, *kind, color, true, at(), &mut findings);
+        for (kind, color, area) in &scan.annotation_paints {
+            colors.add(&judge, *kind, color, true, at_area(*area), &mut findings);
         }
         for hit in tone.check(&scan.text) {
             let mut f = Finding::new(hit.rule, at(), hit.message);
@@ -642,6 +648,75 @@ fn page_box(doc: &Document, page: &Dictionary, key: &[u8]) -> Option<[f32; 4]> {
         return None;
     };
     Some([a.min(*c), b.min(*d), a.max(*c), b.max(*d)])
+}
+
+/// How a page is shown: its visible box (CropBox within the MediaBox, else the
+/// MediaBox) and its `/Rotate`, to turn places in default user space into a finding's
+/// `page_box` — top-left origin, y down, as a renderer draws the page.
+struct PageView {
+    /// `[x0, y0, x1, y1]`, y up.
+    visible: [f32; 4],
+    /// Clockwise quarter turns: 0–3.
+    quarter_turns: u8,
+}
+
+impl PageView {
+    fn of(doc: &Document, page_id: ObjectId) -> Option<PageView> {
+        let page = doc.get_dictionary(page_id).ok()?;
+        let media = page_box(doc, page, b"MediaBox")?;
+        let visible = match page_box(doc, page, b"CropBox") {
+            // the crop box is clipped to the media box (ISO 32000-1 §14.11.2)
+            Some(c) => {
+                let v = [
+                    c[0].max(media[0]),
+                    c[1].max(media[1]),
+                    c[2].min(media[2]),
+                    c[3].min(media[3]),
+                ];
+                if v[0] < v[2] && v[1] < v[3] { v } else { media }
+            }
+            None => media,
+        };
+        if !visible.iter().all(|v| v.is_finite())
+            || visible[0] >= visible[2]
+            || visible[1] >= visible[3]
+        {
+            return None;
+        }
+        let rotate = inherited(doc, page, b"Rotate")
+            .and_then(|o| o.as_i64().ok())
+            .unwrap_or(0);
+        Some(PageView {
+            visible,
+            quarter_turns: (rotate.rem_euclid(360) / 90) as u8,
+        })
+    }
+
+    /// `area` as `[x, y, width, height]` from the top-left corner of the page as shown,
+    /// clipped to it; `None` when it lies outside.
+    fn page_box(&self, area: Area) -> Option<[f32; 4]> {
+        let [vx0, vy0, vx1, vy1] = self.visible;
+        let x0 = area[0].max(vx0);
+        let y0 = area[1].max(vy0);
+        let x1 = area[2].min(vx1);
+        let y1 = area[3].min(vy1);
+        if x0 > x1 || y0 > y1 {
+            return None;
+        }
+        // unrotated: u right from the left edge, v down from the top edge
+        let (w, h) = (vx1 - vx0, vy1 - vy0);
+        let (u0, u1) = (x0 - vx0, x1 - vx0);
+        let (v0, v1) = (vy1 - y1, vy1 - y0);
+        let [a, b, c, d] = match self.quarter_turns {
+            // a quarter turn clockwise: the left edge becomes the top
+            1 => [h - v1, u0, h - v0, u1],
+            2 => [w - u1, h - v1, w - u0, h - v0],
+            3 => [v0, w - u1, v1, w - u0],
+            _ => [u0, v0, u1, v1],
+        };
+        let round = |v: f32| (v * 100.0).round() / 100.0;
+        Some([round(a), round(b), round(c - a), round(d - b)])
+    }
 }
 
 fn check_boxes(guide: &Guide, doc: &Document, page_id: ObjectId, at: Location) -> Vec<Finding> {

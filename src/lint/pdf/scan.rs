@@ -217,18 +217,99 @@ pub struct FontUse {
     pub dict: Dictionary,
 }
 
+/// An affine matrix `[a b c d e f]` as PDF writes them: a point `(x, y)` maps to
+/// `(a·x + c·y + e, b·x + d·y + f)`.
+pub type Matrix = [f32; 6];
+
+const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+/// `m` then `n` (PDF's `m × n`: what `cm` does with `m` to the current matrix `n`).
+fn concat(m: &Matrix, n: &Matrix) -> Matrix {
+    [
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    ]
+}
+
+fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
+    (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+}
+
+/// Six finite operands as a matrix.
+fn matrix_of(operands: &[Object]) -> Option<Matrix> {
+    let n = numbers(operands);
+    let m: Matrix = n.as_slice().try_into().ok()?;
+    m.iter().all(|v| v.is_finite()).then_some(m)
+}
+
+/// A box `[x0, y0, x1, y1]` on the page, in default user space (points, y up) — where
+/// a painted object lies, for the finding's `page_box`.
+pub type Area = [f32; 4];
+
+/// Coordinates beyond this many points are no place on a page (a degenerate matrix).
+const MAX_COORD: f32 = 1.0e6;
+
+/// `area` grown to hold point `(x, y)` (non-finite or far-off points are dropped).
+fn grow(area: &mut Option<Area>, (x, y): (f32, f32)) {
+    if !(x.is_finite() && y.is_finite() && x.abs() < MAX_COORD && y.abs() < MAX_COORD) {
+        return;
+    }
+    *area = Some(match *area {
+        None => [x, y, x, y],
+        Some([x0, y0, x1, y1]) => [x0.min(x), y0.min(y), x1.max(x), y1.max(y)],
+    });
+}
+
+/// The box holding rectangle `[x0, y0, x1, y1]` of a space mapped by `m`.
+fn area_of(m: &Matrix, [x0, y0, x1, y1]: [f32; 4]) -> Option<Area> {
+    let mut area = None;
+    for (x, y) in [(x0, y0), (x1, y0), (x0, y1), (x1, y1)] {
+        grow(&mut area, apply(m, x, y));
+    }
+    area
+}
+
+/// The key of a font resource: its object id, or its resource name when it is direct.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum FontRef {
+    Id(ObjectId),
+    Name(String),
+}
+
+/// One color painted with: how, the color, and where (the box of the path, text run or
+/// annotation; `None` when the scan could not place it).
+pub type Paint = (PaintKind, PdfColor, Option<Area>);
+
 /// What one page contains.
 #[derive(Debug, Default)]
 pub struct PageScan {
-    pub paints: Vec<(PaintKind, PdfColor)>,
+    pub paints: Vec<Paint>,
     /// Colors the page's printed annotations paint: their normal appearance streams
-    /// (`/AP /N`, the state `/AS` selects), or without one their `/C` and `/IC` colors.
-    pub annotation_paints: Vec<(PaintKind, PdfColor)>,
+    /// (`/AP /N`, the state `/AS` selects), or without one their `/C` and `/IC` colors;
+    /// each placed at its annotation's `/Rect`.
+    pub annotation_paints: Vec<Paint>,
     pub fonts: Vec<FontUse>,
+    /// Where the first run of text in each font (by [`FontUse`]) is shown on the page.
+    font_areas: HashMap<FontRef, Area>,
     pub text: String,
     /// The first content stream that is missing, does not decode or does not parse, as
     /// a description.
     pub damaged: Option<String>,
+}
+
+impl PageScan {
+    /// Where the first run of text in `font` is shown on this page, if it shows any.
+    pub fn font_area(&self, font: &FontUse) -> Option<Area> {
+        let key = match font.id {
+            Some(id) => FontRef::Id(id),
+            None => FontRef::Name(font.resource.clone()),
+        };
+        self.font_areas.get(&key).copied()
+    }
 }
 
 /// A color space, resolved once per resource name.
@@ -453,6 +534,18 @@ struct GState {
     stroke_space: Space,
     stroke: PdfColor,
     render_mode: i64,
+    /// The current transformation matrix, user space to the page's default space.
+    ctm: Matrix,
+    line_width: f32,
+    /// Text state: character and word spacing, horizontal scaling (1 = 100%), leading,
+    /// rise.
+    char_spacing: f32,
+    word_spacing: f32,
+    h_scale: f32,
+    leading: f32,
+    rise: f32,
+    /// The box of the clipping path (page's default space); `None` is the whole page.
+    clip: Option<Area>,
 }
 
 impl Default for GState {
@@ -463,8 +556,41 @@ impl Default for GState {
             stroke_space: Space::Gray,
             stroke: PdfColor::Gray(0.0),
             render_mode: 0,
+            ctm: IDENTITY,
+            line_width: 1.0,
+            char_spacing: 0.0,
+            word_spacing: 0.0,
+            h_scale: 1.0,
+            leading: 0.0,
+            rise: 0.0,
+            clip: None,
         }
     }
+}
+
+/// `area` within `clip`: `None` when nothing of it shows.
+fn clipped(area: Option<Area>, clip: Option<Area>) -> Option<Area> {
+    let a = area?;
+    let Some(c) = clip else {
+        return Some(a);
+    };
+    let b = [
+        a[0].max(c[0]),
+        a[1].max(c[1]),
+        a[2].min(c[2]),
+        a[3].min(c[3]),
+    ];
+    (b[0] <= b[2] && b[1] <= b[3]).then_some(b)
+}
+
+/// The box a stroke of `path` covers: the path's, grown by half the line width as the
+/// matrix scales it.
+fn stroke_area(path: Option<Area>, gs: &GState) -> Option<Area> {
+    let [x0, y0, x1, y1] = path?;
+    let scale = (gs.ctm[0] * gs.ctm[3] - gs.ctm[1] * gs.ctm[2]).abs().sqrt();
+    let half = (gs.line_width.abs() * scale / 2.0).min(MAX_COORD);
+    let half = if half.is_finite() { half } else { 0.0 };
+    Some([x0 - half, y0 - half, x1 + half, y1 + half])
 }
 
 /// Deepest Form XObject nesting followed (guards against reference cycles).
@@ -598,6 +724,29 @@ fn link_border(doc: &Document, annot: &Dictionary) -> f32 {
         .and_then(|a| a.get(2))
         .and_then(|w| deref(doc, w).as_float().ok())
         .unwrap_or(1.0)
+}
+
+/// An annotation's `/Rect`, normalized.
+fn annot_rect(doc: &Document, annot: &Dictionary) -> Option<Area> {
+    let items = deref(doc, annot.get(b"Rect").ok()?).as_array().ok()?;
+    let n: Vec<f32> = items
+        .iter()
+        .filter_map(|o| deref(doc, o).as_float().ok())
+        .collect();
+    let [a, b, c, d] = n.as_slice() else {
+        return None;
+    };
+    let mut area = None;
+    grow(&mut area, (*a, *b));
+    grow(&mut area, (*c, *d));
+    area
+}
+
+fn first_number(operands: &[Object]) -> Option<f32> {
+    operands
+        .first()
+        .and_then(|o| o.as_float().ok())
+        .filter(|v| v.is_finite())
 }
 
 fn clamp(v: f32) -> f32 {
@@ -874,6 +1023,13 @@ impl<'a> Scanner<'a, '_> {
         let mut pen_x: Option<f32> = None;
         let mut tm_scale = 1.0f32;
         let mut font_size = 0.0f32;
+        // Geometry: the box of the path being built (in the page's default space), and
+        // the text and text line matrices.
+        let mut path: Option<Area> = None;
+        // `W`/`W*` seen: the path clips when it is painted (or ended with `n`)
+        let mut clip_pending = false;
+        let mut tm = IDENTITY;
+        let mut tlm = IDENTITY;
         for (n, op) in Content::decode_iter(content).enumerate() {
             let op = match op {
                 Ok(op) => op,
@@ -925,12 +1081,55 @@ impl<'a> Scanner<'a, '_> {
                 }
                 "sc" | "scn" => gs.fill = self.color_from(&gs.fill_space.clone(), args),
                 "SC" | "SCN" => gs.stroke = self.color_from(&gs.stroke_space.clone(), args),
-                "f" | "F" | "f*" => self.out.paints.push((PaintKind::Fill, gs.fill.clone())),
-                "S" | "s" => self.out.paints.push((PaintKind::Stroke, gs.stroke.clone())),
-                "B" | "B*" | "b" | "b*" => {
-                    self.out.paints.push((PaintKind::Fill, gs.fill.clone()));
-                    self.out.paints.push((PaintKind::Stroke, gs.stroke.clone()));
+                "cm" => {
+                    if let Some(m) = matrix_of(args) {
+                        gs.ctm = concat(&m, &gs.ctm);
+                    }
                 }
+                "w" => {
+                    if let Some(w) = args.first().and_then(|o| o.as_float().ok()) {
+                        gs.line_width = w;
+                    }
+                }
+                "m" | "l" | "c" | "v" | "y" => {
+                    for p in numbers(args).chunks_exact(2) {
+                        grow(&mut path, apply(&gs.ctm, p[0], p[1]));
+                    }
+                }
+                "re" => {
+                    if let [x, y, w, h] = numbers(args).as_slice() {
+                        for (px, py) in [(*x, *y), (x + w, *y), (*x, y + h), (x + w, y + h)] {
+                            grow(&mut path, apply(&gs.ctm, px, py));
+                        }
+                    }
+                }
+                "W" | "W*" => clip_pending = true,
+                op @ ("n" | "f" | "F" | "f*" | "S" | "s" | "B" | "B*" | "b" | "b*") => {
+                    let area = path.take();
+                    // the clip applies to what comes after this operator
+                    let clip = gs.clip;
+                    if std::mem::take(&mut clip_pending) {
+                        // an empty path clips everything away
+                        gs.clip = Some(clipped(area, clip).unwrap_or([0.0; 4]));
+                    }
+                    if matches!(op, "f" | "F" | "f*" | "B" | "B*" | "b" | "b*") {
+                        let fill = clipped(area, clip);
+                        self.out
+                            .paints
+                            .push((PaintKind::Fill, gs.fill.clone(), fill));
+                    }
+                    if matches!(op, "S" | "s" | "B" | "B*" | "b" | "b*") {
+                        let stroke = clipped(stroke_area(area, &gs), clip);
+                        self.out
+                            .paints
+                            .push((PaintKind::Stroke, gs.stroke.clone(), stroke));
+                    }
+                }
+                "Tc" => gs.char_spacing = first_number(args).unwrap_or(gs.char_spacing),
+                "Tw" => gs.word_spacing = first_number(args).unwrap_or(gs.word_spacing),
+                "Tz" => gs.h_scale = first_number(args).map_or(gs.h_scale, |z| z / 100.0),
+                "TL" => gs.leading = first_number(args).unwrap_or(gs.leading),
+                "Ts" => gs.rise = first_number(args).unwrap_or(gs.rise),
                 "Tr" => gs.render_mode = args.first().and_then(|o| o.as_i64().ok()).unwrap_or(0),
                 "Tf" => {
                     font = args
@@ -946,10 +1145,16 @@ impl<'a> Scanner<'a, '_> {
                     tm_scale = 1.0;
                     line_y = 0.0;
                     line_x = 0.0;
+                    (tm, tlm) = (IDENTITY, IDENTITY);
                 }
                 "Td" | "TD" => {
                     let tx = args.first().and_then(|o| o.as_float().ok()).unwrap_or(0.0);
                     let ty = args.get(1).and_then(|o| o.as_float().ok()).unwrap_or(0.0);
+                    if op.operator == "TD" {
+                        gs.leading = -ty;
+                    }
+                    tlm = concat(&[1.0, 0.0, 0.0, 1.0, tx, ty], &tlm);
+                    tm = tlm;
                     line_y += ty * tm_scale;
                     line_x += tx * tm_scale;
                     let size = font_size * tm_scale;
@@ -961,8 +1166,13 @@ impl<'a> Scanner<'a, '_> {
                 "T*" => {
                     self.newline();
                     pen_x = None;
+                    tlm = concat(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.leading], &tlm);
+                    tm = tlm;
                 }
                 "Tm" => {
+                    if let Some(m) = matrix_of(args) {
+                        (tm, tlm) = (m, m);
+                    }
                     let n = numbers(args);
                     if let [_, _, _, d, e, f] = n.as_slice() {
                         tm_scale = if d.abs() > 1e-6 { d.abs() } else { 1.0 };
@@ -999,11 +1209,37 @@ impl<'a> Scanner<'a, '_> {
                     }
                 }
                 "Tj" | "TJ" | "'" | "\"" => {
+                    if op.operator == "\"" {
+                        let n = numbers(&args[..args.len().min(2)]);
+                        if let [aw, ac] = n.as_slice() {
+                            (gs.word_spacing, gs.char_spacing) = (*aw, *ac);
+                        }
+                    }
+                    if op.operator == "'" || op.operator == "\"" {
+                        tlm = concat(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.leading], &tlm);
+                        tm = tlm;
+                    }
+                    let area = font.clone().and_then(|name| {
+                        let (area, width) =
+                            self.run_area(resources, &name, args, &gs, &tm, font_size);
+                        tm = concat(&[1.0, 0.0, 0.0, 1.0, width, 0.0], &tm);
+                        clipped(area, gs.clip)
+                    });
                     if matches!(gs.render_mode, 0 | 2 | 4 | 6) {
-                        self.out.paints.push((PaintKind::Fill, gs.fill.clone()));
+                        self.out
+                            .paints
+                            .push((PaintKind::Fill, gs.fill.clone(), area));
                     }
                     if matches!(gs.render_mode, 1 | 2 | 5 | 6) {
-                        self.out.paints.push((PaintKind::Stroke, gs.stroke.clone()));
+                        self.out
+                            .paints
+                            .push((PaintKind::Stroke, gs.stroke.clone(), area));
+                    }
+                    if let (Some(area), Some(name)) = (area, font.as_deref())
+                        && !matches!(gs.render_mode, 3 | 7)
+                        && let Some(key) = self.font_ref(resources, name)
+                    {
+                        self.out.font_areas.entry(key).or_insert(area);
                     }
                     if op.operator != "Tj" && op.operator != "TJ" {
                         self.newline();
@@ -1038,6 +1274,18 @@ impl<'a> Scanner<'a, '_> {
                     if stream.dict.get(b"Subtype").and_then(|s| s.as_name()).ok() != Some(b"Form") {
                         continue;
                     }
+                    let matrix = stream
+                        .dict
+                        .get(b"Matrix")
+                        .ok()
+                        .map(|o| deref(self.doc, o))
+                        .and_then(|o| o.as_array().ok())
+                        .and_then(|a| {
+                            let items: Vec<Object> =
+                                a.iter().map(|o| deref(self.doc, o).clone()).collect();
+                            matrix_of(&items)
+                        })
+                        .unwrap_or(IDENTITY);
                     let inner = stream
                         .dict
                         .get(b"Resources")
@@ -1057,7 +1305,27 @@ impl<'a> Scanner<'a, '_> {
                         });
                         continue;
                     };
-                    self.run(&bytes, inner, gs.clone(), depth + 1);
+                    let mut inner_gs = gs.clone();
+                    inner_gs.ctm = concat(&matrix, &gs.ctm);
+                    // the form is clipped to its /BBox
+                    let bbox = stream
+                        .dict
+                        .get(b"BBox")
+                        .ok()
+                        .map(|o| deref(self.doc, o))
+                        .and_then(|o| o.as_array().ok())
+                        .map(|a| {
+                            let items: Vec<Object> =
+                                a.iter().map(|o| deref(self.doc, o).clone()).collect();
+                            numbers(&items)
+                        });
+                    if let Some([x0, y0, x1, y1]) =
+                        bbox.as_deref().and_then(|b| <[f32; 4]>::try_from(b).ok())
+                    {
+                        let area = area_of(&inner_gs.ctm, [x0, y0, x1, y1]);
+                        inner_gs.clip = Some(clipped(area, gs.clip).unwrap_or([0.0; 4]));
+                    }
+                    self.run(&bytes, inner, inner_gs, depth + 1);
                     if self.budget.exhausted.is_some() {
                         return;
                     }
@@ -1085,10 +1353,11 @@ impl<'a> Scanner<'a, '_> {
         else {
             return;
         };
-        let (fonts, text, paints) = (
+        let (fonts, text, paints, font_areas) = (
             self.out.fonts.len(),
             self.out.text.len(),
             std::mem::take(&mut self.out.paints),
+            std::mem::take(&mut self.out.font_areas),
         );
         static EMPTY: std::sync::LazyLock<Dictionary> = std::sync::LazyLock::new(Dictionary::new);
         let empty: &'a Dictionary = &EMPTY;
@@ -1115,6 +1384,8 @@ impl<'a> Scanner<'a, '_> {
             {
                 continue;
             }
+            let placed = self.out.paints.len();
+            let rect = annot_rect(doc, annot);
             if let Some(stream) = self.normal_appearance(annot) {
                 let resources = stream
                     .dict
@@ -1126,6 +1397,9 @@ impl<'a> Scanner<'a, '_> {
                 if let Some(bytes) = self.budget.decode(stream) {
                     self.run(&bytes, resources, GState::default(), 1);
                 }
+                for paint in &mut self.out.paints[placed..] {
+                    paint.2 = rect;
+                }
                 continue;
             }
             let border = if subtype == b"Link" {
@@ -1136,15 +1410,16 @@ impl<'a> Scanner<'a, '_> {
             if border > 0.0
                 && let Some(c) = annot_color(doc, annot, b"C")
             {
-                self.out.paints.push((PaintKind::Stroke, c));
+                self.out.paints.push((PaintKind::Stroke, c, rect));
             }
             if let Some(c) = annot_color(doc, annot, b"IC") {
-                self.out.paints.push((PaintKind::Fill, c));
+                self.out.paints.push((PaintKind::Fill, c, rect));
             }
         }
         self.out.annotation_paints = std::mem::replace(&mut self.out.paints, paints);
         self.out.fonts.truncate(fonts);
         self.out.text.truncate(text);
+        self.out.font_areas = font_areas;
     }
 
     /// An annotation's normal appearance: `/AP /N`, or the state of it `/AS` names.
@@ -1231,6 +1506,66 @@ impl<'a> Scanner<'a, '_> {
         let widths = Rc::new(widths);
         self.widths.insert(key, widths.clone());
         widths
+    }
+
+    /// The key of font resource `name` of `resources`.
+    fn font_ref(&self, resources: &'a Dictionary, name: &[u8]) -> Option<FontRef> {
+        let obj = self.sub_dict(resources, b"Font")?.get(name).ok()?;
+        Some(match obj.as_reference() {
+            Ok(id) => FontRef::Id(id),
+            Err(_) => FontRef::Name(String::from_utf8_lossy(name).into_owned()),
+        })
+    }
+
+    /// Where a show operator's strings land (the box from the font's descent to its
+    /// ascent along the run, through the text and current matrices), and how far the
+    /// text matrix moves (text space units).
+    fn run_area(
+        &mut self,
+        resources: &'a Dictionary,
+        font: &[u8],
+        args: &[Object],
+        gs: &GState,
+        tm: &Matrix,
+        size: f32,
+    ) -> (Option<Area>, f32) {
+        let widths = self.font_widths(resources, font);
+        let (mut ems, mut glyphs, mut spaces) = (0.0f32, 0usize, 0usize);
+        let strings: &[Object] = match args.last() {
+            Some(Object::Array(items)) => items,
+            Some(last) => std::slice::from_ref(last),
+            None => &[],
+        };
+        for item in strings {
+            match item {
+                Object::String(bytes, _) => {
+                    ems += widths.advance(bytes);
+                    let (g, s) = widths.glyphs(bytes);
+                    glyphs += g;
+                    spaces += s;
+                }
+                other => {
+                    if let Ok(n) = other.as_float() {
+                        ems -= n / 1000.0;
+                    }
+                }
+            }
+        }
+        let width =
+            (ems * size + gs.char_spacing * glyphs as f32 + gs.word_spacing * spaces as f32)
+                * gs.h_scale;
+        if !width.is_finite() {
+            return (None, 0.0);
+        }
+        let bottom = gs.rise + widths.descent * size;
+        let top = gs.rise + widths.ascent * size;
+        let m = concat(tm, &gs.ctm);
+        let area = if glyphs > 0 {
+            area_of(&m, [0.0, bottom, width, top])
+        } else {
+            None
+        };
+        (area, width)
     }
 
     fn newline(&mut self) {

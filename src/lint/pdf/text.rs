@@ -19,7 +19,7 @@ pub const WORD_GAP_EMS: f32 = 0.2;
 const MAX_ENTRIES: usize = 65_536;
 
 /// Glyph widths of one font, in thousandths of an em.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Widths {
     /// Simple fonts: one-byte codes from `first`.
     simple: Option<(u32, Vec<f32>)>,
@@ -29,6 +29,66 @@ pub struct Widths {
     missing: f32,
     /// No widths in the font (the standard 14): an average width is assumed.
     pub estimated: bool,
+    /// The font's ascent and descent in ems (its descriptor's `/Ascent` and `/Descent`,
+    /// else 0.9 and −0.25): how far a line of it reaches above and below its baseline,
+    /// for the box of a text run.
+    pub ascent: f32,
+    pub descent: f32,
+}
+
+impl Default for Widths {
+    fn default() -> Self {
+        Widths {
+            simple: None,
+            cid: None,
+            missing: 0.0,
+            estimated: false,
+            ascent: DEFAULT_ASCENT,
+            descent: DEFAULT_DESCENT,
+        }
+    }
+}
+
+/// Ascent and descent assumed for a font whose descriptor gives none (or absurd ones).
+const DEFAULT_ASCENT: f32 = 0.9;
+const DEFAULT_DESCENT: f32 = -0.25;
+
+/// The ascent and descent (ems) of `font`'s descriptor, or of its descendant's for a
+/// composite font.
+fn metrics(doc: &Document, font: &Dictionary) -> (f32, f32) {
+    fn dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Dictionary> {
+        deref(doc, o).as_dict().ok()
+    }
+    let descriptor = font
+        .get(b"FontDescriptor")
+        .ok()
+        .and_then(|o| dict(doc, o))
+        .or_else(|| {
+            let descendant = font
+                .get(b"DescendantFonts")
+                .ok()
+                .map(|o| deref(doc, o))
+                .and_then(|o| o.as_array().ok())
+                .and_then(|a| a.first())
+                .and_then(|o| dict(doc, o))?;
+            descendant
+                .get(b"FontDescriptor")
+                .ok()
+                .and_then(|o| dict(doc, o))
+        });
+    let value = |key: &[u8]| {
+        descriptor
+            .and_then(|d| d.get(key).ok())
+            .and_then(|o| number(deref(doc, o)))
+            .map(|v| v / 1000.0)
+    };
+    let ascent = value(b"Ascent")
+        .filter(|a| *a > 0.05 && *a <= 2.5)
+        .unwrap_or(DEFAULT_ASCENT);
+    let descent = value(b"Descent")
+        .filter(|d| *d <= 0.0 && *d >= -1.5)
+        .unwrap_or(DEFAULT_DESCENT);
+    (ascent, descent)
 }
 
 fn number(o: &Object) -> Option<f32> {
@@ -45,8 +105,17 @@ fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
 }
 
 impl Widths {
-    /// The widths of `font` (a font dictionary).
+    /// The widths of `font` (a font dictionary), with its ascent and descent.
     pub fn of(doc: &Document, font: &Dictionary) -> Widths {
+        let (ascent, descent) = metrics(doc, font);
+        Widths {
+            ascent,
+            descent,
+            ..Widths::read(doc, font)
+        }
+    }
+
+    fn read(doc: &Document, font: &Dictionary) -> Widths {
         let array = |d: &Dictionary, key: &[u8]| -> Option<Vec<Object>> {
             d.get(key)
                 .ok()
@@ -171,6 +240,16 @@ impl Widths {
             (None, None) => bytes.len() as f32 * self.missing,
         };
         thousandths / 1000.0
+    }
+
+    /// How many glyphs a shown string's bytes draw, and how many of them are the
+    /// one-byte code 32 that word spacing (`Tw`) widens.
+    pub fn glyphs(&self, bytes: &[u8]) -> (usize, usize) {
+        if self.cid.is_some() {
+            (bytes.len().div_ceil(2), 0)
+        } else {
+            (bytes.len(), bytes.iter().filter(|b| **b == b' ').count())
+        }
     }
 
     /// What a jump of `gap` ems to the right between two strings of a line is: a tab

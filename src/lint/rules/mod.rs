@@ -9,6 +9,7 @@ pub mod font;
 pub mod glyph;
 pub mod link;
 pub mod logo;
+pub mod logo_dark;
 
 pub use crate::registry::*;
 

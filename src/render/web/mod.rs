@@ -144,7 +144,7 @@ impl Renderer for WebRenderer<'_> {
                 bytes,
             ));
         }
-        for logo in &guide.logo.files {
+        for logo in guide.logo.files.iter().chain(&guide.logo.dark) {
             let path = guide.logo_path(logo.get_ref());
             let bytes = std::fs::read(&path).map_err(|e| Error::file(&path, e))?;
             let name = Path::new(logo.get_ref()).file_name().unwrap_or_default();
@@ -261,11 +261,19 @@ impl Renderer for WebRenderer<'_> {
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("");
+        // the dark variant, served in dark mode by a <picture> source ("" without one)
+        let dark_src = guide
+            .logo
+            .dark
+            .as_ref()
+            .and_then(|d| Path::new(d.get_ref()).file_name()?.to_str())
+            .map_or(String::new(), |name| format!("{up}assets/{name}"));
         ctx.insert(
             "logo",
             &BTreeMap::from([
                 ("src", format!("{up}assets/{logo_name}")),
                 ("alt", guide.logo.alt.clone()),
+                ("dark_src", dark_src),
             ]),
         );
         ctx.insert("hero", &hero);
