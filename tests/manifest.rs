@@ -61,7 +61,10 @@ fn the_manifest_lists_every_output_with_what_it_says() {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        if entry.file_type().is_file() && rel != "manifest.json" && !rel.starts_with('.') {
+        // (the contact sheet, `index.html` and `_sheet/`, is not a campaign output)
+        let sheet = rel == "index.html" || rel.starts_with("_sheet/");
+        if entry.file_type().is_file() && rel != "manifest.json" && !rel.starts_with('.') && !sheet
+        {
             on_disk.push((rel, entry.path().to_path_buf()));
         }
     }

@@ -75,7 +75,11 @@ fn files(out: &Path) -> BTreeMap<String, Vec<u8>> {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        if entry.file_type().is_file() && rel != "manifest.json" && !rel.starts_with('.') {
+        // the contact sheet (`index.html`, `_sheet/`) is a view of the outputs, not one:
+        // it lists every variant, so it is not compared here (tests/sheet.rs checks it)
+        let sheet = rel == "index.html" || rel.starts_with("_sheet/");
+        if entry.file_type().is_file() && rel != "manifest.json" && !rel.starts_with('.') && !sheet
+        {
             map.insert(rel, std::fs::read(entry.path()).unwrap());
         }
     }

@@ -230,10 +230,20 @@ pub fn merge(
         &Manifest::new(entries).to_bytes(),
         "the merge's manifest",
     )?;
+    let campaign = CampaignManifest::new(records.into_values().collect());
     staging.write(
         Path::new(MANIFEST),
-        &CampaignManifest::new(records.into_values().collect()).to_bytes(),
+        &campaign.to_bytes(),
         "the merged campaign manifest",
+    )?;
+    // the contact sheet of the union, as one build writes it (the shards' thumbnails reused)
+    crate::sheet::for_merge(
+        project_root,
+        &out.path,
+        staging.root(),
+        &campaign.outputs,
+        shards,
+        &|rel, file| super::stage_sheet_file(&staging, rel, file),
     )?;
     staging.flush()?;
     swap::swap_in(&out, staging.root())?;
