@@ -729,6 +729,34 @@ fn images_of_many_colors_are_sampled_with_a_sound_interval() {
     }
 }
 
+/// Grain of few colors (a noisy greyscale scan: 256 greys, every pixel unlike its
+/// neighbours) is sampled, not weighed pixel by pixel against its neighbourhood; a flat
+/// off-palette card of the same size is still measured exactly.
+#[test]
+fn grain_of_few_colors_is_sampled_and_flat_cards_are_exact() {
+    let g = guide();
+    let ctx = LintContext::new(&g);
+    let mut grain = solid(1200, 630, [0, 0, 0]);
+    let mut state = 0x0BAD_5EEDu64;
+    for p in grain.rgba.chunks_exact_mut(4) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let v = (state >> 24) as u8;
+        p[..3].copy_from_slice(&[v, v, v]);
+    }
+    let report = palette_report(&ctx, &grain);
+    let sample = report.sample.expect("grain is sampled");
+    assert!(sample.low > 0.02, "{sample:?}");
+    assert!(image::check_palette(&ctx, Path::new("scan.png"), &grain).is_some());
+    // flat: an off-brand background with a brand-colour block, every pixel judged
+    let mut flat = solid(1200, 630, [0x33, 0x66, 0xCC]);
+    paint(&mut flat, [100, 100, 300, 200], [0x1F, 0x5C, 0x4A]);
+    let report = palette_report(&ctx, &flat);
+    assert!(report.sample.is_none(), "{report:?}");
+    assert_eq!(report.considered, 1200 * 630);
+}
+
 /// A guide with `[lint] photos` globs.
 fn guide_with_photos() -> Guide {
     let text = std::fs::read_to_string(root().join("brand/brand.toml")).unwrap();

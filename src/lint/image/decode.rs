@@ -370,25 +370,35 @@ fn decode_jpeg(bytes: &[u8]) -> Result<Decoded, String> {
             }
         }
     }
-    // three components (YCbCr, or RGB by APP14 or component ids) come out as RGBA straight
-    // from zune-jpeg's colour conversion; four (CMYK, YCCK) as RGB, widened here
-    let out = if frame.is_some_and(|f| f.components == 3) {
-        ColorSpace::RGBA
-    } else {
-        ColorSpace::RGB
+    let options = |out: ColorSpace| {
+        DecoderOptions::default()
+            .jpeg_set_out_colorspace(out)
+            .set_strict_mode(true)
+            .set_max_width(u16::MAX as usize)
+            .set_max_height(u16::MAX as usize)
     };
-    let options = DecoderOptions::default()
-        .jpeg_set_out_colorspace(out)
-        .set_strict_mode(true)
-        .set_max_width(u16::MAX as usize)
-        .set_max_height(u16::MAX as usize);
-    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+    let mut decoder =
+        zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options(ColorSpace::RGB));
     match decoder.decode_headers() {
         Ok(()) => {}
         Err(zune_jpeg::errors::DecodeErrors::Unsupported(scheme)) => {
             return decode_lossless_jpeg(bytes, frame, &format!("{scheme:?}"));
         }
         Err(e) => return Err(format!("broken JPEG: {e:?}")),
+    }
+    // YCbCr (almost every JPEG) comes out as RGBA straight from zune-jpeg's colour
+    // conversion, its headers read again for it (zune-jpeg picks the conversion as it
+    // reads them); CMYK, YCCK, RGB without transform and grey as RGB, widened here
+    let mut out = ColorSpace::RGB;
+    if decoder.input_colorspace() == Some(ColorSpace::YCbCr) {
+        let mut direct = zune_jpeg::JpegDecoder::new_with_options(
+            ZCursor::new(bytes),
+            options(ColorSpace::RGBA),
+        );
+        if direct.decode_headers().is_ok() {
+            decoder = direct;
+            out = ColorSpace::RGBA;
+        }
     }
     let info = decoder
         .info()
@@ -643,9 +653,10 @@ mod tests {
             if frame.components != 3 || !matches!(frame.marker, 0xC0..=0xC2) {
                 continue;
             }
-            let (Ok(direct), Some(widened)) = (decode(&bytes), rgb_widened(&bytes)) else {
+            let Some(widened) = rgb_widened(&bytes) else {
                 continue;
             };
+            let direct = decode(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             assert_eq!(direct.rgba, widened, "{}", path.display());
             compared += 1;
         }

@@ -34,6 +34,7 @@
 //! noisy 12-megapixel photo.
 
 pub mod decode;
+mod regions;
 
 use std::collections::HashMap;
 use std::path::{Component, Path};
@@ -41,6 +42,7 @@ use std::path::{Component, Path};
 use crate::brand::Rgb;
 use crate::lint::rules::color::{BuildFast, PixelClass, PixelClassifier, project};
 use crate::lint::{Finding, LintContext, Location};
+pub use regions::{MAX_REGIONS, OffRegion};
 
 pub use decode::{Decoded, MAX_PIXELS, PHOTO_KEYWORD, check_structure, decode, dimensions};
 
@@ -395,6 +397,11 @@ pub struct PaletteReport {
     pub colors: Vec<(Rgb, u64)>,
     /// `[x, y, w, h]` around all off-palette pixels (the sampled ones, when sampled).
     pub pixel_box: Option<[u32; 4]>,
+    /// Where they are: the connected regions of them (see `regions.rs`), most off
+    /// pixels first, at most [`MAX_REGIONS`]; the finding is placed at the first.
+    pub regions: Vec<OffRegion>,
+    /// How many regions there are in all.
+    pub region_count: usize,
     /// How the share was sampled, for an image of many colors; `None`: every pixel.
     pub sample: Option<Sample>,
 }
@@ -425,11 +432,21 @@ impl PaletteReport {
 
 /// Distinct colors among the [`PILOT`] pixels above which an image is sampled.
 const PILOT_DISTINCT: usize = 1024;
+/// Percent of the [`PILOT`] pixels unlike both their right and lower neighbours above
+/// which an image is sampled: grain or dithering of few colors (a noisy greyscale scan),
+/// whose every pixel the exact pass would weigh against its neighbourhood. Flat art and
+/// its edges, and gradients along one axis, stay far below.
+const PILOT_GRAINY: u64 = 60;
 /// Pixels drawn to see how many colors an image has.
 const PILOT: u64 = 4096;
 /// Colors the exact pass may classify exactly (each a few microseconds) before it gives
 /// the image to the sampler.
 const EXACT_BUDGET: usize = 1 << 15;
+/// Neighbour colors and color pairs the exact pass may weigh in its edge test
+/// ([`View::on_blend_segment`]; a pair is about 20 instructions) before it gives the
+/// image to the sampler: a flat card weighs a few per off pixel, grain or dithering up
+/// to 300.
+const PASS3_WORK: u64 = 1 << 25;
 /// The first sample; it grows fourfold while its interval straddles the threshold or is
 /// wider than [`SAMPLE_PRECISION`].
 const SAMPLE_START: u64 = 256;
@@ -460,7 +477,8 @@ const MAYBE: u8 = 4;
 ///
 /// An image of few colors (a card, a logo, an illustration) is classified pixel by
 /// pixel, each distinct color once. An image of many colors (a photo: more than
-/// [`PILOT_DISTINCT`] distinct colors among [`PILOT`] pixels drawn across it, or more
+/// [`PILOT_DISTINCT`] distinct colors among [`PILOT`] pixels drawn across it; grain:
+/// more than [`PILOT_GRAINY`] % of them unlike their neighbours; or more
 /// than [`EXACT_BUDGET`] colors needing the exact test) is measured on a stratified
 /// sample of fixed seed: one pixel drawn at random in each of `n` equal runs of the
 /// image, the same rules applied to it with its neighbours, and the share given with its
@@ -492,6 +510,8 @@ struct View<'i> {
     h: usize,
     /// The declared photo area, `[x0, y0, x1, y1)`.
     photo: Option<[usize; 4]>,
+    /// Neighbour colors and color pairs [`View::on_blend_segment`] has weighed so far.
+    work: std::cell::Cell<u64>,
 }
 
 impl<'i> View<'i> {
@@ -507,7 +527,13 @@ impl<'i> View<'i> {
                 y.saturating_add(ph as usize),
             ]
         });
-        View { rgba, w, h, photo }
+        View {
+            rgba,
+            w,
+            h,
+            photo,
+            work: std::cell::Cell::new(0),
+        }
     }
 
     fn len(&self) -> usize {
@@ -535,13 +561,26 @@ impl<'i> View<'i> {
             return false;
         }
         let mut seen = std::collections::HashSet::<u32, BuildFast>::default();
+        let (mut opaque, mut grainy) = (0u64, 0u64);
         for k in 0..PILOT {
             let i = stratum(k, PILOT, n, 0x5EED_0001) as usize;
             if self.alpha(i) == 255 && !self.in_photo(i % self.w, i / self.w) {
-                seen.insert(self.key(i));
+                let key = self.key(i);
+                seen.insert(key);
+                opaque += 1;
+                // unlike both its right and its lower neighbour: grain, not a flat area
+                // or an edge
+                let (x, y) = (i % self.w, i / self.w);
+                if x + 1 < self.w
+                    && y + 1 < self.h
+                    && self.key(i + 1) != key
+                    && self.key(i + self.w) != key
+                {
+                    grainy += 1;
+                }
             }
         }
-        seen.len() > PILOT_DISTINCT
+        seen.len() > PILOT_DISTINCT || grainy * 100 > opaque * PILOT_GRAINY
     }
 
     /// Whether off pixel `i` lies on the segment between two palette-or-blend colors of
@@ -564,6 +603,8 @@ impl<'i> View<'i> {
                 }
             }
         }
+        let pairs = near.len() * near.len().saturating_sub(1) / 2;
+        self.work.set(self.work.get() + 25 + pairs as u64);
         if near.len() < 2 {
             return false;
         }
@@ -639,17 +680,17 @@ fn class_byte(class: PixelClass) -> u8 {
 }
 
 /// Every pixel, one byte each; `None` when the image needs more than [`EXACT_BUDGET`]
-/// exact color tests.
+/// exact color tests or its edge test more than [`PASS3_WORK`].
 fn exact_report(view: &View, pixels: &mut PixelClassifier) -> Option<PaletteReport> {
     let (w, h) = (view.w, view.h);
     if w == 0 || h == 0 {
-        return Some(finish(0, 0, Vec::new(), None));
+        return Some(finish(0, 0, Vec::new(), Vec::new(), None));
     }
     // Pass 1: one class per distinct color (cached), one byte per pixel.
     let mut classes = vec![SKIP; view.len()];
     // Pixels classed blend or off, in order: the only ones pass 2 looks at (a card is
     // mostly flat colors: a few percent of its pixels are anti-aliased edges).
-    let mut marked: Vec<usize> = Vec::new();
+    let mut marked: Vec<u32> = Vec::new();
     // The last color (RGBA as one word) and its class: a run of one color costs a
     // compare. Transparent black is skipped, as any transparent pixel is.
     let (mut last, mut last_class) = (0u32, SKIP);
@@ -678,7 +719,8 @@ fn exact_report(view: &View, pixels: &mut PixelClassifier) -> Option<PaletteRepo
                 }
                 *class = last_class;
                 if matches!(last_class, BLEND | OFF) {
-                    marked.push(y * w + from + x);
+                    // an image holds at most MAX_PIXELS (< 2^32) pixels
+                    marked.push((y * w + from + x) as u32);
                 }
             }
         }
@@ -694,6 +736,7 @@ fn exact_report(view: &View, pixels: &mut PixelClassifier) -> Option<PaletteRepo
     let mut pending: HashMap<u16, (u64, Vec<usize>), BuildFast> = HashMap::default();
     let mut blends = 0u64;
     for i in marked {
+        let i = i as usize;
         match classes[i] {
             OFF => off_px.push(i),
             _ => {
@@ -716,17 +759,36 @@ fn exact_report(view: &View, pixels: &mut PixelClassifier) -> Option<PaletteRepo
     }
 
     // Pass 3: edges over gradients and between blends (text on a gradient).
+    // A noisy image (grain, dithering) has many colors around each off pixel and
+    // many pairs to weigh: past PASS3_WORK the sampler measures it instead.
     off_px.sort_unstable();
     let before = off_px.len();
-    off_px.retain(|&i| !view.on_blend_segment(i, |j, _| classes[j]));
+    let mut kept = Vec::with_capacity(off_px.len());
+    for i in off_px {
+        if view.work.get() > PASS3_WORK {
+            return None;
+        }
+        if !view.on_blend_segment(i, |j, _| classes[j]) {
+            kept.push(i);
+        }
+    }
+    let off_px = kept;
     blends += (before - off_px.len()) as u64;
 
     let mut off: HashMap<u32, Stat, BuildFast> = HashMap::default();
+    let mut grid = regions::Grid::new(w, h);
     for &i in &off_px {
         let (x, y) = ((i % w) as u32, (i / w) as u32);
         off.entry(view.key(i)).or_insert(Stat::new(x, y)).add(x, y);
+        grid.add(x, y);
     }
-    Some(finish(considered, blends, off.into_iter().collect(), None))
+    Some(finish(
+        considered,
+        blends,
+        off.into_iter().collect(),
+        grid.regions(),
+        None,
+    ))
 }
 
 /// A sample growing until its interval clears the threshold (see [`palette_report`]).
@@ -755,7 +817,7 @@ fn sampled_report(view: &View, pixels: &mut PixelClassifier, threshold: f64) -> 
 fn sample(view: &View, pixels: &mut PixelClassifier, n: u64) -> PaletteReport {
     let total = view.len() as u64;
     if total == 0 || view.w == 0 {
-        return finish(0, 0, Vec::new(), None);
+        return finish(0, 0, Vec::new(), Vec::new(), None);
     }
     let mut considered = 0u64;
     let mut blends = 0u64;
@@ -799,15 +861,23 @@ fn sample(view: &View, pixels: &mut PixelClassifier, n: u64) -> PaletteReport {
         }
     }
     let mut off: HashMap<u32, Stat, BuildFast> = HashMap::default();
+    let mut grid = regions::Grid::new(view.w, view.h);
     for i in candidates {
         if view.on_blend_segment(i, |j, exact| class_at(view, pixels, j, exact)) {
             blends += 1;
         } else {
             let (x, y) = ((i % view.w) as u32, (i / view.w) as u32);
             off.entry(view.key(i)).or_insert(Stat::new(x, y)).add(x, y);
+            grid.add(x, y);
         }
     }
-    finish(considered, blends, off.into_iter().collect(), None)
+    finish(
+        considered,
+        blends,
+        off.into_iter().collect(),
+        grid.regions(),
+        None,
+    )
 }
 
 /// The class byte of pixel `j`, classified as needed (the sampler's neighbours):
@@ -835,8 +905,11 @@ fn finish(
     considered: u64,
     blends: u64,
     off: Vec<(u32, Stat)>,
+    mut regions: Vec<OffRegion>,
     sample: Option<Sample>,
 ) -> PaletteReport {
+    let region_count = regions.len();
+    regions.truncate(MAX_REGIONS);
     let mut colors: Vec<(Rgb, u64)> = off
         .iter()
         .map(|(k, s)| (Rgb((k >> 16) as u8, (k >> 8) as u8, *k as u8), s.count))
@@ -863,6 +936,8 @@ fn finish(
                 s.bbox[3] - s.bbox[1] + 1,
             ]
         }),
+        regions,
+        region_count,
         sample,
     }
 }
@@ -919,7 +994,38 @@ fn palette_finding(
         .map(|(name, def)| format!("{name} {}", def.hex.hex()))
         .collect();
     let mut location = Location::file(path);
-    location.pixel_box = report.pixel_box;
+    location.pixel_box = report
+        .regions
+        .first()
+        .map(|r| r.pixel_box)
+        .or(report.pixel_box);
+    let place = |r: &OffRegion| {
+        let [x, y, w, h] = r.pixel_box;
+        format!(
+            "{x},{y} {w}×{h} ({:.1}%)",
+            r.off as f64 * 100.0 / report.considered.max(1) as f64
+        )
+    };
+    let places = match report.regions.as_slice() {
+        [] => String::new(),
+        [only] => format!("; at {}", place(only)),
+        [first, rest @ ..] => {
+            let listed = rest.len().min(2);
+            let more = report.region_count - 1 - listed;
+            let others: Vec<String> = rest[..listed].iter().map(place).collect();
+            let more = if more > 0 {
+                format!(" and {more} smaller")
+            } else {
+                String::new()
+            };
+            format!(
+                "; in {} regions, the largest at {}; others at {}{more}",
+                report.region_count,
+                place(first),
+                others.join(", ")
+            )
+        }
+    };
     let measured = match report.sample {
         Some(s) => format!(
             "{:.1}% ± {:.1}% of the pixels are off the palette (95% interval {:.1}–{:.1}%, sampled {} of {} pixels; ",
@@ -937,7 +1043,7 @@ fn palette_finding(
             &crate::lint::rules::IMAGE_OFF_PALETTE,
             location,
             format!(
-                "{prefix}{measured}the guide allows {:.1}%); main colors: {}",
+                "{prefix}{measured}the guide allows {:.1}%); main colors: {}{places}",
                 threshold * 100.0,
                 main.join(", ")
             ),
