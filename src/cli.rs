@@ -2,7 +2,6 @@
 //! Exit codes: 0 ok; 1 lint found error-severity findings; 2 bad input, configuration
 //! or usage.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -25,6 +24,14 @@ use crate::report::{self, Format};
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print only errors, warnings and the report: no summary lines, notes or progress
+    /// bars.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Say more: every info finding in a lint report (not one count per rule), every
+    /// file a build writes.
+    #[arg(long, short, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand)]
@@ -39,9 +46,6 @@ enum Command {
         build: BuildArgs,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
-        /// Human output: show every info finding, not one count per rule.
-        #[arg(long, short)]
-        verbose: bool,
         #[command(flatten)]
         baseline: BaselineArgs,
     },
@@ -89,6 +93,25 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Build, serve the output on 127.0.0.1 and rebuild on every change to brand/,
+    /// content/ or templates/, reloading open pages (errors show on the pages).
+    Serve {
+        /// The project directory.
+        #[arg(long, default_value = ".")]
+        project: PathBuf,
+        /// Output directory [default: <project>/out].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Port on 127.0.0.1 (0 picks a free one; the URL is printed).
+        #[arg(long, default_value_t = 4747)]
+        port: u16,
+        /// Open the served URL in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Seconds a rebuild waits for another build into the same output folder.
+        #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+        lock_timeout: u64,
+    },
     /// Work with the brand guide.
     Brand {
         #[command(subcommand)]
@@ -112,6 +135,15 @@ enum BrandCommand {
     },
     /// Print the JSON Schema of brand.toml (for Taplo / Even Better TOML: `#:schema`).
     Schema,
+    /// Write the brand book: index.html (with the brand fonts and logo) and
+    /// brand-book.pdf, generated from the guide.
+    Book {
+        #[arg(long, default_value = ".")]
+        project: PathBuf,
+        /// The book folder, replaced whole [default: <project>/brand-book].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -181,9 +213,6 @@ struct MergeArgs {
     /// must have (json or sarif).
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// Human output: show every info finding, not one count per rule.
-    #[arg(long, short)]
-    verbose: bool,
     /// Seconds to wait for a build or merge into the same output folder.
     #[arg(long, default_value_t = 300, value_name = "SECONDS")]
     lock_timeout: u64,
@@ -216,13 +245,15 @@ struct LintArgs {
     /// their path. Consistency across channels is left to `brandpress merge`.
     #[arg(long, value_name = "I/N", value_parser = |s: &str| s.parse::<build::Shard>(), conflicts_with_all = ["fix", "campaign"])]
     shard: Option<build::Shard>,
-    /// Human output: show every info finding, not one count per rule.
-    #[arg(long, short)]
-    verbose: bool,
     /// Lint every file: do not replay our unchanged outputs' findings from the lint cache
     /// (`.brandpress/<output>.lint-cache.json` beside the output), nor write it.
     #[arg(long)]
     no_cache: bool,
+    /// Also write a contact sheet of the linted files into DIR (index.html and _sheet/):
+    /// every file previewed with its findings, for review in a browser. Without paths,
+    /// lints DIR itself.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["fix", "shard"])]
+    sheet: Option<PathBuf>,
     #[command(flatten)]
     baseline: BaselineArgs,
     #[command(flatten)]
@@ -280,6 +311,12 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    let verbose = cli.verbose;
+    crate::progress::set_verbosity(match (cli.quiet, verbose) {
+        (true, _) => crate::progress::Verbosity::Quiet,
+        (_, true) => crate::progress::Verbosity::Verbose,
+        _ => crate::progress::Verbosity::Normal,
+    });
     match cli.command {
         Command::Build(args) => {
             let project = Project::load(&args.project)?;
@@ -288,7 +325,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Lint(args) => {
             let guide = Guide::load(&display_path(&args.project))?;
-            let paths = if args.paths.is_empty() {
+            let paths = if let (true, Some(dir)) = (args.paths.is_empty(), &args.sheet) {
+                vec![dir.clone()]
+            } else if args.paths.is_empty() {
                 let out = display_path(&args.project.join("out"));
                 if !out.exists() {
                     return Err(Error::file(
@@ -315,27 +354,46 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             let shown = Shown {
                 format: args.format,
-                verbose: args.verbose,
+                verbose,
             };
             let changed = match &args.changed_since {
                 Some(since) => {
                     let changed = lint::changed::since(&args.project, &paths, since)?;
-                    eprintln!(
-                        "{}",
-                        if changed.everything {
-                            format!(
-                                "the brand guide or templates changed since {since}: linting everything"
-                            )
-                        } else {
-                            format!(
-                                "linting what changed since {since}: {}",
-                                crate::i18n::count(changed.len(), "file", "files")
-                            )
-                        }
-                    );
+                    if crate::progress::chatty() {
+                        eprintln!(
+                            "{}",
+                            if changed.everything {
+                                format!(
+                                    "the brand guide or templates changed since {since}: linting everything"
+                                )
+                            } else {
+                                format!(
+                                    "linting what changed since {since}: {}",
+                                    crate::i18n::count(changed.len(), "file", "files")
+                                )
+                            }
+                        );
+                    }
                     Some(changed)
                 }
                 None => None,
+            };
+            let sheet = |report: &lint::LintReport| match &args.sheet {
+                None => Ok(()),
+                Some(dir) => {
+                    let project = Project::load(&args.project).ok();
+                    let page = crate::sheet::write_foreign(
+                        &guide,
+                        project.as_ref(),
+                        dir,
+                        &paths,
+                        &report.findings,
+                    )?;
+                    if crate::progress::chatty() {
+                        eprintln!("contact sheet → {}", page.display());
+                    }
+                    Ok(())
+                }
             };
             run_lint(
                 &guide,
@@ -347,12 +405,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 changed,
                 !args.no_cache,
                 args.shard,
+                &sheet,
             )
         }
         Command::Check {
             build,
             format,
-            verbose,
             baseline,
         } => {
             let project = Project::load(&build.project)?;
@@ -363,9 +421,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             // The lock is held while linting, so the lint sees this build's output.
             let (out, _lock) = run_build(&project, &build, say)?;
+            // the contact sheet again, with this lint's findings
+            let sheet = |report: &lint::LintReport| {
+                crate::sheet::write_checked(&project.guide, Some(&project), &out, &report.findings)
+                    .map(|_| ())
+            };
             run_lint(
                 &project.guide,
-                &[out],
+                std::slice::from_ref(&out),
                 Shown { format, verbose },
                 None,
                 None,
@@ -373,6 +436,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 None,
                 true,
                 None,
+                &sheet,
             )
         }
         Command::Merge(args) => run_merge(&args),
@@ -435,9 +499,44 @@ fn run(cli: Cli) -> Result<ExitCode> {
             ExitCode::from(1)
         }),
         Command::Brand {
+            command: BrandCommand::Book { project, out },
+        } => {
+            let root = display_path(&project);
+            let dir = out.unwrap_or_else(|| crate::book::default_dir(&root));
+            crate::book::refuse_inside_build_output(&root, &dir)?;
+            let guide = Guide::load(&root)?;
+            let book = crate::book::write_guide_book(&guide, &dir)?;
+            for w in &book.warnings {
+                eprintln!("warning: {w}");
+            }
+            println!(
+                "wrote the brand book: {} ({} files, brand-book.pdf {} pages)",
+                book.dir.join("index.html").display(),
+                book.files.len(),
+                book.pdf_pages
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Brand {
             command: BrandCommand::Schema,
         } => {
             print!("{}", crate::brand::schema::guide_schema_json());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve {
+            project,
+            out,
+            port,
+            open,
+            lock_timeout,
+        } => {
+            crate::serve::run(&crate::serve::ServeOptions {
+                project,
+                out,
+                port,
+                open,
+                lock_timeout: std::time::Duration::from_secs(lock_timeout),
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Tokens { command } => run_tokens(command),
@@ -548,11 +647,6 @@ fn run_build(project: &Project, args: &BuildArgs, say: Say) -> Result<(PathBuf, 
         timeout: std::time::Duration::from_secs(args.lock_timeout),
         on_wait: &on_wait,
     };
-    let spinner = progress(&format!(
-        "building {} × {}",
-        crate::i18n::count(project.pieces.len(), "piece", "pieces"),
-        crate::i18n::count(channels.len(), "channel", "channels")
-    ));
     let built = build::build_locked_cached(
         project,
         &BuildOptions {
@@ -566,15 +660,18 @@ fn run_build(project: &Project, args: &BuildArgs, say: Say) -> Result<(PathBuf, 
             false => build::CacheUse::Reuse,
         },
     );
-    if let Some(s) = spinner {
-        s.finish_and_clear();
-    }
     let (summary, lock) = built?;
     for w in &summary.warnings {
         eprintln!("warning: {w}");
     }
+    if crate::progress::verbosity() == crate::progress::Verbosity::Verbose {
+        for file in &summary.outputs {
+            eprintln!("  {}", file.strip_prefix(&out).unwrap_or(file).display());
+        }
+    }
     let line = format!("{} → {}", summary.line(), out.display());
     match say {
+        _ if !crate::progress::chatty() => {}
         Say::Stdout => println!("{line}"),
         Say::Stderr => eprintln!("{line}"),
     }
@@ -598,6 +695,7 @@ fn run_lint(
     changed: Option<lint::changed::Changed>,
     cache: bool,
     shard: Option<build::Shard>,
+    sheet: &dyn Fn(&lint::LintReport) -> Result<()>,
 ) -> Result<ExitCode> {
     // a missing or corrupt baseline fails before the lint, not after it
     let loaded = match &baseline.baseline {
@@ -621,6 +719,7 @@ fn run_lint(
             file.display()
         );
     }
+    sheet(&report)?;
     let mut stdout = std::io::stdout().lock();
     report::write(&report, shown.format, shown.verbose, &mut stdout)
         .map_err(|e| Error::usage(format!("writing the report: {e}")))?;
@@ -695,13 +794,19 @@ fn run_merge(args: &MergeArgs) -> Result<ExitCode> {
     let format = args.format.unwrap_or(Format::Human);
     let line = format!("{} → {}", summary.line(), out.display());
     match format {
+        _ if !crate::progress::chatty() => {}
         Format::Human => println!("{line}"),
         _ => eprintln!("{line}"),
     }
     // the lock is held: the checks read this merge's output
     let report = crate::merge::campaign_checks(&guide, out)?;
-    report::write(&report, format, args.verbose, &mut stdout)
-        .map_err(|e| Error::usage(format!("writing the report: {e}")))?;
+    report::write(
+        &report,
+        format,
+        crate::progress::verbosity() == crate::progress::Verbosity::Verbose,
+        &mut stdout,
+    )
+    .map_err(|e| Error::usage(format!("writing the report: {e}")))?;
     Ok(if report.has_errors() {
         ExitCode::from(1)
     } else {
@@ -757,15 +862,6 @@ fn run_fix(
         eprintln!("{}", outcome.summary(false));
     }
     Ok(None)
-}
-
-fn progress(message: &str) -> Option<indicatif::ProgressBar> {
-    if !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new_spinner().with_message(message.to_string());
-    bar.enable_steady_tick(std::time::Duration::from_millis(100));
-    Some(bar)
 }
 
 /// The short summary `brand validate` prints.

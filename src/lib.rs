@@ -6,6 +6,7 @@
 //! Latin text (shaping, dictionary line breaks) for the channels that draw text themselves.
 
 pub mod assets;
+pub mod book;
 pub mod brand;
 pub mod build;
 pub mod channel;
@@ -25,11 +26,14 @@ pub mod lsp;
 pub mod manifest;
 pub mod merge;
 pub mod paths;
+pub mod progress;
 pub mod project;
 pub mod registry;
 pub mod render;
 pub mod report;
 pub mod scene;
+pub mod serve;
+pub mod sheet;
 pub mod text;
 pub mod tokens;
 pub mod units;

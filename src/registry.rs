@@ -192,6 +192,11 @@ rules! {
         why: "Below the guide's `[logo.min_size]` for the channel the logo's details blur and the brand is not recognised. Declared widths (attribute or CSS) are compared with it.",
         bad: "<img src=\"logo.svg\" alt=\"Tonkla Coffee\" width=\"40\">",
         good: "<img src=\"logo.svg\" alt=\"Tonkla Coffee\" width=\"160\">";
+    LOGO_DARK_MODE = "logo/dark-mode", Warning,
+        "A logo that disappears in dark mode: on the page's dark background, or on an email's background inverted by the Gmail apps.",
+        why: "Most phones read mail and pages in dark mode. The logo (an image whose file is a guide logo file or `[logo] dark`, or whose alt is the logo alt or the brand name) is decoded and laid over its background in (a) the page's own `@media (prefers-color-scheme: dark)` styles — a logo they hide, or a `<picture>` `<source media=\"(prefers-color-scheme: dark)\">`, shows the dark variant instead — and (b) for emails, forced inversion as the Gmail apps and Outlook for Windows and iOS apply it: the background's lightness is turned over but images are not inverted (Litmus, \"The Ultimate Guide to Dark Mode for Email Marketers\"; mailpeek, \"Dark Mode in Email: Why Every Client Does It Differently\"). It disappears when fewer than 25% of its opaque pixels stand out at 3:1 (WCAG 2.2 SC 1.4.11, non-text contrast). A logo with its own opaque background stays visible (as a box) and is not reported. Name a light-marked variant in the guide (`[logo] dark = \"logo-dark.svg\"`) and serve it in dark mode.",
+        bad: "<img src=\"logo-black.png\" alt=\"Tonkla Coffee\">   (transparent, on a page whose dark style is background: #151A18)",
+        good: "<picture><source media=\"(prefers-color-scheme: dark)\" srcset=\"logo-dark.svg\"><img src=\"logo.svg\" alt=\"Tonkla Coffee\"></picture>";
     LINK_BROKEN_LOCAL = "link/broken-local", Error,
         "A local link or resource that does not exist.",
         why: "A relative link, image, stylesheet or script that points at a file that is not there is a broken page in production. Remote URLs are not fetched.",

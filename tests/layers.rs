@@ -26,6 +26,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("facts", 0),
     ("manifest", 0),
     ("project", 0),
+    ("progress", 0),
     // middle
     ("text", 1),
     ("assets", 1),
@@ -42,6 +43,9 @@ const LAYERS: &[(&str, u8)] = &[
     ("lsp", 2),
     ("tokens", 2),
     ("merge", 2),
+    ("sheet", 2),
+    ("book", 2),
+    ("serve", 2),
 ];
 
 /// Top-layer siblings that must not import from each other.

@@ -37,11 +37,14 @@ use rayon::prelude::*;
 pub use crate::content::shard::Shard;
 use crate::manifest::{CampaignManifest, MANIFEST};
 pub use lock::{BuildLock, LockWait};
-pub use out_dir::MARKER;
+pub use out_dir::{MARKER, OutDir};
 pub use shard::{MergeSummary, merge};
+// the brand book (`src/book`) writes its folder as a build writes its output
+pub use staging::{remove_tree, sync_folder};
+pub use swap::{recover, swap_in};
 
 use manifest::{Entry, Manifest};
-use out_dir::{Existing, OutDir};
+use out_dir::Existing;
 use staging::Staging;
 
 use crate::assets::Assets;
@@ -145,6 +148,35 @@ pub fn build_locked_cached(
     let lock = BuildLock::acquire(&out.sibling("lock"), &out.path, wait)?;
     let mut warnings = swap::recover(&out)?;
     let existing = out.existing()?;
+    let mut cache = cache::Cache::open(&out, cache_use == CacheUse::Reuse, &mut warnings);
+    let plan = Plan::new(project, &renderers, cache.is_some(), &mut warnings);
+    let plan_digest = cache::plan(&options.channels, &plan.keys, &project.guide.source.text);
+
+    // Nothing changed since the last complete build, and its output is as it left it:
+    // leave the output alone (no staging, no swap, nothing written).
+    if existing == Existing::Ours
+        && let (Some(cache), Some(digest)) = (&cache, &plan_digest)
+        && let Some(stamp) = cache.unchanged(&out.path, digest)
+    {
+        warnings.extend(stamp.warnings);
+        let summary = BuildSummary {
+            pieces: project.pieces.len(),
+            outputs: stamp
+                .outputs
+                .iter()
+                .map(|p| out.path.join(p.split('/').collect::<PathBuf>()))
+                .collect(),
+            kept: 0,
+            rendered: 0,
+            reused: plan.jobs.len(),
+            warnings,
+            seconds: started.elapsed().as_secs_f64(),
+        };
+        return Ok((summary, lock));
+    }
+    if let Some(cache) = &mut cache {
+        cache.read_index(&mut warnings);
+    }
     let staging = Staging::create(&out)?;
 
     let mut kept = Vec::new();
@@ -152,12 +184,12 @@ pub fn build_locked_cached(
     if existing == Existing::Ours {
         kept = keep_previous(&out, &staging, project, &options.channels, &mut warnings)?;
         if !kept.is_empty() {
-            // (reading the previous campaign manifest is the slow part of a no-op build)
+            // (reading the previous campaign manifest is the slow part of a partial build)
             records = kept_records(&out.path, &kept, project);
         }
     }
-    let cache = cache::Cache::open(&out, cache_use == CacheUse::Reuse, &mut warnings);
-    let rendered = render_into(&staging, project, &renderers, cache.as_ref(), &mut warnings)?;
+    let rendered = render_into(&staging, project, &renderers, &plan, cache.as_ref())?;
+    let job_warnings = rendered.warnings.clone();
     warnings.extend(rendered.warnings);
     records.extend(rendered.records);
 
@@ -168,16 +200,32 @@ pub fn build_locked_cached(
         &Manifest::new(files).to_bytes(),
         "the build's manifest",
     )?;
+    let campaign = CampaignManifest::new(records);
     staging.write(
         Path::new(MANIFEST),
-        &CampaignManifest::new(records).to_bytes(),
+        &campaign.to_bytes(),
         "the campaign manifest",
+    )?;
+    // the contact sheet (`index.html`, `_sheet/`): not an output, listed in no manifest
+    crate::sheet::for_build(
+        &project.guide,
+        &out.path,
+        staging.root(),
+        &campaign.outputs,
+        crate::sheet::titles(project),
+        &|rel, file| stage_sheet_file(&staging, rel, file),
     )?;
     staging.flush()?;
     swap::swap_in(&out, staging.root())?;
-    drop(staging); // removes the old tree, which the swap left at the staging name
+    drop(staging); // keeps the old tree, which the swap left at the staging name, as the spare
     if let Some(cache) = cache {
+        let dir = cache.dir().to_path_buf();
         cache.finish(&options.channels, &mut warnings);
+        // a partial build's kept files are not in its plan: the next build goes the usual way
+        if let (Some(digest), true) = (&plan_digest, kept.is_empty()) {
+            let outputs = rendered.entries.iter().map(|e| e.path.clone()).collect();
+            cache::Stamp::write(&dir, &out.path, digest, outputs, job_warnings);
+        }
     }
 
     let summary = BuildSummary {
@@ -282,55 +330,99 @@ fn kept_records(old: &Path, kept: &[Entry], project: &Project) -> Vec<crate::man
 /// Renders every job in parallel, each writing its files into staging at once. Every
 /// rendering error is reported; after the first error nothing more is written, and after
 /// a write error nothing more is rendered either.
+/// The rendering jobs of a build and their cache keys.
+struct Plan<'p> {
+    /// Every piece and, right after it, each of its segments' variants.
+    editions: Vec<&'p crate::content::Piece>,
+    /// (renderer, edition): a channel's shared assets first, then its pieces, channel by
+    /// channel.
+    jobs: Vec<(usize, Option<usize>)>,
+    /// Each job's cache key; none without a cache or when an input cannot be read.
+    keys: Vec<Option<cache::Key>>,
+}
+
+impl<'p> Plan<'p> {
+    fn new(
+        project: &'p Project,
+        renderers: &[Box<dyn Renderer + '_>],
+        cached: bool,
+        warnings: &mut Vec<String>,
+    ) -> Plan<'p> {
+        let editions: Vec<&crate::content::Piece> =
+            project.pieces.iter().flat_map(|p| p.editions()).collect();
+        let mut jobs: Vec<(usize, Option<usize>)> =
+            (0..renderers.len()).map(|r| (r, None)).collect();
+        for (r, renderer) in renderers.iter().enumerate() {
+            for (p, piece) in editions.iter().enumerate() {
+                if piece.publishes_to(renderer.channel()) {
+                    jobs.push((r, Some(p)));
+                }
+            }
+        }
+        if !cached {
+            let keys = vec![None; jobs.len()];
+            return Plan {
+                editions,
+                jobs,
+                keys,
+            };
+        }
+        // What each job's cache key is made of: its channel's inputs, and its piece's.
+        let channel_digests = renderers
+            .iter()
+            .map(|r| {
+                cache::channel_digest(project, r.channel())
+                    .inspect_err(|e| {
+                        warnings.push(format!(
+                            "{e}; the {} channel's files are not cached",
+                            r.channel()
+                        ))
+                    })
+                    .ok()
+            })
+            .collect::<Vec<_>>();
+        let piece_digests = editions
+            .par_iter()
+            .map(|piece| cache::piece_digest(project, piece))
+            .collect::<Vec<_>>();
+        let keys = jobs
+            .iter()
+            .map(|&(r, p)| {
+                channel_digests[r].as_ref().and_then(|c| match p {
+                    None => Some(cache::key(c, None)),
+                    Some(p) => piece_digests[p].as_ref().map(|d| cache::key(c, Some(d))),
+                })
+            })
+            .collect();
+        Plan {
+            editions,
+            jobs,
+            keys,
+        }
+    }
+}
+
+/// Renders every job in parallel, each writing its files into staging at once. Every
+/// rendering error is reported; after the first error nothing more is written, and after
+/// a write error nothing more is rendered either.
 fn render_into(
     staging: &Staging,
     project: &Project,
     renderers: &[Box<dyn Renderer + '_>],
+    plan: &Plan,
     cache: Option<&cache::Cache>,
-    warnings: &mut Vec<String>,
 ) -> Result<Written> {
-    // Every piece and, right after it, each of its segments' variants.
-    let editions: Vec<&crate::content::Piece> =
-        project.pieces.iter().flat_map(|p| p.editions()).collect();
-    let mut jobs: Vec<(usize, Option<usize>)> = (0..renderers.len()).map(|r| (r, None)).collect();
-    for (r, renderer) in renderers.iter().enumerate() {
-        for (p, piece) in editions.iter().enumerate() {
-            if piece.publishes_to(renderer.channel()) {
-                jobs.push((r, Some(p)));
-            }
-        }
-    }
+    let (editions, jobs) = (&plan.editions, &plan.jobs);
     // Rendered piece by piece, every channel of a piece one after the other, so a hero
     // is still in the asset store's cache when the next channel asks for it; results are
     // reported in the order above (channel by channel).
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&i| (jobs[i].1, jobs[i].0));
-    // What each job's cache key is made of: its channel's inputs, and its piece's.
-    let (channel_digests, piece_digests) = match cache {
-        None => (vec![None; renderers.len()], vec![None; editions.len()]),
-        Some(_) => (
-            renderers
-                .iter()
-                .map(|r| {
-                    cache::channel_digest(project, r.channel())
-                        .inspect_err(|e| {
-                            warnings.push(format!(
-                                "{e}; the {} channel's files are not cached",
-                                r.channel()
-                            ))
-                        })
-                        .ok()
-                })
-                .collect::<Vec<_>>(),
-            editions
-                .par_iter()
-                .map(|piece| cache::piece_digest(project, piece))
-                .collect::<Vec<_>>(),
-        ),
-    };
     let failed = AtomicBool::new(false);
     let write_failed = AtomicBool::new(false);
-    let run = |(r, p): (usize, Option<usize>)| -> Result<Written> {
+    let bar = crate::progress::bar("rendering", jobs.len());
+    let run = |i: usize| -> Result<Written> {
+        let (r, p) = jobs[i];
         if write_failed.load(Ordering::Relaxed) {
             return Ok(Written::default());
         }
@@ -341,11 +433,7 @@ fn render_into(
             None => format!("the {channel} channel's shared assets"),
             Some(piece) => piece.source.path.display().to_string(),
         };
-        let key = channel_digests[r].as_ref().and_then(|c| match p {
-            None => Some(cache::key(c, None)),
-            Some(p) => piece_digests[p].as_ref().map(|d| cache::key(c, Some(d))),
-        });
-        let cache = cache.zip(key.as_deref());
+        let cache = cache.zip(plan.keys[i].as_deref());
         let which = piece.map(|p| (p.slug.as_str(), p.segment.as_deref()));
         if let Some((cache, key)) = cache
             && let Some(job) = cache.lookup(key, channel, which)
@@ -415,8 +503,14 @@ fn render_into(
         }
         Ok(done)
     };
-    let mut results: Vec<(usize, Result<Written>)> =
-        order.par_iter().map(|&i| (i, run(jobs[i]))).collect();
+    let mut results: Vec<(usize, Result<Written>)> = order
+        .par_iter()
+        .map(|&i| {
+            let done = run(i);
+            bar.inc();
+            (i, done)
+        })
+        .collect();
     results.sort_by_key(|(i, _)| *i);
 
     let mut written = Written::default();
@@ -435,4 +529,14 @@ fn render_into(
     }
     Error::collect(errors)?;
     Ok(written)
+}
+
+/// Puts one file of the contact sheet into the staging tree (a thumbnail of an unchanged
+/// PDF is hard-linked from the previous output's sheet).
+fn stage_sheet_file(staging: &Staging, rel: &Path, file: crate::sheet::Content) -> Result<()> {
+    const OWNER: &str = "the contact sheet";
+    match file {
+        crate::sheet::Content::Bytes(bytes) => staging.write(rel, &bytes, OWNER),
+        crate::sheet::Content::Link(from) => staging.link(&from, rel, OWNER),
+    }
 }

@@ -519,10 +519,18 @@ fn collect(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
         }
         // caches are not inputs: the build cache beside an output (`.out.cache/`, marked
         // with a CACHEDIR.TAG) and the lint cache's `.brandpress/` folder
+        // and neither is a contact sheet (`crate::sheet`): its `_sheet/` folder and page,
+        // nor a brand book (`crate::book`, marked): it shows banned terms and don'ts on purpose
         let not_cache = |e: &walkdir::DirEntry| {
             e.depth() == 0
-                || !e.file_type().is_dir()
-                || !(e.file_name() == ".brandpress" || e.path().join("CACHEDIR.TAG").is_file())
+                || if e.file_type().is_dir() {
+                    !(e.file_name() == ".brandpress"
+                        || e.path().join("CACHEDIR.TAG").is_file()
+                        || e.path().join(crate::book::MARKER).is_file()
+                        || crate::sheet::is_sheet_dir(e.path()))
+                } else {
+                    !crate::sheet::is_sheet_page(e.path())
+                }
         };
         for entry in walkdir::WalkDir::new(path)
             .sort_by_file_name()
@@ -542,6 +550,15 @@ fn collect(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
         list.dedup();
     }
     Ok((files, links))
+}
+
+/// Counts one file on the progress bar when dropped, however its lint ended.
+struct Tick<'a>(&'a crate::progress::Bar);
+
+impl Drop for Tick<'_> {
+    fn drop(&mut self) {
+        self.0.inc();
+    }
 }
 
 /// Lints every file under `paths` in parallel. The paths are the linted roots: linters
@@ -572,9 +589,11 @@ pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
     } else {
         None
     };
+    let bar = crate::progress::bar("linting", files.len());
     let results: Vec<Vec<Finding>> = files
         .par_iter()
         .map(|path| {
+            let _tick = Tick(&bar);
             let found = match &cache {
                 Some(cache) => std::fs::read(path)
                     .map_err(|e| Error::file(path, e))
