@@ -433,25 +433,27 @@ fn finder_marks_by(
     }
     let mut open: Vec<Stack> = Vec::new();
     let mut found: Vec<[usize; 3]> = Vec::new();
-    let mut runs = [0usize; 5];
     let mut mask: Vec<u64> = Vec::with_capacity(w.div_ceil(64));
     for y in 0..h {
         rows(y, &mut mask);
         if mask.len() != w.div_ceil(64) {
             return Some(found);
         }
-        runs.fill(0);
-        // runs[4] is the last run; runs alternate colors
+        // the last five runs, r4 the last; runs alternate colors (kept in registers: an
+        // array rotated per run goes through memory, and grain has a run every 2 px)
+        let (mut r0, mut r1, mut r2, mut r3, mut r4) = (0usize, 0, 0, 0, 0);
         let mut x = 0;
         while x < w {
             let dark = mask[x / 64] >> (x % 64) & 1 == 1;
             let end = run_end(&mask, x, dark, w);
-            runs.rotate_left(1);
-            runs[4] = end - x;
+            (r0, r1, r2, r3, r4) = (r1, r2, r3, r4, end - x);
             x = end;
-            // a run of `dark` ended at x
-            if dark && let Some((unit, _)) = finder_ratio(&runs) {
-                let center = x - runs[4] - runs[3] - runs[2] / 2;
+            // a run of `dark` ended at x (finder_ratio needs 14 px at least)
+            if dark
+                && r0 + r1 + r2 + r3 + r4 >= 14
+                && let Some((unit, _)) = finder_ratio(&[r0, r1, r2, r3, r4])
+            {
+                let center = x - r4 - r3 - r2 / 2;
                 match open
                     .iter_mut()
                     .find(|s| s.last_row + 2 >= y && s.center.abs_diff(center) <= s.unit.max(unit))
