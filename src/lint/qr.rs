@@ -441,12 +441,13 @@ fn finder_marks_by(
         }
         // the last five runs, r4 the last; runs alternate colors (kept in registers: an
         // array rotated per run goes through memory, and grain has a run every 2 px)
-        let (mut r0, mut r1, mut r2, mut r3, mut r4) = (0usize, 0, 0, 0, 0);
+        let (mut r1, mut r2, mut r3, mut r4) = (0usize, 0, 0, 0);
         let mut x = 0;
         while x < w {
             let dark = mask[x / 64] >> (x % 64) & 1 == 1;
             let end = run_end(&mask, x, dark, w);
-            (r0, r1, r2, r3, r4) = (r1, r2, r3, r4, end - x);
+            let r0 = r1;
+            (r1, r2, r3, r4) = (r2, r3, r4, end - x);
             x = end;
             // a run of `dark` ended at x (finder_ratio needs 14 px at least)
             if dark
