@@ -79,21 +79,8 @@ fn font_files(book: &Book) -> Result<Vec<(PathBuf, String)>> {
     Ok(out)
 }
 
-/// HTML text escaping (also for attribute values in double quotes).
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text and quoted attribute values: [`crate::render::html::escape`].
+pub use crate::render::html::escape as esc;
 
 /// `lang` for a text: `th` when it has Thai letters.
 fn lang_of(s: &str) -> &'static str {

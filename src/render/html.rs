@@ -200,6 +200,24 @@ pub fn text_with_lang(text: &str, lang: &str) -> String {
     out
 }
 
+/// `&`, `<`, `>`, `"` and `'` escaped, for text and quoted attribute values alike: the one
+/// escape of the pages we write by hand rather than through tera (the contact sheet, the
+/// brand book, the preview server's pages). Tera's own `escape_html` also escapes `/`.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn is_comment(html: &str) -> bool {
     let t = html.trim();
     t.starts_with("<!--") && t.ends_with("-->")
@@ -219,6 +237,14 @@ mod tests {
             image: &id,
         };
         blocks(&markdown::parse(md, 1), &o)
+    }
+
+    #[test]
+    fn escape_covers_text_and_both_quotes_and_keeps_thai() {
+        assert_eq!(
+            escape("<a href=\"x\">&'ก่อน"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;ก่อน"
+        );
     }
 
     #[test]

@@ -465,20 +465,8 @@ fn url_path(relative: &str) -> String {
     out
 }
 
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text and quoted attribute values: [`crate::render::html::escape`].
+pub use crate::render::html::escape;
 
 #[cfg(test)]
 mod tests {

@@ -14,21 +14,8 @@ use crate::lint::{Finding, Severity};
 /// frames load when opened.
 const OPEN_GROUPS: usize = 8;
 
-/// `&`, `<`, `>`, `"` and `'` escaped, for text and attribute values alike.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text and quoted attribute values: [`crate::render::html::escape`].
+pub use crate::render::html::escape;
 
 /// A relative link: each path segment percent-encoded where a URL needs it (spaces, `#`,
 /// `?`, `%`), Thai and other letters kept.
