@@ -422,9 +422,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             // The lock is held while linting, so the lint sees this build's output.
             let (out, _lock) = run_build(&project, &build, say)?;
             // the contact sheet again, with this lint's findings
+            // (the build's no-op stamp is kept: the next build of an unchanged project
+            // leaves the output alone)
             let sheet = |report: &lint::LintReport| {
-                crate::sheet::write_checked(&project.guide, Some(&project), &out, &report.findings)
-                    .map(|_| ())
+                crate::build::keeping_stamp(&out, &project.root, || {
+                    crate::sheet::write_checked(
+                        &project.guide,
+                        Some(&project),
+                        &out,
+                        &report.findings,
+                    )
+                })
+                .map(|_| ())
             };
             run_lint(
                 &project.guide,

@@ -75,6 +75,19 @@ pub struct FactRecord {
     pub value: String,
 }
 
+/// Appends `record` as pretty JSON at the depth of the manifest's `outputs` items: every
+/// line after the first indented four more spaces (strings escape their line breaks, so
+/// every line break in the JSON is the formatter's).
+fn indented_record(record: &Record, into: &mut Vec<u8>) {
+    let json = serde_json::to_vec_pretty(record).expect("a record serializes");
+    for (i, line) in json.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            into.extend_from_slice(b"\n    ");
+        }
+        into.extend_from_slice(line);
+    }
+}
+
 /// Lower-case hex SHA-256.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -94,9 +107,41 @@ impl CampaignManifest {
         }
     }
 
+    /// The manifest as pretty JSON with a final newline: exactly what
+    /// `serde_json::to_vec_pretty` writes, with the records serialized in parallel
+    /// (8,000 records were 150 ms of a one-piece edit on one core).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut bytes = serde_json::to_vec_pretty(self).expect("a manifest serializes");
-        bytes.push(b'\n');
+        use rayon::prelude::*;
+        if self.outputs.is_empty() {
+            let mut bytes = serde_json::to_vec_pretty(self).expect("a manifest serializes");
+            bytes.push(b'\n');
+            return bytes;
+        }
+        let string = |s: &str| serde_json::to_string(s).expect("a string serializes");
+        let chunks: Vec<Vec<u8>> = self
+            .outputs
+            .par_chunks(256)
+            .map(|records| {
+                let mut bytes = Vec::new();
+                for record in records {
+                    bytes.extend_from_slice(b",\n    ");
+                    indented_record(record, &mut bytes);
+                }
+                bytes
+            })
+            .collect();
+        let mut bytes = format!(
+            "{{\n  \"$schema\": {},\n  \"generator\": {},\n  \"outputs\": [",
+            string(&self.schema),
+            string(&self.generator)
+        )
+        .into_bytes();
+        bytes.reserve(chunks.iter().map(Vec::len).sum::<usize>() + 8);
+        for (i, chunk) in chunks.iter().enumerate() {
+            // the first record follows `[` on a new line, without a comma
+            bytes.extend_from_slice(if i == 0 { &chunk[1..] } else { chunk });
+        }
+        bytes.extend_from_slice(b"\n  ]\n}\n");
         bytes
     }
 
@@ -116,5 +161,53 @@ impl CampaignManifest {
         serde_json::from_slice::<CampaignManifest>(&bytes)
             .map(|m| m.outputs)
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(path: &str, text: Option<&str>) -> Record {
+        Record {
+            path: path.to_string(),
+            channel: "web".to_string(),
+            piece: Some("ข่าว-ปีใหม่".to_string()),
+            campaign: None,
+            segment: None,
+            serves: vec!["all".to_string()],
+            preset: None,
+            lang: Some("th".to_string()),
+            source: Some("content/ข่าว.md".to_string()),
+            sha256: "ab".repeat(32),
+            bytes: 1234,
+            text: text.map(str::to_string),
+            links: vec!["https://example.com/\"quoted\"".to_string()],
+            facts: vec![FactRecord {
+                kind: "price".to_string(),
+                text: "ลด 50%\nวันนี้".to_string(),
+                value: "50".to_string(),
+            }],
+        }
+    }
+
+    #[test]
+    fn manifest_bytes_are_serde_json_pretty_output() {
+        for n in [0, 1, 2, 255, 256, 257, 700] {
+            let records = (0..n)
+                .map(|i| {
+                    let text = (i % 3 != 0).then(|| format!("สวัสดีปีใหม่ {i}\n\tบรรทัดสอง"));
+                    record(&format!("web/{i:04}/index.html"), text.as_deref())
+                })
+                .collect();
+            let manifest = CampaignManifest::new(records);
+            let mut expected = serde_json::to_vec_pretty(&manifest).unwrap();
+            expected.push(b'\n');
+            assert_eq!(
+                String::from_utf8(manifest.to_bytes()).unwrap(),
+                String::from_utf8(expected).unwrap(),
+                "{n} records"
+            );
+        }
     }
 }

@@ -315,7 +315,7 @@ fn a_damaged_cache_is_ignored_with_a_warning_and_rebuilt() {
     let out = tmp.path().join("out");
     let first = build(&project, &out);
     let good = hashes(&out);
-    let index = tmp.path().join(".out.cache/index.json");
+    let index = tmp.path().join(".out.cache/index.bin");
 
     // a truncated blob (and the output file that is its link: it is the same file)
     let blob = blobs(tmp.path())
@@ -352,20 +352,25 @@ fn a_damaged_cache_is_ignored_with_a_warning_and_rebuilt() {
     assert!(s.rendered >= 1, "{}", s.line());
     assert_eq!(hashes(&out), good);
 
-    // garbage, a foreign format, another version, unsafe paths
-    let valid = std::fs::read_to_string(&index).unwrap();
-    let foreign = valid.replacen("\"format\":1", "\"format\":999", 1);
-    let other = valid.replacen("\"tool\":\"brandpress ", "\"tool\":\"brandpress 0.0.0-", 1);
-    let unsafe_paths = valid.replace("\"path\":\"web/", "\"path\":\"../web/");
+    // garbage, a foreign format, another version, unsafe paths, a cut or padded body
+    let valid = std::fs::read(&index).unwrap();
+    let foreign = replace_bytes(&valid, b"\nformat ", b"\nformat 999");
+    let other = replace_bytes(&valid, b"\ntool brandpress ", b"\ntool brandpress 0.0.0-");
+    // (same length: the binary body still decodes, with `..//` paths)
+    let unsafe_paths = replace_bytes(&valid, b"web/", b"..//");
+    let cut = valid[..valid.len() - 7].to_vec();
+    let padded = [&valid[..], "ขยะ".as_bytes()].concat();
     for (what, text, expect) in [
         (
             "garbage",
-            "ไม่ใช่ JSON {".to_string(),
+            "ไม่ใช่ดัชนี {".as_bytes().to_vec(),
             "not a brandpress cache index",
         ),
         ("format", foreign, "format 999"),
         ("version", other, "0.0.0-"),
         ("unsafe paths", unsafe_paths, "damaged"),
+        ("cut", cut, "damaged"),
+        ("padded", padded, "damaged"),
     ] {
         assert_ne!(text, valid, "{what}: the index was changed");
         std::fs::write(&index, text).unwrap();
@@ -387,6 +392,45 @@ fn a_damaged_cache_is_ignored_with_a_warning_and_rebuilt() {
         assert!(fine.warnings.is_empty(), "{what}: {:?}", fine.warnings);
     }
     assert_eq!(first.rendered, build(&project, &out).reused);
+}
+
+/// `bytes` with every `from` replaced by `to`.
+fn replace_bytes(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn a_format_1_json_index_is_replaced_and_removed() {
+    let (tmp, project) = example();
+    let out = tmp.path().join("out");
+    let first = build(&project, &out);
+    let json = tmp.path().join(".out.cache/index.json");
+    std::fs::write(
+        &json,
+        r#"{"format":1,"tool":"brandpress 0.1.0","jobs":{},"blobs":{}}"#,
+    )
+    .unwrap();
+    edit(
+        &project.join(PIECE),
+        "รับแต้มสองเท่าทันที",
+        "รับแต้มสองเท่าทันทีทุกสาขา",
+    );
+    let s = build(&project, &out);
+    assert!(s.rendered > 0 && s.reused > 0, "{}", s.line());
+    assert!(!json.exists(), "the old JSON index is removed");
+    assert!(tmp.path().join(".out.cache/index.bin").is_file());
+    assert_eq!(build(&project, &out).reused, first.rendered);
 }
 
 #[test]

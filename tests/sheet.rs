@@ -255,6 +255,42 @@ fn pdf_thumbnails_are_real_pages_reused_while_the_pdf_is_unchanged() {
     assert!(second.len() <= first.len() + new);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_build_after_check_leaves_the_checked_output_alone() {
+    use std::os::unix::fs::MetadataExt;
+    let (_tmp, project) = example();
+    let run = brandpress(&["check"], &project);
+    assert!(run.status.code().is_some_and(|c| c <= 1), "{run:?}");
+    let out = project.join("out");
+    let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+    let (dir, page) = (ino(&out), ino(&out.join("index.html")));
+
+    // check rewrote the sheet after its build: the build's no-op stamp still holds
+    let run = brandpress(&["build"], &project);
+    assert!(run.status.success(), "{run:?}");
+    assert_eq!(ino(&out), dir, "no new tree swapped in");
+    assert_eq!(ino(&out.join("index.html")), page);
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        html.contains("<li class=\"finding"),
+        "check's findings stay"
+    );
+
+    // an edit still builds a new output
+    let piece = project.join("content/winter-2026/member-double-points.md");
+    let text = std::fs::read_to_string(&piece).unwrap();
+    assert!(text.contains("รับแต้มสองเท่าทันที"));
+    std::fs::write(
+        &piece,
+        text.replacen("รับแต้มสองเท่าทันที", "รับแต้มสองเท่าทันทีทุกสาขา", 1),
+    )
+    .unwrap();
+    let run = brandpress(&["build"], &project);
+    assert!(run.status.success(), "{run:?}");
+    assert_ne!(ino(&out), dir, "the edit is built");
+}
+
 #[test]
 fn check_puts_findings_on_the_sheet_with_previews_that_point_at_them() {
     let (_tmp, project) = example();

@@ -17,7 +17,7 @@
 //! hero and of every file it references.
 //!
 //! **Values.** A job's files (its build-manifest entries and campaign-manifest records,
-//! each with the SHA-256 and size of its bytes) and its warnings, in `index.json`; the
+//! each with the SHA-256 and size of its bytes) and its warnings, in `index.bin`; the
 //! bytes are blobs named by their SHA-256 under `blobs/`. A newly rendered file is
 //! hard-linked from the staging tree into the store (nothing is written twice), and a
 //! reused one hard-linked from the store into the staging tree, so a no-op build writes
@@ -32,6 +32,12 @@
 //! index entry refers to are removed after each build that changed the index. The index
 //! is bounded by the build itself: it keeps the jobs of this build, plus those of channels
 //! this build did not render.
+//!
+//! **Binary.** The index and the stamp are postcard (a compact serde form) after a text
+//! header naming the format and the tool: a one-piece edit of a 1,000-piece campaign
+//! reads and writes the whole index, and as JSON (18 MB) that was about half of its CPU
+//! time. The header is checked before the body is decoded, so another version's index
+//! is named in the warning; a body that does not decode is "damaged".
 
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -45,19 +51,27 @@ use sha2::{Digest, Sha256};
 
 use super::manifest::Entry;
 use super::out_dir::OutDir;
+use super::staging::{FileId, file_id};
 use crate::channel::Channel;
 use crate::content::Piece;
 use crate::manifest::{Record, sha256_hex};
 use crate::project::Project;
 
-/// The layout of `index.json` and of the keys; bumped whenever either changes.
-pub const FORMAT: u32 = 1;
+/// The layout of `index.bin` and of the keys; bumped whenever either changes (1 was
+/// JSON).
+pub const FORMAT: u32 = 2;
 /// The sibling folder's kind: `.<out>.cache`.
 pub const CACHE: &str = "cache";
-const INDEX: &str = "index.json";
+const INDEX: &str = "index.bin";
+/// Format 1's index and stamp, removed when a format 2 index is written.
+const OLD_INDEX: &str = "index.json";
+const OLD_STAMP: &str = "stamp.json";
+/// The first line of the index and of the stamp.
+const INDEX_MAGIC: &str = "brandpress build cache index";
+const STAMP_MAGIC: &str = "brandpress build stamp";
 const BLOBS: &str = "blobs";
 /// The last complete build's plan and the stat of every node of the output it left.
-const STAMP: &str = "stamp.json";
+const STAMP: &str = "stamp.bin";
 /// A stamp larger than this is not read.
 const MAX_STAMP_BYTES: u64 = 256 << 20;
 /// An index larger than this is not read.
@@ -83,11 +97,34 @@ pub struct Job {
 
 /// One file of a job: where it goes and what the campaign manifest says of it (its
 /// `sha256` names the blob, `bytes` is its size).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct File {
     pub entry: Entry,
     pub record: Record,
+}
+
+/// A file as the index stores it: the entry's fields in order, every one present (the
+/// entry's JSON form leaves out empty ones, which a binary form cannot).
+type StoredFile = (String, String, Option<String>, Option<String>, Record);
+
+impl Serialize for File {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let e = &self.entry;
+        (&e.path, &e.channel, &e.piece, &e.segment, &self.record).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for File {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (path, channel, piece, segment, record) = StoredFile::deserialize(d)?;
+        let entry = Entry {
+            path,
+            channel,
+            piece,
+            segment,
+        };
+        Ok(File { entry, record })
+    }
 }
 
 /// A blob's stat when it was last known to hold its bytes.
@@ -99,12 +136,9 @@ struct Stat {
     nanos: u32,
 }
 
+/// The index's body (its header holds the format and the tool).
 #[derive(Debug, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Index {
-    format: u32,
-    /// `brandpress <version>`: the version that wrote it.
-    tool: String,
     jobs: HashMap<Key, Job>,
     blobs: HashMap<String, Stat>,
 }
@@ -113,10 +147,16 @@ struct Index {
 pub struct Cache {
     dir: PathBuf,
     old: Index,
-    /// Jobs of this build, reused or new.
+    /// Jobs of this build rendered and stored.
     jobs: Mutex<HashMap<Key, Job>>,
+    /// Keys of the old index's jobs this build reused (their jobs are taken from `old`
+    /// at the end, not copied as they are reused).
+    reused: Mutex<HashSet<Key>>,
     /// Blobs known good in this build (verified or just stored), with their stat.
     good: Mutex<HashMap<String, Option<Stat>>>,
+    /// The identity of each blob verified by its stat, so staging need not state it
+    /// again to find it already in the spare tree.
+    ids: Mutex<HashMap<String, FileId>>,
     /// Blobs whose stat changed but whose bytes still match (the index is rewritten).
     restat: AtomicUsize,
     /// Jobs found in the index whose blobs were missing or damaged.
@@ -324,7 +364,9 @@ impl Cache {
             dir,
             old: Index::default(),
             jobs: Mutex::default(),
+            reused: Mutex::default(),
             good: Mutex::default(),
+            ids: Mutex::default(),
             restat: AtomicUsize::new(0),
             damaged: AtomicUsize::new(0),
             reuse,
@@ -369,15 +411,20 @@ impl Cache {
             .ok()
             .as_ref()
             .and_then(node_stat);
-        (stamp.format == FORMAT
-            && stamp.plan == plan
-            && index == Some(stamp.index)
-            && stamp.holds(out))
-        .then_some(stamp)
+        (stamp.plan == plan && index == Some(stamp.index) && stamp.holds(out)).then_some(stamp)
     }
 
     pub fn blob_path(&self, sha: &str) -> PathBuf {
         self.dir.join(BLOBS).join(&sha[..2]).join(sha)
+    }
+
+    /// The device and inode of the blob `sha` when this build verified it by its stat.
+    pub fn blob_id(&self, sha: &str) -> Option<FileId> {
+        self.ids
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(sha)
+            .copied()
     }
 
     /// The cached files of the job `key` of `channel` for `piece` (slug and segment),
@@ -409,7 +456,10 @@ impl Cache {
             self.damaged.fetch_add(1, Ordering::Relaxed);
             return None;
         }
-        self.lock_jobs().insert(key.to_string(), job.clone());
+        self.reused
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.to_string());
         Some(job.clone())
     }
 
@@ -427,6 +477,10 @@ impl Cache {
             Ok(meta) if meta.is_file() && meta.len() == record.bytes => {
                 let stat = stat_of(&meta);
                 if stat.is_some() && stat.as_ref() == self.old.blobs.get(sha) {
+                    if let Some(id) = file_id(&meta) {
+                        let mut ids = self.ids.lock().unwrap_or_else(|e| e.into_inner());
+                        ids.insert(sha.to_string(), id);
+                    }
                     stat
                 } else if std::fs::read(&path).is_ok_and(|b| sha256_hex(&b) == sha) {
                     self.restat.fetch_add(1, Ordering::Relaxed);
@@ -492,17 +546,25 @@ impl Cache {
             ));
         }
         let mut jobs = self.jobs.into_inner().unwrap_or_else(|e| e.into_inner());
+        let reused = self.reused.into_inner().unwrap_or_else(|e| e.into_inner());
         let good = self.good.into_inner().unwrap_or_else(|e| e.into_inner());
+        // every reused key is one of the old index's
         let unchanged = self.reuse
             && damaged == 0
             && self.restat.load(Ordering::Relaxed) == 0
-            && jobs.len() == self.old.jobs.len()
-            && jobs.keys().all(|k| self.old.jobs.contains_key(k));
+            && jobs.is_empty()
+            && reused.len() == self.old.jobs.len();
         if unchanged {
             return;
         }
+        let mut old = self.old.jobs;
+        for key in reused {
+            if let Some(job) = old.remove(&key) {
+                jobs.entry(key).or_insert(job);
+            }
+        }
         let built: HashSet<&str> = built.iter().map(|c| c.name()).collect();
-        for (key, job) in self.old.jobs {
+        for (key, job) in old {
             if !built.contains(job.channel.as_str()) && !jobs.contains_key(&key) {
                 jobs.insert(key, job);
             }
@@ -520,12 +582,7 @@ impl Cache {
         }
         // jobs of other channels whose blobs are unknown are dropped
         jobs.retain(|_, j| j.files.iter().all(|f| blobs.contains_key(&f.record.sha256)));
-        let index = Index {
-            format: FORMAT,
-            tool: tool_version(),
-            jobs,
-            blobs,
-        };
+        let index = Index { jobs, blobs };
         if let Err(e) = write_index(&self.dir, &index) {
             warnings.push(format!(
                 "{}: {e}; the next build renders everything",
@@ -534,6 +591,8 @@ impl Cache {
             let _ = std::fs::remove_file(self.dir.join(INDEX));
             return;
         }
+        let _ = std::fs::remove_file(self.dir.join(OLD_INDEX));
+        let _ = std::fs::remove_file(self.dir.join(OLD_STAMP));
         remove_unreferenced(&self.dir.join(BLOBS), &index.blobs);
     }
 
@@ -566,7 +625,7 @@ pub fn plan(channels: &[Channel], keys: &[Option<Key>], guide: &str) -> Option<S
     Some(hex(&h.finish()))
 }
 
-/// The record a complete build leaves in the cache (`stamp.json`): its plan, what its
+/// The record a complete build leaves in the cache (`stamp.bin`): its plan, what its
 /// summary says (the files it rendered, the jobs' warnings), and the stat of every folder
 /// and file of the output it left (kind, device, inode, size, modification and change
 /// times, as git's index keeps them), and of the cache's index. The next build with the same plan whose output
@@ -575,9 +634,7 @@ pub fn plan(channels: &[Channel], keys: &[Option<Key>], guide: &str) -> Option<S
 /// anywhere: each changes a node's times or its folder's) sends the build the usual way,
 /// which puts the output right. A build that goes the usual way removes the stamp first.
 #[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Stamp {
-    format: u32,
     plan: String,
     /// The files the build rendered, relative to the output, in its summary's order.
     pub outputs: Vec<String>,
@@ -590,7 +647,7 @@ pub struct Stamp {
 }
 
 /// kind (0 file, 1 folder), device, inode, size, mtime s, mtime ns, ctime s, ctime ns.
-type NodeStat = [i64; 8];
+pub type NodeStat = [i64; 8];
 
 #[cfg(unix)]
 fn node_stat(meta: &std::fs::Metadata) -> Option<NodeStat> {
@@ -618,13 +675,30 @@ fn node_stat(_meta: &std::fs::Metadata) -> Option<NodeStat> {
     None
 }
 
+/// Every node of an output and its stat, as [`Stamp::tree`] records it.
+pub type Tree = Vec<(String, NodeStat)>;
+
 impl Stamp {
-    /// Records `out` as this build left it, after everything that changes its nodes'
-    /// stat (the swap, the old tree's removal, the cache's clean-up). Nothing is written
-    /// when a node cannot be stated (the next build then goes the usual way).
+    /// Every node of `out` as this build left it: taken after everything that changes
+    /// its nodes' stat (the swap, the old tree moved aside as the spare). None when a node
+    /// cannot be stated (the next build then goes the usual way).
+    pub fn tree(out: &Path) -> Option<Tree> {
+        let mut tree = Vec::new();
+        for entry in walkdir::WalkDir::new(out).follow_links(false) {
+            let entry = entry.ok()?;
+            let rel = entry.path().strip_prefix(out).ok()?.to_str()?;
+            let stat = entry.metadata().ok().as_ref().and_then(node_stat)?;
+            tree.push((rel.replace(std::path::MAIN_SEPARATOR, "/"), stat));
+        }
+        Some(tree)
+    }
+
+    /// Writes the stamp of the output whose nodes are `tree`, with the index as the
+    /// cache's [`Cache::finish`] left it (so this comes after it). Nothing is written when
+    /// the index cannot be stated.
     pub fn write(
         cache_dir: &Path,
-        out: &Path,
+        tree: Tree,
         plan: &str,
         outputs: Vec<String>,
         warnings: Vec<String>,
@@ -636,27 +710,14 @@ impl Stamp {
         else {
             return;
         };
-        let mut tree = Vec::new();
-        for entry in walkdir::WalkDir::new(out).follow_links(false) {
-            let Ok(entry) = entry else { return };
-            let Ok(rel) = entry.path().strip_prefix(out) else {
-                return;
-            };
-            let Some(rel) = rel.to_str() else { return };
-            let Some(stat) = entry.metadata().ok().as_ref().and_then(node_stat) else {
-                return;
-            };
-            tree.push((rel.replace(std::path::MAIN_SEPARATOR, "/"), stat));
-        }
         let stamp = Stamp {
-            format: FORMAT,
             plan: plan.to_string(),
             outputs,
             warnings,
             tree,
             index,
         };
-        let Ok(bytes) = serde_json::to_vec(&stamp) else {
+        let Ok(bytes) = encode(STAMP_MAGIC, &stamp) else {
             return;
         };
         let temp = cache_dir.join(format!("{STAMP}.{}.tmp", std::process::id()));
@@ -667,12 +728,39 @@ impl Stamp {
         }
     }
 
+    /// Runs `change` on an output the last build stamped (`check` rewriting the contact
+    /// sheet with its findings), then records the output's nodes again when the stamp
+    /// held just before: the next build with the same plan is still a no-op. A stamp
+    /// that did not hold (an output edited by hand since) is left as it is.
+    pub fn carry_over<T>(cache_dir: &Path, out: &Path, change: impl FnOnce() -> T) -> T {
+        let path = cache_dir.join(STAMP);
+        let held = Stamp::read(&path).filter(|stamp| {
+            let index = std::fs::symlink_metadata(cache_dir.join(INDEX))
+                .ok()
+                .as_ref()
+                .and_then(node_stat);
+            index == Some(stamp.index) && stamp.holds(out)
+        });
+        let result = change();
+        if let Some(stamp) = held {
+            match Stamp::tree(out) {
+                Some(tree) => {
+                    Stamp::write(cache_dir, tree, &stamp.plan, stamp.outputs, stamp.warnings)
+                }
+                None => {
+                    let _ = std::fs::remove_file(&path);
+                }
+            }
+        }
+        result
+    }
+
     fn read(path: &Path) -> Option<Stamp> {
         let meta = std::fs::symlink_metadata(path).ok()?;
         if !meta.is_file() || meta.len() > MAX_STAMP_BYTES {
             return None;
         }
-        let stamp: Stamp = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+        let stamp: Stamp = decode(STAMP_MAGIC, &std::fs::read(path).ok()?).ok()?;
         // untrusted like the index: only plain relative paths, and the top first
         let safe = stamp.tree.first().is_some_and(|(p, _)| p.is_empty())
             && stamp.tree[1..].iter().all(|(p, _)| is_safe_relative(p))
@@ -712,31 +800,61 @@ fn read_index(path: &Path) -> Result<Index, String> {
         return Err(format!("larger than {MAX_INDEX_BYTES} bytes"));
     }
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    #[derive(Deserialize)]
-    struct Header {
-        format: u32,
-        tool: String,
-    }
-    let header: Header = serde_json::from_slice(&bytes)
-        .map_err(|e| format!("not a brandpress cache index ({e})"))?;
-    if header.format != FORMAT || header.tool != tool_version() {
-        return Err(format!(
-            "written by {} (cache format {}), not by {} (format {FORMAT})",
-            header.tool,
-            header.format,
-            tool_version()
-        ));
-    }
-    serde_json::from_slice(&bytes).map_err(|e| format!("damaged ({e})"))
+    decode(INDEX_MAGIC, &bytes)
 }
 
 fn write_index(dir: &Path, index: &Index) -> std::io::Result<()> {
-    let bytes = serde_json::to_vec(index).map_err(std::io::Error::other)?;
+    let bytes = encode(INDEX_MAGIC, index).map_err(std::io::Error::other)?;
     let temp = dir.join(format!("{INDEX}.{}.tmp", std::process::id()));
     std::fs::write(&temp, bytes)?;
     std::fs::rename(&temp, dir.join(INDEX)).inspect_err(|_| {
         let _ = std::fs::remove_file(&temp);
     })
+}
+
+/// The header of the index and of the stamp: three text lines, what the file is, the
+/// format and the tool that wrote it; the postcard body follows.
+fn header(magic: &str) -> String {
+    format!("{magic}\nformat {FORMAT}\ntool {}\n", tool_version())
+}
+
+fn encode<T: Serialize>(magic: &str, body: &T) -> Result<Vec<u8>, String> {
+    let mut bytes = header(magic).into_bytes();
+    bytes.extend(postcard::to_stdvec(body).map_err(|e| e.to_string())?);
+    Ok(bytes)
+}
+
+/// Decodes a file [`encode`] wrote: its header is checked first (another format or
+/// version is named), then the whole body must decode, with nothing after it.
+fn decode<T: serde::de::DeserializeOwned>(magic: &str, bytes: &[u8]) -> Result<T, String> {
+    let not_ours = || "not a brandpress cache index".to_string();
+    let mut lines = bytes.splitn(4, |&b| b == b'\n');
+    let mut line = || lines.next().and_then(|l| std::str::from_utf8(l).ok());
+    if line() != Some(magic) {
+        return Err(not_ours());
+    }
+    let format = line()
+        .and_then(|l| l.strip_prefix("format "))
+        .ok_or_else(not_ours)?;
+    let tool = line()
+        .and_then(|l| l.strip_prefix("tool "))
+        .ok_or_else(not_ours)?;
+    if format != FORMAT.to_string() || tool != tool_version() {
+        // (shortened: the header of a damaged file may be long)
+        let cut = |s: &str| s.chars().take(80).collect::<String>();
+        return Err(format!(
+            "written by {} (cache format {}), not by {} (format {FORMAT})",
+            cut(tool),
+            cut(format),
+            tool_version()
+        ));
+    }
+    let body = &bytes[header(magic).len()..];
+    match postcard::take_from_bytes::<T>(body) {
+        Ok((value, [])) => Ok(value),
+        Ok(_) => Err("damaged (bytes after its end)".into()),
+        Err(e) => Err(format!("damaged ({e})")),
+    }
 }
 
 /// Removes every file under `blobs/` the index does not name, and anything else there.

@@ -35,14 +35,17 @@ impl Claims {
     /// exactly this path (a piece using one image twice): the caller compares contents.
     pub fn claim(&self, path: &Path, owner: &str) -> Result<Claimed> {
         check_relative(path)?;
-        let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
-        let mut folders = Vec::new();
+        // every prefix folded before the lock is taken: the rendering threads share it
+        let mut prefixes = Vec::new();
         let mut prefix = PathBuf::new();
         let mut parts = path.components().peekable();
         while let Some(part) = parts.next() {
             prefix.push(part);
-            let key = fold(&prefix);
-            let is_dir = parts.peek().is_some();
+            prefixes.push((fold(&prefix), prefix.clone(), parts.peek().is_some()));
+        }
+        let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
+        let mut folders = Vec::new();
+        for (key, prefix, is_dir) in prefixes {
             match claimed.get(&key) {
                 Some(other)
                     if !is_dir && !other.is_dir && other.path == path && other.owner == owner =>
@@ -53,7 +56,7 @@ impl Claims {
                     return Err(collision(path, owner, other));
                 }
                 Some(_) => {}
-                None => folders.push((key, prefix.clone(), is_dir)),
+                None => folders.push((key, prefix, is_dir)),
             }
         }
         for (key, prefix, is_dir) in folders {
@@ -105,10 +108,12 @@ pub fn check_relative(path: &Path) -> Result<()> {
 
 /// The form in which two paths that name one file on macOS or Windows are equal.
 fn fold(path: &Path) -> String {
-    path.to_string_lossy()
-        .nfc()
-        .collect::<String>()
-        .to_lowercase()
+    let text = path.to_string_lossy();
+    if text.is_ascii() {
+        // NFC leaves ASCII as it is
+        return text.to_ascii_lowercase();
+    }
+    text.nfc().collect::<String>().to_lowercase()
 }
 
 fn collision(path: &Path, owner: &str, other: &Claim) -> Error {

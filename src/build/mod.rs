@@ -174,10 +174,20 @@ pub fn build_locked_cached(
         };
         return Ok((summary, lock));
     }
-    if let Some(cache) = &mut cache {
-        cache.read_index(&mut warnings);
-    }
-    let staging = Staging::create(&out)?;
+    // the index is read while the spare tree is walked
+    let (staging, index_warnings) = std::thread::scope(|s| {
+        let reading = cache.as_mut().map(|cache| {
+            s.spawn(move || {
+                let mut warnings = Vec::new();
+                cache.read_index(&mut warnings);
+                warnings
+            })
+        });
+        let staging = Staging::create(&out);
+        (staging, reading.map(join).unwrap_or_default())
+    });
+    warnings.extend(index_warnings);
+    let staging = staging?;
 
     let mut kept = Vec::new();
     let mut records = Vec::new();
@@ -193,7 +203,87 @@ pub fn build_locked_cached(
     warnings.extend(rendered.warnings);
     records.extend(rendered.records);
 
-    let mut files = rendered.entries.clone();
+    // The cache's index is written (and its unused blobs removed) while the manifests and
+    // the sheet are written, the tree flushed and swapped in: it names only blobs already
+    // stored, whatever becomes of this build.
+    let finished = std::thread::scope(|s| -> Result<_> {
+        let finishing = cache.map(|cache| {
+            let channels = &options.channels;
+            s.spawn(move || {
+                let mut warnings = Vec::new();
+                let dir = cache.dir().to_path_buf();
+                cache.finish(channels, &mut warnings);
+                (dir, warnings)
+            })
+        });
+        let result = publish(&staging, &out, project, &rendered.entries, &kept, records);
+        // the output as the swap left it, for the stamp (the cache's clean-up touches
+        // only blobs no output file is)
+        // (a partial build's kept files are not in its plan: the next build goes the
+        // usual way)
+        let stamped = finishing.is_some() && plan_digest.is_some() && kept.is_empty();
+        let tree = match &result {
+            Ok(()) if stamped => cache::Stamp::tree(&out.path),
+            _ => None,
+        };
+        let finished = finishing.map(join);
+        result?;
+        drop(staging); // keeps the old tree, which the swap left at the staging name, as the spare
+        Ok((finished, tree))
+    })?;
+    if let Some((dir, cache_warnings)) = finished.0 {
+        warnings.extend(cache_warnings);
+        if let (Some(digest), Some(tree)) = (&plan_digest, finished.1) {
+            let outputs = rendered.entries.iter().map(|e| e.path.clone()).collect();
+            cache::Stamp::write(&dir, tree, digest, outputs, job_warnings);
+        }
+    }
+
+    let summary = BuildSummary {
+        pieces: project.pieces.len(),
+        outputs: rendered
+            .entries
+            .iter()
+            .map(|e| out.path.join(e.relative()))
+            .collect(),
+        kept: kept.len(),
+        rendered: rendered.rendered,
+        reused: rendered.reused,
+        warnings,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    Ok((summary, lock))
+}
+
+/// Runs `change`, which rewrites files of the output `out` that no manifest lists
+/// (`check` writes the contact sheet again with its findings), keeping the last build's
+/// no-op stamp valid when it was (see `cache.rs`): the next unchanged build leaves the
+/// output alone instead of rebuilding it. Call it holding the output's lock.
+pub fn keeping_stamp<T>(out: &Path, project_root: &Path, change: impl FnOnce() -> T) -> T {
+    match OutDir::resolve(out, project_root) {
+        Ok(dir) => cache::Stamp::carry_over(&dir.sibling(cache::CACHE), &dir.path, change),
+        Err(_) => change(),
+    }
+}
+
+/// The result of a thread of the build (a panic in it goes on in the caller).
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// Writes the build's manifest, the campaign manifest and the contact sheet into the
+/// staging tree, flushes it and swaps it in place of the output.
+fn publish(
+    staging: &Staging,
+    out: &OutDir,
+    project: &Project,
+    rendered: &[Entry],
+    kept: &[Entry],
+    records: Vec<crate::manifest::Record>,
+) -> Result<()> {
+    let mut files = rendered.to_vec();
     files.extend(kept.iter().cloned());
     staging.write(
         Path::new(MARKER),
@@ -213,35 +303,10 @@ pub fn build_locked_cached(
         staging.root(),
         &campaign.outputs,
         crate::sheet::titles(project),
-        &|rel, file| stage_sheet_file(&staging, rel, file),
+        &|rel, file| stage_sheet_file(staging, rel, file),
     )?;
     staging.flush()?;
-    swap::swap_in(&out, staging.root())?;
-    drop(staging); // keeps the old tree, which the swap left at the staging name, as the spare
-    if let Some(cache) = cache {
-        let dir = cache.dir().to_path_buf();
-        cache.finish(&options.channels, &mut warnings);
-        // a partial build's kept files are not in its plan: the next build goes the usual way
-        if let (Some(digest), true) = (&plan_digest, kept.is_empty()) {
-            let outputs = rendered.entries.iter().map(|e| e.path.clone()).collect();
-            cache::Stamp::write(&dir, &out.path, digest, outputs, job_warnings);
-        }
-    }
-
-    let summary = BuildSummary {
-        pieces: project.pieces.len(),
-        outputs: rendered
-            .entries
-            .iter()
-            .map(|e| out.path.join(e.relative()))
-            .collect(),
-        kept: kept.len(),
-        rendered: rendered.rendered,
-        reused: rendered.reused,
-        warnings,
-        seconds: started.elapsed().as_secs_f64(),
-    };
-    Ok((summary, lock))
+    swap::swap_in(out, staging.root())
 }
 
 /// Keeps the previous output's files of channels this build does not render (see
@@ -448,8 +513,9 @@ fn render_into(
             }
             for file in job.files {
                 let blob = cache.blob_path(&file.record.sha256);
+                let id = cache.blob_id(&file.record.sha256);
                 staging
-                    .link(&blob, &file.entry.relative(), &owner)
+                    .link(&blob, id, &file.entry.relative(), &owner)
                     .inspect_err(|_| {
                         failed.store(true, Ordering::Relaxed);
                         write_failed.store(true, Ordering::Relaxed);
@@ -537,6 +603,6 @@ fn stage_sheet_file(staging: &Staging, rel: &Path, file: crate::sheet::Content) 
     const OWNER: &str = "the contact sheet";
     match file {
         crate::sheet::Content::Bytes(bytes) => staging.write(rel, &bytes, OWNER),
-        crate::sheet::Content::Link(from) => staging.link(&from, rel, OWNER),
+        crate::sheet::Content::Link(from) => staging.link(&from, None, rel, OWNER),
     }
 }

@@ -45,7 +45,7 @@ pub const SPARE: &str = "spare";
 const MAX_SPARE_NODES: usize = 4_000_000;
 
 /// A file's identity: device and inode.
-type FileId = (u64, u64);
+pub type FileId = (u64, u64);
 
 #[derive(Debug)]
 pub struct Staging {
@@ -65,13 +65,13 @@ pub struct Staging {
 }
 
 #[cfg(unix)]
-fn file_id(meta: &std::fs::Metadata) -> Option<FileId> {
+pub fn file_id(meta: &std::fs::Metadata) -> Option<FileId> {
     use std::os::unix::fs::MetadataExt;
     Some((meta.dev(), meta.ino()))
 }
 
 #[cfg(not(unix))]
-fn file_id(_meta: &std::fs::Metadata) -> Option<FileId> {
+pub fn file_id(_meta: &std::fs::Metadata) -> Option<FileId> {
     None
 }
 
@@ -151,9 +151,9 @@ impl Staging {
     }
 
     /// Makes room at `rel` for a new file: a spare file there is unlinked. When `same`
-    /// names the file to put there and the spare's is that very file, it stays and
-    /// true is returned (nothing to do).
-    fn clear_spare(&self, rel: &Path, same: Option<&Path>) -> Result<bool> {
+    /// names the file to put there (with its identity when the caller just stated it)
+    /// and the spare's is that very file, it stays and true is returned (nothing to do).
+    fn clear_spare(&self, rel: &Path, same: Option<(&Path, Option<FileId>)>) -> Result<bool> {
         let Some(found) = self.lock_spare().remove(rel) else {
             if self.spare_dir_set.contains(rel) {
                 // a spare folder where a file goes (its files are pruned as gone)
@@ -162,11 +162,9 @@ impl Staging {
             return Ok(false);
         };
         let path = self.root.join(rel);
-        if let (Some(found), Some(same)) = (found, same)
-            && std::fs::metadata(same)
-                .ok()
-                .as_ref()
-                .and_then(file_id)
+        if let (Some(found), Some((same, known))) = (found, same)
+            && known
+                .or_else(|| std::fs::metadata(same).ok().as_ref().and_then(file_id))
                 .is_some_and(|id| id == found)
         {
             return Ok(true);
@@ -260,7 +258,7 @@ impl Staging {
         }
         let from = old_root.join(rel);
         let to = self.root.join(rel);
-        if self.clear_spare(rel, Some(&from))? {
+        if self.clear_spare(rel, Some((&from, None)))? {
             return Ok(true);
         }
         self.make_parent(&to)?;
@@ -274,9 +272,10 @@ impl Staging {
     }
 
     /// Puts a file of the build cache at `rel` (claiming it for `owner`): a hard link to
-    /// the cache's blob `from`, or a copy where links are not possible. The same owner
-    /// may put the same bytes on one path twice; different bytes are an error.
-    pub fn link(&self, from: &Path, rel: &Path, owner: &str) -> Result<()> {
+    /// the cache's blob `from` (whose identity the cache may know from stating it), or a
+    /// copy where links are not possible. The same owner may put the same bytes on one
+    /// path twice; different bytes are an error.
+    pub fn link(&self, from: &Path, id: Option<FileId>, rel: &Path, owner: &str) -> Result<()> {
         let to = self.root.join(rel);
         if self.claims.claim(rel, owner)? == Claimed::Again {
             return match (std::fs::read(&to), std::fs::read(from)) {
@@ -284,7 +283,7 @@ impl Staging {
                 _ => Err(differing_again(rel, owner)),
             };
         }
-        if self.clear_spare(rel, Some(from))? {
+        if self.clear_spare(rel, Some((from, id)))? {
             return Ok(());
         }
         self.make_parent(&to)?;
