@@ -251,6 +251,8 @@ impl Renderer for EmailRenderer<'_> {
         let summary = piece.summary(Channel::Email);
         let facts = facts(piece);
         let page_url = project.page_url(piece);
+        // The web page's link, decorated once for the logo, the web-view links and the text.
+        let page_link = page_url.as_deref().map(&link);
         let logo_src = project
             .output_url(LOGO_PNG)
             .unwrap_or_else(|| format!("{}assets/logo.png", "../".repeat(piece.depth())));
@@ -287,14 +289,14 @@ impl Renderer for EmailRenderer<'_> {
                 ("alt", guide.logo.alt.clone()),
                 ("width", self.logo.width.to_string()),
                 ("height", self.logo.height.to_string()),
-                ("href", page_url.as_deref().map(&link).unwrap_or_default()),
+                ("href", page_link.clone().unwrap_or_default()),
             ]),
         );
         ctx.insert(
             "webview",
-            &page_url.as_deref().map(|u| {
+            &page_link.as_ref().map(|url| {
                 BTreeMap::from([
-                    ("url", link(u)),
+                    ("url", url.clone()),
                     (
                         "text",
                         if piece.is_thai() {
@@ -334,7 +336,7 @@ impl Renderer for EmailRenderer<'_> {
             guide,
             &facts,
             cta.as_ref(),
-            page_url.as_deref(),
+            page_link.as_deref(),
             &link,
         );
         let logo_cid = (!logo_src.contains("://")).then_some(&self.logo.png[..]);
@@ -547,7 +549,7 @@ fn plain_text(
     guide: &Guide,
     facts: &[Fact],
     cta: Option<&BTreeMap<&str, String>>,
-    page_url: Option<&str>,
+    page_link: Option<&str>,
     link: &dyn Fn(&str) -> String,
 ) -> String {
     let title = piece.title(Channel::Email);
@@ -573,13 +575,13 @@ fn plain_text(
     if let Some(cta) = cta {
         out.push_str(&format!("{}: {}\n\n", cta["text"], cta["url"]));
     }
-    if let Some(url) = page_url {
+    if let Some(url) = page_link {
         let label = if piece.is_thai() {
             "ดูบนเว็บ"
         } else {
             "View in browser"
         };
-        out.push_str(&format!("{label}: {}\n\n", link(url)));
+        out.push_str(&format!("{label}: {url}\n\n"));
     }
     out.push_str("-- \n");
     out.push_str(&guide.brand.name);
