@@ -29,11 +29,41 @@ pub fn paint(scene: &Scene, fonts: &FontStore) -> Result<Pixmap, String> {
 /// every scene set in `fonts`: the same pixels as [`paint`], faster).
 pub fn paint_with(scene: &Scene, fonts: &FontStore, glyphs: &GlyphCache) -> Result<Pixmap, String> {
     let (w, h) = scene.size;
-    let mut pixmap = Pixmap::new(w.ceil() as u32, h.ceil() as u32)
-        .ok_or_else(|| format!("a {w}×{h} picture has no pixels"))?;
+    let (pw, ph) = (w.ceil() as u32, h.ceil() as u32);
+    let no_pixels = || format!("a {w}×{h} picture has no pixels");
+    let (mut pixmap, rest) = match scene.items.split_first() {
+        Some((
+            Item::Rect {
+                rect,
+                fill: Fill::Solid(ink),
+            },
+            rest,
+        )) if covers(*rect, pw, ph) => (filled(pw, ph, ink.rgb).ok_or_else(no_pixels)?, rest),
+        _ => (Pixmap::new(pw, ph).ok_or_else(no_pixels)?, &scene.items[..]),
+    };
     let painter = Painter { fonts, glyphs };
-    painter.items(&mut pixmap, &scene.items)?;
+    painter.items(&mut pixmap, rest)?;
     Ok(pixmap)
+}
+
+/// Whether `rect` is the whole `w × h` pixmap (what [`fill_rect`] clears instead of
+/// filling).
+fn covers(rect: [f32; 4], w: u32, h: u32) -> bool {
+    rect == [0.0, 0.0, w as f32, h as f32]
+}
+
+/// A `w × h` pixmap of the opaque color `rgb`: the pixels of a new (transparent) pixmap
+/// cleared by [`Pixmap::fill`], written once instead of zeroed and then filled (a card's
+/// background is 3–8 MB of pixels).
+fn filled(w: u32, h: u32, rgb: Rgb) -> Option<Pixmap> {
+    let size = tiny_skia::IntSize::from_wh(w, h)?;
+    let c = color(rgb).premultiply().to_color_u8();
+    let pixel = [c.red(), c.green(), c.blue(), c.alpha()];
+    // The row length limit of `Pixmap::new`, and no overflow of the byte count.
+    i32::try_from(u64::from(w) * 4).ok()?;
+    let pixels = usize::try_from(u64::from(w) * u64::from(h)).ok()?;
+    pixels.checked_mul(4)?;
+    Pixmap::from_vec(pixel.repeat(pixels), size)
 }
 
 struct Painter<'f> {
@@ -128,7 +158,7 @@ impl Painter<'_> {
 
 /// Fills a rectangle; a solid fill covering the whole pixmap clears it to that color.
 fn fill_rect(pixmap: &mut Pixmap, [x, y, w, h]: [f32; 4], fill: &Fill) {
-    let whole = [x, y, w, h] == [0.0, 0.0, pixmap.width() as f32, pixmap.height() as f32];
+    let whole = covers([x, y, w, h], pixmap.width(), pixmap.height());
     let paint = match fill {
         Fill::Solid(ink) if whole => {
             pixmap.fill(color(ink.rgb));

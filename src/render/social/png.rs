@@ -8,23 +8,31 @@
 //! to truecolor (RGB when opaque, else RGBA).
 //!
 //! An indexed card is written here, chunk by chunk: every row with filter type None, one
-//! IDAT deflated by zlib-rs (through flate2) at level 5. Chosen by size × time on the
-//! line-man-delivery Open Graph card (1200×630, 105 colors, 756 KB of indices; best of 15
+//! IDAT deflated by zlib-rs at level 5 with memory level 5. Chosen by size × time on the
+//! line-man-delivery Open Graph card (1200×630, 119 colors, 756 KB of indices; best of 15
 //! on the 2-core bench machine): level 5 with no filter writes 20.6 KB in 1.6 ms, under
 //! Takumi's 21.4 KB for the same layout; level 4 writes 22.3 KB, level 6 20.5 KB in 2.3 ms,
 //! level 9 19.5 KB in 30 ms; the `Sub` or `Up` filters make every level 15–25 % larger
-//! (indices are not intensities); fdeflate (what the `png` crate's `Fast` uses) writes 72 KB
+//! (indices are not intensities), and so does `Up` on only the rows equal to the one above
+//! (+3 %); fdeflate (what the `png` crate's `Fast` uses) writes 72 KB
 //! unfiltered and 29.3 KB with adaptive filters (the former encoder's output); libdeflate
-//! needs 4.4 ms for 21.3 KB. Palette indices follow first appearance, so the background
-//! (the top-left pixel) is index 0.
+//! needs 4.4 ms for 21.3 KB. The memory level (zlib's default is 8) sizes the hash table
+//! and the symbol buffer: at 5 the deflate blocks are shorter and their Huffman codes fit
+//! each region of the card better, so the same card is 3 % smaller (20,465 → 19,810 bytes
+//! of IDAT; the 12 bundled cards 360.7 → 350.0 KB) in the same CPU time (4 is as small, 6
+//! and 7 are 1–2 % larger, 1–3 larger and slower); level 4 stays above Takumi's size at
+//! any memory level (21.5 KB). flate2 does not expose the memory level, so zlib-rs is called directly, into
+//! one buffer of the size it may need. Palette indices follow first appearance, so the
+//! background (the top-left pixel) is index 0.
+//!
+//! The indices are written straight into the scanlines deflate reads (each row after its
+//! filter byte), so an 8-bit card is not copied between counting its colors and deflating.
 //!
 //! Cards of more than 256 colors (photo heroes) go through the `png` crate with fdeflate
 //! and its adaptive filter (RGB when opaque, else RGBA), as before.
 //!
 //! Pixels are tiny-skia's premultiplied RGBA: opaque pixels are written as they are, others
 //! demultiplied to the straight alpha PNG stores.
-
-use std::io::Write;
 
 use tiny_skia::PremultipliedColorU8;
 
@@ -33,7 +41,9 @@ const SLOTS: usize = 512;
 /// Marks an empty slot (palette indices are 0..=255).
 const EMPTY: u16 = u16::MAX;
 /// zlib level of indexed cards (see the module docs).
-const LEVEL: u32 = 5;
+const LEVEL: i32 = 5;
+/// zlib memory level of indexed cards (see the module docs).
+const MEM_LEVEL: i32 = 5;
 
 /// How a card was written (for tests and the bench).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +86,7 @@ fn encode_checked(
             colors: indexed.colors.len(),
             depth: indexed.depth(),
         };
+        debug_assert_eq!(indexed.width, width as usize);
         return Ok((indexed.write(width, height, texts)?, kind));
     }
     truecolor(rgba, width, height, pixels, texts).map_err(|e| e.to_string())
@@ -144,10 +155,12 @@ fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) -> Result<(), String> {
 }
 
 /// A card's palette (premultiplied colors as little-endian `u32`, by first appearance)
-/// and every pixel's index into it.
+/// and every pixel's index into it, as 8-bit scanlines: each row of `width` indices after
+/// its filter byte (0, None).
 struct Indexed {
     colors: Vec<u32>,
-    indices: Vec<u8>,
+    width: usize,
+    scanlines: Vec<u8>,
 }
 
 impl Indexed {
@@ -155,17 +168,19 @@ impl Indexed {
     /// color.
     fn build(rgba: &[u8], width: usize) -> Option<Indexed> {
         let row_bytes = width * 4;
+        let stride = width + 1;
         let mut keys = [0u32; SLOTS];
         let mut slots = [EMPTY; SLOTS];
         let mut colors = Vec::with_capacity(256);
-        let mut indices = vec![0u8; rgba.len() / 4];
+        // Filter bytes stay 0 (None).
+        let mut scanlines = vec![0u8; rgba.len() / 4 + rgba.len() / row_bytes];
         let mut prev_row: Option<&[u8]> = None;
         for (y, row) in rgba.chunks_exact(row_bytes).enumerate() {
-            let (done, rest) = indices.split_at_mut(y * width);
+            let (done, rest) = scanlines.split_at_mut(y * stride + 1);
             let out = &mut rest[..width];
             // Flat cards repeat whole rows (background, the sides of a block of text).
             if prev_row == Some(row) {
-                out.copy_from_slice(&done[(y - 1) * width..]);
+                out.copy_from_slice(&done[(y - 1) * stride + 1..y * stride]);
                 continue;
             }
             prev_row = Some(row);
@@ -199,7 +214,11 @@ impl Indexed {
                 *index_out = index;
             }
         }
-        let mut indexed = Indexed { colors, indices };
+        let mut indexed = Indexed {
+            colors,
+            width,
+            scanlines,
+        };
         indexed.translucent_first();
         Some(indexed)
     }
@@ -218,14 +237,16 @@ impl Indexed {
             remap[old] = new as u8;
         }
         self.colors = order.iter().map(|&i| self.colors[i]).collect();
-        for i in &mut self.indices {
-            *i = remap[*i as usize];
+        for row in self.scanlines.chunks_exact_mut(self.width + 1) {
+            for i in &mut row[1..] {
+                *i = remap[*i as usize];
+            }
         }
     }
 
     /// The PNG: IHDR, tEXt `texts`, PLTE, tRNS when needed, one IDAT of the rows packed at
     /// [`Indexed::depth`] bits, each with filter type None, deflated by zlib-rs at
-    /// [`LEVEL`], and IEND.
+    /// [`LEVEL`] and [`MEM_LEVEL`], and IEND.
     fn write(&self, width: u32, height: u32, texts: &[(&str, String)]) -> Result<Vec<u8>, String> {
         let depth = self.depth();
         let mut out = Vec::with_capacity(32 * 1024);
@@ -244,21 +265,10 @@ impl Indexed {
         if let Some(trns) = trns {
             chunk(&mut out, b"tRNS", &trns)?;
         }
-        let packed = pack(&self.indices, width as usize, depth);
-        let row_bytes = packed.len() / height as usize;
-        let mut raw = Vec::with_capacity(packed.len() + height as usize);
-        for row in packed.chunks_exact(row_bytes) {
-            raw.push(0);
-            raw.extend_from_slice(row);
-        }
-        let mut z = flate2::write::ZlibEncoder::new(
-            Vec::with_capacity(raw.len() / 16),
-            flate2::Compression::new(LEVEL),
-        );
-        let idat = z
-            .write_all(&raw)
-            .and_then(|()| z.finish())
-            .map_err(|e| format!("deflate: {e}"))?;
+        let idat = match depth {
+            8 => deflate(&self.scanlines)?,
+            _ => deflate(&pack(&self.scanlines, self.width, depth))?,
+        };
         chunk(&mut out, b"IDAT", &idat)?;
         chunk(&mut out, b"IEND", &[])?;
         Ok(out)
@@ -332,19 +342,34 @@ fn straight(color: u32) -> [u8; 4] {
     c.unwrap_or([0, 0, 0, 0])
 }
 
-/// Packs one index a byte into rows of `depth`-bit samples (MSB first, rows padded to a
-/// byte), as PNG stores them.
-fn pack(indices: &[u8], width: usize, depth: u8) -> Vec<u8> {
-    if depth == 8 {
-        return indices.to_vec();
+/// zlib stream of `raw` at [`LEVEL`] and [`MEM_LEVEL`].
+fn deflate(raw: &[u8]) -> Result<Vec<u8>, String> {
+    let config = zlib_rs::DeflateConfig {
+        level: LEVEL,
+        mem_level: MEM_LEVEL,
+        ..zlib_rs::DeflateConfig::default()
+    };
+    let mut out = vec![0u8; zlib_rs::compress_bound(raw.len())];
+    let (written, code) = zlib_rs::compress_slice(&mut out, raw, config);
+    if code != zlib_rs::ReturnCode::Ok {
+        return Err(format!("deflate: zlib code {code:?}"));
     }
+    let len = written.len();
+    out.truncate(len);
+    Ok(out)
+}
+
+/// Packs 8-bit scanlines (`width` indices after each filter byte) into scanlines of
+/// `depth`-bit samples (MSB first, rows padded to a byte), as PNG stores them.
+fn pack(scanlines: &[u8], width: usize, depth: u8) -> Vec<u8> {
     let per_byte = 8 / depth as usize;
-    let row_bytes = width.div_ceil(per_byte);
-    let mut out = vec![0u8; row_bytes * (indices.len() / width)];
-    for (row, dst) in indices
-        .chunks_exact(width)
+    let row_bytes = width.div_ceil(per_byte) + 1;
+    let mut out = vec![0u8; row_bytes * (scanlines.len() / (width + 1))];
+    for (row, dst) in scanlines
+        .chunks_exact(width + 1)
         .zip(out.chunks_exact_mut(row_bytes))
     {
+        let (row, dst) = (&row[1..], &mut dst[1..]);
         for (x, &i) in row.iter().enumerate() {
             let shift = 8 - depth as usize * (x % per_byte + 1);
             dst[x / per_byte] |= i << shift;
@@ -410,6 +435,28 @@ mod tests {
             assert_eq!(color, png::ColorType::Indexed);
             assert_eq!(bits as u8, depth);
             assert_eq!(pixels, rgba, "{n} colors");
+        }
+    }
+
+    #[test]
+    fn repeated_rows_and_translucent_colors_round_trip_at_every_depth() {
+        // Rows equal to the one above (copied, not counted again) between rows of their
+        // own, with translucent colors moved to the front of the palette: at 1, 2, 4 and
+        // 8 bits (widths that leave a partial last byte).
+        for n in [2, 3, 9, 40] {
+            let (w, h) = (13, 11);
+            let mut rgba = Vec::new();
+            for y in 0..h {
+                let band = if y % 4 == 3 { y } else { y / 4 };
+                for x in 0..w {
+                    let i = (band * 5 + x / 3) % n;
+                    let a = if i % 3 == 1 { 128 } else { 255 };
+                    rgba.extend_from_slice(&[(i * 3) as u8 % a, 7u8.min(a), (i * 11) as u8 % a, a]);
+                }
+            }
+            let (png, kind) = encode(&rgba, w as u32, h as u32, &[]).unwrap();
+            assert!(matches!(kind, Kind::Indexed { .. }), "{n}: {kind:?}");
+            assert_eq!(decode(&png).0, straight_pixels(&rgba), "{n} colors");
         }
     }
 
