@@ -47,7 +47,12 @@
 //! not `http:`/`https:` URLs (text, vCards, Wi-Fi settings) are not links and are not
 //! checked.
 
+mod vector;
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+pub use vector::{PageRead, read_page};
 
 use crate::channel::Channel;
 use crate::lint::{Finding, LintContext, Location, Reach, rules};
@@ -547,19 +552,36 @@ pub fn check_image(
 /// The QR findings of a PDF (its bytes, and the document lint loaded): candidate pages
 /// rasterized with hayro and searched, as the module docs say. PDFs are the print
 /// channel's.
+///
+/// A candidate page whose codes its geometry shows ([`read_page`]: `reads`, by page
+/// number) is not rasterized when nothing else on it could hold a code — no image, and
+/// fewer than [`MIN_PATH_SEGMENTS`] path segments besides the codes read.
 pub fn check_pdf(
     ctx: &LintContext,
     path: &Path,
     bytes: &[u8],
     doc: &lopdf::Document,
+    reads: &BTreeMap<usize, PageRead>,
 ) -> Vec<Finding> {
-    let candidates = candidate_pages(doc);
-    if candidates.is_empty() {
-        return Vec::new();
+    let mut raster = Vec::new();
+    let mut coded: Vec<(usize, Vec<Code>)> = Vec::new();
+    for (number, tally) in candidates(doc) {
+        match reads.get(&number) {
+            Some(read) if read.clean && tally.without(read.segments).is_none() => {
+                if !read.codes.is_empty() {
+                    coded.push((number, read.codes.clone()));
+                }
+            }
+            _ => raster.push(number),
+        }
+    }
+    if !raster.is_empty() {
+        coded.extend(pdf_codes(bytes, &raster));
+        coded.sort_by_key(|(number, _)| *number);
     }
     let mut file = None;
     let mut findings = Vec::new();
-    for (number, codes) in pdf_codes(bytes, &candidates) {
+    for (number, codes) in coded {
         let file = file.get_or_insert_with(|| context(ctx, path, Channel::Print));
         for code in codes {
             let [x, y, cw, ch] = code.bounds;
@@ -599,9 +621,7 @@ pub fn pdf_codes(bytes: &[u8], pages: &[usize]) -> Vec<(usize, Vec<Code>)> {
         if !(pw.is_finite() && ph.is_finite()) || pw < 1.0 || ph < 1.0 {
             continue;
         }
-        let scale = (PDF_DPI / 72.0)
-            .min((MAX_PAGE_PIXELS / (pw * ph)).sqrt())
-            .min(f32::from(u16::MAX) / pw.max(ph));
+        let scale = raster_scale(pw, ph);
         let draw = |scale: f32| {
             let settings = hayro::PixmapSettings {
                 x_scale: scale,
@@ -678,6 +698,14 @@ pub fn pdf_codes(bytes: &[u8], pages: &[usize]) -> Vec<(usize, Vec<Code>)> {
     out
 }
 
+/// Pixels per point a `pw × ph` pt page is rasterized at: [`PDF_DPI`], less for a page
+/// over [`MAX_PAGE_PIXELS`].
+pub fn raster_scale(pw: f32, ph: f32) -> f32 {
+    (PDF_DPI / 72.0)
+        .min((MAX_PAGE_PIXELS / (pw * ph)).sqrt())
+        .min(f32::from(u16::MAX) / pw.max(ph))
+}
+
 /// The part `[x, y, w, h]` (pixels at `scale`, from the top-left corner of the page as
 /// shown) of a page, drawn at `scale` on white.
 fn draw_region<'a>(
@@ -724,6 +752,11 @@ fn draw_region<'a>(
 /// drawing an image, or at least [`MIN_PATH_SEGMENTS`] path segments, in their content
 /// or the forms it draws. Decoding is charged to one lint budget.
 pub fn candidate_pages(doc: &lopdf::Document) -> Vec<usize> {
+    candidates(doc).into_iter().map(|(n, _)| n).collect()
+}
+
+/// [`candidate_pages`], each with what it draws.
+fn candidates(doc: &lopdf::Document) -> Vec<(usize, Tally)> {
     let mut budget = crate::lint::pdf::Budget::default();
     let mut out = Vec::new();
     let pages = doc.get_pages();
@@ -831,7 +864,7 @@ pub fn candidate_pages(doc: &lopdf::Document) -> Vec<usize> {
             }
         }
         if tally.worth() && tally.affordable() {
-            out.push(number as usize);
+            out.push((number as usize, tally));
         }
     }
     out
@@ -873,6 +906,13 @@ impl Tally {
 
     fn worth(&self) -> bool {
         self.images > 0 || self.segments >= MIN_PATH_SEGMENTS
+    }
+
+    /// What is left worth rasterizing without `segments` path segments (the codes read
+    /// from the page's geometry): `None` when nothing is.
+    fn without(&self, segments: usize) -> Option<&Tally> {
+        let rest = self.segments.saturating_sub(segments);
+        (self.images > 0 || rest >= MIN_PATH_SEGMENTS).then_some(self)
     }
 
     /// Whether drawing the page stays within the work limits: a page whose images hold

@@ -95,8 +95,8 @@ use lopdf::xref::XrefRecovery;
 use lopdf::{DecompressError, Dictionary, Document, LoadOptions, Object, ObjectId, Stream};
 
 pub use scan::{
-    Area, Budget, FontUse, Limit, MAX_DECODED, MAX_FORMS, MAX_OPERATORS, PROCESS_INKS, PageScan,
-    Paint, PaintKind, PdfColor, scan_page,
+    Area, Budget, FontUse, Limit, MAX_DECODED, MAX_FORMS, MAX_OPERATORS, MAX_RECT_FILL,
+    PROCESS_INKS, PageScan, Paint, PaintKind, PdfColor, RectFill, scan_page,
 };
 
 use crate::brand::{Guide, Rgb};
@@ -157,6 +157,8 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
         spots: Spots::of(guide),
     };
     let mut damaged_reported = false;
+    // what each page's geometry shows of QR codes, for the QR check
+    let mut qr_reads = BTreeMap::new();
     for (number, page_id) in pages {
         let page = number as usize;
         let at = || Location {
@@ -180,6 +182,10 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
             ..at()
         };
         let scan = scan_page(&doc, page_id, &mut budget);
+        if let Some(view) = &view {
+            let read = crate::lint::qr::read_page(&scan, |a| view.page_box(a), view.raster_scale());
+            qr_reads.insert(page, read);
+        }
         for font in &scan.fonts {
             if fonts_seen.insert(FontKey::of(font)) {
                 let where_ = at_area(scan.font_area(font));
@@ -235,7 +241,9 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     colors.finish(&mut findings);
     if budget.exhausted.is_none() {
         // a file too complex to scan is not drawn either
-        findings.extend(crate::lint::qr::check_pdf(ctx, path, bytes, &doc));
+        findings.extend(crate::lint::qr::check_pdf(
+            ctx, path, bytes, &doc, &qr_reads,
+        ));
     }
     findings
 }
@@ -690,6 +698,13 @@ impl PageView {
             visible,
             quarter_turns: (rotate.rem_euclid(360) / 90) as u8,
         })
+    }
+
+    /// Pixels per point the QR check rasterizes this page at
+    /// ([`crate::lint::qr::raster_scale`]).
+    fn raster_scale(&self) -> f32 {
+        let [x0, y0, x1, y1] = self.visible;
+        crate::lint::qr::raster_scale(x1 - x0, y1 - y0)
     }
 
     /// `area` as `[x, y, width, height]` from the top-left corner of the page as shown,

@@ -299,6 +299,143 @@ pub struct PageScan {
     /// The first content stream that is missing, does not decode or does not parse, as
     /// a description.
     pub damaged: Option<String>,
+    /// Filled paths made only of axis-aligned rectangles (at least [`MIN_RECT_FILL`]):
+    /// what a QR code drawn as vector modules is, read without rasterizing
+    /// ([`crate::lint::qr`]).
+    pub rect_fills: Vec<RectFill>,
+    /// Paths filled that are one rectangle (sides parallel to the page's), as their
+    /// index in [`PageScan::paints`] and the box they cover within the clip (at most
+    /// [`MAX_PLAIN_RECTS`]): a QR code's quiet zone laid over a band of color.
+    pub plain_rects: Vec<(usize, Area)>,
+}
+
+/// One-rectangle fills kept per page at most.
+pub const MAX_PLAIN_RECTS: usize = 4096;
+
+/// Rectangles a filled path has for [`PageScan::rect_fills`] to keep it (a version 1
+/// QR code, 21 × 21 modules, has some 60 runs of dark modules).
+pub const MIN_RECT_FILL: usize = 16;
+/// Rectangles kept per path at most: a version 40 code (177 × 177 modules) has under
+/// 16,000 runs of dark modules; a longer path is not a code and is not kept.
+pub const MAX_RECT_FILL: usize = 20_000;
+/// Rectangle fills kept per page at most.
+pub const MAX_RECT_FILLS: usize = 16;
+
+/// A filled path made only of rectangles whose sides are parallel to the page's.
+#[derive(Debug, Clone)]
+pub struct RectFill {
+    /// `[x0, y0, x1, y1]` each, in the page's default space (y up).
+    pub rects: Vec<Area>,
+    pub color: PdfColor,
+    /// Whether it is filled even-odd (`f*`).
+    pub even_odd: bool,
+    /// Its index in [`PageScan::paints`]: what is painted after it may cover it.
+    pub paint: usize,
+    /// The clip in force when it was filled; `None` is the whole page.
+    pub clip: Option<Area>,
+}
+
+/// The subpaths of the path being built, while each is an axis-aligned rectangle.
+#[derive(Default)]
+struct RectPath {
+    /// The rectangles closed so far; `None` once a subpath is not one (or too many).
+    rects: Option<Vec<Area>>,
+    /// The open subpath's points (page space), at most five.
+    open: Vec<(f32, f32)>,
+    /// Whether any subpath was begun since the path started (an empty path is not one).
+    begun: bool,
+}
+
+impl RectPath {
+    fn new() -> RectPath {
+        RectPath {
+            rects: Some(Vec::new()),
+            ..RectPath::default()
+        }
+    }
+
+    /// Ends the open subpath: kept when it is a rectangle, else the path is no longer
+    /// made of rectangles. A lone `m` (no segment) draws nothing and is ignored.
+    fn close_open(&mut self) {
+        let points = std::mem::take(&mut self.open);
+        if points.len() <= 1 {
+            return;
+        }
+        match rect_of(&points) {
+            Some(r) => self.push(r),
+            None => self.rects = None,
+        }
+    }
+
+    fn push(&mut self, r: Area) {
+        if let Some(rects) = &mut self.rects {
+            if rects.len() >= MAX_RECT_FILL {
+                self.rects = None;
+            } else {
+                rects.push(r);
+            }
+        }
+    }
+
+    fn move_to(&mut self, p: (f32, f32)) {
+        self.close_open();
+        self.begun = true;
+        self.open.push(p);
+    }
+
+    fn line_to(&mut self, p: (f32, f32)) {
+        if self.open.is_empty() || self.open.len() >= 5 {
+            self.rects = None;
+            self.open.clear();
+        } else {
+            self.open.push(p);
+        }
+    }
+
+    /// `re` in a space mapped by `m`: a rectangle when `m` keeps sides parallel.
+    fn rect(&mut self, m: &Matrix, [x, y, w, h]: [f32; 4]) {
+        self.close_open();
+        self.begun = true;
+        let corners =
+            [(x, y), (x + w, y), (x + w, y + h), (x, y + h)].map(|(px, py)| apply(m, px, py));
+        match rect_of(&corners) {
+            Some(r) => self.push(r),
+            None => self.rects = None,
+        }
+    }
+
+    /// The rectangles of the finished path, when it is made of them only.
+    fn finish(mut self) -> Option<Vec<Area>> {
+        self.close_open();
+        self.rects.filter(|r| self.begun && !r.is_empty())
+    }
+}
+
+/// The box of four corners (a fifth equal to the first is allowed) when they are a
+/// rectangle with sides parallel to the page's, in order around it.
+fn rect_of(points: &[(f32, f32)]) -> Option<Area> {
+    let points = match points {
+        [a, b, c, d, e] if a == e => [*a, *b, *c, *d],
+        [a, b, c, d] => [*a, *b, *c, *d],
+        _ => return None,
+    };
+    if !points
+        .iter()
+        .all(|(x, y)| x.is_finite() && y.is_finite() && x.abs() < MAX_COORD && y.abs() < MAX_COORD)
+    {
+        return None;
+    }
+    let same = |a: f32, b: f32| (a - b).abs() <= 1e-3;
+    let [a, b, c, d] = points;
+    // a→b horizontal, b→c vertical, … or a→b vertical, b→c horizontal
+    let h_first = same(a.1, b.1) && same(b.0, c.0) && same(c.1, d.1) && same(d.0, a.0);
+    let v_first = same(a.0, b.0) && same(b.1, c.1) && same(c.0, d.0) && same(d.1, a.1);
+    if !(h_first || v_first) {
+        return None;
+    }
+    let [x0, x1] = [a.0.min(c.0), a.0.max(c.0)];
+    let [y0, y1] = [a.1.min(c.1), a.1.max(c.1)];
+    (x1 - x0 > 1e-3 && y1 - y0 > 1e-3).then_some([x0, y0, x1, y1])
 }
 
 impl PageScan {
@@ -1026,6 +1163,7 @@ impl<'a> Scanner<'a, '_> {
         // Geometry: the box of the path being built (in the page's default space), and
         // the text and text line matrices.
         let mut path: Option<Area> = None;
+        let mut rect_path = RectPath::new();
         // `W`/`W*` seen: the path clips when it is painted (or ended with `n`)
         let mut clip_pending = false;
         let mut tm = IDENTITY;
@@ -1092,15 +1230,25 @@ impl<'a> Scanner<'a, '_> {
                     }
                 }
                 "m" | "l" | "c" | "v" | "y" => {
-                    for p in numbers(args).chunks_exact(2) {
+                    let n = numbers(args);
+                    for p in n.chunks_exact(2) {
                         grow(&mut path, apply(&gs.ctm, p[0], p[1]));
                     }
+                    match (op.operator.as_str(), n.as_slice()) {
+                        ("m", [x, y]) => rect_path.move_to(apply(&gs.ctm, *x, *y)),
+                        ("l", [x, y]) => rect_path.line_to(apply(&gs.ctm, *x, *y)),
+                        _ => rect_path.rects = None,
+                    }
                 }
+                "h" => rect_path.close_open(),
                 "re" => {
                     if let [x, y, w, h] = numbers(args).as_slice() {
                         for (px, py) in [(*x, *y), (x + w, *y), (*x, y + h), (x + w, y + h)] {
                             grow(&mut path, apply(&gs.ctm, px, py));
                         }
+                        rect_path.rect(&gs.ctm, [*x, *y, *w, *h]);
+                    } else {
+                        rect_path.rects = None;
                     }
                 }
                 "W" | "W*" => clip_pending = true,
@@ -1111,6 +1259,27 @@ impl<'a> Scanner<'a, '_> {
                     if std::mem::take(&mut clip_pending) {
                         // an empty path clips everything away
                         gs.clip = Some(clipped(area, clip).unwrap_or([0.0; 4]));
+                    }
+                    let rects = std::mem::replace(&mut rect_path, RectPath::new()).finish();
+                    if let Some([rect]) = rects.as_deref()
+                        && matches!(op, "f" | "F" | "f*" | "B" | "B*" | "b" | "b*")
+                        && self.out.plain_rects.len() < MAX_PLAIN_RECTS
+                        && let Some(covered) = clipped(Some(*rect), clip)
+                    {
+                        self.out.plain_rects.push((self.out.paints.len(), covered));
+                    }
+                    if let Some(rects) = rects
+                        && matches!(op, "f" | "F" | "f*")
+                        && rects.len() >= MIN_RECT_FILL
+                        && self.out.rect_fills.len() < MAX_RECT_FILLS
+                    {
+                        self.out.rect_fills.push(RectFill {
+                            rects,
+                            color: gs.fill.clone(),
+                            even_odd: op == "f*",
+                            paint: self.out.paints.len(),
+                            clip,
+                        });
                     }
                     if matches!(op, "f" | "F" | "f*" | "B" | "B*" | "b" | "b*") {
                         let fill = clipped(area, clip);
