@@ -737,7 +737,12 @@ pub fn lint_bytes(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> 
             Some(declared) => declared_file_kind(declared, detected),
             None => detected,
         };
-        let mut findings = lint_kind(ctx, path, bytes, kind);
+        let mut findings = match kind {
+            // detected a web page, or declared one: `html::lint` would sniff it again and
+            // find the same
+            FileKind::Html => html::lint_web(ctx, path, bytes),
+            _ => lint_kind(ctx, path, bytes, kind),
+        };
         if !findings.is_empty() {
             // Excerpts from the text the linter read: HTML decoded from its charset (UTF-16
             // included), other text as UTF-8; binary files have none.

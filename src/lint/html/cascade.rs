@@ -8,6 +8,7 @@
 //! work of matching is capped at [`MAX_MATCH_WORK`] — beyond it the cascade stops and
 //! [`Cascade::incomplete`] says so (an `html/too-complex` finding).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -61,7 +62,10 @@ struct Inherited {
 
 pub struct Cascade<'a> {
     doc: &'a Document,
-    declared: Vec<Vec<Option<(Priority, String)>>>,
+    /// Per element, per property of [`PROPS`] (`el * PROPS.len() + k`): the winning
+    /// declaration's priority and value, borrowed from the sheets, inline styles or
+    /// attributes (one allocation for the page, no copy per matched declaration).
+    declared: Vec<Option<(Priority, &'a str)>>,
     vars: &'a HashMap<String, String>,
     inherited: Vec<Inherited>,
     /// Whether matching stopped at [`MAX_MATCH_WORK`] (offset of the first rule left out).
@@ -124,37 +128,76 @@ impl<'s> RuleIndex<'s> {
 }
 
 impl<'a> Cascade<'a> {
+    /// The cascade of every element of `doc`.
     pub fn new(
         doc: &'a Document,
-        sheets: &[&Sheet],
-        inline: &HashMap<usize, Vec<Decl>>,
+        sheets: &[&'a Sheet],
+        inline: &'a HashMap<usize, Vec<Decl>>,
         vars: &'a HashMap<String, String>,
     ) -> Cascade<'a> {
-        let mut declared: Vec<Vec<Option<(Priority, String)>>> =
-            vec![vec![None; PROPS.len()]; doc.elements.len()];
+        Cascade::build(doc, sheets, inline, vars, None)
+    }
+
+    /// The cascade of `targets` only: each target and its ancestors are matched and
+    /// inherited, other elements are skipped (and must not be asked about). A rule that
+    /// looks at one element (the logo in dark mode) then costs the depth of the tree, not
+    /// its size.
+    pub fn for_elements(
+        doc: &'a Document,
+        sheets: &[&'a Sheet],
+        inline: &'a HashMap<usize, Vec<Decl>>,
+        vars: &'a HashMap<String, String>,
+        targets: &[usize],
+    ) -> Cascade<'a> {
+        let mut wanted = vec![false; doc.elements.len()];
+        for &t in targets {
+            let mut at = Some(t);
+            // parents come before children: a chain that does not go down is a tree's
+            while let Some(el) = at.filter(|&el| el < wanted.len() && !wanted[el]) {
+                wanted[el] = true;
+                at = doc.elements[el].parent.filter(|&p| p < el);
+            }
+        }
+        Cascade::build(doc, sheets, inline, vars, Some(&wanted))
+    }
+
+    /// [`Cascade::new`], limited to the elements `wanted` marks when given.
+    fn build(
+        doc: &'a Document,
+        sheets: &[&'a Sheet],
+        inline: &'a HashMap<usize, Vec<Decl>>,
+        vars: &'a HashMap<String, String>,
+        wanted: Option<&[bool]>,
+    ) -> Cascade<'a> {
+        let is_wanted = |el: usize| wanted.is_none_or(|w| w.get(el).copied().unwrap_or(false));
+        let n = PROPS.len();
+        let mut declared: Vec<Option<(Priority, &'a str)>> = vec![None; doc.elements.len() * n];
         for (el, e) in doc.elements.iter().enumerate().skip(1) {
+            if !is_wanted(el) {
+                continue;
+            }
             // presentational hints: below every author rule
             for (attr, name) in [("color", "color"), ("bgcolor", "background-color")] {
                 if let Some(v) = e.attr_value(attr)
                     && (e.name == "font" || attr == "bgcolor")
                 {
                     let k = prop(name).expect("known");
-                    if declared[el][k].is_none() {
-                        declared[el][k] = Some(((false, (0, 0, 0), 0), v.to_string()));
+                    if declared[el * n + k].is_none() {
+                        declared[el * n + k] = Some(((false, (0, 0, 0), 0), v));
                     }
                 }
             }
         }
-        let mut set = |el: usize, d: &Decl, prio: Priority| {
+        let mut set = |el: usize, d: &'a Decl, prio: Priority| {
             if let Some(k) = prop(&d.name) {
-                let slot: &mut Option<(Priority, String)> = &mut declared[el][k];
+                let slot: &mut Option<(Priority, &'a str)> = &mut declared[el * n + k];
                 if slot.as_ref().is_none_or(|(p, _)| prio >= *p) {
-                    *slot = Some((prio, d.value.clone()));
+                    *slot = Some((prio, d.value.as_str()));
                 }
             }
         };
         // static rules that declare a property we read, in order
-        let mut rules: Vec<&super::css::Rule> = Vec::new();
+        let mut rules: Vec<&'a super::css::Rule> = Vec::new();
         let mut index = RuleIndex::default();
         for sheet in sheets {
             for rule in &sheet.rules {
@@ -173,6 +216,9 @@ impl<'a> Cascade<'a> {
         let mut incomplete = false;
         let mut candidates = Vec::new();
         'elements: for (el, e) in doc.elements.iter().enumerate().skip(1) {
+            if !is_wanted(el) {
+                continue;
+            }
             index.candidates(e, &mut candidates);
             // best specificity per matching rule, applied in rule order
             let mut matched: Vec<(usize, (u32, u32, u32))> = Vec::new();
@@ -198,6 +244,9 @@ impl<'a> Cascade<'a> {
         }
         let order = rules.len() + 1;
         for (&el, decls) in inline {
+            if !is_wanted(el) {
+                continue;
+            }
             for d in decls {
                 set(el, d, (d.important, (1000, 0, 0), order));
             }
@@ -209,21 +258,31 @@ impl<'a> Cascade<'a> {
             inherited: Vec::new(),
             incomplete,
         };
-        cascade.inherit();
+        cascade.inherit(wanted);
         cascade
     }
 
     /// The declared value of `name` on `el`, with custom properties resolved
-    /// (`Err` when a `var()` cannot be resolved).
-    pub fn get(&self, el: usize, name: &str) -> Option<Result<String, ()>> {
+    /// (`Err` when a `var()` cannot be resolved); a value without `var()` is borrowed.
+    pub fn get(&self, el: usize, name: &str) -> Option<Result<Cow<'a, str>, ()>> {
         let k = prop(name)?;
-        let (_, v) = self.declared.get(el)?[k].as_ref()?;
-        Some(resolve_vars(v, &|n| self.vars.get(n).cloned()).ok_or(()))
+        if el >= self.doc.elements.len() {
+            return None;
+        }
+        let (_, v) = self.declared[el * PROPS.len() + k]?;
+        if !has_var(v) {
+            return Some(Ok(Cow::Borrowed(v)));
+        }
+        Some(
+            resolve_vars(v, &|n| self.vars.get(n).cloned())
+                .map(Cow::Owned)
+                .ok_or(()),
+        )
     }
 
     /// Computes the inherited values of every element from its parent's: parents come
     /// before their children in the element list.
-    fn inherit(&mut self) {
+    fn inherit(&mut self, wanted: Option<&[bool]>) {
         let root = Inherited {
             color: Some((Rgb(0, 0, 0), 1.0)),
             background: Some(Rgb(255, 255, 255)),
@@ -236,6 +295,11 @@ impl<'a> Cascade<'a> {
         for el in 1..self.doc.elements.len() {
             let parent = self.doc.elements[el].parent.unwrap_or(0);
             let p = all[parent.min(el - 1)].clone();
+            if wanted.is_some_and(|w| !w.get(el).copied().unwrap_or(false)) {
+                // not asked about: its parent's values hold the place
+                all.push(p);
+                continue;
+            }
             let own = Inherited {
                 color: self.own_color(el, p.color),
                 background: self.own_background(el, p.background),
@@ -399,6 +463,15 @@ impl<'a> Cascade<'a> {
     pub fn px(&self, el: usize, name: &str) -> Option<f32> {
         px(&self.get(el, name)?.ok()?)
     }
+}
+
+/// Whether `value` has a `var(` (any case): [`resolve_vars`] returns other values as
+/// they are.
+fn has_var(value: &str) -> bool {
+    value
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"var("))
 }
 
 /// A font size in px: px/pt/em/rem/%, size keywords, and `clamp()`/`min()`/`max()`

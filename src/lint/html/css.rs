@@ -11,6 +11,7 @@
 //! [`MAX_COMPOUNDS`] compounds are not matched.
 
 use cssparser::{Delimiter, ParseError, Parser, ParserInput, Token};
+use std::sync::OnceLock;
 
 /// A declaration: lower-case property name, value (without `!important`) and the byte
 /// offsets of the value and of the name in its file.
@@ -86,6 +87,10 @@ pub struct Sheet {
     /// Offset (in the file) of the first block nested deeper than [`MAX_BLOCK_DEPTH`],
     /// whose rules were skipped.
     pub too_deep: Option<usize>,
+    /// This sheet as dark mode applies it (`None`: it has no dark styles), made on first
+    /// use by `logo/dark-mode`: a linked stylesheet is parsed once and shared by every
+    /// page of a run, so its dark variant is made once too.
+    pub dark: OnceLock<Option<Box<Sheet>>>,
 }
 
 type Err<'i> = ParseError<'i, ()>;

@@ -98,6 +98,13 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     if ctx.declared_kind(path).is_none() && detect_kind(path, bytes) == FileKind::EmailHtml {
         return lint_email(ctx, path, bytes);
     }
+    lint_web(ctx, path, bytes)
+}
+
+/// Lints one HTML file as a web page, without asking its bytes whether it is an email:
+/// for a caller that has settled its kind ([`crate::lint::lint_bytes`]: detected or
+/// declared), so the page is not sniffed twice.
+pub fn lint_web(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     let text = charset::decode(bytes);
     let mut page = Page::new(ctx, path, &text, false, None);
     page.src.editable = is_verbatim(bytes, &text);
