@@ -262,6 +262,11 @@ const TONE_CHANNELS: [Option<Channel>; 5] = [
     Some(Channel::Print),
 ];
 
+/// Longest text whose tone hits [`LintContext::tone_hits`] remembers (a block of a page).
+const TONE_REMEMBERED_BYTES: usize = 4096;
+/// Texts remembered per channel before the memory starts again (a few MB at most).
+const TONE_REMEMBERED_TEXTS: usize = 20_000;
+
 /// What the linters share: built once per run, used by every thread.
 pub struct LintContext<'a> {
     pub guide: &'a Guide,
@@ -279,6 +284,8 @@ pub struct LintContext<'a> {
     manifests: Mutex<HashMap<PathBuf, Arc<HashMap<String, crate::manifest::Record>>>>,
     /// Tone rules per channel of [`TONE_CHANNELS`], compiled on first use.
     tone: Arc<[OnceLock<tone::ToneRules>; 5]>,
+    /// Tone hits per channel of [`TONE_CHANNELS`] by text ([`LintContext::tone_hits`]).
+    tone_hits: Arc<[Mutex<HashMap<String, Arc<[tone::ToneHit]>>>; 5]>,
     /// What every file is, from `--kind` (overrides the guide and the bytes).
     pub forced: Option<LintKind>,
     /// `[lint.kinds]` compiled: a file matching a glob is that kind.
@@ -322,6 +329,7 @@ impl<'a> LintContext<'a> {
             sheets: Mutex::new(HashMap::new()),
             manifests: Mutex::new(HashMap::new()),
             tone: Arc::new(Default::default()),
+            tone_hits: Arc::new(Default::default()),
             forced: None,
             kinds: Arc::new(compile_kinds(guide)),
             campaign: None,
@@ -363,6 +371,7 @@ impl<'a> LintContext<'a> {
             sheets: Mutex::new(HashMap::new()),
             manifests: Mutex::new(HashMap::new()),
             tone: self.tone.clone(),
+            tone_hits: self.tone_hits.clone(),
             forced: self.forced,
             kinds: self.kinds.clone(),
             campaign: self.campaign.clone(),
@@ -405,6 +414,35 @@ impl<'a> LintContext<'a> {
             ),
             None => std::borrow::Cow::Owned(tone::ToneRules::new(self.guide, channel)),
         }
+    }
+
+    /// The guide's tone hits in `text` for `channel`, remembered per run: the blocks a
+    /// campaign repeats (a footer on every page, an email's HTML file and the same HTML
+    /// inside its `.eml`) are checked once. Texts longer than [`TONE_REMEMBERED_BYTES`]
+    /// are checked each time, and the memory is emptied at [`TONE_REMEMBERED_TEXTS`].
+    pub fn tone_hits(&self, channel: Channel, text: &str) -> Arc<[tone::ToneHit]> {
+        let check = || Arc::from(self.tone(Some(channel)).check(text));
+        let Some(i) = TONE_CHANNELS.iter().position(|c| *c == Some(channel)) else {
+            return check();
+        };
+        if text.len() > TONE_REMEMBERED_BYTES {
+            return check();
+        }
+        let memory = &self.tone_hits[i];
+        if let Some(hits) = memory
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(text)
+        {
+            return hits.clone();
+        }
+        let hits: Arc<[tone::ToneHit]> = check();
+        let mut memory = memory.lock().unwrap_or_else(|e| e.into_inner());
+        if memory.len() >= TONE_REMEMBERED_TEXTS {
+            memory.clear();
+        }
+        memory.insert(text.to_string(), hits.clone());
+        hits
     }
 
     /// The campaign manifest of the output folder `dir` (its records by path), read on

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::css::{Combinator, Compound, Decl, RuleKind, Selector, Sheet, resolve_vars};
+use super::InlineStyles;
 use super::parse::Document;
 use crate::brand::Rgb;
 use crate::lint::rules::color::{colors_in, parse_color};
@@ -132,7 +133,7 @@ impl<'a> Cascade<'a> {
     pub fn new(
         doc: &'a Document,
         sheets: &[&'a Sheet],
-        inline: &'a HashMap<usize, Vec<Decl>>,
+        inline: &'a InlineStyles,
         vars: &'a HashMap<String, String>,
     ) -> Cascade<'a> {
         Cascade::build(doc, sheets, inline, vars, None)
@@ -145,7 +146,7 @@ impl<'a> Cascade<'a> {
     pub fn for_elements(
         doc: &'a Document,
         sheets: &[&'a Sheet],
-        inline: &'a HashMap<usize, Vec<Decl>>,
+        inline: &'a InlineStyles,
         vars: &'a HashMap<String, String>,
         targets: &[usize],
     ) -> Cascade<'a> {
@@ -165,7 +166,7 @@ impl<'a> Cascade<'a> {
     fn build(
         doc: &'a Document,
         sheets: &[&'a Sheet],
-        inline: &'a HashMap<usize, Vec<Decl>>,
+        inline: &'a InlineStyles,
         vars: &'a HashMap<String, String>,
         wanted: Option<&[bool]>,
     ) -> Cascade<'a> {
@@ -247,7 +248,7 @@ impl<'a> Cascade<'a> {
             if !is_wanted(el) {
                 continue;
             }
-            for d in decls {
+            for d in decls.iter() {
                 set(el, d, (d.important, (1000, 0, 0), order));
             }
         }

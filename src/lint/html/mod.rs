@@ -15,6 +15,7 @@ pub mod parse;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use cascade::Cascade;
@@ -26,6 +27,10 @@ use crate::lint::email;
 use crate::lint::ignore::{self, Ignore};
 use crate::lint::rules::{alt, color, contrast, font, glyph, link, logo};
 use crate::lint::{Edit, FileKind, Finding, LintContext, Location, detect_kind};
+
+/// The declarations of each element's `style` attribute, by element; elements with the
+/// same attribute share one parse.
+pub type InlineStyles = HashMap<usize, Rc<Vec<Decl>>>;
 
 /// Line starts of a text, for offset → line/column.
 #[derive(Debug, Clone)]
@@ -325,10 +330,16 @@ impl<'a> Page<'a> {
                 );
             }
         }
-        let mut inline: HashMap<usize, Vec<Decl>> = HashMap::new();
+        let mut inline: InlineStyles = HashMap::new();
+        // an email's style attributes repeat (one inlined rule on many elements): each
+        // distinct one is parsed once per page
+        let mut parsed: HashMap<&str, Rc<Vec<Decl>>> = HashMap::new();
         for (i, e) in self.doc.elements.iter().enumerate() {
             if let Some(style) = e.attr("style") {
-                let decls = css::style_attribute(style, 0);
+                let decls = parsed
+                    .entry(&**style)
+                    .or_insert_with(|| Rc::new(css::style_attribute(style, 0)))
+                    .clone();
                 check_decls(
                     self.ctx,
                     &decls,
@@ -345,7 +356,7 @@ impl<'a> Page<'a> {
             for attr in ["color", "bgcolor", "fill", "stroke", "stop-color"] {
                 if let Some(a) = e.attr(attr)
                     && let Some(c) = color::parse_color(a)
-                    && let Some(mut f) = self.ctx.palette.check(&c, self.src.loc(a.start))
+                    && let Some(mut f) = self.ctx.palette.check_at(&c, || self.src.loc(a.start))
                 {
                     // an attribute takes no var(): the hex
                     if let Some(exact) = self.ctx.palette.exact_for(&c, &|_| false) {
@@ -662,7 +673,6 @@ impl<'a> Page<'a> {
         let mut current = Chunk::default();
         walk_text(&self.doc, &mut current, &mut chunks);
         chunks.push(current);
-        let rules = self.ctx.tone(Some(channel));
         for e in &self.doc.elements {
             for name in ["alt", "title"] {
                 if let Some(a) = e.attr(name)
@@ -678,14 +688,15 @@ impl<'a> Page<'a> {
             if chunk.text.trim().is_empty() {
                 continue;
             }
-            for hit in rules.check(&chunk.text) {
+            for hit in self.ctx.tone_hits(channel, &chunk.text).iter() {
                 let offset = chunk.source_offset(hit.range.start);
-                let mut f = Finding::new(hit.rule, self.src.loc(offset), hit.message);
-                f.expected = hit.expected;
+                let mut f = Finding::new(hit.rule, self.src.loc(offset), hit.message.clone());
+                f.expected = hit.expected.clone();
                 f.found = hit
                     .found
+                    .clone()
                     .or_else(|| chunk.text.get(hit.range.clone()).map(str::to_string));
-                f.fix = hit.fix;
+                f.fix = hit.fix.clone();
                 self.out.push(f);
             }
         }
@@ -956,7 +967,7 @@ fn check_decls(
             for c in color::colors_in(&d.value) {
                 if let Some(mut f) = ctx
                     .palette
-                    .check(&c, src.loc(map(d.offset + c.range.start)))
+                    .check_at(&c, || src.loc(map(d.offset + c.range.start)))
                 {
                     // never `--color-x: var(--color-x)`
                     let own = |name: &str| name != d.name && brand_var(name);

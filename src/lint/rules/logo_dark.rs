@@ -34,7 +34,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use crate::brand::Rgb;
 use crate::lint::html::cascade::Cascade;
-use crate::lint::html::css::{Decl, RuleKind, Sheet};
+use crate::lint::html::css::{RuleKind, Sheet};
 use crate::lint::html::parse::{Document, Element, Node};
 use crate::lint::rules::link;
 use crate::lint::{Finding, LintContext, Location};
@@ -224,7 +224,7 @@ fn file_name(src: &str) -> &str {
 pub struct Page<'p> {
     pub doc: &'p Document,
     pub sheets: &'p [&'p Sheet],
-    pub inline: &'p HashMap<usize, Vec<Decl>>,
+    pub inline: &'p crate::lint::html::InlineStyles,
     /// The static cascade (light mode).
     pub light: &'p Cascade<'p>,
     /// The folder relative references resolve in; `None`: they are web addresses.
