@@ -11,7 +11,9 @@
 //! A file named on the command line is a root by itself; to check the stylesheets and
 //! images a page links to, lint the folder that holds them.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
 
@@ -19,7 +21,12 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Default)]
 pub struct Roots {
     roots: Vec<PathBuf>,
+    /// Canonical forms already found, when remembering ([`Roots::remembering`]).
+    canonical: Option<Arc<Mutex<HashMap<PathBuf, Option<PathBuf>>>>>,
 }
+
+/// Paths whose canonical form one run remembers before it starts again.
+const REMEMBERED_PATHS: usize = 100_000;
 
 /// Where a local reference leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +54,37 @@ impl Roots {
                 .map_err(|_| Error::file(path, "no such file or directory"))?;
             roots.push(canonical);
         }
-        Ok(Roots { roots })
+        Ok(Roots {
+            roots,
+            canonical: None,
+        })
+    }
+
+    /// These roots, remembering each path's canonical form for the rest of one lint run:
+    /// every page of a campaign names the same stylesheet, logo and folders, and each
+    /// canonicalization is a system call per path component. For a run over files that
+    /// do not change while it lasts, not for a long-lived server.
+    pub fn remembering(mut self) -> Roots {
+        self.canonical = Some(Arc::default());
+        self
+    }
+
+    /// `path` canonicalized (symbolic links followed), `None` when it does not exist;
+    /// remembered when [`Roots::remembering`].
+    pub fn canonical(&self, path: &Path) -> Option<PathBuf> {
+        let Some(memory) = &self.canonical else {
+            return path.canonicalize().ok();
+        };
+        if let Some(known) = memory.lock().unwrap_or_else(|e| e.into_inner()).get(path) {
+            return known.clone();
+        }
+        let found = path.canonicalize().ok();
+        let mut memory = memory.lock().unwrap_or_else(|e| e.into_inner());
+        if memory.len() >= REMEMBERED_PATHS {
+            memory.clear();
+        }
+        memory.insert(path.to_path_buf(), found.clone());
+        found
     }
 
     pub fn is_empty(&self) -> bool {
@@ -59,7 +96,7 @@ impl Roots {
     /// folder names see the output's own layout, never where the project happens to live.
     /// A path that no linted folder holds is returned as given when relative, else empty.
     pub fn relative(&self, path: &Path) -> PathBuf {
-        let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let canonical = self.canonical(path).unwrap_or_else(|| path.to_path_buf());
         self.roots
             .iter()
             .filter(|r| r.is_dir())
@@ -89,10 +126,10 @@ impl Roots {
         if self.roots.is_empty() {
             return Reach::Outside;
         }
-        match path.canonicalize() {
-            Ok(c) if self.contains(&c) => Reach::Inside(c),
-            Ok(_) => Reach::Outside,
-            Err(_) => {
+        match self.canonical(path) {
+            Some(c) if self.contains(&c) => Reach::Inside(c),
+            Some(_) => Reach::Outside,
+            None => {
                 for ancestor in path.ancestors().skip(1) {
                     // a relative path's last ancestor is "", the current folder
                     let ancestor = if ancestor.as_os_str().is_empty() {
@@ -100,7 +137,7 @@ impl Roots {
                     } else {
                         ancestor
                     };
-                    if let Ok(c) = ancestor.canonicalize() {
+                    if let Some(c) = self.canonical(ancestor) {
                         return if self.contains(&c) {
                             Reach::Missing
                         } else {

@@ -12,8 +12,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::css::{Combinator, Compound, Decl, RuleKind, Selector, Sheet, resolve_vars};
 use super::InlineStyles;
+use super::css::{Combinator, Compound, Decl, RuleKind, Selector, Sheet, resolve_vars};
 use super::parse::Document;
 use crate::brand::Rgb;
 use crate::lint::rules::color::{colors_in, parse_color};

@@ -96,6 +96,46 @@ pub struct Sheet {
 type Err<'i> = ParseError<'i, ()>;
 
 impl Sheet {
+    /// This sheet as if parsed `by` bytes further into its file: every offset moved
+    /// (what [`Sheet::parse`] at `base + by` gives, without parsing again).
+    pub fn moved(&self, by: usize) -> Sheet {
+        let decls = |decls: &[Decl]| -> Vec<Decl> {
+            decls
+                .iter()
+                .map(|d| Decl {
+                    offset: d.offset + by,
+                    name_offset: d.name_offset + by,
+                    ..d.clone()
+                })
+                .collect()
+        };
+        Sheet {
+            rules: self
+                .rules
+                .iter()
+                .map(|r| Rule {
+                    kind: r.kind,
+                    at: r.at.clone(),
+                    context: r.context,
+                    prelude: r.prelude.clone(),
+                    offset: r.offset + by,
+                    selectors: r.selectors.clone(),
+                    decls: decls(&r.decls),
+                })
+                .collect(),
+            at_rules: self
+                .at_rules
+                .iter()
+                .map(|a| AtRule {
+                    offset: a.offset + by,
+                    ..a.clone()
+                })
+                .collect(),
+            too_deep: self.too_deep.map(|t| t + by),
+            dark: OnceLock::new(),
+        }
+    }
+
     /// Parses CSS found at byte offset `base` of its file.
     pub fn parse(css: &str, base: usize) -> Sheet {
         let mut input = ParserInput::new(css);

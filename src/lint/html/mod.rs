@@ -15,7 +15,6 @@ pub mod parse;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::sync::Arc;
 
 use cascade::Cascade;
@@ -30,7 +29,7 @@ use crate::lint::{Edit, FileKind, Finding, LintContext, Location, detect_kind};
 
 /// The declarations of each element's `style` attribute, by element; elements with the
 /// same attribute share one parse.
-pub type InlineStyles = HashMap<usize, Rc<Vec<Decl>>>;
+pub type InlineStyles = HashMap<usize, Arc<Vec<Decl>>>;
 
 /// Line starts of a text, for offset → line/column.
 #[derive(Debug, Clone)]
@@ -276,7 +275,7 @@ impl<'a> Page<'a> {
             if e.name == "style" {
                 if let Some(Node::Text(t)) = e.children.first() {
                     let t = &self.doc.texts[*t];
-                    let sheet = Arc::new(Sheet::parse(t, t.start));
+                    let sheet = self.ctx.style_block(t, t.start);
                     if let Some(at) = sheet.too_deep {
                         self.out.push(too_deep_css(self.src.loc(at)));
                     }
@@ -331,15 +330,10 @@ impl<'a> Page<'a> {
             }
         }
         let mut inline: InlineStyles = HashMap::new();
-        // an email's style attributes repeat (one inlined rule on many elements): each
-        // distinct one is parsed once per page
-        let mut parsed: HashMap<&str, Rc<Vec<Decl>>> = HashMap::new();
         for (i, e) in self.doc.elements.iter().enumerate() {
             if let Some(style) = e.attr("style") {
-                let decls = parsed
-                    .entry(&**style)
-                    .or_insert_with(|| Rc::new(css::style_attribute(style, 0)))
-                    .clone();
+                // an email inlines the same few rules on many elements
+                let decls = self.ctx.style_attribute(style);
                 check_decls(
                     self.ctx,
                     &decls,

@@ -261,9 +261,8 @@ pub fn check(ctx: &LintContext, page: &Page, loc: &dyn Fn(usize) -> Location) ->
         HashMap::new()
     };
     // only the logos and their ancestors: nothing else is looked at in dark mode
-    let dark = has_dark.then(|| {
-        Cascade::for_elements(page.doc, &dark_refs, page.inline, &dark_vars, &logos)
-    });
+    let dark = has_dark
+        .then(|| Cascade::for_elements(page.doc, &dark_refs, page.inline, &dark_vars, &logos));
     let mut out = Vec::new();
     let mut decoded: HashMap<String, Option<(RasterKey, Arc<Raster>)>> = HashMap::new();
     for el in logos {
@@ -490,7 +489,9 @@ fn cached_raster(ctx: &LintContext, path: &Path) -> Option<(RasterKey, Arc<Raste
     });
     // `a/../assets/logo.svg` from every page is one file
     let key = (
-        path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
+        ctx.roots
+            .canonical(path)
+            .unwrap_or_else(|| path.to_path_buf()),
         hash,
     );
     if let Some(hit) = RASTERS.lock().ok()?.get(&key) {
