@@ -589,6 +589,45 @@ fn compound(doc: &Document, el: usize, c: &Compound) -> bool {
 mod tests {
     use super::*;
 
+    /// The cascade of a few elements (`logo/dark-mode`'s logos) answers for them what
+    /// the whole page's cascade does.
+    #[test]
+    fn the_cascade_of_some_elements_is_the_whole_cascade_there() {
+        let html = r##"<html><body style="background:#1B1B1B"><div class="card" hidden><p>กาแฟ <img class="logo" src="l.svg"></p></div><section class="dark"><p><b><img id="x" src="l.svg"></b></p></section><p style="display:none">x</p><font color="#777">ถูกใจ</font></body></html>"##;
+        let doc = Document::parse(html);
+        let css = ":root{--bg:#FFF8EE} .dark{background-color:var(--bg)} section p{font-size:20px;color:#1F5C4A;font-family:'Noto Sans Thai', sans-serif} b{display:inline} #x{width:40px}";
+        let sheet = Sheet::parse(css, 0);
+        let vars: HashMap<String, String> = [("--bg".to_string(), "#FFF8EE".to_string())].into();
+        let inline: InlineStyles = doc
+            .elements
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                let style = e.attr("style")?;
+                Some((
+                    i,
+                    std::sync::Arc::new(super::super::css::style_attribute(style, 0)),
+                ))
+            })
+            .collect();
+        let all = Cascade::new(&doc, &[&sheet], &inline, &vars);
+        for target in 1..doc.elements.len() {
+            let some = Cascade::for_elements(&doc, &[&sheet], &inline, &vars, &[target]);
+            assert_eq!(some.hidden(target), all.hidden(target), "{target}");
+            assert_eq!(some.background(target), all.background(target), "{target}");
+            assert_eq!(some.color(target), all.color(target), "{target}");
+            assert_eq!(some.font(target), all.font(target), "{target}");
+            assert_eq!(some.font_stack(target), all.font_stack(target), "{target}");
+            assert_eq!(
+                some.px(target, "width"),
+                all.px(target, "width"),
+                "{target}"
+            );
+        }
+        let section = doc.find("section").unwrap();
+        assert_eq!(all.background(section), Some(Rgb(0xFF, 0xF8, 0xEE)));
+    }
+
     #[test]
     fn cascade_resolves_colors_backgrounds_and_sizes() {
         let html = r#"<html><body><div class="card" id="c"><p>a <span class="x">b</span></p></div><h1 style="color: #777">T</h1></body></html>"#;

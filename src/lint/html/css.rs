@@ -496,6 +496,24 @@ pub fn resolve_vars(value: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Opt
 mod tests {
     use super::*;
 
+    /// A sheet moved along its file is the sheet parsed there: a `<style>` block parsed
+    /// once per run is moved to where each page has it.
+    #[test]
+    fn a_moved_sheet_is_the_sheet_parsed_further_on() {
+        let deep = format!(
+            "{}p{{color:red}}{}",
+            "@media a {".repeat(MAX_BLOCK_DEPTH + 2),
+            "}".repeat(MAX_BLOCK_DEPTH + 2)
+        );
+        for css in [
+            "/* หัว */ p.a > b { color: #1F5C4A !important; font-family: 'Noto Sans Thai' }\n@media (prefers-color-scheme: dark) { p { color: #F4EFE6 } }\n@font-face { font-family: X }",
+            deep.as_str(),
+        ] {
+            let moved = Sheet::parse(css, 0).moved(37);
+            assert_eq!(format!("{moved:?}"), format!("{:?}", Sheet::parse(css, 37)));
+        }
+    }
+
     #[test]
     fn rules_declarations_and_offsets() {
         let css = "/* x */ :root /* y */ { --c: #1F5C4A; }\n.a > p.b, h1:hover { color: var(--c) !important; }\n@media (min-width: 1px) { body { color: red } }\n@font-face { font-family: X; }";

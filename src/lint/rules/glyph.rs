@@ -195,6 +195,25 @@ pub fn finding(stack: &[String], missing: &[char], location: Location) -> Findin
 mod tests {
     use super::*;
 
+    /// What a face's remembered coverage says is what its cmap says, first time and after.
+    #[test]
+    fn remembered_coverage_is_the_cmap_answer() {
+        let g = Guide::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let fonts = BrandFonts::load(&g);
+        assert!(!fonts.coverage.is_empty());
+        let (mut has, mut lacks) = (0, 0);
+        for (face, _) in &fonts.coverage {
+            for c in "Cold Brew โคลด์บรูว์ ถูกใจ ☕ — “ok” €\u{2FFF}\u{3000}\u{1F600}".chars()
+            {
+                let cmap = fonts.lookup(*face, c);
+                assert_eq!(fonts.has(*face, c), cmap, "{c:?}");
+                assert_eq!(fonts.has(*face, c), cmap, "{c:?} remembered");
+                if cmap { has += 1 } else { lacks += 1 }
+            }
+        }
+        assert!(has > 0 && lacks > 0);
+    }
+
     #[test]
     fn thai_in_a_latin_only_stack_is_missing() {
         let g = Guide::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
