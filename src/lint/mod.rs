@@ -299,6 +299,9 @@ const TONE_REMEMBERED_BYTES: usize = 4096;
 /// Texts remembered per channel before the memory starts again (a few MB at most).
 const TONE_REMEMBERED_TEXTS: usize = 20_000;
 
+/// Tone hits of one channel by text.
+type ToneMemory = Mutex<HashMap<String, Arc<[tone::ToneHit]>>>;
+
 /// What the linters share: built once per run, used by every thread.
 pub struct LintContext<'a> {
     pub guide: &'a Guide,
@@ -317,7 +320,7 @@ pub struct LintContext<'a> {
     /// Tone rules per channel of [`TONE_CHANNELS`], compiled on first use.
     tone: Arc<[OnceLock<tone::ToneRules>; 5]>,
     /// Tone hits per channel of [`TONE_CHANNELS`] by text ([`LintContext::tone_hits`]).
-    tone_hits: Arc<[Mutex<HashMap<String, Arc<[tone::ToneHit]>>>; 5]>,
+    tone_hits: Arc<[ToneMemory; 5]>,
     /// Style attributes and `<style>` blocks parsed, by text ([`LintContext::style_attribute`],
     /// [`LintContext::style_block`]).
     styles: Arc<ParsedStyles>,

@@ -22,8 +22,11 @@ use crate::error::{Error, Result};
 pub struct Roots {
     roots: Vec<PathBuf>,
     /// Canonical forms already found, when remembering ([`Roots::remembering`]).
-    canonical: Option<Arc<Mutex<HashMap<PathBuf, Option<PathBuf>>>>>,
+    canonical: Option<Arc<Canonical>>,
 }
+
+/// Canonical forms by path (`None`: the path does not exist).
+type Canonical = Mutex<HashMap<PathBuf, Option<PathBuf>>>;
 
 /// Paths whose canonical form one run remembers before it starts again.
 const REMEMBERED_PATHS: usize = 100_000;
