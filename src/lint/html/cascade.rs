@@ -635,7 +635,8 @@ mod tests {
         let css = ":root{--ink:#1B1B1B} body{color:var(--ink);background:#FFF8EE} .card p{color:#999 !important} #c p{color:red} .card{background-color:rgba(0,0,0,.5)} span{font-size:1.5em;font-weight:700}";
         let sheet = Sheet::parse(css, 0);
         let vars: HashMap<String, String> = [("--ink".to_string(), "#1B1B1B".to_string())].into();
-        let cas = Cascade::new(&doc, &[&sheet], &HashMap::new(), &vars);
+        let inline = InlineStyles::new();
+        let cas = Cascade::new(&doc, &[&sheet], &inline, &vars);
         let p = doc.find("p").unwrap();
         assert_eq!(
             cas.color(p),
@@ -674,7 +675,8 @@ mod tests {
         let sheet = Sheet::parse(&format!("{never}\n{ok}"), 0);
         let vars = HashMap::new();
         let started = std::time::Instant::now();
-        let cas = Cascade::new(&doc, &[&sheet], &HashMap::new(), &vars);
+        let inline = InlineStyles::new();
+        let cas = Cascade::new(&doc, &[&sheet], &inline, &vars);
         assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
         let span = doc.find("span").unwrap();
         assert_eq!(cas.color(span), Some((Rgb(0x1F, 0x5C, 0x4A), 1.0)));
@@ -685,7 +687,8 @@ mod tests {
             ".a > span { color: red } .a > p > span { color: #1F5C4A }",
             0,
         );
-        let cas = Cascade::new(&doc, &[&sheet], &HashMap::new(), &vars);
+        let inline = InlineStyles::new();
+        let cas = Cascade::new(&doc, &[&sheet], &inline, &vars);
         assert_eq!(
             cas.color(doc.find("span").unwrap()),
             Some((Rgb(0x1F, 0x5C, 0x4A), 1.0))
@@ -702,7 +705,8 @@ mod tests {
             .collect();
         let sheet = Sheet::parse(&css, 0);
         let vars = HashMap::new();
-        let cas = Cascade::new(&doc, &[&sheet], &HashMap::new(), &vars);
+        let inline = InlineStyles::new();
+        let cas = Cascade::new(&doc, &[&sheet], &inline, &vars);
         assert!(cas.incomplete);
     }
 }
