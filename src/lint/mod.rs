@@ -262,6 +262,46 @@ const TONE_CHANNELS: [Option<Channel>; 5] = [
     Some(Channel::Print),
 ];
 
+/// Style attributes and `<style>` blocks parsed in a run, by their text.
+#[derive(Default)]
+struct ParsedStyles {
+    attributes: Mutex<HashMap<String, Arc<Vec<html::css::Decl>>>>,
+    blocks: Mutex<HashMap<String, Arc<html::css::Sheet>>>,
+}
+
+/// `make(text)` through `memory`: texts up to [`STYLE_REMEMBERED_BYTES`] are remembered
+/// (emptied at [`TONE_REMEMBERED_TEXTS`]), longer ones made each time.
+fn remembered<T>(
+    memory: &Mutex<HashMap<String, Arc<T>>>,
+    text: &str,
+    make: impl FnOnce() -> T,
+) -> Arc<T> {
+    if text.len() > STYLE_REMEMBERED_BYTES {
+        return Arc::new(make());
+    }
+    if let Some(known) = memory.lock().unwrap_or_else(|e| e.into_inner()).get(text) {
+        return known.clone();
+    }
+    let made = Arc::new(make());
+    let mut memory = memory.lock().unwrap_or_else(|e| e.into_inner());
+    if memory.len() >= TONE_REMEMBERED_TEXTS {
+        memory.clear();
+    }
+    memory.insert(text.to_string(), made.clone());
+    made
+}
+
+/// Longest style attribute or `<style>` block remembered by text (a template's is a few KB).
+const STYLE_REMEMBERED_BYTES: usize = 64 * 1024;
+
+/// Longest text whose tone hits [`LintContext::tone_hits`] remembers (a block of a page).
+const TONE_REMEMBERED_BYTES: usize = 4096;
+/// Texts remembered per channel before the memory starts again (a few MB at most).
+const TONE_REMEMBERED_TEXTS: usize = 20_000;
+
+/// Tone hits of one channel by text.
+type ToneMemory = Mutex<HashMap<String, Arc<[tone::ToneHit]>>>;
+
 /// What the linters share: built once per run, used by every thread.
 pub struct LintContext<'a> {
     pub guide: &'a Guide,
@@ -279,6 +319,11 @@ pub struct LintContext<'a> {
     manifests: Mutex<HashMap<PathBuf, Arc<HashMap<String, crate::manifest::Record>>>>,
     /// Tone rules per channel of [`TONE_CHANNELS`], compiled on first use.
     tone: Arc<[OnceLock<tone::ToneRules>; 5]>,
+    /// Tone hits per channel of [`TONE_CHANNELS`] by text ([`LintContext::tone_hits`]).
+    tone_hits: Arc<[ToneMemory; 5]>,
+    /// Style attributes and `<style>` blocks parsed, by text ([`LintContext::style_attribute`],
+    /// [`LintContext::style_block`]).
+    styles: Arc<ParsedStyles>,
     /// What every file is, from `--kind` (overrides the guide and the bytes).
     pub forced: Option<LintKind>,
     /// `[lint.kinds]` compiled: a file matching a glob is that kind.
@@ -322,6 +367,8 @@ impl<'a> LintContext<'a> {
             sheets: Mutex::new(HashMap::new()),
             manifests: Mutex::new(HashMap::new()),
             tone: Arc::new(Default::default()),
+            tone_hits: Arc::new(Default::default()),
+            styles: Arc::default(),
             forced: None,
             kinds: Arc::new(compile_kinds(guide)),
             campaign: None,
@@ -363,6 +410,8 @@ impl<'a> LintContext<'a> {
             sheets: Mutex::new(HashMap::new()),
             manifests: Mutex::new(HashMap::new()),
             tone: self.tone.clone(),
+            tone_hits: self.tone_hits.clone(),
+            styles: self.styles.clone(),
             forced: self.forced,
             kinds: self.kinds.clone(),
             campaign: self.campaign.clone(),
@@ -404,6 +453,50 @@ impl<'a> LintContext<'a> {
                 self.tone[i].get_or_init(|| tone::ToneRules::new(self.guide, channel)),
             ),
             None => std::borrow::Cow::Owned(tone::ToneRules::new(self.guide, channel)),
+        }
+    }
+
+    /// The guide's tone hits in `text` for `channel`, remembered per run: the blocks a
+    /// campaign repeats (a footer on every page, an email's HTML file and the same HTML
+    /// inside its `.eml`) are checked once. Texts longer than [`TONE_REMEMBERED_BYTES`]
+    /// are checked each time, and the memory is emptied at [`TONE_REMEMBERED_TEXTS`].
+    pub fn tone_hits(&self, channel: Channel, text: &str) -> Arc<[tone::ToneHit]> {
+        let check = || Arc::from(self.tone(Some(channel)).check(text));
+        let Some(i) = TONE_CHANNELS.iter().position(|c| *c == Some(channel)) else {
+            return check();
+        };
+        if text.len() > TONE_REMEMBERED_BYTES {
+            return check();
+        }
+        let memory = &self.tone_hits[i];
+        if let Some(hits) = memory.lock().unwrap_or_else(|e| e.into_inner()).get(text) {
+            return hits.clone();
+        }
+        let hits: Arc<[tone::ToneHit]> = check();
+        let mut memory = memory.lock().unwrap_or_else(|e| e.into_inner());
+        if memory.len() >= TONE_REMEMBERED_TEXTS {
+            memory.clear();
+        }
+        memory.insert(text.to_string(), hits.clone());
+        hits
+    }
+
+    /// The declarations of a `style` attribute (offsets in the attribute), parsed once per
+    /// run: a campaign's emails inline the same few rules on every element.
+    pub fn style_attribute(&self, css: &str) -> Arc<Vec<html::css::Decl>> {
+        remembered(&self.styles.attributes, css, || {
+            html::css::style_attribute(css, 0)
+        })
+    }
+
+    /// A `<style>` block found at byte offset `base` of its page, parsed once per run (at
+    /// offset 0, then moved to `base`): every email of a campaign carries the same one.
+    pub fn style_block(&self, css: &str, base: usize) -> Arc<html::css::Sheet> {
+        let sheet = remembered(&self.styles.blocks, css, || html::css::Sheet::parse(css, 0));
+        if base == 0 {
+            sheet
+        } else {
+            Arc::new(sheet.moved(base))
         }
     }
 
@@ -572,7 +665,7 @@ pub fn lint_paths(ctx: &LintContext, paths: &[PathBuf]) -> Result<LintReport> {
     if let Some(Err(e)) = ignore::today_override() {
         return Err(Error::usage(e));
     }
-    let ctx = &ctx.within(Roots::of(paths)?);
+    let ctx = &ctx.within(Roots::of(paths)?.remembering());
     let (mut files, mut links) = collect(paths)?;
     if let Some(changed) = &ctx.changed {
         files.retain(|f| changed.keeps(f));
@@ -737,7 +830,12 @@ pub fn lint_bytes(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> 
             Some(declared) => declared_file_kind(declared, detected),
             None => detected,
         };
-        let mut findings = lint_kind(ctx, path, bytes, kind);
+        let mut findings = match kind {
+            // detected a web page, or declared one: `html::lint` would sniff it again and
+            // find the same
+            FileKind::Html => html::lint_web(ctx, path, bytes),
+            _ => lint_kind(ctx, path, bytes, kind),
+        };
         if !findings.is_empty() {
             // Excerpts from the text the linter read: HTML decoded from its charset (UTF-16
             // included), other text as UTF-8; binary files have none.

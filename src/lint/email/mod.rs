@@ -181,7 +181,7 @@ pub struct EmailPage<'a> {
     /// `<style>` blocks: the element and its parsed sheet, in document order.
     pub styles: &'a [(usize, Arc<Sheet>)],
     /// Declarations of `style=""` attributes by element.
-    pub inline: &'a HashMap<usize, Vec<Decl>>,
+    pub inline: &'a crate::lint::html::InlineStyles,
     /// Bytes of the HTML as sent (what Gmail counts): an `.eml` part as it is in the
     /// message, an HTML file as quoted-printable.
     pub size: usize,
@@ -351,7 +351,7 @@ pub fn check_page(
             g.declared_fonts.extend(google_families(href));
         }
         if let Some(decls) = page.inline.get(&i) {
-            for d in decls {
+            for d in decls.iter() {
                 g.decl(d, offset, false);
             }
         }

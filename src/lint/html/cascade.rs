@@ -8,9 +8,11 @@
 //! work of matching is capped at [`MAX_MATCH_WORK`] — beyond it the cascade stops and
 //! [`Cascade::incomplete`] says so (an `html/too-complex` finding).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::InlineStyles;
 use super::css::{Combinator, Compound, Decl, RuleKind, Selector, Sheet, resolve_vars};
 use super::parse::Document;
 use crate::brand::Rgb;
@@ -61,7 +63,10 @@ struct Inherited {
 
 pub struct Cascade<'a> {
     doc: &'a Document,
-    declared: Vec<Vec<Option<(Priority, String)>>>,
+    /// Per element, per property of [`PROPS`] (`el * PROPS.len() + k`): the winning
+    /// declaration's priority and value, borrowed from the sheets, inline styles or
+    /// attributes (one allocation for the page, no copy per matched declaration).
+    declared: Vec<Option<(Priority, &'a str)>>,
     vars: &'a HashMap<String, String>,
     inherited: Vec<Inherited>,
     /// Whether matching stopped at [`MAX_MATCH_WORK`] (offset of the first rule left out).
@@ -124,37 +129,76 @@ impl<'s> RuleIndex<'s> {
 }
 
 impl<'a> Cascade<'a> {
+    /// The cascade of every element of `doc`.
     pub fn new(
         doc: &'a Document,
-        sheets: &[&Sheet],
-        inline: &HashMap<usize, Vec<Decl>>,
+        sheets: &[&'a Sheet],
+        inline: &'a InlineStyles,
         vars: &'a HashMap<String, String>,
     ) -> Cascade<'a> {
-        let mut declared: Vec<Vec<Option<(Priority, String)>>> =
-            vec![vec![None; PROPS.len()]; doc.elements.len()];
+        Cascade::build(doc, sheets, inline, vars, None)
+    }
+
+    /// The cascade of `targets` only: each target and its ancestors are matched and
+    /// inherited, other elements are skipped (and must not be asked about). A rule that
+    /// looks at one element (the logo in dark mode) then costs the depth of the tree, not
+    /// its size.
+    pub fn for_elements(
+        doc: &'a Document,
+        sheets: &[&'a Sheet],
+        inline: &'a InlineStyles,
+        vars: &'a HashMap<String, String>,
+        targets: &[usize],
+    ) -> Cascade<'a> {
+        let mut wanted = vec![false; doc.elements.len()];
+        for &t in targets {
+            let mut at = Some(t);
+            // parents come before children: a chain that does not go down is a tree's
+            while let Some(el) = at.filter(|&el| el < wanted.len() && !wanted[el]) {
+                wanted[el] = true;
+                at = doc.elements[el].parent.filter(|&p| p < el);
+            }
+        }
+        Cascade::build(doc, sheets, inline, vars, Some(&wanted))
+    }
+
+    /// [`Cascade::new`], limited to the elements `wanted` marks when given.
+    fn build(
+        doc: &'a Document,
+        sheets: &[&'a Sheet],
+        inline: &'a InlineStyles,
+        vars: &'a HashMap<String, String>,
+        wanted: Option<&[bool]>,
+    ) -> Cascade<'a> {
+        let is_wanted = |el: usize| wanted.is_none_or(|w| w.get(el).copied().unwrap_or(false));
+        let n = PROPS.len();
+        let mut declared: Vec<Option<(Priority, &'a str)>> = vec![None; doc.elements.len() * n];
         for (el, e) in doc.elements.iter().enumerate().skip(1) {
+            if !is_wanted(el) {
+                continue;
+            }
             // presentational hints: below every author rule
             for (attr, name) in [("color", "color"), ("bgcolor", "background-color")] {
                 if let Some(v) = e.attr_value(attr)
                     && (e.name == "font" || attr == "bgcolor")
                 {
                     let k = prop(name).expect("known");
-                    if declared[el][k].is_none() {
-                        declared[el][k] = Some(((false, (0, 0, 0), 0), v.to_string()));
+                    if declared[el * n + k].is_none() {
+                        declared[el * n + k] = Some(((false, (0, 0, 0), 0), v));
                     }
                 }
             }
         }
-        let mut set = |el: usize, d: &Decl, prio: Priority| {
+        let mut set = |el: usize, d: &'a Decl, prio: Priority| {
             if let Some(k) = prop(&d.name) {
-                let slot: &mut Option<(Priority, String)> = &mut declared[el][k];
+                let slot: &mut Option<(Priority, &'a str)> = &mut declared[el * n + k];
                 if slot.as_ref().is_none_or(|(p, _)| prio >= *p) {
-                    *slot = Some((prio, d.value.clone()));
+                    *slot = Some((prio, d.value.as_str()));
                 }
             }
         };
         // static rules that declare a property we read, in order
-        let mut rules: Vec<&super::css::Rule> = Vec::new();
+        let mut rules: Vec<&'a super::css::Rule> = Vec::new();
         let mut index = RuleIndex::default();
         for sheet in sheets {
             for rule in &sheet.rules {
@@ -173,6 +217,9 @@ impl<'a> Cascade<'a> {
         let mut incomplete = false;
         let mut candidates = Vec::new();
         'elements: for (el, e) in doc.elements.iter().enumerate().skip(1) {
+            if !is_wanted(el) {
+                continue;
+            }
             index.candidates(e, &mut candidates);
             // best specificity per matching rule, applied in rule order
             let mut matched: Vec<(usize, (u32, u32, u32))> = Vec::new();
@@ -198,7 +245,10 @@ impl<'a> Cascade<'a> {
         }
         let order = rules.len() + 1;
         for (&el, decls) in inline {
-            for d in decls {
+            if !is_wanted(el) {
+                continue;
+            }
+            for d in decls.iter() {
                 set(el, d, (d.important, (1000, 0, 0), order));
             }
         }
@@ -209,21 +259,31 @@ impl<'a> Cascade<'a> {
             inherited: Vec::new(),
             incomplete,
         };
-        cascade.inherit();
+        cascade.inherit(wanted);
         cascade
     }
 
     /// The declared value of `name` on `el`, with custom properties resolved
-    /// (`Err` when a `var()` cannot be resolved).
-    pub fn get(&self, el: usize, name: &str) -> Option<Result<String, ()>> {
+    /// (`Err` when a `var()` cannot be resolved); a value without `var()` is borrowed.
+    pub fn get(&self, el: usize, name: &str) -> Option<Result<Cow<'a, str>, ()>> {
         let k = prop(name)?;
-        let (_, v) = self.declared.get(el)?[k].as_ref()?;
-        Some(resolve_vars(v, &|n| self.vars.get(n).cloned()).ok_or(()))
+        if el >= self.doc.elements.len() {
+            return None;
+        }
+        let (_, v) = self.declared[el * PROPS.len() + k]?;
+        if !has_var(v) {
+            return Some(Ok(Cow::Borrowed(v)));
+        }
+        Some(
+            resolve_vars(v, &|n| self.vars.get(n).cloned())
+                .map(Cow::Owned)
+                .ok_or(()),
+        )
     }
 
     /// Computes the inherited values of every element from its parent's: parents come
     /// before their children in the element list.
-    fn inherit(&mut self) {
+    fn inherit(&mut self, wanted: Option<&[bool]>) {
         let root = Inherited {
             color: Some((Rgb(0, 0, 0), 1.0)),
             background: Some(Rgb(255, 255, 255)),
@@ -236,6 +296,11 @@ impl<'a> Cascade<'a> {
         for el in 1..self.doc.elements.len() {
             let parent = self.doc.elements[el].parent.unwrap_or(0);
             let p = all[parent.min(el - 1)].clone();
+            if wanted.is_some_and(|w| !w.get(el).copied().unwrap_or(false)) {
+                // not asked about: its parent's values hold the place
+                all.push(p);
+                continue;
+            }
             let own = Inherited {
                 color: self.own_color(el, p.color),
                 background: self.own_background(el, p.background),
@@ -401,6 +466,15 @@ impl<'a> Cascade<'a> {
     }
 }
 
+/// Whether `value` has a `var(` (any case): [`resolve_vars`] returns other values as
+/// they are.
+fn has_var(value: &str) -> bool {
+    value
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"var("))
+}
+
 /// A font size in px: px/pt/em/rem/%, size keywords, and `clamp()`/`min()`/`max()`
 /// taken at their smallest static argument (large-text exemptions stay conservative).
 fn length(v: &str, parent: f32, depth: usize) -> Option<f32> {
@@ -515,6 +589,45 @@ fn compound(doc: &Document, el: usize, c: &Compound) -> bool {
 mod tests {
     use super::*;
 
+    /// The cascade of a few elements (`logo/dark-mode`'s logos) answers for them what
+    /// the whole page's cascade does.
+    #[test]
+    fn the_cascade_of_some_elements_is_the_whole_cascade_there() {
+        let html = r##"<html><body style="background:#1B1B1B"><div class="card" hidden><p>กาแฟ <img class="logo" src="l.svg"></p></div><section class="dark"><p><b><img id="x" src="l.svg"></b></p></section><p style="display:none">x</p><font color="#777">ถูกใจ</font></body></html>"##;
+        let doc = Document::parse(html);
+        let css = ":root{--bg:#FFF8EE} .dark{background-color:var(--bg)} section p{font-size:20px;color:#1F5C4A;font-family:'Noto Sans Thai', sans-serif} b{display:inline} #x{width:40px}";
+        let sheet = Sheet::parse(css, 0);
+        let vars: HashMap<String, String> = [("--bg".to_string(), "#FFF8EE".to_string())].into();
+        let inline: InlineStyles = doc
+            .elements
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                let style = e.attr("style")?;
+                Some((
+                    i,
+                    std::sync::Arc::new(super::super::css::style_attribute(style, 0)),
+                ))
+            })
+            .collect();
+        let all = Cascade::new(&doc, &[&sheet], &inline, &vars);
+        for target in 1..doc.elements.len() {
+            let some = Cascade::for_elements(&doc, &[&sheet], &inline, &vars, &[target]);
+            assert_eq!(some.hidden(target), all.hidden(target), "{target}");
+            assert_eq!(some.background(target), all.background(target), "{target}");
+            assert_eq!(some.color(target), all.color(target), "{target}");
+            assert_eq!(some.font(target), all.font(target), "{target}");
+            assert_eq!(some.font_stack(target), all.font_stack(target), "{target}");
+            assert_eq!(
+                some.px(target, "width"),
+                all.px(target, "width"),
+                "{target}"
+            );
+        }
+        let section = doc.find("section").unwrap();
+        assert_eq!(all.background(section), Some(Rgb(0xFF, 0xF8, 0xEE)));
+    }
+
     #[test]
     fn cascade_resolves_colors_backgrounds_and_sizes() {
         let html = r#"<html><body><div class="card" id="c"><p>a <span class="x">b</span></p></div><h1 style="color: #777">T</h1></body></html>"#;
@@ -522,7 +635,8 @@ mod tests {
         let css = ":root{--ink:#1B1B1B} body{color:var(--ink);background:#FFF8EE} .card p{color:#999 !important} #c p{color:red} .card{background-color:rgba(0,0,0,.5)} span{font-size:1.5em;font-weight:700}";
         let sheet = Sheet::parse(css, 0);
         let vars: HashMap<String, String> = [("--ink".to_string(), "#1B1B1B".to_string())].into();
-        let cas = Cascade::new(&doc, &[&sheet], &HashMap::new(), &vars);
+        let inline = InlineStyles::new();
+        let cas = Cascade::new(&doc, &[&sheet], &inline, &vars);
         let p = doc.find("p").unwrap();
         assert_eq!(
             cas.color(p),
@@ -561,7 +675,8 @@ mod tests {
         let sheet = Sheet::parse(&format!("{never}\n{ok}"), 0);
         let vars = HashMap::new();
         let started = std::time::Instant::now();
-        let cas = Cascade::new(&doc, &[&sheet], &HashMap::new(), &vars);
+        let inline = InlineStyles::new();
+        let cas = Cascade::new(&doc, &[&sheet], &inline, &vars);
         assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
         let span = doc.find("span").unwrap();
         assert_eq!(cas.color(span), Some((Rgb(0x1F, 0x5C, 0x4A), 1.0)));
@@ -572,7 +687,8 @@ mod tests {
             ".a > span { color: red } .a > p > span { color: #1F5C4A }",
             0,
         );
-        let cas = Cascade::new(&doc, &[&sheet], &HashMap::new(), &vars);
+        let inline = InlineStyles::new();
+        let cas = Cascade::new(&doc, &[&sheet], &inline, &vars);
         assert_eq!(
             cas.color(doc.find("span").unwrap()),
             Some((Rgb(0x1F, 0x5C, 0x4A), 1.0))
@@ -589,7 +705,8 @@ mod tests {
             .collect();
         let sheet = Sheet::parse(&css, 0);
         let vars = HashMap::new();
-        let cas = Cascade::new(&doc, &[&sheet], &HashMap::new(), &vars);
+        let inline = InlineStyles::new();
+        let cas = Cascade::new(&doc, &[&sheet], &inline, &vars);
         assert!(cas.incomplete);
     }
 }

@@ -11,6 +11,7 @@
 //! [`MAX_COMPOUNDS`] compounds are not matched.
 
 use cssparser::{Delimiter, ParseError, Parser, ParserInput, Token};
+use std::sync::OnceLock;
 
 /// A declaration: lower-case property name, value (without `!important`) and the byte
 /// offsets of the value and of the name in its file.
@@ -86,11 +87,55 @@ pub struct Sheet {
     /// Offset (in the file) of the first block nested deeper than [`MAX_BLOCK_DEPTH`],
     /// whose rules were skipped.
     pub too_deep: Option<usize>,
+    /// This sheet as dark mode applies it (`None`: it has no dark styles), made on first
+    /// use by `logo/dark-mode`: a linked stylesheet is parsed once and shared by every
+    /// page of a run, so its dark variant is made once too.
+    pub dark: OnceLock<Option<Box<Sheet>>>,
 }
 
 type Err<'i> = ParseError<'i, ()>;
 
 impl Sheet {
+    /// This sheet as if parsed `by` bytes further into its file: every offset moved
+    /// (what [`Sheet::parse`] at `base + by` gives, without parsing again).
+    pub fn moved(&self, by: usize) -> Sheet {
+        let decls = |decls: &[Decl]| -> Vec<Decl> {
+            decls
+                .iter()
+                .map(|d| Decl {
+                    offset: d.offset + by,
+                    name_offset: d.name_offset + by,
+                    ..d.clone()
+                })
+                .collect()
+        };
+        Sheet {
+            rules: self
+                .rules
+                .iter()
+                .map(|r| Rule {
+                    kind: r.kind,
+                    at: r.at.clone(),
+                    context: r.context,
+                    prelude: r.prelude.clone(),
+                    offset: r.offset + by,
+                    selectors: r.selectors.clone(),
+                    decls: decls(&r.decls),
+                })
+                .collect(),
+            at_rules: self
+                .at_rules
+                .iter()
+                .map(|a| AtRule {
+                    offset: a.offset + by,
+                    ..a.clone()
+                })
+                .collect(),
+            too_deep: self.too_deep.map(|t| t + by),
+            dark: OnceLock::new(),
+        }
+    }
+
     /// Parses CSS found at byte offset `base` of its file.
     pub fn parse(css: &str, base: usize) -> Sheet {
         let mut input = ParserInput::new(css);
@@ -450,6 +495,24 @@ pub fn resolve_vars(value: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A sheet moved along its file is the sheet parsed there: a `<style>` block parsed
+    /// once per run is moved to where each page has it.
+    #[test]
+    fn a_moved_sheet_is_the_sheet_parsed_further_on() {
+        let deep = format!(
+            "{}p{{color:red}}{}",
+            "@media a {".repeat(MAX_BLOCK_DEPTH + 2),
+            "}".repeat(MAX_BLOCK_DEPTH + 2)
+        );
+        for css in [
+            "/* หัว */ p.a > b { color: #1F5C4A !important; font-family: 'Noto Sans Thai' }\n@media (prefers-color-scheme: dark) { p { color: #F4EFE6 } }\n@font-face { font-family: X }",
+            deep.as_str(),
+        ] {
+            let moved = Sheet::parse(css, 0).moved(37);
+            assert_eq!(format!("{moved:?}"), format!("{:?}", Sheet::parse(css, 37)));
+        }
+    }
 
     #[test]
     fn rules_declarations_and_offsets() {

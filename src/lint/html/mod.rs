@@ -27,6 +27,10 @@ use crate::lint::ignore::{self, Ignore};
 use crate::lint::rules::{alt, color, contrast, font, glyph, link, logo};
 use crate::lint::{Edit, FileKind, Finding, LintContext, Location, detect_kind};
 
+/// The declarations of each element's `style` attribute, by element; elements with the
+/// same attribute share one parse.
+pub type InlineStyles = HashMap<usize, Arc<Vec<Decl>>>;
+
 /// Line starts of a text, for offset → line/column.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -98,6 +102,13 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     if ctx.declared_kind(path).is_none() && detect_kind(path, bytes) == FileKind::EmailHtml {
         return lint_email(ctx, path, bytes);
     }
+    lint_web(ctx, path, bytes)
+}
+
+/// Lints one HTML file as a web page, without asking its bytes whether it is an email:
+/// for a caller that has settled its kind ([`crate::lint::lint_bytes`]: detected or
+/// declared), so the page is not sniffed twice.
+pub fn lint_web(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     let text = charset::decode(bytes);
     let mut page = Page::new(ctx, path, &text, false, None);
     page.src.editable = is_verbatim(bytes, &text);
@@ -264,7 +275,7 @@ impl<'a> Page<'a> {
             if e.name == "style" {
                 if let Some(Node::Text(t)) = e.children.first() {
                     let t = &self.doc.texts[*t];
-                    let sheet = Arc::new(Sheet::parse(t, t.start));
+                    let sheet = self.ctx.style_block(t, t.start);
                     if let Some(at) = sheet.too_deep {
                         self.out.push(too_deep_css(self.src.loc(at)));
                     }
@@ -318,10 +329,11 @@ impl<'a> Page<'a> {
                 );
             }
         }
-        let mut inline: HashMap<usize, Vec<Decl>> = HashMap::new();
+        let mut inline: InlineStyles = HashMap::new();
         for (i, e) in self.doc.elements.iter().enumerate() {
             if let Some(style) = e.attr("style") {
-                let decls = css::style_attribute(style, 0);
+                // an email inlines the same few rules on many elements
+                let decls = self.ctx.style_attribute(style);
                 check_decls(
                     self.ctx,
                     &decls,
@@ -338,7 +350,7 @@ impl<'a> Page<'a> {
             for attr in ["color", "bgcolor", "fill", "stroke", "stop-color"] {
                 if let Some(a) = e.attr(attr)
                     && let Some(c) = color::parse_color(a)
-                    && let Some(mut f) = self.ctx.palette.check(&c, self.src.loc(a.start))
+                    && let Some(mut f) = self.ctx.palette.check_at(&c, || self.src.loc(a.start))
                 {
                     // an attribute takes no var(): the hex
                     if let Some(exact) = self.ctx.palette.exact_for(&c, &|_| false) {
@@ -655,7 +667,6 @@ impl<'a> Page<'a> {
         let mut current = Chunk::default();
         walk_text(&self.doc, &mut current, &mut chunks);
         chunks.push(current);
-        let rules = self.ctx.tone(Some(channel));
         for e in &self.doc.elements {
             for name in ["alt", "title"] {
                 if let Some(a) = e.attr(name)
@@ -671,14 +682,15 @@ impl<'a> Page<'a> {
             if chunk.text.trim().is_empty() {
                 continue;
             }
-            for hit in rules.check(&chunk.text) {
+            for hit in self.ctx.tone_hits(channel, &chunk.text).iter() {
                 let offset = chunk.source_offset(hit.range.start);
-                let mut f = Finding::new(hit.rule, self.src.loc(offset), hit.message);
-                f.expected = hit.expected;
+                let mut f = Finding::new(hit.rule, self.src.loc(offset), hit.message.clone());
+                f.expected = hit.expected.clone();
                 f.found = hit
                     .found
+                    .clone()
                     .or_else(|| chunk.text.get(hit.range.clone()).map(str::to_string));
-                f.fix = hit.fix;
+                f.fix = hit.fix.clone();
                 self.out.push(f);
             }
         }
@@ -949,7 +961,7 @@ fn check_decls(
             for c in color::colors_in(&d.value) {
                 if let Some(mut f) = ctx
                     .palette
-                    .check(&c, src.loc(map(d.offset + c.range.start)))
+                    .check_at(&c, || src.loc(map(d.offset + c.range.start)))
                 {
                     // never `--color-x: var(--color-x)`
                     let own = |name: &str| name != d.name && brand_var(name);

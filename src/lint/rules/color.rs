@@ -169,6 +169,11 @@ impl Palette {
     }
 
     pub fn classify(&self, rgb: Rgb) -> Verdict {
+        // a palette color itself is at ΔE 0 from its entry: no distance to compute (most
+        // colors of a brand's pages are its own)
+        if self.tolerance >= 0.0 && self.entries.iter().any(|e| e.hex == rgb) {
+            return Verdict::Brand;
+        }
         let Some(n) = self.nearest(rgb) else {
             return Verdict::Brand;
         };
@@ -204,6 +209,16 @@ impl Palette {
 
     /// The finding for a color, if it is not a brand color (fully transparent colors pass).
     pub fn check(&self, color: &CssColor, location: Location) -> Option<Finding> {
+        self.check_at(color, || location)
+    }
+
+    /// [`Palette::check`] with the location made only for a finding (a page checks
+    /// hundreds of colors, nearly all brand ones).
+    pub fn check_at(
+        &self,
+        color: &CssColor,
+        location: impl FnOnce() -> Location,
+    ) -> Option<Finding> {
         if color.alpha <= 0.0 {
             return None;
         }
@@ -236,7 +251,7 @@ impl Palette {
             )
         };
         Some(
-            Finding::new(rule, location, message)
+            Finding::new(rule, location(), message)
                 .expected(format!("{name}{variant} {hex}"))
                 .found(color.text.clone())
                 .fix(format!("use var(--color-{name}) / {hex}")),

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use crate::assets;
 use crate::brand::Guide;
@@ -18,6 +19,46 @@ pub struct BrandFonts {
     families: BTreeMap<String, Vec<FaceId>>,
     /// The same fonts for text inside SVG pictures lint rasterizes.
     svg: Option<assets::SvgFonts>,
+    /// Each brand face's answers for the characters pages use most, remembered.
+    coverage: Vec<(FaceId, Coverage)>,
+}
+
+/// Characters below this have their coverage remembered per face (Latin, Thai,
+/// punctuation: every character of a Thai and English page).
+const REMEMBERED: u32 = 0x3000;
+
+/// Whether a face maps each character below [`REMEMBERED`], filled in as lint meets the
+/// characters: a page's text is checked character by character against every face of its
+/// stack, and a cmap lookup (`ttf_parser`'s subtable search) costs far more than reading
+/// one remembered answer. Threads share it: an answer is a pure function of the face, so
+/// two threads storing it at once store the same value.
+struct Coverage {
+    /// Per character: 0 not looked up yet, 1 has a glyph, 2 has none.
+    known: Box<[AtomicU8]>,
+}
+
+impl Coverage {
+    fn new() -> Coverage {
+        Coverage {
+            known: (0..REMEMBERED).map(|_| AtomicU8::new(0)).collect(),
+        }
+    }
+
+    /// Whether the face has `c`, looked up through `lookup` the first time.
+    fn has(&self, c: char, lookup: impl FnOnce() -> bool) -> bool {
+        let Some(slot) = self.known.get(c as usize) else {
+            return lookup();
+        };
+        match slot.load(Ordering::Relaxed) {
+            1 => true,
+            2 => false,
+            _ => {
+                let has = lookup();
+                slot.store(if has { 1 } else { 2 }, Ordering::Relaxed);
+                has
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for BrandFonts {
@@ -55,10 +96,17 @@ impl BrandFonts {
                 }
             }
         }
+        let mut coverage: Vec<(FaceId, Coverage)> = Vec::new();
+        for face in families.values().flatten() {
+            if !coverage.iter().any(|(f, _)| f == face) {
+                coverage.push((*face, Coverage::new()));
+            }
+        }
         BrandFonts {
             store: Arc::clone(fonts.store()),
             families,
             svg: Some(fonts.svg()),
+            coverage,
         }
     }
 
@@ -72,6 +120,14 @@ impl BrandFonts {
 
     /// True when the face maps `c` to a real glyph (not `.notdef`).
     fn has(&self, face: FaceId, c: char) -> bool {
+        match self.coverage.iter().find(|(f, _)| *f == face) {
+            Some((_, coverage)) => coverage.has(c, || self.lookup(face, c)),
+            None => self.lookup(face, c),
+        }
+    }
+
+    /// [`BrandFonts::has`] read from the face's cmap.
+    fn lookup(&self, face: FaceId, c: char) -> bool {
         self.store
             .face(face)
             .and_then(|f| f.ttf().glyph_index(c))
@@ -138,6 +194,25 @@ pub fn finding(stack: &[String], missing: &[char], location: Location) -> Findin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a face's remembered coverage says is what its cmap says, first time and after.
+    #[test]
+    fn remembered_coverage_is_the_cmap_answer() {
+        let g = Guide::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let fonts = BrandFonts::load(&g);
+        assert!(!fonts.coverage.is_empty());
+        let (mut has, mut lacks) = (0, 0);
+        for (face, _) in &fonts.coverage {
+            for c in "Cold Brew โคลด์บรูว์ ถูกใจ ☕ — “ok” €\u{2FFF}\u{3000}\u{1F600}".chars()
+            {
+                let cmap = fonts.lookup(*face, c);
+                assert_eq!(fonts.has(*face, c), cmap, "{c:?}");
+                assert_eq!(fonts.has(*face, c), cmap, "{c:?} remembered");
+                if cmap { has += 1 } else { lacks += 1 }
+            }
+        }
+        assert!(has > 0 && lacks > 0);
+    }
 
     #[test]
     fn thai_in_a_latin_only_stack_is_missing() {

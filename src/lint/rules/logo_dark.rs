@@ -34,7 +34,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use crate::brand::Rgb;
 use crate::lint::html::cascade::Cascade;
-use crate::lint::html::css::{Decl, RuleKind, Sheet};
+use crate::lint::html::css::{RuleKind, Sheet};
 use crate::lint::html::parse::{Document, Element, Node};
 use crate::lint::rules::link;
 use crate::lint::{Finding, LintContext, Location};
@@ -224,7 +224,7 @@ fn file_name(src: &str) -> &str {
 pub struct Page<'p> {
     pub doc: &'p Document,
     pub sheets: &'p [&'p Sheet],
-    pub inline: &'p HashMap<usize, Vec<Decl>>,
+    pub inline: &'p crate::lint::html::InlineStyles,
     /// The static cascade (light mode).
     pub light: &'p Cascade<'p>,
     /// The folder relative references resolve in; `None`: they are web addresses.
@@ -249,14 +249,20 @@ pub fn check(ctx: &LintContext, page: &Page, loc: &dyn Fn(usize) -> Location) ->
     if logos.is_empty() {
         return Vec::new();
     }
-    let dark_sheets: Vec<Sheet> = page.sheets.iter().map(|s| dark_sheet(s)).collect();
-    let has_dark = dark_sheets.iter().zip(page.sheets).any(|(d, s)| {
-        d.rules.iter().filter(|r| r.kind == RuleKind::Style).count()
-            != s.rules.iter().filter(|r| r.kind == RuleKind::Style).count()
-    });
-    let dark_refs: Vec<&Sheet> = dark_sheets.iter().collect();
-    let dark_vars = custom_properties(&dark_refs);
-    let dark = has_dark.then(|| Cascade::new(page.doc, &dark_refs, page.inline, &dark_vars));
+    let has_dark = page.sheets.iter().any(|s| dark_of(s).is_some());
+    let dark_refs: Vec<&Sheet> = page
+        .sheets
+        .iter()
+        .map(|s| dark_of(s).unwrap_or(s))
+        .collect();
+    let dark_vars = if has_dark {
+        custom_properties(&dark_refs)
+    } else {
+        HashMap::new()
+    };
+    // only the logos and their ancestors: nothing else is looked at in dark mode
+    let dark = has_dark
+        .then(|| Cascade::for_elements(page.doc, &dark_refs, page.inline, &dark_vars, &logos));
     let mut out = Vec::new();
     let mut decoded: HashMap<String, Option<(RasterKey, Arc<Raster>)>> = HashMap::new();
     for el in logos {
@@ -385,23 +391,43 @@ fn dark_source(doc: &Document, img: usize) -> Option<String> {
     })
 }
 
+/// [`dark_sheet`] of `sheet`, made once per sheet (see [`Sheet::dark`]); `None` when dark
+/// mode changes nothing in it.
+fn dark_of(sheet: &Sheet) -> Option<&Sheet> {
+    sheet
+        .dark
+        .get_or_init(|| dark_sheet(sheet).map(Box::new))
+        .as_deref()
+}
+
 /// `sheet` as dark mode applies it: the rules inside an outermost `@media` whose query
 /// asks for `prefers-color-scheme: dark` (and nothing else but `screen`/`all`) become
-/// static, in place.
-fn dark_sheet(sheet: &Sheet) -> Sheet {
-    let mut dark = sheet.clone();
-    for rule in &mut dark.rules {
-        if rule.kind != RuleKind::Conditional || rule.context.keyframes {
-            continue;
-        }
-        let Some(at) = rule.context.media.and_then(|m| sheet.at_rules.get(m)) else {
-            continue;
-        };
-        if at.name == "media" && is_dark_query(&at.prelude) {
+/// static, in place. `None` when it has no such rule (dark mode shows it as it is).
+fn dark_sheet(sheet: &Sheet) -> Option<Sheet> {
+    let is_dark = |rule: &crate::lint::html::css::Rule| {
+        rule.kind == RuleKind::Conditional
+            && !rule.context.keyframes
+            && rule
+                .context
+                .media
+                .and_then(|m| sheet.at_rules.get(m))
+                .is_some_and(|at| at.name == "media" && is_dark_query(&at.prelude))
+    };
+    if !sheet.rules.iter().any(is_dark) {
+        return None;
+    }
+    let mut dark = Sheet {
+        rules: sheet.rules.clone(),
+        at_rules: sheet.at_rules.clone(),
+        too_deep: sheet.too_deep,
+        dark: std::sync::OnceLock::new(),
+    };
+    for (rule, original) in dark.rules.iter_mut().zip(&sheet.rules) {
+        if is_dark(original) {
             rule.kind = RuleKind::Style;
         }
     }
-    dark
+    Some(dark)
 }
 
 /// Whether a media query list holds in dark mode on any screen: one of its queries is
@@ -463,7 +489,9 @@ fn cached_raster(ctx: &LintContext, path: &Path) -> Option<(RasterKey, Arc<Raste
     });
     // `a/../assets/logo.svg` from every page is one file
     let key = (
-        path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
+        ctx.roots
+            .canonical(path)
+            .unwrap_or_else(|| path.to_path_buf()),
         hash,
     );
     if let Some(hit) = RASTERS.lock().ok()?.get(&key) {
