@@ -356,8 +356,11 @@ fn a_damaged_cache_is_ignored_with_a_warning_and_rebuilt() {
     let valid = std::fs::read(&index).unwrap();
     let foreign = replace_bytes(&valid, b"\nformat ", b"\nformat 999");
     let other = replace_bytes(&valid, b"\ntool brandpress ", b"\ntool brandpress 0.0.0-");
-    // (same length: the binary body still decodes, with `..//` paths)
-    let unsafe_paths = replace_bytes(&valid, b"web/", b"..//");
+    // one byte of a URL inside a record (not a path): only the checksum can tell
+    let flipped = replace_bytes(&valid, b"campaigns/web/", b"campaigns/wex/");
+    // `..//` paths under a checksum made for them (same length: the body still decodes):
+    // the paths themselves are refused
+    let unsafe_paths = with_checksum(&replace_paths(&valid, b"web/", b"..//"));
     let cut = valid[..valid.len() - 7].to_vec();
     let padded = [&valid[..], "ขยะ".as_bytes()].concat();
     for (what, text, expect) in [
@@ -368,6 +371,7 @@ fn a_damaged_cache_is_ignored_with_a_warning_and_rebuilt() {
         ),
         ("format", foreign, "format 999"),
         ("version", other, "0.0.0-"),
+        ("a byte of a URL", flipped, "checksum"),
         ("unsafe paths", unsafe_paths, "damaged"),
         ("cut", cut, "damaged"),
         ("padded", padded, "damaged"),
@@ -392,6 +396,34 @@ fn a_damaged_cache_is_ignored_with_a_warning_and_rebuilt() {
         assert!(fine.warnings.is_empty(), "{what}: {:?}", fine.warnings);
     }
     assert_eq!(first.rendered, build(&project, &out).reused);
+}
+
+/// An index's bytes with the SHA-256 at its end made again for the body before it (the
+/// body starts after the three header lines).
+fn with_checksum(bytes: &[u8]) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let header = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(2)
+        .unwrap()
+        .0
+        + 1;
+    let body = &bytes[header..bytes.len() - 32];
+    [&bytes[..bytes.len() - 32], Sha256::digest(body).as_slice()].concat()
+}
+
+/// `bytes` with every `from` that starts a string (not one inside a URL, after a `/`)
+/// replaced by `to`.
+fn replace_paths(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    for i in 1..bytes.len() {
+        if bytes[i..].starts_with(from) && bytes[i - 1] != b'/' {
+            out[i..i + to.len()].copy_from_slice(to);
+        }
+    }
+    out
 }
 
 /// `bytes` with every `from` replaced by `to`.

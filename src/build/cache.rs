@@ -37,7 +37,8 @@
 //! header naming the format and the tool: a one-piece edit of a 1,000-piece campaign
 //! reads and writes the whole index, and as JSON (18 MB) that was about half of its CPU
 //! time. The header is checked before the body is decoded, so another version's index
-//! is named in the warning; a body that does not decode is "damaged".
+//! is named in the warning; a body whose SHA-256 (written after it) does not match, or
+//! that does not decode, is "damaged".
 
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -813,14 +814,19 @@ fn write_index(dir: &Path, index: &Index) -> std::io::Result<()> {
 }
 
 /// The header of the index and of the stamp: three text lines, what the file is, the
-/// format and the tool that wrote it; the postcard body follows.
+/// format and the tool that wrote it; the postcard body follows, then the SHA-256 of the
+/// body, so a flipped byte anywhere (a URL inside a record, not only a path) makes the
+/// file damaged rather than trusted.
 fn header(magic: &str) -> String {
     format!("{magic}\nformat {FORMAT}\ntool {}\n", tool_version())
 }
 
 fn encode<T: Serialize>(magic: &str, body: &T) -> Result<Vec<u8>, String> {
     let mut bytes = header(magic).into_bytes();
+    let start = bytes.len();
     bytes.extend(postcard::to_stdvec(body).map_err(|e| e.to_string())?);
+    let digest = Sha256::digest(&bytes[start..]);
+    bytes.extend_from_slice(&digest);
     Ok(bytes)
 }
 
@@ -849,7 +855,13 @@ fn decode<T: serde::de::DeserializeOwned>(magic: &str, bytes: &[u8]) -> Result<T
             tool_version()
         ));
     }
-    let body = &bytes[header(magic).len()..];
+    let rest = &bytes[header(magic).len()..];
+    let Some((body, digest)) = rest.split_at_checked(rest.len().saturating_sub(32)) else {
+        return Err("damaged (cut short)".into());
+    };
+    if digest.len() != 32 || Sha256::digest(body).as_slice() != digest {
+        return Err("damaged (its checksum does not match)".into());
+    }
     match postcard::take_from_bytes::<T>(body) {
         Ok((value, [])) => Ok(value),
         Ok(_) => Err("damaged (bytes after its end)".into()),
