@@ -333,3 +333,55 @@ fn a_grid_of_squares_that_is_no_code_reads_as_nothing() {
     let read = vector_read(&pdf(ops, lopdf::Dictionary::new()));
     assert!(read.codes.is_empty() && read.clean, "{read:?}");
 }
+
+/// Crop marks as our print renderer draws them after everything else: one stroked path
+/// of short lines, two at each corner of an A5 trim box on a bleed, plus `extra` lines
+/// (`[x0, y0, x1, y1]`, from the page's top-left) in the same path.
+fn crop_marks(extra: &[[f32; 4]]) -> Vec<Operation> {
+    let flip = reals(&[1.0, 0.0, 0.0, -1.0, 0.0, PAGE[1]]);
+    let (l, t, r, b) = (25.5, 25.5, PAGE[0] - 25.5, PAGE[1] - 25.5);
+    let mut lines = vec![
+        [l - 11.3, t, l - 25.5, t],
+        [l, t - 11.3, l, t - 25.5],
+        [r + 11.3, t, r + 25.5, t],
+        [r, t - 11.3, r, t - 25.5],
+        [l - 11.3, b, l - 25.5, b],
+        [l, b + 11.3, l, b + 25.5],
+        [r + 11.3, b, r + 25.5, b],
+        [r, b + 11.3, r, b + 25.5],
+    ];
+    lines.extend_from_slice(extra);
+    let mut ops = vec![
+        op("q", vec![]),
+        op("cm", flip),
+        op("K", reals(&[1.0, 1.0, 1.0, 1.0])),
+        op("w", reals(&[0.25])),
+    ];
+    for [x0, y0, x1, y1] in lines {
+        ops.push(op("m", reals(&[x0, y0])));
+        ops.push(op("l", reals(&[x1, y1])));
+    }
+    ops.push(op("S", vec![]));
+    ops.push(op("Q", vec![]));
+    ops
+}
+
+#[test]
+fn crop_marks_after_a_vector_code_leave_it_read_from_geometry() {
+    // the marks' path spans the whole page, but its lines stay in the corners: the
+    // code is still read without rasterizing (our own flyers were all rasterized)
+    let mut ops = vector_code(THAI_URL, [300.0, 440.0], 1.52);
+    ops.extend(crop_marks(&[]));
+    let bytes = pdf(ops, lopdf::Dictionary::new());
+    let read = vector_read(&bytes);
+    assert!(read.clean, "{read:?}");
+    assert_eq!(read.codes.len(), 1, "{read:?}");
+    assert_eq!(read.codes[0].text, THAI_URL);
+    assert_eq!(raster_read(&bytes)[0].text, THAI_URL);
+    // one more line in the same path, across the code's quiet zone: it may hide a
+    // module, so the page is left to the raster
+    let mut ops = vector_code(THAI_URL, [300.0, 440.0], 1.52);
+    ops.extend(crop_marks(&[[290.0, 438.0, 400.0, 438.0]]));
+    let read = vector_read(&pdf(ops, lopdf::Dictionary::new()));
+    assert!(!read.clean && read.codes.is_empty(), "{read:?}");
+}

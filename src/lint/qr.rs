@@ -894,13 +894,35 @@ impl Tally {
     /// Counts `re` and `m` operators and inline images (`BI`) in content bytes (a token
     /// scan: a string holding ` re ` counts too, which costs at most one rasterization).
     fn add(&mut self, content: &[u8]) {
+        // the bytes that end a token: PDF white space (NUL included) and the delimiters
+        const fn ends() -> [bool; 256] {
+            let mut t = [false; 256];
+            let stops = b"\0 \t\n\x0c\r[]()<>/{}%";
+            let mut i = 0;
+            while i < stops.len() {
+                t[stops[i] as usize] = true;
+                i += 1;
+            }
+            t
+        }
+        static ENDS: [bool; 256] = ends();
         self.bytes += content.len();
-        for token in content.split(|b| b.is_ascii_whitespace() || b"[]()<>/{}%".contains(b)) {
-            match token {
+        let mut start = 0;
+        for (i, &b) in content.iter().enumerate() {
+            if !ENDS[usize::from(b)] {
+                continue;
+            }
+            match &content[start..i] {
                 b"re" | b"m" => self.segments += 1,
                 b"BI" => self.images += 1,
                 _ => {}
             }
+            start = i + 1;
+        }
+        match &content[start.min(content.len())..] {
+            b"re" | b"m" => self.segments += 1,
+            b"BI" => self.images += 1,
+            _ => {}
         }
     }
 
@@ -1097,6 +1119,19 @@ fn brand_domains(ctx: &LintContext) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_tally_counts_path_and_image_operators_between_delimiters() {
+        let mut tally = Tally::default();
+        tally.add(b"0 0 m 1 1 l h 2 2 3 3 re\n[(re) 4]TJ<</W 1>>BI /W 1 ID x EI\0m");
+        // `m` twice (the last after a NUL), `re` twice (once inside a string, counted
+        // as the module docs say), `BI` once; `l`, `h`, `ID` are not counted
+        assert_eq!((tally.segments, tally.images), (4, 1));
+        assert_eq!(tally.bytes, 60);
+        let mut tally = Tally::default();
+        tally.add(b"remm BIm mre");
+        assert_eq!((tally.segments, tally.images), (0, 0));
+    }
 
     #[test]
     fn bytes_pack_into_bits() {

@@ -307,7 +307,31 @@ pub struct PageScan {
     /// index in [`PageScan::paints`] and the box they cover within the clip (at most
     /// [`MAX_PLAIN_RECTS`]): a QR code's quiet zone laid over a band of color.
     pub plain_rects: Vec<(usize, Area)>,
+    /// Painted paths of 2 to [`MAX_PATH_PARTS`] subpaths, as their index in
+    /// [`PageScan::paints`] (ascending) and the box each subpath covers within the clip
+    /// (grown by half the line width for a stroke), at most [`MAX_PLAIN_RECTS`]: a page's
+    /// crop marks are one path whose box is the whole page, but they cover its corners
+    /// only.
+    pub paint_parts: Vec<(usize, Vec<Area>)>,
 }
+
+impl PageScan {
+    /// Whether paint `i` of the page may cover `zone`: by its subpaths' boxes when the
+    /// scan kept them, else by its box (an unplaced paint may be anywhere).
+    pub fn paint_may_cover(&self, i: usize, zone: Area) -> bool {
+        let hits = |a: &Area| a[0] < zone[2] && zone[0] < a[2] && a[1] < zone[3] && zone[1] < a[3];
+        match self.paint_parts.binary_search_by_key(&i, |(n, _)| *n) {
+            Ok(at) => self.paint_parts[at].1.iter().any(hits),
+            Err(_) => self
+                .paints
+                .get(i)
+                .is_none_or(|(_, _, area)| area.as_ref().is_none_or(hits)),
+        }
+    }
+}
+
+/// Subpaths a painted path may have for [`PageScan::paint_parts`] to keep their boxes.
+pub const MAX_PATH_PARTS: usize = 32;
 
 /// One-rectangle fills kept per page at most.
 pub const MAX_PLAIN_RECTS: usize = 4096;
@@ -718,6 +742,18 @@ fn clipped(area: Option<Area>, clip: Option<Area>) -> Option<Area> {
         a[3].min(c[3]),
     ];
     (b[0] <= b[2] && b[1] <= b[3]).then_some(b)
+}
+
+impl Scanner<'_, '_> {
+    /// Records the subpath boxes (`cover` turns each into what the paint covers) of the
+    /// paint about to be pushed, for [`PageScan::paint_parts`].
+    fn keep_parts(&mut self, boxes: &[Option<Area>], cover: impl Fn(Option<Area>) -> Option<Area>) {
+        // a subpath the scan could not place may be anywhere: the paint's box is used
+        if self.out.paint_parts.len() < MAX_PLAIN_RECTS && boxes.iter().all(Option::is_some) {
+            let covered = boxes.iter().filter_map(|b| cover(*b)).collect();
+            self.out.paint_parts.push((self.out.paints.len(), covered));
+        }
+    }
 }
 
 /// The box a stroke of `path` covers: the path's, grown by half the line width as the
@@ -1163,6 +1199,8 @@ impl<'a> Scanner<'a, '_> {
         // Geometry: the box of the path being built (in the page's default space), and
         // the text and text line matrices.
         let mut path: Option<Area> = None;
+        // the boxes of its subpaths, while there are at most MAX_PATH_PARTS
+        let mut parts: Option<Vec<Option<Area>>> = Some(Vec::new());
         let mut rect_path = RectPath::new();
         // `W`/`W*` seen: the path clips when it is painted (or ended with `n`)
         let mut clip_pending = false;
@@ -1231,8 +1269,20 @@ impl<'a> Scanner<'a, '_> {
                 }
                 "m" | "l" | "c" | "v" | "y" => {
                     let n = numbers(args);
+                    if let Some(boxes) = &mut parts
+                        && (op.operator == "m" || boxes.is_empty())
+                    {
+                        boxes.push(None);
+                    }
+                    if parts.as_ref().is_some_and(|b| b.len() > MAX_PATH_PARTS) {
+                        parts = None;
+                    }
                     for p in n.chunks_exact(2) {
-                        grow(&mut path, apply(&gs.ctm, p[0], p[1]));
+                        let point = apply(&gs.ctm, p[0], p[1]);
+                        grow(&mut path, point);
+                        if let Some(last) = parts.as_mut().and_then(|b| b.last_mut()) {
+                            grow(last, point);
+                        }
                     }
                     match (op.operator.as_str(), n.as_slice()) {
                         ("m", [x, y]) => rect_path.move_to(apply(&gs.ctm, *x, *y)),
@@ -1243,8 +1293,18 @@ impl<'a> Scanner<'a, '_> {
                 "h" => rect_path.close_open(),
                 "re" => {
                     if let [x, y, w, h] = numbers(args).as_slice() {
+                        if let Some(boxes) = &mut parts {
+                            boxes.push(None);
+                        }
+                        if parts.as_ref().is_some_and(|b| b.len() > MAX_PATH_PARTS) {
+                            parts = None;
+                        }
                         for (px, py) in [(*x, *y), (x + w, *y), (*x, y + h), (x + w, y + h)] {
-                            grow(&mut path, apply(&gs.ctm, px, py));
+                            let point = apply(&gs.ctm, px, py);
+                            grow(&mut path, point);
+                            if let Some(last) = parts.as_mut().and_then(|b| b.last_mut()) {
+                                grow(last, point);
+                            }
                         }
                         rect_path.rect(&gs.ctm, [*x, *y, *w, *h]);
                     } else {
@@ -1254,6 +1314,7 @@ impl<'a> Scanner<'a, '_> {
                 "W" | "W*" => clip_pending = true,
                 op @ ("n" | "f" | "F" | "f*" | "S" | "s" | "B" | "B*" | "b" | "b*") => {
                     let area = path.take();
+                    let boxes = parts.replace(Vec::new()).filter(|b| b.len() >= 2);
                     // the clip applies to what comes after this operator
                     let clip = gs.clip;
                     if std::mem::take(&mut clip_pending) {
@@ -1283,12 +1344,18 @@ impl<'a> Scanner<'a, '_> {
                     }
                     if matches!(op, "f" | "F" | "f*" | "B" | "B*" | "b" | "b*") {
                         let fill = clipped(area, clip);
+                        if let Some(boxes) = &boxes {
+                            self.keep_parts(boxes, |b| clipped(b, clip));
+                        }
                         self.out
                             .paints
                             .push((PaintKind::Fill, gs.fill.clone(), fill));
                     }
                     if matches!(op, "S" | "s" | "B" | "B*" | "b" | "b*") {
                         let stroke = clipped(stroke_area(area, &gs), clip);
+                        if let Some(boxes) = &boxes {
+                            self.keep_parts(boxes, |b| clipped(stroke_area(b, &gs), clip));
+                        }
                         self.out
                             .paints
                             .push((PaintKind::Stroke, gs.stroke.clone(), stroke));
@@ -1528,6 +1595,13 @@ impl<'a> Scanner<'a, '_> {
             std::mem::take(&mut self.out.paints),
             std::mem::take(&mut self.out.font_areas),
         );
+        // what an appearance stream draws is in its own space and counts its paints
+        // from 0 again: its rectangles and subpaths are not the page's
+        let (plain_rects, rect_fills, paint_parts) = (
+            self.out.plain_rects.len(),
+            self.out.rect_fills.len(),
+            self.out.paint_parts.len(),
+        );
         static EMPTY: std::sync::LazyLock<Dictionary> = std::sync::LazyLock::new(Dictionary::new);
         let empty: &'a Dictionary = &EMPTY;
         for annot in annots {
@@ -1586,6 +1660,9 @@ impl<'a> Scanner<'a, '_> {
             }
         }
         self.out.annotation_paints = std::mem::replace(&mut self.out.paints, paints);
+        self.out.plain_rects.truncate(plain_rects);
+        self.out.rect_fills.truncate(rect_fills);
+        self.out.paint_parts.truncate(paint_parts);
         self.out.fonts.truncate(fonts);
         self.out.text.truncate(text);
         self.out.font_areas = font_areas;

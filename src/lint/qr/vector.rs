@@ -109,6 +109,9 @@ fn shown_alone(scan: &PageScan, fill: &RectFill, code: Area, zone: Area) -> bool
         return false;
     }
     let overlaps = |a: &Option<Area>| a.is_none_or(|a| intersects(a, zone));
+    // a page's paint by its subpaths where the scan kept them (crop marks are one path
+    // whose box is the whole page)
+    let covers = |i: usize| scan.paint_may_cover(i, zone);
     let light = |(kind, color, _): &(PaintKind, PdfColor, Option<Area>)| {
         *kind == PaintKind::Fill && luminance(color).is_some_and(|l| l > LIGHT)
     };
@@ -124,12 +127,13 @@ fn shown_alone(scan: &PageScan, fill: &RectFill, code: Area, zone: Area) -> bool
     let Some(under) = scan.paints.get(ground.min(fill.paint)..fill.paint) else {
         return false;
     };
-    let light_under = under.iter().filter(|(_, _, a)| overlaps(a)).all(light);
-    let after = scan.paints.iter().skip(fill.paint + 1);
+    let light_under = (ground.min(fill.paint)..)
+        .zip(under)
+        .filter(|(i, _)| covers(*i))
+        .all(|(_, paint)| light(paint));
     light_under
-        && !after
-            .chain(&scan.annotation_paints)
-            .any(|(_, _, a)| overlaps(a))
+        && !(fill.paint + 1..scan.paints.len()).any(covers)
+        && !scan.annotation_paints.iter().any(|(_, _, a)| overlaps(a))
 }
 
 fn shrink([x0, y0, x1, y1]: Area, by: f32) -> Area {
