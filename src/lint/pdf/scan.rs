@@ -86,15 +86,15 @@ impl Budget {
     /// Decodes a stream against the bytes left; `None` when it fails (exhausted if it
     /// would not fit).
     pub fn decode(&mut self, stream: &Stream) -> Option<Vec<u8>> {
-        if self.exhausted.is_some() || check_flate(stream, self.bytes).is_err() {
+        if self.exhausted.is_some() {
             return None;
         }
-        match stream.get_plain_content_with_limit(self.bytes) {
+        match decoded(stream, self.bytes) {
             Ok(bytes) => {
                 self.bytes -= bytes.len().min(self.bytes);
                 Some(bytes)
             }
-            Err(lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { .. })) => {
+            Err(Undecodable::OverLimit) => {
                 self.bytes = 0;
                 self.exhausted = Some(Limit::Bytes);
                 None
@@ -122,24 +122,22 @@ impl Budget {
             if self.exhausted.is_some() {
                 return (None, damaged);
             }
-            if let Err(e) = check_flate(stream, self.bytes) {
-                damaged.get_or_insert_with(|| {
-                    format!("content stream {} {} R does not decode ({e})", id.0, id.1)
-                });
-                continue;
-            }
-            match stream.get_plain_content_with_limit(self.bytes) {
+            match decoded(stream, self.bytes) {
                 Ok(bytes) => {
                     self.bytes -= bytes.len().min(self.bytes);
-                    content.extend_from_slice(&bytes);
+                    if content.is_empty() {
+                        content = bytes;
+                    } else {
+                        content.extend_from_slice(&bytes);
+                    }
                     content.push(b'\n');
                 }
-                Err(lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { .. })) => {
+                Err(Undecodable::OverLimit) => {
                     self.bytes = 0;
                     self.exhausted = Some(Limit::Bytes);
                     return (None, damaged);
                 }
-                Err(e) => {
+                Err(Undecodable::Broken(e)) => {
                     damaged.get_or_insert_with(|| {
                         format!("content stream {} {} R does not decode ({e})", id.0, id.1)
                     });
@@ -147,6 +145,76 @@ impl Budget {
             }
         }
         (Some(content), damaged)
+    }
+}
+
+/// Why a stream's bytes could not be had.
+enum Undecodable {
+    /// They would be more than the bytes left.
+    OverLimit,
+    /// The data is broken, truncated or in a filter that cannot be decoded: why.
+    Broken(String),
+}
+
+/// A stream's decoded bytes, at most `limit` of them. A stream whose only filter is
+/// FlateDecode, without parameters (nearly every content stream), is inflated here in one
+/// pass that also tells broken or truncated data ([`check_flate`]); others are checked,
+/// then decoded by lopdf.
+fn decoded(stream: &Stream, limit: usize) -> Result<Vec<u8>, Undecodable> {
+    let flate_only = matches!(stream.filters().as_deref(), Ok([name]) if *name == b"FlateDecode");
+    if flate_only && !stream.content.is_empty() && !stream.dict.has(b"DecodeParms") {
+        return inflate(&stream.content, limit);
+    }
+    check_flate(stream, limit).map_err(Undecodable::Broken)?;
+    match stream.get_plain_content_with_limit(limit) {
+        Ok(bytes) => Ok(bytes),
+        Err(lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { .. })) => {
+            Err(Undecodable::OverLimit)
+        }
+        Err(e) => Err(Undecodable::Broken(e.to_string())),
+    }
+}
+
+/// zlib `data` inflated whole: an error when it is broken, truncated (ends before the
+/// end of its deflate stream) or inflates to more than `limit` bytes.
+fn inflate(data: &[u8], limit: usize) -> Result<Vec<u8>, Undecodable> {
+    use flate2::{Decompress, FlushDecompress, Status};
+    let mut z = Decompress::new(true);
+    // most content streams deflate 3 to 6 times
+    let mut out: Vec<u8> = Vec::with_capacity(
+        data.len()
+            .saturating_mul(4)
+            .clamp(256, limit.saturating_add(1).max(256)),
+    );
+    loop {
+        if out.len() > limit {
+            return Err(Undecodable::OverLimit);
+        }
+        if out.len() == out.capacity() {
+            // room for what may come, but never past the first byte over the limit
+            let room = out
+                .capacity()
+                .max(4096)
+                .min(limit.saturating_add(1).saturating_sub(out.len()))
+                .max(1);
+            out.reserve_exact(room);
+        }
+        let (read, written) = (z.total_in(), z.total_out());
+        let rest = &data[(read as usize).min(data.len())..];
+        let status = z
+            .decompress_vec(rest, &mut out, FlushDecompress::None)
+            .map_err(|e| Undecodable::Broken(format!("broken Flate data: {e}")))?;
+        if out.len() > limit {
+            return Err(Undecodable::OverLimit);
+        }
+        if status == Status::StreamEnd {
+            return Ok(out);
+        }
+        if z.total_in() == read && z.total_out() == written {
+            return Err(Undecodable::Broken(
+                "the Flate data ends before its stream does (truncated)".into(),
+            ));
+        }
     }
 }
 

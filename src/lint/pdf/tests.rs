@@ -463,6 +463,26 @@ fn truncated_and_damaged_pdfs_are_unreadable() {
         broken[0].message
     );
     assert_eq!(broken[0].location.page, Some(1));
+    // Flate data cut short (a valid start, no end): truncated, and said so
+    let content =
+        "q 0.894 0 0.169 rg 10 10 100 50 re f Q BT /F1 12 Tf (กาแฟเย็น) Tj ET ".repeat(200);
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut z, content.as_bytes()).unwrap();
+    let deflated = z.finish().unwrap();
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let content_id = doc.add_object(Stream::new(
+        dictionary! { "Filter" => "FlateDecode" },
+        deflated[..deflated.len() / 2].to_vec(),
+    ));
+    let f = run(&page_pdf_with(doc, pages_id, content_id, Dictionary::new()));
+    let broken: Vec<_> = f.iter().filter(|f| f.rule == "pdf/unreadable").collect();
+    assert_eq!(broken.len(), 1, "{f:#?}");
+    assert!(
+        broken[0].message.contains("truncated"),
+        "{}",
+        broken[0].message
+    );
 }
 
 #[test]
