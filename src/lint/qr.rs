@@ -562,10 +562,11 @@ pub fn check_pdf(
     bytes: &[u8],
     doc: &lopdf::Document,
     reads: &BTreeMap<usize, PageRead>,
+    contents: &BTreeMap<usize, Vec<u8>>,
 ) -> Vec<Finding> {
     let mut raster = Vec::new();
     let mut coded: Vec<(usize, Vec<Code>)> = Vec::new();
-    for (number, tally) in candidates(doc) {
+    for (number, tally) in candidates(doc, contents) {
         match reads.get(&number) {
             Some(read) if read.clean && tally.without(read.segments).is_none() => {
                 if !read.codes.is_empty() {
@@ -752,11 +753,15 @@ fn draw_region<'a>(
 /// drawing an image, or at least [`MIN_PATH_SEGMENTS`] path segments, in their content
 /// or the forms it draws. Decoding is charged to one lint budget.
 pub fn candidate_pages(doc: &lopdf::Document) -> Vec<usize> {
-    candidates(doc).into_iter().map(|(n, _)| n).collect()
+    candidates(doc, &BTreeMap::new())
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect()
 }
 
-/// [`candidate_pages`], each with what it draws.
-fn candidates(doc: &lopdf::Document) -> Vec<(usize, Tally)> {
+/// [`candidate_pages`], each with what it draws; `contents` has pages' content already
+/// decoded, by page number.
+fn candidates(doc: &lopdf::Document, contents: &BTreeMap<usize, Vec<u8>>) -> Vec<(usize, Tally)> {
     let mut budget = crate::lint::pdf::Budget::default();
     let mut out = Vec::new();
     let pages = doc.get_pages();
@@ -769,10 +774,14 @@ fn candidates(doc: &lopdf::Document) -> Vec<(usize, Tally)> {
         if budget.exhausted.is_some() {
             break;
         }
-        let (content, _) = budget.page_content(doc, page_id);
         let mut tally = Tally::default();
-        if let Some(content) = content {
-            tally.add(&content);
+        match contents.get(&(number as usize)) {
+            Some(content) => tally.add(content),
+            None => {
+                if let (Some(content), _) = budget.page_content(doc, page_id) {
+                    tally.add(&content);
+                }
+            }
         }
         let mut forms = 0;
         let mut seen = std::collections::HashSet::new();

@@ -159,6 +159,9 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     let mut damaged_reported = false;
     // what each page's geometry shows of QR codes, for the QR check
     let mut qr_reads = BTreeMap::new();
+    // the decoded content of the pages the QR check may rasterize
+    let mut qr_contents = BTreeMap::new();
+    let last = pages.keys().next_back().copied().unwrap_or(0);
     for (number, page_id) in pages {
         let page = number as usize;
         let at = || Location {
@@ -181,7 +184,12 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
             page_box: area.and_then(|a| view.as_ref()?.page_box(a)),
             ..at()
         };
-        let scan = scan_page(&doc, page_id, &mut budget);
+        let mut scan = scan_page(&doc, page_id, &mut budget);
+        if (page <= 2 || number == last)
+            && let Some(content) = scan.content.take()
+        {
+            qr_contents.insert(page, content);
+        }
         if let Some(view) = &view {
             let read = crate::lint::qr::read_page(&scan, |a| view.page_box(a), view.raster_scale());
             qr_reads.insert(page, read);
@@ -242,7 +250,12 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
     if budget.exhausted.is_none() {
         // a file too complex to scan is not drawn either
         findings.extend(crate::lint::qr::check_pdf(
-            ctx, path, bytes, &doc, &qr_reads,
+            ctx,
+            path,
+            bytes,
+            &doc,
+            &qr_reads,
+            &qr_contents,
         ));
     }
     findings
@@ -447,7 +460,7 @@ fn still_encrypted(doc: &Document) -> Option<Option<String>> {
 
 /// Occurrences of `needle` in `bytes`.
 fn count(bytes: &[u8], needle: &[u8]) -> usize {
-    bytes.windows(needle.len()).filter(|w| *w == needle).count()
+    memchr::memmem::find_iter(bytes, needle).count()
 }
 
 /// Why a PDF that loaded is still damaged: its cross-reference table had to be rebuilt,

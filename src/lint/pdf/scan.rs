@@ -381,6 +381,9 @@ pub struct PageScan {
     /// crop marks are one path whose box is the whole page, but they cover its corners
     /// only.
     pub paint_parts: Vec<(usize, Vec<Area>)>,
+    /// The page's content streams, decoded and joined (`None` when the budget ran out),
+    /// for whoever looks at the page next ([`crate::lint::qr`]) not to decode them again.
+    pub content: Option<Vec<u8>>,
 }
 
 impl PageScan {
@@ -871,10 +874,11 @@ pub fn scan_page(doc: &Document, page_id: ObjectId, budget: &mut Budget) -> Page
         spaces: HashMap::new(),
         budget,
     };
-    if let Some(content) = content {
-        scanner.run(&content, &resources, GState::default(), 0);
+    if let Some(content) = &content {
+        scanner.run(content, &resources, GState::default(), 0);
     }
     scanner.annotations(page_id);
+    scanner.out.content = content;
     scanner.out
 }
 
