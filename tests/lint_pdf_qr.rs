@@ -3,6 +3,8 @@
 //! code embedded as an image is still found (rasterized); a code to the wrong address
 //! still yields its finding; a path of 100,000 tiny squares stays within the work limits.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -42,9 +44,6 @@ fn reals(v: &[f32]) -> Vec<Object> {
 /// A one-page PDF of `ops`, with `xobjects` in its resources.
 fn pdf(ops: Vec<Operation>, xobjects: lopdf::Dictionary) -> Vec<u8> {
     let mut doc = Document::with_version("1.7");
-    let pages_id = doc.new_object_id();
-    let content = Content { operations: ops }.encode().unwrap();
-    let content_id = doc.add_object(Stream::new(dictionary! {}, content));
     // a stream must be an indirect object: each image goes into the file on its own
     let mut xobjects = xobjects;
     for (_, value) in xobjects.iter_mut() {
@@ -53,26 +52,11 @@ fn pdf(ops: Vec<Operation>, xobjects: lopdf::Dictionary) -> Vec<u8> {
             *value = doc.add_object(stream).into();
         }
     }
-    let page_id = doc.add_object(dictionary! {
-        "Type" => "Page",
-        "Parent" => pages_id,
+    let page = dictionary! {
         "MediaBox" => vec![0.into(), 0.into(), Object::Real(PAGE[0]), Object::Real(PAGE[1])],
-        "Contents" => content_id,
         "Resources" => dictionary! { "XObject" => xobjects },
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages",
-            "Kids" => vec![page_id.into()],
-            "Count" => 1,
-        }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
+    };
+    support::one_page_pdf(doc, page, Content { operations: ops }.encode().unwrap())
 }
 
 /// The operators that draw `data`'s code as our print renderer does: a white quiet

@@ -31,31 +31,11 @@ fn pdf(
 ) -> Vec<u8> {
     let mut doc = Document::with_version("1.7");
     let fonts = fonts(&mut doc);
-    let pages_id = doc.new_object_id();
-    let content_id = doc.add_object(Stream::new(dictionary! {}, content.as_bytes().to_vec()));
-    let mut page_dict = dictionary! {
-        "Type" => "Page",
-        "Parent" => pages_id,
-        "Contents" => content_id,
-        "Resources" => dictionary! { "Font" => fonts },
-    };
+    let mut page_dict = dictionary! { "Resources" => dictionary! { "Font" => fonts } };
     for (k, v) in page.iter() {
         page_dict.set(k.clone(), v.clone());
     }
-    let page_id = doc.add_object(page_dict);
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages",
-            "Kids" => vec![page_id.into()],
-            "Count" => 1,
-        }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
+    support::one_page_pdf(doc, page_dict, content.as_bytes().to_vec())
 }
 
 fn boxes(media: [i64; 4]) -> Dictionary {
