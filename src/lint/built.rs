@@ -208,7 +208,8 @@ impl Sources {
         self.read
             .entry(shown.to_path_buf())
             .or_insert_with(|| {
-                let text = crate::lint::html::read_project_markdown(root, shown)?;
+                let roots = crate::lint::Roots::none();
+                let text = crate::lint::html::read_project_markdown(&roots, root, shown)?;
                 let lines = LineIndex::new(&text);
                 Some((text, lines))
             })

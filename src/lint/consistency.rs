@@ -277,8 +277,8 @@ fn reread(mut record: Record, bytes: &[u8]) -> Option<Record> {
 /// segment: its variant's, merged over the piece's).
 fn source_facts(ctx: &LintContext, source: &str, segment: Option<&str>) -> Option<Vec<Value>> {
     let root = &ctx.guide.root;
-    let content = root.join("content").canonicalize().ok()?;
-    let path = inside(root, source)?.canonicalize().ok()?;
+    let content = ctx.roots.canonical(&root.join("content"))?;
+    let path = ctx.roots.canonical(&inside(root, source)?)?;
     if !path.starts_with(&content) || path.extension().is_none_or(|e| e != "md") {
         return None;
     }

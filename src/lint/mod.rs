@@ -841,7 +841,7 @@ pub fn lint_bytes(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> 
             // included), other text as UTF-8; binary files have none.
             let text = match kind {
                 FileKind::Html | FileKind::EmailHtml => Some(html::charset::decode(bytes)),
-                _ if !bytes.contains(&0) => Some(String::from_utf8_lossy(bytes)),
+                _ if !bytes.contains(&0) => Some(html::charset::utf8_lossy(bytes)),
                 _ => None,
             };
             if let Some(text) = text {

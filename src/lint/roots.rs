@@ -23,6 +23,8 @@ pub struct Roots {
     roots: Vec<PathBuf>,
     /// Canonical forms already found, when remembering ([`Roots::remembering`]).
     canonical: Option<Arc<Canonical>>,
+    /// The current folder when remembering started: relative paths are below it.
+    cwd: Option<PathBuf>,
 }
 
 /// Canonical forms by path (`None`: the path does not exist).
@@ -60,6 +62,7 @@ impl Roots {
         Ok(Roots {
             roots,
             canonical: None,
+            cwd: None,
         })
     }
 
@@ -69,25 +72,67 @@ impl Roots {
     /// do not change while it lasts, not for a long-lived server.
     pub fn remembering(mut self) -> Roots {
         self.canonical = Some(Arc::default());
+        self.cwd = std::env::current_dir().ok();
         self
     }
 
     /// `path` canonicalized (symbolic links followed), `None` when it does not exist;
     /// remembered when [`Roots::remembering`].
     pub fn canonical(&self, path: &Path) -> Option<PathBuf> {
-        let Some(memory) = &self.canonical else {
+        // (paths compare by components: `page.html/` would find `page.html`'s entry, but
+        // only a folder has a canonical form with a trailing `/`)
+        let trailing = path.as_os_str().as_encoded_bytes().ends_with(b"/");
+        let Some(memory) = self.canonical.as_ref().filter(|_| !trailing) else {
             return path.canonicalize().ok();
         };
         if let Some(known) = memory.lock().unwrap_or_else(|e| e.into_inner()).get(path) {
             return known.clone();
         }
-        let found = path.canonicalize().ok();
+        let found = self.resolve(path);
         let mut memory = memory.lock().unwrap_or_else(|e| e.into_inner());
         if memory.len() >= REMEMBERED_PATHS {
             memory.clear();
         }
         memory.insert(path.to_path_buf(), found.clone());
         found
+    }
+
+    /// `path` canonicalized from its folder's canonical form (remembered): a name is
+    /// joined to it after one `lstat` shows the name is not a symbolic link (a link is
+    /// followed by `canonicalize`), and `..` steps up from it, which is a real folder,
+    /// once a `stat` shows it is one. The same path `canonicalize` gives, without a
+    /// `readlink` for every component of every path (a campaign's pages share their
+    /// folders). A relative path is taken from the current folder.
+    fn resolve(&self, path: &Path) -> Option<PathBuf> {
+        use std::path::Component;
+        let absolute = match &self.cwd {
+            _ if path.is_absolute() => path.to_path_buf(),
+            Some(cwd) if cwd.is_absolute() => cwd.join(path),
+            _ => return path.canonicalize().ok(),
+        };
+        let parent = absolute.parent();
+        match (absolute.components().next_back(), parent) {
+            (Some(Component::Normal(name)), Some(parent)) => {
+                let full = self.canonical(parent)?.join(name);
+                match std::fs::symlink_metadata(&full) {
+                    Ok(meta) if !meta.file_type().is_symlink() => Some(full),
+                    Ok(_) => full.canonicalize().ok(),
+                    Err(_) => None,
+                }
+            }
+            (Some(Component::ParentDir), Some(parent)) => {
+                let folder = self.canonical(parent)?;
+                if !std::fs::metadata(&folder).is_ok_and(|m| m.is_dir()) {
+                    return None; // `file/..` does not resolve
+                }
+                Some(
+                    folder
+                        .parent()
+                        .map_or_else(|| folder.clone(), Path::to_path_buf),
+                )
+            }
+            _ => path.canonicalize().ok(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -203,6 +248,72 @@ mod tests {
             Roots::none().reach(&page_dir.join("style.css")),
             Reach::Outside
         );
+    }
+
+    #[test]
+    fn remembered_canonical_forms_are_what_canonicalize_gives() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("out");
+        std::fs::create_dir_all(root.join("web/กาแฟ/ลึก")).unwrap();
+        std::fs::create_dir_all(tmp.path().join("elsewhere")).unwrap();
+        std::fs::write(root.join("web/กาแฟ/index.html"), "<p>").unwrap();
+        std::fs::write(tmp.path().join("elsewhere/โลโก้.svg"), "<svg/>").unwrap();
+        // a link to a folder, a link to a file, a link to a link, a dangling link
+        std::os::unix::fs::symlink(tmp.path().join("elsewhere"), root.join("web/ที่อื่น")).unwrap();
+        std::os::unix::fs::symlink(root.join("web/ที่อื่น/โลโก้.svg"), root.join("web/logo.svg"))
+            .unwrap();
+        std::os::unix::fs::symlink(root.join("web/logo.svg"), root.join("web/again.svg")).unwrap();
+        std::os::unix::fs::symlink(root.join("web/nothing"), root.join("web/dangling")).unwrap();
+        let roots = Roots::of(std::slice::from_ref(&root))
+            .unwrap()
+            .remembering();
+        // a relative path, below the current folder (the test's: the crate's)
+        let here = tempfile::Builder::new()
+            .prefix(".roots-test-")
+            .tempdir_in(".")
+            .unwrap();
+        let name = here.path().file_name().unwrap().to_owned();
+        std::fs::create_dir_all(here.path().join("web/หน้า")).unwrap();
+        std::fs::write(here.path().join("web/หน้า/index.html"), "<p>").unwrap();
+        let local = Roots::of(&[PathBuf::from(&name)]).unwrap().remembering();
+        for rel in ["web/หน้า/index.html", "web/หน้า", "web/nope"] {
+            let path = Path::new(&name).join(rel);
+            assert!(path.is_relative());
+            assert_eq!(local.canonical(&path), path.canonicalize().ok(), "{rel}");
+            assert_eq!(
+                local.canonical(&path),
+                path.canonicalize().ok(),
+                "{rel} again"
+            );
+        }
+        for rel in [
+            "web/กาแฟ/ลึก/../../กาแฟ/index.html",
+            "web/ที่อื่น/../out/web/logo.svg",
+            "web/ที่อื่น/../elsewhere/โลโก้.svg",
+            "web/กาแฟ/index.html/../index.html",
+            "web/dangling/..",
+            "../../../../../../../../../..",
+            "web/กาแฟ/index.html",
+            "web/กาแฟ/index.html/",
+            "web/กาแฟ/ลึก",
+            "web/กาแฟ/ลึก/../index.html",
+            "web/./กาแฟ/index.html",
+            "web/ที่อื่น/โลโก้.svg",
+            "web/logo.svg",
+            "web/again.svg",
+            "web/dangling",
+            "web/nope/index.html",
+            "web/กาแฟ/index.html/inside-a-file",
+        ] {
+            let path = root.join(rel);
+            for round in 0..2 {
+                assert_eq!(
+                    roots.canonical(&path),
+                    path.canonicalize().ok(),
+                    "{rel} (round {round})"
+                );
+            }
+        }
     }
 
     fn check_reach(roots: &Roots, root: &Path, page_dir: &Path) {

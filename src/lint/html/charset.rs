@@ -27,9 +27,19 @@ pub fn sniff(bytes: &[u8]) -> (&'static Encoding, usize) {
 pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
     let (encoding, bom) = sniff(bytes);
     if encoding == UTF_8 && bom == 0 {
-        return String::from_utf8_lossy(bytes);
+        return utf8_lossy(bytes);
     }
     encoding.decode_without_bom_handling(&bytes[bom..]).0
+}
+
+/// `bytes` as UTF-8, borrowed when valid (checked with SIMD: Thai text is three bytes a
+/// letter, where the standard library's check leaves its ASCII fast path), else with
+/// U+FFFD for each invalid sequence as [`String::from_utf8_lossy`] does.
+pub fn utf8_lossy(bytes: &[u8]) -> Cow<'_, str> {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 /// The label of a `<meta charset=…>` or of an http-equiv Content-Type's `charset=` in

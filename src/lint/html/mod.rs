@@ -711,7 +711,8 @@ impl<'a> Page<'a> {
             return;
         };
         let md_path = self.ctx.guide.root.join(rel);
-        let Some(md) = read_project_markdown(&self.ctx.guide.root, &md_path) else {
+        let Some(md) = read_project_markdown(&self.ctx.roots, &self.ctx.guide.root, &md_path)
+        else {
             return;
         };
         let lines = LineIndex::new(&md);
@@ -897,11 +898,16 @@ fn follows_link(doc: &Document, el: usize, k: usize) -> bool {
 
 /// A Markdown source of the project that a page names in its `brandpress:source` meta:
 /// read only if it is a `.md` file inside the project's `content/` folder (after
-/// following symbolic links), so a hostile page cannot make lint read other files.
-pub(crate) fn read_project_markdown(root: &Path, path: &Path) -> Option<String> {
+/// following symbolic links, as `roots` canonicalizes paths), so a hostile page cannot
+/// make lint read other files.
+pub(crate) fn read_project_markdown(
+    roots: &crate::lint::Roots,
+    root: &Path,
+    path: &Path,
+) -> Option<String> {
     crate::lint::cache::note_read(path);
-    let content = root.join("content").canonicalize().ok()?;
-    let file = path.canonicalize().ok()?;
+    let content = roots.canonical(&root.join("content"))?;
+    let file = roots.canonical(path)?;
     if !file.starts_with(&content) || file.extension().is_none_or(|e| e != "md") || !file.is_file()
     {
         return None;
