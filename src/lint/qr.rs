@@ -759,6 +759,12 @@ pub fn candidate_pages(doc: &lopdf::Document) -> Vec<usize> {
         .collect()
 }
 
+/// Whether page `number` (1-based) of a PDF whose last page is `last` is one the QR
+/// check may rasterize: the first two and the last (at most [`MAX_PAGES`] are).
+pub fn looked_at(number: usize, last: usize) -> bool {
+    number <= 2 || number == last
+}
+
 /// [`candidate_pages`], each with what it draws; `contents` has pages' content already
 /// decoded, by page number.
 fn candidates(doc: &lopdf::Document, contents: &BTreeMap<usize, Vec<u8>>) -> Vec<(usize, Tally)> {
@@ -768,7 +774,7 @@ fn candidates(doc: &lopdf::Document, contents: &BTreeMap<usize, Vec<u8>>) -> Vec
     let last = pages.keys().next_back().copied().unwrap_or(0);
     let looked_at = pages
         .into_iter()
-        .filter(|(n, _)| *n <= 2 || *n == last)
+        .filter(|(n, _)| looked_at(*n as usize, last as usize))
         .take(MAX_PAGES);
     for (number, page_id) in looked_at {
         if budget.exhausted.is_some() {

@@ -96,7 +96,7 @@ use lopdf::{DecompressError, Dictionary, Document, LoadOptions, Object, ObjectId
 
 pub use scan::{
     Area, Budget, FontUse, Limit, MAX_DECODED, MAX_FORMS, MAX_OPERATORS, MAX_RECT_FILL,
-    PROCESS_INKS, PageScan, Paint, PaintKind, PdfColor, RectFill, scan_page,
+    PROCESS_INKS, PageScan, Paint, PaintKind, PdfColor, RectFill, intersects, scan_page,
 };
 
 use crate::brand::{Guide, Rgb};
@@ -185,7 +185,7 @@ pub fn lint(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Vec<Finding> {
             ..at()
         };
         let mut scan = scan_page(&doc, page_id, &mut budget);
-        if (page <= 2 || number == last)
+        if crate::lint::qr::looked_at(page, last as usize)
             && let Some(content) = scan.content.take()
         {
             qr_contents.insert(page, content);

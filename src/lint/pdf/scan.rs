@@ -390,7 +390,7 @@ impl PageScan {
     /// Whether paint `i` of the page may cover `zone`: by its subpaths' boxes when the
     /// scan kept them, else by its box (an unplaced paint may be anywhere).
     pub fn paint_may_cover(&self, i: usize, zone: Area) -> bool {
-        let hits = |a: &Area| a[0] < zone[2] && zone[0] < a[2] && a[1] < zone[3] && zone[1] < a[3];
+        let hits = |a: &Area| intersects(*a, zone);
         match self.paint_parts.binary_search_by_key(&i, |(n, _)| *n) {
             Ok(at) => self.paint_parts[at].1.iter().any(hits),
             Err(_) => self
@@ -401,8 +401,51 @@ impl PageScan {
     }
 }
 
+/// Whether two boxes overlap (touching edges do not).
+pub fn intersects(a: Area, b: Area) -> bool {
+    a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
+}
+
 /// Subpaths a painted path may have for [`PageScan::paint_parts`] to keep their boxes.
 pub const MAX_PATH_PARTS: usize = 32;
+
+/// The boxes of the subpaths of the path being built, while there are at most
+/// [`MAX_PATH_PARTS`] (`None` after that; `None` in the list: no point placed yet).
+struct Subpaths(Option<Vec<Option<Area>>>);
+
+impl Subpaths {
+    fn new() -> Subpaths {
+        Subpaths(Some(Vec::new()))
+    }
+
+    /// Starts a subpath (`m`, `re`, or a segment with none begun).
+    fn begin(&mut self) {
+        if let Some(boxes) = &mut self.0 {
+            boxes.push(None);
+            if boxes.len() > MAX_PATH_PARTS {
+                self.0 = None;
+            }
+        }
+    }
+
+    /// Grows the current subpath's box by `point`.
+    fn grow(&mut self, point: (f32, f32)) {
+        if let Some(last) = self.0.as_mut().and_then(|b| b.last_mut()) {
+            grow(last, point);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.as_ref().is_some_and(Vec::is_empty)
+    }
+
+    /// The boxes of a path of at least two subpaths, starting again for the next path.
+    fn take(&mut self) -> Option<Vec<Option<Area>>> {
+        std::mem::replace(self, Subpaths::new())
+            .0
+            .filter(|b| b.len() >= 2)
+    }
+}
 
 /// One-rectangle fills kept per page at most.
 pub const MAX_PLAIN_RECTS: usize = 4096;
@@ -1272,7 +1315,7 @@ impl<'a> Scanner<'a, '_> {
         // the text and text line matrices.
         let mut path: Option<Area> = None;
         // the boxes of its subpaths, while there are at most MAX_PATH_PARTS
-        let mut parts: Option<Vec<Option<Area>>> = Some(Vec::new());
+        let mut parts = Subpaths::new();
         let mut rect_path = RectPath::new();
         // `W`/`W*` seen: the path clips when it is painted (or ended with `n`)
         let mut clip_pending = false;
@@ -1341,20 +1384,13 @@ impl<'a> Scanner<'a, '_> {
                 }
                 "m" | "l" | "c" | "v" | "y" => {
                     let n = numbers(args);
-                    if let Some(boxes) = &mut parts
-                        && (op.operator == "m" || boxes.is_empty())
-                    {
-                        boxes.push(None);
-                    }
-                    if parts.as_ref().is_some_and(|b| b.len() > MAX_PATH_PARTS) {
-                        parts = None;
+                    if op.operator == "m" || parts.is_empty() {
+                        parts.begin();
                     }
                     for p in n.chunks_exact(2) {
                         let point = apply(&gs.ctm, p[0], p[1]);
                         grow(&mut path, point);
-                        if let Some(last) = parts.as_mut().and_then(|b| b.last_mut()) {
-                            grow(last, point);
-                        }
+                        parts.grow(point);
                     }
                     match (op.operator.as_str(), n.as_slice()) {
                         ("m", [x, y]) => rect_path.move_to(apply(&gs.ctm, *x, *y)),
@@ -1365,18 +1401,11 @@ impl<'a> Scanner<'a, '_> {
                 "h" => rect_path.close_open(),
                 "re" => {
                     if let [x, y, w, h] = numbers(args).as_slice() {
-                        if let Some(boxes) = &mut parts {
-                            boxes.push(None);
-                        }
-                        if parts.as_ref().is_some_and(|b| b.len() > MAX_PATH_PARTS) {
-                            parts = None;
-                        }
+                        parts.begin();
                         for (px, py) in [(*x, *y), (x + w, *y), (*x, y + h), (x + w, y + h)] {
                             let point = apply(&gs.ctm, px, py);
                             grow(&mut path, point);
-                            if let Some(last) = parts.as_mut().and_then(|b| b.last_mut()) {
-                                grow(last, point);
-                            }
+                            parts.grow(point);
                         }
                         rect_path.rect(&gs.ctm, [*x, *y, *w, *h]);
                     } else {
@@ -1386,7 +1415,7 @@ impl<'a> Scanner<'a, '_> {
                 "W" | "W*" => clip_pending = true,
                 op @ ("n" | "f" | "F" | "f*" | "S" | "s" | "B" | "B*" | "b" | "b*") => {
                     let area = path.take();
-                    let boxes = parts.replace(Vec::new()).filter(|b| b.len() >= 2);
+                    let boxes = parts.take();
                     // the clip applies to what comes after this operator
                     let clip = gs.clip;
                     if std::mem::take(&mut clip_pending) {

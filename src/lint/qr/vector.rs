@@ -21,7 +21,7 @@
 //! Work: linear in the path's rectangles (at most [`MAX_RECT_FILL`] a path, as the scanner
 //! keeps them) plus the grid's cells (at most 177 × 177).
 
-use crate::lint::pdf::{Area, PageScan, PaintKind, PdfColor, RectFill};
+use crate::lint::pdf::{Area, PageScan, PaintKind, PdfColor, RectFill, intersects};
 
 use super::Code;
 
@@ -146,10 +146,6 @@ fn contains(outer: Area, inner: Area) -> bool {
         && outer[1] <= inner[1] + eps
         && outer[2] + eps >= inner[2]
         && outer[3] + eps >= inner[3]
-}
-
-fn intersects(a: Area, b: Area) -> bool {
-    a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
 }
 
 /// A square grid of modules rebuilt from rectangles.
