@@ -90,20 +90,31 @@ struct Month {
     range: (usize, usize),
 }
 
-/// The Thai month names as [`month_at`] tries them: (first character, name, month).
-fn thai_month_names() -> &'static [(char, &'static str, u8)] {
-    static NAMES: std::sync::LazyLock<Vec<(char, &'static str, u8)>> =
+/// The Thai month names as [`month_at`] tries them, by their first character (a letter
+/// of the Thai block, U+0E00–U+0E7F): (name, month), in the order of THAI_MONTHS (full
+/// name, abbreviation, abbreviation without its dot). Most Thai letters start no month
+/// name, and `month_at` runs at every letter of the text.
+fn thai_month_names(first: char) -> &'static [(&'static str, u8)] {
+    static NAMES: std::sync::LazyLock<Vec<Vec<(&'static str, u8)>>> =
         std::sync::LazyLock::new(|| {
-            let mut names = Vec::new();
+            let mut names = vec![Vec::new(); 0x80];
             for (k, (full, abbr)) in THAI_MONTHS.iter().enumerate() {
                 for name in [*full, *abbr, abbr.trim_end_matches('.')] {
-                    let first = name.chars().next().unwrap_or('\0');
-                    names.push((first, name, k as u8 + 1));
+                    let first = name.chars().next().map_or(0, |c| c as u32);
+                    if let Some(slot) = first
+                        .checked_sub(0x0E00)
+                        .and_then(|i| names.get_mut(i as usize))
+                    {
+                        slot.push((name, k as u8 + 1));
+                    }
                 }
             }
             names
         });
-    &NAMES
+    (first as u32)
+        .checked_sub(0x0E00)
+        .and_then(|i| NAMES.get(i as usize))
+        .map_or(&[], Vec::as_slice)
 }
 
 /// The month name starting at byte `i`, if any: Thai full or abbreviated (also without
@@ -121,8 +132,8 @@ fn month_at(text: &str, i: usize) -> Option<Month> {
         // Only the names that start with the text's character are compared, in the
         // order of THAI_MONTHS (full name, abbreviation, abbreviation without its dot).
         let c = rest.chars().next()?;
-        for &(start, name, month) in thai_month_names() {
-            if start == c && rest.starts_with(name) {
+        for &(name, month) in thai_month_names(c) {
+            if rest.starts_with(name) {
                 return Some(Month {
                     month,
                     thai: true,
@@ -130,6 +141,8 @@ fn month_at(text: &str, i: usize) -> Option<Month> {
                 });
             }
         }
+        // (English names start with an ASCII letter)
+        return None;
     }
     if text[..i]
         .chars()
