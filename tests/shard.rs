@@ -405,3 +405,88 @@ fn bad_shard_values_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("SHARD_DIR"));
 }
+
+/// The marker (`.brandpress-output`) of a built folder, as JSON.
+fn marker(dir: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(dir.join(".brandpress-output")).unwrap()).unwrap()
+}
+
+#[test]
+fn a_split_with_a_shard_missing_or_given_twice_does_not_merge() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = example(&tmp.path().join("project"));
+    let web = [Channel::Web];
+    let dir = |name: &str| tmp.path().join(name);
+    for i in 1..=3 {
+        build_into(&project, &dir(&format!("w{i}")), &web, Some(shard(i, 3)));
+    }
+    // each shard's marker says which it is; a whole build's says nothing
+    assert_eq!(
+        marker(&dir("w2"))["shard"],
+        serde_json::json!({"index": 2, "count": 3, "channels": ["web"]})
+    );
+    build_into(&project, &dir("whole"), &web, None);
+    assert!(marker(&dir("whole")).get("shard").is_none());
+
+    let merged = dir("merged");
+    // shard 2 of 3 left out: its pieces would vanish from the campaign and its checks
+    let e = merge(&merged, &project, &[dir("w1"), dir("w3")])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("web channel is missing 1 of 3 shards (2/3)"),
+        "{e}"
+    );
+    assert!(!merged.exists(), "nothing written on failure");
+    // one shard twice
+    let e = merge(
+        &merged,
+        &project,
+        &[dir("w1"), dir("w2"), dir("w2"), dir("w3")],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("both shard 2/3 of the web channel"), "{e}");
+    // shards of two splits
+    build_into(&project, &dir("half"), &web, Some(shard(1, 2)));
+    let e = merge(&merged, &project, &[dir("w1"), dir("half")])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("merge the shards of one split"), "{e}");
+
+    // a matrix of channel × shard: each channel's split is whole, so it merges; the same
+    // matrix without email's second shard does not
+    let email = [Channel::Email];
+    build_into(&project, &dir("e1"), &email, Some(shard(1, 2)));
+    build_into(&project, &dir("e2"), &email, Some(shard(2, 2)));
+    build_into(&project, &dir("h2"), &web, Some(shard(2, 2)));
+    let all = [dir("half"), dir("h2"), dir("e1"), dir("e2")];
+    merge(&merged, &project, &all).expect("a whole matrix merges");
+    let e = merge(&merged, &project, &all[..3]).unwrap_err().to_string();
+    assert!(
+        e.contains("email channel is missing 1 of 2 shards (2/2)"),
+        "{e}"
+    );
+    // whole builds carry no split: merged as given (one job per channel)
+    build_into(&project, &dir("whole-email"), &email, None);
+    merge(
+        &dir("joined"),
+        &project,
+        &[dir("whole"), dir("whole-email")],
+    )
+    .expect("merges");
+
+    // from the command line: a usage error (exit 2), and the merged folder untouched
+    let before = tree(&merged);
+    let out = Command::new(env!("CARGO_BIN_EXE_brandpress"))
+        .arg("merge")
+        .arg(&merged)
+        .args([dir("w1"), dir("w3")])
+        .args(["--project", project.root.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("missing 1 of 3 shards (2/3)"), "{stderr}");
+    assert_eq!(tree(&merged), before);
+}

@@ -28,7 +28,22 @@ const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 pub struct Manifest {
     /// `brandpress <version>`.
     pub generator: String,
+    /// Which shard of a split this output is (`build --shard I/N`); none for a whole
+    /// build or a merge. `merge` refuses a split with a shard missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardOf>,
     pub files: Vec<Entry>,
+}
+
+/// A shard's place in its split, with the channels its folder holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShardOf {
+    /// 1-based.
+    pub index: u32,
+    pub count: u32,
+    /// Sorted channel names: those the build rendered and those it kept.
+    pub channels: Vec<String>,
 }
 
 /// One output file.
@@ -76,6 +91,7 @@ impl Manifest {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Manifest {
             generator: format!("brandpress {}", env!("CARGO_PKG_VERSION")),
+            shard: None,
             files,
         }
     }

@@ -43,7 +43,7 @@ pub use shard::{MergeSummary, merge};
 pub use staging::{remove_tree, sync_folder};
 pub use swap::{recover, swap_in};
 
-use manifest::{Entry, Manifest};
+use manifest::{Entry, Manifest, ShardOf};
 use out_dir::Existing;
 use staging::Staging;
 
@@ -216,7 +216,26 @@ pub fn build_locked_cached(
                 (dir, warnings)
             })
         });
-        let result = publish(&staging, &out, project, &rendered.entries, &kept, records);
+        let shard = options.shard.map(|s| ShardOf {
+            index: s.index(),
+            count: s.count(),
+            channels: kept
+                .iter()
+                .map(|e| e.channel.clone())
+                .chain(options.channels.iter().map(|c| c.name().to_string()))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+        });
+        let result = publish(
+            &staging,
+            &out,
+            project,
+            &rendered.entries,
+            &kept,
+            records,
+            shard,
+        );
         // the output as the swap left it, for the stamp (the cache's clean-up touches
         // only blobs no output file is)
         // (a partial build's kept files are not in its plan: the next build goes the
@@ -282,12 +301,17 @@ fn publish(
     rendered: &[Entry],
     kept: &[Entry],
     records: Vec<crate::manifest::Record>,
+    shard: Option<ShardOf>,
 ) -> Result<()> {
     let mut files = rendered.to_vec();
     files.extend(kept.iter().cloned());
     staging.write(
         Path::new(MARKER),
-        &Manifest::new(files).to_bytes(),
+        &Manifest {
+            shard,
+            ..Manifest::new(files)
+        }
+        .to_bytes(),
         "the build's manifest",
     )?;
     let campaign = CampaignManifest::new(records);

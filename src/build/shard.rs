@@ -17,15 +17,15 @@
 //! and each must have the SHA-256 its campaign manifest records. Two shards may hold one
 //! path only with the same bytes and the same entry.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry as Slot;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::claims::check_relative;
 use super::lock::{BuildLock, LockWait};
-use super::manifest::{Entry, Manifest, is_plain_file};
+use super::manifest::{Entry, Manifest, ShardOf, is_plain_file};
 use super::out_dir::OutDir;
 use super::staging::Staging;
 use super::swap;
@@ -122,6 +122,7 @@ pub fn merge(
     let mut order: Vec<String> = Vec::new();
     let mut records: HashMap<String, Record> = HashMap::new();
     let mut shared = 0;
+    let mut splits: Vec<(usize, ShardOf)> = Vec::new();
     for (i, dir) in shards.iter().enumerate() {
         let marker = dir.join(MARKER);
         if !is_plain_file(dir, Path::new(MARKER)) {
@@ -133,6 +134,9 @@ pub fn merge(
             ));
         }
         let manifest = Manifest::read(&marker)?;
+        if let Some(of) = &manifest.shard {
+            splits.push((i, of.clone()));
+        }
         let campaign = read_campaign(dir)?;
         let mut hashes: HashMap<&str, &Record> = HashMap::new();
         for r in &campaign.outputs {
@@ -220,6 +224,8 @@ pub fn merge(
         }
     }
 
+    check_split(shards, &splits)?;
+
     let files = order.len();
     let entries: Vec<Entry> = order
         .iter()
@@ -258,6 +264,66 @@ pub fn merge(
         },
         lock,
     ))
+}
+
+/// The shards of a split (`build --shard I/N`, recorded in each folder's marker) must
+/// all be there: for every channel one of them holds, shards 1 to N, each once. A missing
+/// shard's pieces would be missing from the merged campaign, and from its campaign-wide
+/// checks, without a word. `splits` pairs a folder's place in `dirs` with its shard.
+fn check_split(dirs: &[PathBuf], splits: &[(usize, ShardOf)]) -> Result<()> {
+    let Some((first_dir, first)) = splits.first() else {
+        return Ok(());
+    };
+    let n = first.count;
+    if let Some((dir, other)) = splits.iter().find(|(_, s)| s.count != n) {
+        return Err(Error::usage(format!(
+            "{} is shard {}/{n} but {} is shard {}/{}: merge the shards of one split",
+            dirs[*first_dir].display(),
+            first.index,
+            dirs[*dir].display(),
+            other.index,
+            other.count
+        )));
+    }
+    // channel → shard number → the folder holding it
+    let mut holders: BTreeMap<&str, BTreeMap<u32, usize>> = BTreeMap::new();
+    for (dir, of) in splits {
+        for channel in &of.channels {
+            if let Some(before) = holders
+                .entry(channel.as_str())
+                .or_default()
+                .insert(of.index, *dir)
+            {
+                return Err(Error::usage(format!(
+                    "{} and {} are both shard {}/{n} of the {channel} channel: give merge each shard once",
+                    dirs[before].display(),
+                    dirs[*dir].display(),
+                    of.index
+                )));
+            }
+        }
+    }
+    for (channel, held) in &holders {
+        let missing: Vec<u32> = (1..=n).filter(|k| !held.contains_key(k)).collect();
+        if missing.is_empty() {
+            continue;
+        }
+        const SHOWN: usize = 10;
+        let mut named = missing
+            .iter()
+            .take(SHOWN)
+            .map(|k| format!("{k}/{n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if missing.len() > SHOWN {
+            named.push_str(&format!(" and {} more", missing.len() - SHOWN));
+        }
+        return Err(Error::usage(format!(
+            "the {channel} channel is missing {} of {n} shards ({named}): their pieces would be left out of the merged campaign and its checks; give merge every shard's --out folder",
+            missing.len()
+        )));
+    }
+    Ok(())
 }
 
 /// A shard folder must not be the output, inside it or hold it: the swap would replace
