@@ -140,7 +140,8 @@ lint_row print '*.pdf' PDFs 500
 log "lint out/ (cold, then from the lint cache) × $runs"
 cold=() warm=()
 for ((i = 0; i < runs; i++)); do
-  rm -rf "$corp/out/.brandpress/lint-cache"
+  # the lint cache lives beside the output (src/lint/cache.rs), not inside it
+  rm -f "$corp/.brandpress/out.lint-cache.json"
   cold+=("$(timed "$bp" lint out --project . --format json)")
   cp "$tmp/cmd.out" "$tmp/lint-cold.json"
   warm+=("$(timed "$bp" lint out --project . --format json)")
