@@ -223,17 +223,31 @@ pub fn page(sheet: &Sheet, thumbs: &HashMap<String, Vec<Thumb>>, previews: &Prev
         h.push_str("</div></details>\n");
     }
 
-    for (n, ((shared, group), members)) in groups.iter().enumerate() {
-        group_html(
-            &mut h,
-            sheet,
-            *shared,
-            group,
-            members,
-            n < OPEN_GROUPS && !shared,
-            thumbs,
-            previews,
-        );
+    // each group's tiles are written in parallel (a picture's size is read from its
+    // file), then joined in order
+    let groups: Vec<_> = groups.iter().enumerate().collect();
+    let tiles: Vec<String> = {
+        use rayon::prelude::*;
+        groups
+            .par_iter()
+            .map(|(n, ((shared, group), members))| {
+                let mut tile = String::with_capacity(members.len() * 1200);
+                group_html(
+                    &mut tile,
+                    sheet,
+                    *shared,
+                    group,
+                    members,
+                    *n < OPEN_GROUPS && !shared,
+                    thumbs,
+                    previews,
+                );
+                tile
+            })
+            .collect()
+    };
+    for tile in tiles {
+        h.push_str(&tile);
     }
     h.push_str("</main>\n<script src=\"_sheet/sheet.js\"></script>\n</body>\n</html>\n");
     h

@@ -235,7 +235,7 @@ impl Sheet {
 }
 
 /// Where a sheet's files go: `put(relative path, content)`.
-pub type Put<'a> = &'a dyn Fn(&Path, Content) -> Result<()>;
+pub type Put<'a> = &'a (dyn Fn(&Path, Content) -> Result<()> + Sync);
 
 /// The sheet a build or merge writes into its staging tree (`staging_root`, which will
 /// replace `out`): its outputs `records`, with the lint cache's findings for those whose
@@ -271,8 +271,15 @@ pub fn for_output(
     previous.extend(others.iter().map(|o| o.join(DIR)));
     let rendered = sheet.render(&previous);
     let files = rendered.files.len();
-    for (rel, content) in rendered.files {
-        put(Path::new(&rel), content)?;
+    // put in parallel: a fresh build's sheet is thousands of new files (two thumbnails
+    // and two preview pages a piece), and creating a file is mostly waiting on the
+    // filesystem
+    {
+        use rayon::prelude::*;
+        rendered
+            .files
+            .into_par_iter()
+            .try_for_each(|(rel, content)| put(Path::new(&rel), content))?;
     }
     if std::env::var_os("BRANDPRESS_SHEET_STATS").is_some() {
         eprintln!(
