@@ -55,6 +55,20 @@ pub fn write(
     verbose: bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    // Buffered: stdout is line-buffered, and a JSON report of 16,000 findings is 180,000
+    // lines, each its own `write` call without this.
+    let mut out = std::io::BufWriter::with_capacity(64 << 10, out);
+    let _cwd = CurrentDir::read_once();
+    write_to(report, format, verbose, &mut out)?;
+    out.flush()
+}
+
+fn write_to(
+    report: &LintReport,
+    format: Format,
+    verbose: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     match format {
         Format::Human => {
             let color = std::io::stdout().is_terminal()
@@ -192,11 +206,35 @@ fn is_zero_width(c: char) -> bool {
 }
 
 fn path_string(p: &Path) -> String {
-    let p = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| p.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+    let relative = |cwd: &Path| p.strip_prefix(cwd).ok().map(Path::to_path_buf);
+    let p = CWD
+        .with(|known| match &*known.borrow() {
+            Some(cwd) => relative(cwd),
+            None => std::env::current_dir().ok().and_then(|cwd| relative(&cwd)),
+        })
         .unwrap_or_else(|| p.to_path_buf());
     p.to_string_lossy().replace('\\', "/")
+}
+
+thread_local! {
+    /// The current folder while [`write`] writes a report (read once, not once a path).
+    static CWD: std::cell::RefCell<Option<std::path::PathBuf>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Holds the current folder in [`CWD`] until dropped.
+struct CurrentDir;
+
+impl CurrentDir {
+    fn read_once() -> CurrentDir {
+        CWD.with(|c| *c.borrow_mut() = std::env::current_dir().ok());
+        CurrentDir
+    }
+}
+
+impl Drop for CurrentDir {
+    fn drop(&mut self) {
+        CWD.with(|c| *c.borrow_mut() = None);
+    }
 }
 
 /// A page box in points as JSON numbers: to the hundredth of a point, written short
