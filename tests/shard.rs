@@ -467,6 +467,20 @@ fn a_split_with_a_shard_missing_or_given_twice_does_not_merge() {
         e.contains("email channel is missing 1 of 2 shards (2/2)"),
         "{e}"
     );
+    // a marker naming a channel that does not exist (a planted one)
+    let planted = dir("e2").join(".brandpress-output");
+    let text = std::fs::read_to_string(&planted).unwrap();
+    std::fs::write(
+        &planted,
+        text.replacen("\"email\"\n", "\"\\u001b[2Jemail\"\n", 1),
+    )
+    .unwrap();
+    let e = merge(&merged, &project, &all).unwrap_err().to_string();
+    assert!(
+        e.contains("unknown channel") && !e.contains('\u{1b}'),
+        "{e}"
+    );
+    std::fs::write(&planted, text).unwrap();
     // whole builds carry no split: merged as given (one job per channel)
     build_into(&project, &dir("whole-email"), &email, None);
     merge(

@@ -289,6 +289,13 @@ fn check_split(dirs: &[PathBuf], splits: &[(usize, ShardOf)]) -> Result<()> {
     let mut holders: BTreeMap<&str, BTreeMap<u32, usize>> = BTreeMap::new();
     for (dir, of) in splits {
         for channel in &of.channels {
+            // (read from an untrusted marker: only known names reach a message)
+            if channel.parse::<crate::render::Channel>().is_err() {
+                return Err(Error::file(
+                    dirs[*dir].join(MARKER),
+                    "names an unknown channel in its shard; was it written by brandpress?",
+                ));
+            }
             if let Some(before) = holders
                 .entry(channel.as_str())
                 .or_default()
