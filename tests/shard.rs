@@ -480,6 +480,12 @@ fn a_split_with_a_shard_missing_or_given_twice_does_not_merge() {
         e.contains("unknown channel") && !e.contains('\u{1b}'),
         "{e}"
     );
+    // and one claiming a split of four billion shards (no loop over them, no list)
+    let huge = text.replacen("\"count\": 2", "\"count\": 4000000000", 1);
+    assert_ne!(huge, text);
+    std::fs::write(&planted, huge).unwrap();
+    let e = merge(&merged, &project, &all).unwrap_err().to_string();
+    assert!(e.contains("impossible shard"), "{e}");
     std::fs::write(&planted, text).unwrap();
     // whole builds carry no split: merged as given (one job per channel)
     build_into(&project, &dir("whole-email"), &email, None);

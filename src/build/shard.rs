@@ -271,6 +271,20 @@ pub fn merge(
 /// shard's pieces would be missing from the merged campaign, and from its campaign-wide
 /// checks, without a word. `splits` pairs a folder's place in `dirs` with its shard.
 fn check_split(dirs: &[PathBuf], splits: &[(usize, ShardOf)]) -> Result<()> {
+    // (read from untrusted markers: a shard out of range, or a name that is no channel,
+    // is refused before anything loops over 1..N or reaches a message)
+    for (dir, of) in splits {
+        let known = of
+            .channels
+            .iter()
+            .all(|c| c.parse::<crate::render::Channel>().is_ok());
+        if Shard::new(of.index, of.count).is_none() || !known {
+            return Err(Error::file(
+                dirs[*dir].join(MARKER),
+                "names an impossible shard or an unknown channel; was it written by brandpress?",
+            ));
+        }
+    }
     let Some((first_dir, first)) = splits.first() else {
         return Ok(());
     };
@@ -289,17 +303,11 @@ fn check_split(dirs: &[PathBuf], splits: &[(usize, ShardOf)]) -> Result<()> {
     let mut holders: BTreeMap<&str, BTreeMap<u32, usize>> = BTreeMap::new();
     for (dir, of) in splits {
         for channel in &of.channels {
-            // (read from an untrusted marker: only known names reach a message)
-            if channel.parse::<crate::render::Channel>().is_err() {
-                return Err(Error::file(
-                    dirs[*dir].join(MARKER),
-                    "names an unknown channel in its shard; was it written by brandpress?",
-                ));
-            }
             if let Some(before) = holders
                 .entry(channel.as_str())
                 .or_default()
                 .insert(of.index, *dir)
+                && before != *dir
             {
                 return Err(Error::usage(format!(
                     "{} and {} are both shard {}/{n} of the {channel} channel: give merge each shard once",
