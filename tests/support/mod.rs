@@ -44,37 +44,8 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
-/// A one-page PDF, saved: `doc` already holds the objects the page refers to (fonts,
-/// images), `page` has the page's own entries (`MediaBox`, `Resources`…) and `content`
-/// is its content stream, stored unfiltered. The page tree and catalog are added here.
-pub fn one_page_pdf(
-    mut doc: lopdf::Document,
-    page: lopdf::Dictionary,
-    content: Vec<u8>,
-) -> Vec<u8> {
-    use lopdf::{Object, Stream, dictionary};
-    let pages_id = doc.new_object_id();
-    let content_id = doc.add_object(Stream::new(dictionary! {}, content));
-    let mut page_dict = dictionary! {
-        "Type" => "Page",
-        "Parent" => pages_id,
-        "Contents" => content_id,
-    };
-    for (k, v) in page.iter() {
-        page_dict.set(k.clone(), v.clone());
-    }
-    let page_id = doc.add_object(page_dict);
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages",
-            "Kids" => vec![page_id.into()],
-            "Count" => 1,
-        }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
-}
+// the one-page PDF builder the PDF lint's unit tests use too
+#[path = "../../src/lint/pdf/one_page.rs"]
+mod one_page;
+#[allow(unused_imports)]
+pub use one_page::one_page_pdf;

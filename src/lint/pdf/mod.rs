@@ -1662,4 +1662,6 @@ fn judge_color(palette: &Palette, color: &PdfColor) -> Option<ColorVerdict> {
 }
 
 #[cfg(test)]
+mod one_page;
+#[cfg(test)]
 mod tests;

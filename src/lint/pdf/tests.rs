@@ -3,6 +3,7 @@ use std::path::Path;
 use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
 
+use super::one_page::finish_one_page;
 use super::*;
 use crate::brand::Guide;
 
@@ -52,8 +53,6 @@ fn make_pdf(ops: Vec<Operation>, with_trim: bool, bleed_pt: f32) -> Vec<u8> {
         (A5[1] + 2.0 * b).into(),
     ];
     let mut page = dictionary! {
-        "Type" => "Page",
-        "Parent" => pages_id,
         "Contents" => content_id,
         "Resources" => resources_id,
         "MediaBox" => media.clone(),
@@ -62,20 +61,7 @@ fn make_pdf(ops: Vec<Operation>, with_trim: bool, bleed_pt: f32) -> Vec<u8> {
         page.set("TrimBox", trim);
         page.set("BleedBox", media);
     }
-    let page_id = doc.add_object(page);
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages",
-            "Kids" => vec![page_id.into()],
-            "Count" => 1,
-        }),
-    );
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog_id);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
+    finish_one_page(doc, pages_id, page)
 }
 
 fn fill_rect(color_op: &str, values: &[f32]) -> Vec<Operation> {
@@ -334,7 +320,7 @@ fn page_pdf(
 }
 
 fn page_pdf_with(
-    mut doc: Document,
+    doc: Document,
     pages_id: ObjectId,
     content_id: ObjectId,
     resources: Dictionary,
@@ -347,28 +333,14 @@ fn page_pdf_with(
         (A5[1] + 2.0 * b).into(),
     ];
     let trim = vec![b.into(), b.into(), (A5[0] + b).into(), (A5[1] + b).into()];
-    let page_id = doc.add_object(dictionary! {
-        "Type" => "Page",
-        "Parent" => pages_id,
+    let page = dictionary! {
         "Contents" => content_id,
         "Resources" => resources,
         "MediaBox" => media.clone(),
         "TrimBox" => trim,
         "BleedBox" => media,
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages",
-            "Kids" => vec![page_id.into()],
-            "Count" => 1,
-        }),
-    );
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog_id);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
+    };
+    finish_one_page(doc, pages_id, page)
 }
 
 /// `n` zero bytes… as spaces (valid content), zlib-compressed.
