@@ -531,3 +531,91 @@ fn lint_sheet_reviews_a_foreign_delivery_and_writes_only_into_its_folder() {
     );
     assert!(!String::from_utf8_lossy(&again.stdout).contains("_sheet"));
 }
+
+/// The thumbnails of our own PDFs are painted from the pages' layout, not rasterized from
+/// the PDF: each must still show what its PDF shows. Compared with hayro's drawing of the
+/// same page at the same size, it differs by a few levels a pixel (glyph edges, and the
+/// brand's CMYK inks shown as the guide's screen colors where hayro converts CMYK
+/// naively: about 7 on the example's flyers); another piece's page differs several times
+/// more (about 25).
+#[test]
+fn painted_thumbnails_show_what_their_pdf_shows() {
+    let (_tmp, project) = example();
+    let out = project.join("out");
+    build(&project, &out);
+    let manifest: CampaignManifest =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let pdfs: Vec<(String, PathBuf)> = manifest
+        .outputs
+        .iter()
+        .filter(|r| r.path.ends_with(".pdf"))
+        .map(|r| (r.sha256.clone(), out.join(&r.path)))
+        .collect();
+    assert!(pdfs.len() >= 2);
+    // page 1's thumbnail: its size in points (from its name) and its RGB pixels
+    let thumb = |sha: &str| -> ((f32, f32), usize, usize, Vec<u8>) {
+        let entry = std::fs::read_dir(out.join("_sheet/thumbs"))
+            .unwrap()
+            .map(|e| e.unwrap())
+            .find(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(&format!("{sha}-p1-"))
+            })
+            .unwrap_or_else(|| panic!("no thumbnail of {sha}"));
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let size = name.rsplit_once("-p1-").unwrap().1.trim_end_matches(".png");
+        let (w, h) = size.split_once('x').unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(std::fs::read(entry.path()).unwrap()));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        buf.truncate(info.buffer_size());
+        (
+            (w.parse().unwrap(), h.parse().unwrap()),
+            info.width as usize,
+            info.height as usize,
+            buf,
+        )
+    };
+    // mean difference per channel between a thumbnail and hayro's page 1 of `pdf`
+    let distance = |(size, tw, th, rgb): &((f32, f32), usize, usize, Vec<u8>), pdf: &Path| {
+        // the scale the thumbnail was drawn at: its long side over the page's
+        let dpi = 72.0 * (*tw).max(*th) as f32 / size.0.max(size.1);
+        let (rw, rh, rgba) = support::rasterize(&std::fs::read(pdf).unwrap(), 0, dpi);
+        let (w, h) = ((*tw).min(rw), (*th).min(rh));
+        assert!(w + 2 >= *tw && h + 2 >= *th, "{tw}x{th} vs {rw}x{rh}");
+        let mut sum = 0u64;
+        for y in 0..h {
+            for x in 0..w {
+                for c in 0..3 {
+                    let a = rgb[(y * tw + x) * 3 + c];
+                    let b = rgba[(y * rw + x) * 4 + c];
+                    sum += u64::from(a.abs_diff(b));
+                }
+            }
+        }
+        sum as f64 / (w * h * 3) as f64
+    };
+    for (i, (sha, pdf)) in pdfs.iter().enumerate() {
+        let t = thumb(sha);
+        let same = distance(&t, pdf);
+        let (_, other) = &pdfs[(i + 1) % pdfs.len()];
+        let different = distance(&t, other);
+        eprintln!(
+            "{}: same page {same:.2}, another piece's {different:.2}",
+            pdf.display()
+        );
+        assert!(
+            same < 9.0,
+            "{}: {same:.2} from its PDF's page",
+            pdf.display()
+        );
+        assert!(
+            different > 2.5 * same,
+            "{}: {same:.2} from its page, {different:.2} from another",
+            pdf.display()
+        );
+    }
+}

@@ -198,7 +198,7 @@ pub fn build_locked_cached(
             records = kept_records(&out.path, &kept, project);
         }
     }
-    let rendered = render_into(&staging, project, &renderers, &plan, cache.as_ref())?;
+    let mut rendered = render_into(&staging, project, &renderers, &plan, cache.as_ref())?;
     let job_warnings = rendered.warnings.clone();
     warnings.extend(rendered.warnings);
     records.extend(rendered.records);
@@ -206,6 +206,7 @@ pub fn build_locked_cached(
     // The cache's index is written (and its unused blobs removed) while the manifests and
     // the sheet are written, the tree flushed and swapped in: it names only blobs already
     // stored, whatever becomes of this build.
+    let thumbs = std::mem::take(&mut rendered.thumbs);
     let finished = std::thread::scope(|s| -> Result<_> {
         let finishing = cache.map(|cache| {
             let channels = &options.channels;
@@ -233,7 +234,7 @@ pub fn build_locked_cached(
             project,
             &rendered.entries,
             &kept,
-            records,
+            (records, thumbs),
             shard,
         );
         // the output as the swap left it, for the stamp (the cache's clean-up touches
@@ -292,15 +293,16 @@ fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-/// Writes the build's manifest, the campaign manifest and the contact sheet into the
-/// staging tree, flushes it and swaps it in place of the output.
+/// Writes the build's manifest, the campaign manifest of `records` and the contact sheet
+/// (with the thumbnails `thumbs` the build already wrote) into the staging tree, flushes
+/// it and swaps it in place of the output.
 fn publish(
     staging: &Staging,
     out: &OutDir,
     project: &Project,
     rendered: &[Entry],
     kept: &[Entry],
-    records: Vec<crate::manifest::Record>,
+    (records, thumbs): (Vec<crate::manifest::Record>, Thumbs),
     shard: Option<ShardOf>,
 ) -> Result<()> {
     let mut files = rendered.to_vec();
@@ -327,6 +329,7 @@ fn publish(
         staging.root(),
         &campaign.outputs,
         crate::sheet::titles(project),
+        thumbs.into_iter().collect(),
         &|rel, file| stage_sheet_file(staging, rel, file),
     )?;
     staging.flush()?;
@@ -379,7 +382,13 @@ struct Written {
     /// Jobs rendered, and jobs whose files came from the build cache.
     rendered: usize,
     reused: usize,
+    /// Thumbnails of the contact sheet already written, by PDF SHA-256 (painted by the
+    /// print renderer from its layout).
+    thumbs: Thumbs,
 }
+
+/// Thumbnails of the contact sheet the build wrote, by PDF SHA-256.
+type Thumbs = Vec<(String, Vec<crate::sheet::Thumb>)>;
 
 /// Campaign manifest records of files kept from the previous build: the previous
 /// manifest's record where the file still has its hash, else one read from its bytes.
@@ -560,6 +569,7 @@ fn render_into(
             warnings: rendered.warnings,
             rendered: 1,
             reused: 0,
+            thumbs: Vec::new(),
         };
         if failed.load(Ordering::Relaxed) {
             return Ok(done);
@@ -573,8 +583,12 @@ fn render_into(
                 })?;
             let entry = Entry::new(&output.path, channel, piece.map(|p| p.slug.as_str()))
                 .for_segment(piece.and_then(|p| p.segment.as_deref()));
-            done.records
-                .push(campaign::record(&entry, &output, piece, &project.root));
+            let record = campaign::record(&entry, &output, piece, &project.root);
+            if !output.previews.is_empty() {
+                done.thumbs
+                    .push(stage_previews(staging, &record.sha256, &output.previews)?);
+            }
+            done.records.push(record);
             done.entries.push(entry);
         }
         if let Some((cache, key)) = cache {
@@ -613,12 +627,34 @@ fn render_into(
                 written.warnings.extend(done.warnings);
                 written.rendered += done.rendered;
                 written.reused += done.reused;
+                written.thumbs.extend(done.thumbs);
             }
             Err(e) => errors.push(e),
         }
     }
     Error::collect(errors)?;
     Ok(written)
+}
+
+/// Writes the page previews of the output `sha256` as its thumbnails on the contact sheet.
+fn stage_previews(
+    staging: &Staging,
+    sha256: &str,
+    previews: &[render::PagePreview],
+) -> Result<(String, Vec<crate::sheet::Thumb>)> {
+    let mut thumbs = Vec::with_capacity(previews.len());
+    for ((rel, thumb), preview) in crate::sheet::painted(sha256, previews)
+        .into_iter()
+        .zip(previews)
+    {
+        stage_sheet_file(
+            staging,
+            &rel,
+            crate::sheet::Content::Bytes(preview.png.clone()),
+        )?;
+        thumbs.push(thumb);
+    }
+    Ok((sha256.to_string(), thumbs))
 }
 
 /// Puts one file of the contact sheet into the staging tree (a thumbnail of an unchanged

@@ -29,6 +29,23 @@ pub struct Output {
     /// What a picture or PDF shows, for the campaign manifest (HTML and text outputs are
     /// read back from their bytes instead).
     pub shown: Option<Shown>,
+    /// Pictures of its pages for the contact sheet, painted from the layout (a PDF's
+    /// thumbnails, so the sheet need not rasterize the PDF again); empty for the others.
+    pub previews: Vec<PagePreview>,
+}
+
+/// Pixels on the long side of a page preview (the contact sheet's PDF thumbnails).
+pub const PREVIEW_LONG_SIDE: f32 = 280.0;
+/// Pages of an output given previews, at most.
+pub const PREVIEW_PAGES: usize = 12;
+
+/// One page of an output as the contact sheet shows it.
+#[derive(Debug, Clone)]
+pub struct PagePreview {
+    /// The page's size in its own unit (PDF points: the media box).
+    pub size: (f32, f32),
+    /// A PNG of the page, [`PREVIEW_LONG_SIDE`] pixels on its long side.
+    pub png: Vec<u8>,
 }
 
 impl Output {
@@ -37,12 +54,19 @@ impl Output {
             path: path.into(),
             bytes: bytes.into(),
             shown: None,
+            previews: Vec::new(),
         }
     }
 
     /// This output with what it shows.
     pub fn showing(mut self, shown: Shown) -> Self {
         self.shown = Some(shown);
+        self
+    }
+
+    /// This output with pictures of its pages.
+    pub fn with_previews(mut self, previews: Vec<PagePreview>) -> Self {
+        self.previews = previews;
         self
     }
 }

@@ -93,6 +93,21 @@ impl Scene {
         blocks.join("\n")
     }
 
+    /// The scene drawn at `scale` with its origin moved to `offset` (in the new units), on
+    /// a canvas of `size`: what a painter draws for a preview of a page (the print
+    /// channel's page thumbnails on the contact sheet). Glyph sizes, line widths, pictures
+    /// and QR modules scale with it; a clipped group's items stay relative to its corner.
+    pub fn transformed(&self, scale: f32, offset: (f32, f32), size: (f32, f32)) -> Scene {
+        Scene {
+            size,
+            items: self
+                .items
+                .iter()
+                .filter_map(|item| item.transformed(scale, offset))
+                .collect(),
+        }
+    }
+
     /// Every glyph run, in drawing order (clipped groups included).
     pub fn runs(&self) -> impl Iterator<Item = &GlyphRun> {
         fn walk<'s>(items: &'s [Item], out: &mut Vec<&'s GlyphRun>) {
@@ -187,6 +202,80 @@ pub enum Item {
 }
 
 impl Item {
+    /// This item at `scale`, moved by `(dx, dy)` after scaling; `None` for a path that
+    /// scales to nothing.
+    fn transformed(&self, scale: f32, (dx, dy): (f32, f32)) -> Option<Item> {
+        let point = |(x, y): (f32, f32)| (x * scale + dx, y * scale + dy);
+        let rect = |[x, y, w, h]: Rect| [x * scale + dx, y * scale + dy, w * scale, h * scale];
+        Some(match self {
+            Item::Rect { rect: r, fill } => Item::Rect {
+                rect: rect(*r),
+                fill: match fill {
+                    Fill::Solid(ink) => Fill::Solid(*ink),
+                    Fill::Linear { from, to, stops } => Fill::Linear {
+                        from: point(*from),
+                        to: point(*to),
+                        stops: stops.clone(),
+                    },
+                },
+            },
+            Item::Path { path, ink } => Item::Path {
+                path: path
+                    .clone()
+                    .transform(resvg::tiny_skia::Transform::from_row(
+                        scale, 0.0, 0.0, scale, dx, dy,
+                    ))?,
+                ink: *ink,
+            },
+            Item::Line {
+                from,
+                to,
+                width,
+                ink,
+            } => Item::Line {
+                from: point(*from),
+                to: point(*to),
+                width: width * scale,
+                ink: *ink,
+            },
+            Item::Text(run) => Item::Text(GlyphRun {
+                glyphs: run
+                    .glyphs
+                    .iter()
+                    .map(|g| PositionedGlyph {
+                        x: g.x * scale + dx,
+                        y: g.y * scale + dy,
+                        advance: g.advance * scale,
+                        ..*g
+                    })
+                    .collect(),
+                baseline: run.baseline * scale + dy,
+                size: run.size * scale,
+                ..run.clone()
+            }),
+            Item::Picture {
+                picture,
+                origin,
+                scale: s,
+            } => Item::Picture {
+                picture: Arc::clone(picture),
+                origin: point(*origin),
+                scale: s * scale,
+            },
+            Item::Qr(qr) => Item::Qr(Qr {
+                rect: rect(qr.rect),
+                ..qr.clone()
+            }),
+            Item::Clip { rect: r, items } => Item::Clip {
+                rect: rect(*r),
+                items: items
+                    .iter()
+                    .filter_map(|item| item.transformed(scale, (0.0, 0.0)))
+                    .collect(),
+            },
+        })
+    }
+
     /// `picture` fitted inside `rect`, keeping its aspect ratio, centred.
     pub fn picture_in(picture: &Arc<Picture>, [x, y, w, h]: Rect) -> Item {
         let (pw, ph) = picture.size();

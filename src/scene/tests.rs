@@ -110,3 +110,64 @@ fn shown_text_joins_the_lines_of_a_block_as_its_text_has_them() {
     scene.push(line(&other, 0, other.len()));
     assert!(scene.shown_text().ends_with("MEMBER2X\nMEMBER2X"));
 }
+
+#[test]
+fn a_transformed_scene_scales_and_moves_everything_but_a_clip_s_contents() {
+    let text: Arc<str> = "กาแฟเย็น".into();
+    let line = Line {
+        glyphs: vec![glyph(0.0, 0), glyph(5.0, 3)],
+        baseline: 10.0,
+        width: 10.0,
+        text_range: 0..text.len(),
+    };
+    let ink = Ink::rgb(Rgb(1, 2, 3));
+    let mut scene = Scene::new((100.0, 200.0));
+    scene.push(Item::Rect {
+        rect: [10.0, 20.0, 30.0, 40.0],
+        fill: Fill::Solid(ink),
+    });
+    scene.push(Item::Text(GlyphRun::line(
+        &line,
+        (20.0, 0.0),
+        &text,
+        12.0,
+        ink,
+    )));
+    scene.push(Item::Line {
+        from: (0.0, 0.0),
+        to: (100.0, 0.0),
+        width: 2.0,
+        ink,
+    });
+    scene.push(Item::Clip {
+        rect: [0.0, 100.0, 100.0, 50.0],
+        items: vec![Item::Rect {
+            rect: [-5.0, 0.0, 110.0, 50.0],
+            fill: Fill::Solid(ink),
+        }],
+    });
+    let small = scene.transformed(0.5, (3.0, 4.0), (53.0, 104.0));
+    assert_eq!(small.size, (53.0, 104.0));
+    let [rect, run, line, clip] = &small.items[..] else {
+        panic!("{} items", small.items.len());
+    };
+    assert!(matches!(rect, Item::Rect { rect, .. } if *rect == [8.0, 14.0, 15.0, 20.0]));
+    let Item::Text(run) = run else { panic!() };
+    assert_eq!(run.size, 6.0);
+    assert_eq!(
+        run.glyphs
+            .iter()
+            .map(|g| (g.x, g.y, g.advance))
+            .collect::<Vec<_>>(),
+        [(13.0, 9.0, 2.5), (15.5, 9.0, 2.5)]
+    );
+    assert_eq!(run.shown(), "กาแฟเย็น", "the text stays");
+    assert!(matches!(line, Item::Line { from, to, width, .. }
+            if *from == (3.0, 4.0) && *to == (53.0, 4.0) && *width == 1.0));
+    let Item::Clip { rect, items } = clip else {
+        panic!()
+    };
+    assert_eq!(*rect, [3.0, 54.0, 50.0, 25.0]);
+    // inside a clip, relative to its corner: scaled, not moved again
+    assert!(matches!(&items[0], Item::Rect { rect, .. } if *rect == [-2.5, 0.0, 55.0, 25.0]));
+}

@@ -30,6 +30,8 @@ mod html;
 mod preview;
 mod thumbs;
 
+pub use thumbs::Thumb;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 
@@ -120,6 +122,9 @@ pub struct Sheet {
     /// emails carry absolute image URLs under it, which their preview copies point back
     /// into the folder, so their pictures show from disk.
     pub site_base: Option<String>,
+    /// Thumbnails already in the sheet's folder, by PDF SHA-256: the pages the build's
+    /// renderer painted from its layout (see [`painted`]).
+    pub painted: HashMap<String, Vec<Thumb>>,
 }
 
 /// A file of the sheet, to write at a path relative to the sheet's folder.
@@ -181,6 +186,7 @@ impl Sheet {
             linted,
             page: PAGE.to_string(),
             site_base: None,
+            painted: HashMap::new(),
         }
     }
 
@@ -197,7 +203,7 @@ impl Sheet {
                 .filter(|i| i.kind == Kind::Pdf && seen.insert(i.sha256.clone()))
                 .collect()
         };
-        let made = thumbs::make(&pdfs, &old);
+        let made = thumbs::make(&pdfs, &old, &self.painted);
         let mut pages: HashMap<String, Vec<thumbs::Thumb>> = HashMap::new();
         for (sha, result) in made {
             out.rasterized += result.rasterized;
@@ -248,27 +254,58 @@ pub fn for_build(
     staging_root: &Path,
     records: &[Record],
     titles: HashMap<String, Title>,
+    painted: HashMap<String, Vec<Thumb>>,
     put: Put,
 ) -> Result<usize> {
-    for_output(guide, out, staging_root, records, titles, &[], put)
+    let ready = Ready {
+        painted,
+        others: &[],
+    };
+    for_output(guide, out, staging_root, records, titles, ready, put)
 }
 
-/// [`for_build`], also taking thumbnails from the outputs in `others` (a merge's shards).
+/// Thumbnails a sheet need not draw: those already in its folder and other outputs whose
+/// sheets it may link them from.
+#[derive(Default)]
+pub struct Ready<'a> {
+    /// By PDF SHA-256, the pages a renderer painted (see [`painted`]).
+    pub painted: HashMap<String, Vec<Thumb>>,
+    /// Other output folders (a merge's shards).
+    pub others: &'a [PathBuf],
+}
+
+/// The thumbnails of the PDF `sha256` whose pages a renderer painted (`previews`, page by
+/// page), with where each goes, relative to the output: the build writes them there and
+/// hands them to [`for_build`], so the sheet does not rasterize that PDF.
+pub fn painted(sha256: &str, previews: &[crate::render::PagePreview]) -> Vec<(PathBuf, Thumb)> {
+    previews
+        .iter()
+        .take(thumbs::MAX_PAGES)
+        .enumerate()
+        .map(|(i, p)| {
+            let thumb = Thumb::new(sha256, i + 1, p.size);
+            (Path::new(DIR).join("thumbs").join(&thumb.name), thumb)
+        })
+        .collect()
+}
+
+/// [`for_build`], with the thumbnails `ready`.
 pub fn for_output(
     guide: &crate::brand::Guide,
     out: &Path,
     staging_root: &Path,
     records: &[Record],
     titles: HashMap<String, Title>,
-    others: &[PathBuf],
+    ready: Ready,
     put: Put,
 ) -> Result<usize> {
     let started = std::time::Instant::now();
     let findings = cached_findings(guide, out, records);
     let mut sheet = Sheet::of_records(&guide.brand.name, records, staging_root, titles, findings);
     sheet.site_base = guide.channels.web.base_url.clone();
+    sheet.painted = ready.painted;
     let mut previous = vec![out.join(DIR)];
-    previous.extend(others.iter().map(|o| o.join(DIR)));
+    previous.extend(ready.others.iter().map(|o| o.join(DIR)));
     let rendered = sheet.render(&previous);
     let files = rendered.files.len();
     // put in parallel: a fresh build's sheet is thousands of new files (two thumbnails
@@ -309,7 +346,10 @@ pub fn for_merge(
             staging_root,
             records,
             titles(&project),
-            shards,
+            Ready {
+                others: shards,
+                ..Ready::default()
+            },
             put,
         ),
         Err(_) => {
@@ -320,7 +360,10 @@ pub fn for_merge(
                 staging_root,
                 records,
                 HashMap::new(),
-                shards,
+                Ready {
+                    others: shards,
+                    ..Ready::default()
+                },
                 put,
             )
         }
@@ -788,6 +831,7 @@ pub fn of_lint(
         linted: true,
         page,
         site_base: None,
+        painted: HashMap::new(),
     })
 }
 

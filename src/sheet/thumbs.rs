@@ -1,5 +1,10 @@
-//! PDF page thumbnails, rasterized in-process with hayro (the renderer lint's QR check and
-//! the print tests already read our PDFs with), never by shelling out.
+//! PDF page thumbnails. Our own flyers' pages are painted by the print renderer from
+//! their layout while the build renders them ([`crate::render::PagePreview`]): the build
+//! writes them and hands them over ([`super::Ready::painted`]), so a fresh build of 1,000
+//! flyers does not read its PDFs back (hayro took 4 s of the build's CPU for 2,000 pages).
+//! Any other PDF (a delivery `lint --sheet` shows, a cached flyer whose old thumbnail is
+//! gone) is rasterized in-process with hayro (the renderer lint's QR check and the print
+//! tests already read PDFs with), never by shelling out.
 //!
 //! A thumbnail is named by its PDF's SHA-256, its page and the page's size in points
 //! (`<sha>-p<page>-<w>x<h>.png`), so the sheet knows the page's shape without opening
@@ -18,9 +23,9 @@ use rayon::prelude::*;
 use super::{Content, Item};
 
 /// Pages drawn per PDF.
-pub const MAX_PAGES: usize = 12;
+pub const MAX_PAGES: usize = crate::render::PREVIEW_PAGES;
 /// Pixels on a thumbnail's long side.
-pub const LONG_SIDE: f32 = 280.0;
+pub const LONG_SIDE: f32 = crate::render::PREVIEW_LONG_SIDE;
 /// A PDF bigger than this gets no thumbnails.
 const MAX_PDF_BYTES: u64 = 256 << 20;
 /// Thumbnail names read from one previous sheet folder, at most.
@@ -36,6 +41,18 @@ pub struct Thumb {
     /// The page's size in PDF points (its crop box as shown).
     pub width_pt: f32,
     pub height_pt: f32,
+}
+
+impl Thumb {
+    /// Page `page` (1-based) of the PDF `sha`, `size` points.
+    pub fn new(sha: &str, page: usize, (width_pt, height_pt): (f32, f32)) -> Thumb {
+        Thumb {
+            name: name(sha, page, width_pt, height_pt),
+            page,
+            width_pt,
+            height_pt,
+        }
+    }
 }
 
 /// The thumbnails of one PDF.
@@ -113,12 +130,24 @@ pub fn previous(dirs: &[PathBuf]) -> HashMap<String, Vec<(Thumb, PathBuf)>> {
     found
 }
 
-/// The thumbnails of every PDF in `pdfs` (one item per SHA-256), by SHA-256: linked from
-/// `old` when it has them, else rasterized (in parallel).
-pub fn make(pdfs: &[&Item], old: &HashMap<String, Vec<(Thumb, PathBuf)>>) -> Vec<(String, Made)> {
+/// The thumbnails of every PDF in `pdfs` (one item per SHA-256), by SHA-256: those in
+/// `painted` as they are (already in place), else linked from `old` when it has them, else
+/// rasterized (in parallel).
+pub fn make(
+    pdfs: &[&Item],
+    old: &HashMap<String, Vec<(Thumb, PathBuf)>>,
+    painted: &HashMap<String, Vec<Thumb>>,
+) -> Vec<(String, Made)> {
     let mut made: Vec<(String, Made)> = pdfs
         .par_iter()
         .map(|item| {
+            if let Some(pages) = painted.get(&item.sha256).filter(|p| !p.is_empty()) {
+                let made = Made {
+                    pages: pages.clone(),
+                    ..Made::default()
+                };
+                return (item.sha256.clone(), made);
+            }
             if let Some(list) = old.get(&item.sha256)
                 && list.first().is_some_and(|(t, _)| t.page == 1)
                 && list.iter().enumerate().all(|(i, (t, _))| t.page == i + 1)
@@ -157,14 +186,9 @@ fn rasterize(path: &Path, sha: &str) -> Made {
     // hayro is pure Rust but large; a panic in it costs a thumbnail, never the build
     let drawn = std::panic::catch_unwind(|| draw(bytes)).unwrap_or_default();
     for (page, (w, h), png) in drawn {
-        let name = name(sha, page, w, h);
-        made.pages.push(Thumb {
-            name: name.clone(),
-            page,
-            width_pt: w,
-            height_pt: h,
-        });
-        made.files.push((name, Content::Bytes(png)));
+        let thumb = Thumb::new(sha, page, (w, h));
+        made.files.push((thumb.name.clone(), Content::Bytes(png)));
+        made.pages.push(thumb);
         made.rasterized += 1;
     }
     made
@@ -200,24 +224,11 @@ fn draw(bytes: Vec<u8>) -> Vec<(usize, (f32, f32), Vec<u8>)> {
             .chunks_exact(4)
             .flat_map(|p| [p[0], p[1], p[2]])
             .collect();
-        if let Some(png) = encode(w, h, &rgb) {
+        if let Some(png) = crate::render::paint::png::encode_preview(w, h, &rgb) {
             out.push((i + 1, (pw, ph), png));
         }
     }
     out
-}
-
-fn encode(w: u32, h: u32, rgb: &[u8]) -> Option<Vec<u8>> {
-    let mut png = Vec::new();
-    {
-        let mut encoder = png::Encoder::new(&mut png, w, h);
-        encoder.set_color(png::ColorType::Rgb);
-        encoder.set_depth(png::BitDepth::Eight);
-        encoder.set_compression(png::Compression::Fast);
-        let mut writer = encoder.write_header().ok()?;
-        writer.write_image_data(rgb).ok()?;
-    }
-    Some(png)
 }
 
 #[cfg(test)]

@@ -46,6 +46,22 @@ pub fn paint_with(scene: &Scene, fonts: &FontStore, glyphs: &GlyphCache) -> Resu
     Ok(pixmap)
 }
 
+/// A quick PNG of an opaque picture (`rgb`, `w × h` pixels, 3 bytes each) for a preview
+/// nobody publishes (the contact sheet's thumbnails): the `png` crate's fast deflate, no
+/// palette search.
+pub fn encode_preview(w: u32, h: u32, rgb: &[u8]) -> Option<Vec<u8>> {
+    let mut png = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png, w, h);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_compression(png::Compression::Fast);
+        let mut writer = encoder.write_header().ok()?;
+        writer.write_image_data(rgb).ok()?;
+    }
+    Some(png)
+}
+
 /// Whether `rect` is the whole `w × h` pixmap (what [`fill_rect`] clears instead of
 /// filling).
 fn covers(rect: [f32; 4], w: u32, h: u32) -> bool {

@@ -46,9 +46,13 @@ use crate::brand::{ColorDef, Guide, PageSize};
 use crate::content::Piece;
 use crate::error::{Error, Result};
 use crate::project::Project;
+use crate::render::paint::glyphs::GlyphCache;
 use crate::render::paint::pdf::{self as painter, PdfContext};
-use crate::render::{Channel, Output, Rendered, Renderer};
-use crate::scene::{Ink, Scene};
+use crate::render::paint::png;
+use crate::render::{
+    Channel, Output, PREVIEW_LONG_SIDE, PREVIEW_PAGES, PagePreview, Rendered, Renderer,
+};
+use crate::scene::{Fill, Ink, Item, Scene};
 use crate::text::{FontChoice, FontStore};
 use crate::units::PT_PER_MM;
 
@@ -91,6 +95,8 @@ pub struct PrintRenderer<'a> {
     cmyk_profile: Option<Vec<u8>>,
     /// Guide-level warnings (colors printed in RGB), repeated in every piece's result.
     warnings: Vec<String>,
+    /// Glyph masks of the page previews, shared by every piece.
+    glyphs: GlyphCache,
 }
 
 fn font_error(e: impl std::fmt::Display) -> Error {
@@ -199,6 +205,7 @@ impl<'a> PrintRenderer<'a> {
             assets,
             cmyk_profile,
             warnings,
+            glyphs: GlyphCache::default(),
         })
     }
 
@@ -272,11 +279,34 @@ impl<'a> PrintRenderer<'a> {
         &self,
         piece: &Piece,
     ) -> Result<(Vec<u8>, Vec<String>, crate::render::Shown)> {
+        self.render_pdf_pages(piece)
+            .map(|f| (f.bytes, f.warnings, f.shown))
+    }
+
+    /// The trim box, bleed and crop-mark slug of every page, in pt.
+    fn sheet(&self) -> PageBoxes {
+        let print = &self.project.guide.channels.print;
+        let (w_mm, h_mm) = print.page.mm();
+        PageBoxes {
+            trim: (w_mm * PT_PER_MM, h_mm * PT_PER_MM),
+            bleed: print.bleed_mm.max(0.0) * PT_PER_MM,
+            // Crop marks need room outside the bleed: the media box grows by a slug.
+            slug: if print.crop_marks {
+                CROP_MARK_ROOM_MM * PT_PER_MM
+            } else {
+                0.0
+            },
+            crop_marks: print.crop_marks,
+        }
+    }
+
+    /// [`Self::render_pdf_shown`], with the pages' scenes.
+    fn render_pdf_pages(&self, piece: &Piece) -> Result<Flyer> {
         let guide = &self.project.guide;
         let print = &guide.channels.print;
-        let (w_mm, h_mm) = print.page.mm();
-        let trim = (w_mm * PT_PER_MM, h_mm * PT_PER_MM);
-        let bleed = print.bleed_mm.max(0.0) * PT_PER_MM;
+        let PageBoxes {
+            trim, bleed, slug, ..
+        } = self.sheet();
         let mut warnings = self.warnings.clone();
 
         let url = self.qr_url(piece);
@@ -321,12 +351,6 @@ impl<'a> PrintRenderer<'a> {
                 .and_then(krilla::icc::ICCProfile::<4>::new);
         }
         let mut doc = Document::new_with(settings);
-        // Crop marks need room outside the bleed: the media box grows by a slug.
-        let slug = if print.crop_marks {
-            CROP_MARK_ROOM_MM * PT_PER_MM
-        } else {
-            0.0
-        };
         let out = slug + bleed;
         let media = (trim.0 + 2.0 * out, trim.1 + 2.0 * out);
         let mut rgb_left = 0;
@@ -404,8 +428,71 @@ impl<'a> PrintRenderer<'a> {
             links: url.into_iter().collect(),
             preset: None,
         };
-        Ok((bytes, warnings, shown))
+        Ok(Flyer {
+            bytes,
+            warnings,
+            shown,
+            pages: flowed.pages,
+        })
     }
+
+    /// A page as the contact sheet shows it: the whole media box on white paper, at most
+    /// [`PREVIEW_LONG_SIDE`] pixels on its long side, painted from the page's scene by
+    /// the card painter (the PDF's CMYK inks as their screen colors). `None` when the
+    /// page cannot be painted (the sheet then rasterizes the PDF itself).
+    fn preview(&self, scene: &Scene) -> Option<PagePreview> {
+        let boxes = self.sheet();
+        let out = boxes.slug + boxes.bleed;
+        let media = (boxes.trim.0 + 2.0 * out, boxes.trim.1 + 2.0 * out);
+        let scale = (PREVIEW_LONG_SIDE / media.0.max(media.1)).min(4.0);
+        let size = ((media.0 * scale).floor(), (media.1 * scale).floor());
+        let mut page = Scene::new(size);
+        page.push(Item::Rect {
+            rect: [0.0, 0.0, size.0, size.1],
+            fill: Fill::Solid(Ink::PAPER),
+        });
+        page.items.extend(
+            scene
+                .transformed(scale, (out * scale, out * scale), size)
+                .items,
+        );
+        if boxes.crop_marks {
+            let at = |(x, y): (f32, f32)| ((x + out) * scale, (y + out) * scale);
+            for (from, to) in crop_marks(scene.size, boxes.bleed, boxes.slug) {
+                page.push(Item::Line {
+                    from: at(from),
+                    to: at(to),
+                    width: CROP_MARK_WIDTH * scale,
+                    ink: Ink::KEY,
+                });
+            }
+        }
+        let pixmap = png::paint_with(&page, &self.store, &self.glyphs).ok()?;
+        // opaque (white paper under everything): the premultiplied pixels are the colors
+        let rgb: Vec<u8> = pixmap
+            .data()
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
+        let png = png::encode_preview(pixmap.width(), pixmap.height(), &rgb)?;
+        Some(PagePreview { size: media, png })
+    }
+}
+
+/// A rendered flyer: the PDF, its warnings, what it shows and its pages' scenes.
+struct Flyer {
+    bytes: Vec<u8>,
+    warnings: Vec<String>,
+    shown: crate::render::Shown,
+    pages: Vec<Scene>,
+}
+
+/// A page's boxes, in pt.
+struct PageBoxes {
+    trim: (f32, f32),
+    bleed: f32,
+    slug: f32,
+    crop_marks: bool,
 }
 
 /// A layout error at the piece line or front matter value it is about.
@@ -491,8 +578,6 @@ fn paint_page(
 /// Crop marks at the trim box's corners, from 1 mm outside the bleed to the slug's edge,
 /// in registration color (every separation).
 fn draw_crop_marks(surface: &mut Surface, (w, h): (f32, f32), bleed: f32, slug: f32) {
-    let start = bleed + 1.0 * PT_PER_MM;
-    let end = bleed + slug;
     let registration: krilla::color::Color = separation::Color::new(
         255,
         separation::SeparationSpace::new(
@@ -502,25 +587,39 @@ fn draw_crop_marks(surface: &mut Surface, (w, h): (f32, f32), bleed: f32, slug: 
     )
     .into();
     let mut pb = PathBuilder::new();
-    for (cx, sx) in [(0.0, -1.0), (w, 1.0)] {
-        for (cy, sy) in [(0.0, -1.0), (h, 1.0)] {
-            // Horizontal mark on the trim line y = cy, vertical on x = cx.
-            pb.move_to(cx + sx * start, cy);
-            pb.line_to(cx + sx * end, cy);
-            pb.move_to(cx, cy + sy * start);
-            pb.line_to(cx, cy + sy * end);
-        }
+    for (from, to) in crop_marks((w, h), bleed, slug) {
+        pb.move_to(from.0, from.1);
+        pb.line_to(to.0, to.1);
     }
     if let Some(path) = pb.finish() {
         surface.set_fill(None);
         surface.set_stroke(Some(Stroke {
             paint: registration.into(),
-            width: 0.25,
+            width: CROP_MARK_WIDTH,
             ..Stroke::default()
         }));
         surface.draw_path(&path);
         surface.set_stroke(None);
     }
+}
+
+/// Crop marks' line width, in pt.
+const CROP_MARK_WIDTH: f32 = 0.25;
+
+/// The crop marks of a `w × h` trim box (in pt from its top-left corner): at each corner
+/// a horizontal mark on the trim line and a vertical one, from 1 mm outside the bleed to
+/// the slug's edge.
+fn crop_marks((w, h): (f32, f32), bleed: f32, slug: f32) -> Vec<((f32, f32), (f32, f32))> {
+    let start = bleed + 1.0 * PT_PER_MM;
+    let end = bleed + slug;
+    let mut lines = Vec::with_capacity(8);
+    for (cx, sx) in [(0.0, -1.0), (w, 1.0)] {
+        for (cy, sy) in [(0.0, -1.0), (h, 1.0)] {
+            lines.push(((cx + sx * start, cy), (cx + sx * end, cy)));
+            lines.push(((cx, cy + sy * start), (cx, cy + sy * end)));
+        }
+    }
+    lines
 }
 
 /// A stable id of what the PDF is made from (FNV-1a over the piece's source and the guide
@@ -547,14 +646,27 @@ impl Renderer for PrintRenderer<'_> {
     }
 
     fn render(&self, piece: &Piece) -> Result<Rendered> {
-        let (bytes, warnings, shown) = self.render_pdf_shown(piece)?;
+        let Flyer {
+            bytes,
+            warnings,
+            shown,
+            pages,
+        } = self.render_pdf_pages(piece)?;
+        // every page or none: the sheet rasterizes a PDF it has no whole set of pictures of
+        let previews = pages
+            .iter()
+            .take(PREVIEW_PAGES)
+            .map(|page| self.preview(page))
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default();
         Ok(Rendered {
             outputs: vec![
                 Output::new(
                     format!("{}/{}.pdf", piece.channel_dir(Channel::Print), piece.slug),
                     bytes,
                 )
-                .showing(shown),
+                .showing(shown)
+                .with_previews(previews),
             ],
             warnings,
         })
