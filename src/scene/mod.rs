@@ -360,13 +360,14 @@ impl Qr {
     /// The QR code of `data` (error correction level M), still to be placed: the layout
     /// sizes its quiet zone from [`Qr::width`], then sets [`Qr::rect`].
     pub fn new(data: &str, ink: Ink) -> Result<Qr, String> {
-        let code = qrcode::QrCode::with_error_correction_level(data, qrcode::EcLevel::M)
+        let code = fast_qr::QRBuilder::new(data)
+            .ecl(fast_qr::ECL::M)
+            .build()
             .map_err(|e| e.to_string())?;
-        let width = code.width();
-        let modules = code
-            .to_colors()
-            .into_iter()
-            .map(|c| c == qrcode::Color::Dark)
+        let width = code.size;
+        let modules = code.data[..width * width]
+            .iter()
+            .map(|m| m.value())
             .collect();
         Ok(Qr {
             modules: Arc::new(modules),
