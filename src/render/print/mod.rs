@@ -284,7 +284,7 @@ impl<'a> PrintRenderer<'a> {
     }
 
     /// The trim box, bleed and crop-mark slug of every page, in pt.
-    fn sheet(&self) -> PageBoxes {
+    fn boxes(&self) -> PageBoxes {
         let print = &self.project.guide.channels.print;
         let (w_mm, h_mm) = print.page.mm();
         PageBoxes {
@@ -306,7 +306,7 @@ impl<'a> PrintRenderer<'a> {
         let print = &guide.channels.print;
         let PageBoxes {
             trim, bleed, slug, ..
-        } = self.sheet();
+        } = self.boxes();
         let mut warnings = self.warnings.clone();
 
         let url = self.qr_url(piece);
@@ -441,7 +441,7 @@ impl<'a> PrintRenderer<'a> {
     /// the card painter (the PDF's CMYK inks as their screen colors). `None` when the
     /// page cannot be painted (the sheet then rasterizes the PDF itself).
     fn preview(&self, scene: &Scene) -> Option<PagePreview> {
-        let boxes = self.sheet();
+        let boxes = self.boxes();
         let out = boxes.slug + boxes.bleed;
         let media = (boxes.trim.0 + 2.0 * out, boxes.trim.1 + 2.0 * out);
         let scale = (PREVIEW_LONG_SIDE / media.0.max(media.1)).min(4.0);
