@@ -147,19 +147,24 @@ fn every_build_writes_a_sheet_of_every_output_deterministically() {
     );
 }
 
+/// The PDFs a build wrote into `out`, by SHA-256, from its campaign manifest.
+fn built_pdfs(out: &Path) -> BTreeMap<String, String> {
+    let manifest: CampaignManifest =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    manifest
+        .outputs
+        .iter()
+        .filter(|r| r.path.ends_with(".pdf"))
+        .map(|r| (r.sha256.clone(), r.path.clone()))
+        .collect()
+}
+
 #[test]
 fn pdf_thumbnails_are_real_pages_reused_while_the_pdf_is_unchanged() {
     let (_tmp, project) = example();
     let out = project.join("out");
     build(&project, &out);
-    let manifest: CampaignManifest =
-        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
-    let pdfs: BTreeMap<String, String> = manifest
-        .outputs
-        .iter()
-        .filter(|r| r.path.ends_with(".pdf"))
-        .map(|r| (r.sha256.clone(), r.path.clone()))
-        .collect();
+    let pdfs = built_pdfs(&out);
     assert!(pdfs.len() >= 2);
     let thumbs = |out: &Path| -> BTreeMap<String, (u64, PathBuf)> {
         use std::os::unix::fs::MetadataExt;
@@ -543,13 +548,9 @@ fn painted_thumbnails_show_what_their_pdf_shows() {
     let (_tmp, project) = example();
     let out = project.join("out");
     build(&project, &out);
-    let manifest: CampaignManifest =
-        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
-    let pdfs: Vec<(String, PathBuf)> = manifest
-        .outputs
-        .iter()
-        .filter(|r| r.path.ends_with(".pdf"))
-        .map(|r| (r.sha256.clone(), out.join(&r.path)))
+    let pdfs: Vec<(String, PathBuf)> = built_pdfs(&out)
+        .into_iter()
+        .map(|(sha, path)| (sha, out.join(path)))
         .collect();
     assert!(pdfs.len() >= 2);
     // page 1's thumbnail: its size in points (from its name) and its RGB pixels

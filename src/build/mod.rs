@@ -584,7 +584,7 @@ fn render_into(
         if failed.load(Ordering::Relaxed) {
             return Ok(done);
         }
-        for output in rendered.outputs {
+        for mut output in rendered.outputs {
             staging
                 .write(&output.path, &output.bytes, &owner)
                 .inspect_err(|_| {
@@ -595,8 +595,9 @@ fn render_into(
                 .for_segment(piece.and_then(|p| p.segment.as_deref()));
             let record = campaign::record(&entry, &output, piece, &project.root);
             if !output.previews.is_empty() {
+                let previews = std::mem::take(&mut output.previews);
                 done.thumbs
-                    .push(stage_previews(staging, &record.sha256, &output.previews)?);
+                    .push(stage_previews(staging, &record.sha256, previews)?);
             }
             done.records.push(record);
             done.entries.push(entry);
@@ -650,18 +651,14 @@ fn render_into(
 fn stage_previews(
     staging: &Staging,
     sha256: &str,
-    previews: &[render::PagePreview],
+    previews: Vec<render::PagePreview>,
 ) -> Result<(String, Vec<crate::sheet::Thumb>)> {
     let mut thumbs = Vec::with_capacity(previews.len());
-    for ((rel, thumb), preview) in crate::sheet::painted(sha256, previews)
+    for ((rel, thumb), preview) in crate::sheet::painted(sha256, &previews)
         .into_iter()
         .zip(previews)
     {
-        stage_sheet_file(
-            staging,
-            &rel,
-            crate::sheet::Content::Bytes(preview.png.clone()),
-        )?;
+        stage_sheet_file(staging, &rel, crate::sheet::Content::Bytes(preview.png))?;
         thumbs.push(thumb);
     }
     Ok((sha256.to_string(), thumbs))
