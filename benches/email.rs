@@ -3,6 +3,8 @@
 //!
 //! - `email/render (bundled pieces)`: the example project's email pieces;
 //! - `email/render (corpus pieces)`: pieces of a generated campaign (`brandpress::corpus`);
+//! - `email/render, inlined whole (corpus pieces)`: the same, each email inlined whole by
+//!   css-inline instead of filled from its layout's stencil (`render::email::stencil`);
 //! - `email/render + write (corpus pieces)`: the same, with the three files written as new
 //!   files to a temp dir, as a build does (without the build's manifest and staging).
 //!
@@ -56,6 +58,20 @@ fn emails(c: &mut Criterion) {
             })
         });
     }
+    // The same emails, each inlined whole by css-inline (no stencil): what the stencil
+    // saves.
+    let assets = Arc::new(Assets::load(&corpus.guide).expect("assets"));
+    let whole = brandpress::render::email::EmailRenderer::with_assets(&corpus, assets)
+        .expect("email renderer")
+        .without_stencils();
+    let pieces = email_pieces(&corpus);
+    let mut next = pieces.iter().cycle();
+    group.bench_function("render, inlined whole (corpus pieces)", |b| {
+        b.iter(|| {
+            let piece = next.next().expect("cycle");
+            std::hint::black_box(whole.render(piece).expect("renders"))
+        })
+    });
     let renderer = email_renderer(&corpus);
     let pieces = email_pieces(&corpus);
     let mut next = pieces.iter().cycle();

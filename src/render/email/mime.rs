@@ -260,7 +260,7 @@ fn line_counts(input: &[u8]) -> LineCounts {
         long_line: false,
     };
     let mut line_start = 0usize;
-    for (pos, _) in input.iter().enumerate().filter(|(_, b)| **b == b'\n') {
+    for pos in memchr::memchr_iter(b'\n', input) {
         counts.long_line |= pos + 1 - line_start > 77;
         let before = &input[line_start..pos];
         let content = match before.strip_suffix(b"\r") {
@@ -283,34 +283,54 @@ fn line_counts(input: &[u8]) -> LineCounts {
 fn base64_lines(input: &[u8]) -> Vec<u8> {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let lines = input.len().div_ceil(57);
-    let mut out = Vec::with_capacity(input.len().div_ceil(3) * 4 + lines * 2);
-    for line in input.chunks(57) {
-        let mut groups = line.chunks_exact(3);
-        for g in &mut groups {
-            let n = (u32::from(g[0]) << 16) | (u32::from(g[1]) << 8) | u32::from(g[2]);
-            out.extend_from_slice(&[
-                ALPHABET[(n >> 18) as usize & 63],
-                ALPHABET[(n >> 12) as usize & 63],
-                ALPHABET[(n >> 6) as usize & 63],
-                ALPHABET[n as usize & 63],
-            ]);
+    let mut out = vec![0u8; input.len().div_ceil(3) * 4 + lines * 2];
+    let group = |g: &[u8; 3], o: &mut [u8; 4]| {
+        let n = (u32::from(g[0]) << 16) | (u32::from(g[1]) << 8) | u32::from(g[2]);
+        *o = [
+            ALPHABET[(n >> 18) as usize & 63],
+            ALPHABET[(n >> 12) as usize & 63],
+            ALPHABET[(n >> 6) as usize & 63],
+            ALPHABET[n as usize & 63],
+        ];
+    };
+    // Full lines as fixed-size arrays: no bounds checks, no capacity checks.
+    let (full, rest) = input.as_chunks::<57>();
+    let (full_out, rest_out) = out.split_at_mut(full.len() * 78);
+    let (full_out, _) = full_out.as_chunks_mut::<78>();
+    for (line, o) in full.iter().zip(full_out.iter_mut()) {
+        let (groups, _) = line.as_chunks::<3>();
+        let (quads, end) = o.as_chunks_mut::<4>();
+        for (g, q) in groups.iter().zip(quads.iter_mut()) {
+            group(g, q);
         }
-        match *groups.remainder() {
-            [a] => out.extend_from_slice(&[
+        end.copy_from_slice(b"\r\n");
+    }
+    if !rest.is_empty() {
+        let (groups, tail) = rest.as_chunks::<3>();
+        let mut o = rest_out.chunks_exact_mut(4);
+        for (g, q) in groups.iter().zip(&mut o) {
+            group(g, q.try_into().expect("4 bytes"));
+        }
+        let last = match *tail {
+            [a] => Some([
                 ALPHABET[usize::from(a >> 2)],
                 ALPHABET[usize::from((a & 3) << 4)],
                 b'=',
                 b'=',
             ]),
-            [a, b] => out.extend_from_slice(&[
+            [a, b] => Some([
                 ALPHABET[usize::from(a >> 2)],
                 ALPHABET[usize::from(((a & 3) << 4) | (b >> 4))],
                 ALPHABET[usize::from((b & 15) << 2)],
                 b'=',
             ]),
-            _ => {}
+            _ => None,
+        };
+        let n = rest_out.len();
+        if let Some(last) = last {
+            rest_out[n - 6..n - 2].copy_from_slice(&last);
         }
-        out.extend_from_slice(b"\r\n");
+        rest_out[n - 2..].copy_from_slice(b"\r\n");
     }
     out
 }
@@ -319,11 +339,33 @@ fn base64_lines(input: &[u8]) -> Vec<u8> {
 fn quoted_printable(input: &[u8]) -> Vec<u8> {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     const LINE: usize = 76;
+    // Bytes written as they are, wherever they are (a space or tab is too, unless a line
+    // break or the end follows it): copied a run at a time.
+    let plain = |b: u8| b < 127 && !matches!(b, b'=' | b'\n' | b' ' | b'\t');
     let mut out = Vec::with_capacity(input.len() + input.len() / 2);
     let mut line = 0;
     let mut prev = 0u8;
     let last = input.len().wrapping_sub(1);
-    for (pos, &ch) in input.iter().enumerate() {
+    let mut pos = 0;
+    while pos < input.len() {
+        let run = input[pos..].iter().take_while(|&&b| plain(b)).count();
+        if run > 0 {
+            let mut left = &input[pos..pos + run];
+            while !left.is_empty() {
+                if line == LINE {
+                    out.extend_from_slice(b"=\r\n");
+                    line = 0;
+                }
+                let take = left.len().min(LINE - line);
+                out.extend_from_slice(&left[..take]);
+                line += take;
+                left = &left[take..];
+            }
+            prev = input[pos + run - 1];
+            pos += run;
+            continue;
+        }
+        let ch = input[pos];
         let escaped = ch == b'='
             || ch >= 127
             || ((ch == b' ' || ch == b'\t')
@@ -352,6 +394,7 @@ fn quoted_printable(input: &[u8]) -> Vec<u8> {
             out.push(ch);
             line += 1;
         }
+        pos += 1;
     }
     out
 }

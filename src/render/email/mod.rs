@@ -13,6 +13,7 @@
 
 mod mime;
 pub mod personalize;
+mod stencil;
 pub mod text;
 
 use std::borrow::Cow;
@@ -63,6 +64,9 @@ pub struct EmailRenderer<'a> {
     /// colors, font stacks, web fonts), built once per build: each piece's context
     /// starts as a copy of it.
     guide_context: Context,
+    /// The template inlined once per layout ([`stencil`]); `None`: every email is inlined
+    /// whole (the differential tests' reference).
+    stencils: Option<stencil::Stencils>,
 }
 
 struct RasterLogo {
@@ -122,7 +126,40 @@ impl<'a> EmailRenderer<'a> {
             assets,
             measure,
             guide_context,
+            stencils: Some(stencil::Stencils::default()),
         })
+    }
+
+    /// The renderer that inlines every email whole, as the stencils must match.
+    #[doc(hidden)]
+    pub fn without_stencils(mut self) -> Self {
+        self.stencils = None;
+        self
+    }
+
+    /// How many emails were filled from a stencil rather than inlined whole.
+    #[doc(hidden)]
+    pub fn stencilled(&self) -> usize {
+        self.stencils
+            .as_ref()
+            .map_or(0, |s| s.filled.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// The email with its styles inlined: filled from the layout's stencil when it fits,
+    /// else inlined whole by css-inline.
+    fn inline(&self, ctx: &Context, raw: &str) -> Result<String, css_inline::InlineError> {
+        let Some(stencils) = &self.stencils else {
+            return inline_css(raw);
+        };
+        let render = |c: &Context| self.tera.render(TEMPLATE, c).ok();
+        let inline = |html: &str| inline_css(html).ok();
+        match stencils.inline(ctx, raw, &render, &inline) {
+            stencil::Inlined::Html(html) => Ok(html),
+            stencil::Inlined::Whole { learn: None } => inline_css(raw),
+            stencil::Inlined::Whole { learn: Some(learn) } => {
+                Ok(stencils.learn(&learn, &inline_css(&learn.marked)?))
+            }
+        }
     }
 
     /// The width in px Outlook's VML button needs for `text` at 17 px bold, plus padding.
@@ -282,15 +319,17 @@ impl Renderer for EmailRenderer<'_> {
         ctx.insert("facts", &facts);
         ctx.insert("cta", &cta);
         ctx.insert("hero", &hero);
+        // Sizes are numbers: the template writes them into style attributes, where a
+        // stencil's text placeholder cannot go.
         ctx.insert(
             "logo",
-            &BTreeMap::from([
-                ("src", logo_src.clone()),
-                ("alt", guide.logo.alt.clone()),
-                ("width", self.logo.width.to_string()),
-                ("height", self.logo.height.to_string()),
-                ("href", page_link.clone().unwrap_or_default()),
-            ]),
+            &serde_json::json!({
+                "src": logo_src,
+                "alt": guide.logo.alt,
+                "width": self.logo.width,
+                "height": self.logo.height,
+                "href": page_link.clone().unwrap_or_default(),
+            }),
         );
         ctx.insert(
             "webview",
@@ -324,7 +363,7 @@ impl Renderer for EmailRenderer<'_> {
                 ),
             )
         })?;
-        let html = inline_css(&raw).map_err(|e| {
+        let html = self.inline(&ctx, &raw).map_err(|e| {
             Error::file(
                 template_path(),
                 format!("inlining the styles of {}: {e}", piece.slug),
