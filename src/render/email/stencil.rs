@@ -306,6 +306,13 @@ pub(super) struct Stencil {
     slots: Vec<Slot>,
 }
 
+impl Slot {
+    /// Whether `value` goes here as HTML: unescaped markup in text that may hold it.
+    fn is_html(&self, value: &str) -> bool {
+        !self.escaped && value.contains(['<', '&']) && matches!(self.spot, Spot::Text(Some(_)))
+    }
+}
+
 enum Fill {
     Html(String),
     /// A style is not known yet: inline whole, and learn.
@@ -440,29 +447,10 @@ type Scanned = (Vec<String>, Vec<(usize, Spot)>);
 /// Scans css-inline's output of the stencil: the text around the placeholders, and where
 /// each landed. `None` when one landed where it cannot be filled in.
 fn scan_inlined(s: &str) -> Option<Scanned> {
-    let mut parts = Vec::new();
-    let mut spots = Vec::new();
+    let mut out = Parts::default();
     let mut stack: Vec<(String, String)> = Vec::new(); // (tag, "tag.class#id")
-    let mut part = String::new();
     let b = s.as_bytes();
     let mut i = 0;
-    // Takes the placeholders out of `text` (pushing parts and spots), keeps the rest.
-    let take = |text: &str,
-                spot: &dyn Fn() -> Option<Spot>,
-                part: &mut String,
-                parts: &mut Vec<String>,
-                spots: &mut Vec<(usize, Spot)>|
-     -> Option<()> {
-        let (pieces, found) = split_placeholders(text)?;
-        for (k, piece) in pieces.iter().enumerate() {
-            part.push_str(piece);
-            if let Some(&(leaf, _)) = found.get(k) {
-                parts.push(std::mem::take(part));
-                spots.push((leaf, spot()?));
-            }
-        }
-        Some(())
-    };
     while i < b.len() {
         if b[i] != b'<' {
             let end = s[i..].find('<').map_or(s.len(), |e| i + e);
@@ -483,24 +471,18 @@ fn scan_inlined(s: &str) -> Option<Scanned> {
                     })
                 })))
             };
-            take(&s[i..end], &text_spot, &mut part, &mut parts, &mut spots)?;
+            out.take(&s[i..end], text_spot)?;
             i = end;
         } else if s[i..].starts_with("<!--") {
             let end = i + 4 + s[i + 4..].find("-->")? + 3;
-            take(
-                &s[i..end],
-                &|| Some(Spot::Comment),
-                &mut part,
-                &mut parts,
-                &mut spots,
-            )?;
+            out.take(&s[i..end], || Some(Spot::Comment))?;
             i = end;
         } else if s[i..].starts_with("<!") || s[i..].starts_with("<?") {
             let end = i + s[i..].find('>')? + 1;
             if s[i..end].contains(OPEN) {
                 return None;
             }
-            part.push_str(&s[i..end]);
+            out.part.push_str(&s[i..end]);
             i = end;
         } else if s[i..].starts_with("</") {
             let end = i + s[i..].find('>')? + 1;
@@ -509,7 +491,7 @@ fn scan_inlined(s: &str) -> Option<Scanned> {
             if top != name {
                 return None;
             }
-            part.push_str(&s[i..end]);
+            out.part.push_str(&s[i..end]);
             i = end;
         } else {
             let tag = read_tag(s, i)?;
@@ -537,31 +519,21 @@ fn scan_inlined(s: &str) -> Option<Scanned> {
                 }
                 if has {
                     let value_start = a.value_at;
-                    part.push_str(&s[from..value_start]);
-                    take(
-                        a.raw_value,
-                        &|| Some(Spot::Attr { quoted: true }),
-                        &mut part,
-                        &mut parts,
-                        &mut spots,
-                    )?;
+                    out.part.push_str(&s[from..value_start]);
+                    // (css-inline writes every value quoted: how the template wrote it
+                    // is read from the template's output when the stencil is built)
+                    out.take(a.raw_value, || Some(Spot::Attr { quoted: true }))?;
                     from = value_start + a.raw_value.len();
                 }
             }
-            part.push_str(&s[from..tag.end]);
+            out.part.push_str(&s[from..tag.end]);
             i = tag.end;
             let name = tag.name.to_string();
             if RAW_TEXT.contains(&tag.name) {
                 let close = format!("</{name}>");
                 let end = i + s[i..].find(&close)?;
-                take(
-                    &s[i..end],
-                    &|| Some(Spot::Raw),
-                    &mut part,
-                    &mut parts,
-                    &mut spots,
-                )?;
-                part.push_str(&close);
+                out.take(&s[i..end], || Some(Spot::Raw))?;
+                out.part.push_str(&close);
                 i = end + close.len();
             } else if !VOID.contains(&tag.name) {
                 let key = element_key(&name, &class, &id);
@@ -572,12 +544,43 @@ fn scan_inlined(s: &str) -> Option<Scanned> {
     if !stack.is_empty() {
         return None;
     }
-    parts.push(part);
-    Some((parts, spots))
+    out.parts.push(out.part);
+    Some((out.parts, out.spots))
 }
 
+/// The text around the placeholders, as it is scanned, and where each landed.
+#[derive(Default)]
+struct Parts {
+    parts: Vec<String>,
+    spots: Vec<(usize, Spot)>,
+    /// The text since the last placeholder.
+    part: String,
+}
+
+impl Parts {
+    /// Takes the placeholders out of `text` (each ends a part, at the `spot` it says),
+    /// keeps the rest.
+    fn take(&mut self, text: &str, spot: impl Fn() -> Option<Spot>) -> Option<()> {
+        let (pieces, found) = split_placeholders(text)?;
+        for (k, piece) in pieces.iter().enumerate() {
+            self.part.push_str(piece);
+            if let Some(&(leaf, _)) = found.get(k) {
+                self.parts.push(std::mem::take(&mut self.part));
+                self.spots.push((leaf, spot()?));
+            }
+        }
+        Some(())
+    }
+}
+
+/// An element's part of an ancestry key: what the stylesheet can select it by.
 fn element_key(tag: &str, class: &str, id: &str) -> String {
     format!("{tag}.{class}#{id}")
+}
+
+/// The ancestry key of a child of the element whose key is `parent`.
+fn child_key(parent: &str, tag: &str, class: &str, id: &str) -> String {
+    format!("{parent}>{tag}.{class}#{id}")
 }
 
 struct Attr<'a> {
@@ -847,7 +850,7 @@ impl Stencil {
             let value = leaves[slot.leaf];
             if slot.escaped {
                 out.push_str(&escape_html(value));
-            } else if self.is_html(slot, value) {
+            } else if slot.is_html(value) {
                 out.push_str(MARK_START);
                 out.push_str(value);
                 out.push_str(MARK_END);
@@ -859,16 +862,12 @@ impl Stencil {
         out
     }
 
-    fn is_html(&self, slot: &Slot, value: &str) -> bool {
-        !slot.escaped && value.contains(['<', '&']) && matches!(slot.spot, Spot::Text(Some(_)))
-    }
-
     /// The HTML values of an email, with the elements around each, in document order.
     fn fragments<'a>(&self, leaves: &[&'a str]) -> Vec<(Arc<Chain>, &'a str)> {
         self.slots
             .iter()
             .filter_map(|slot| match &slot.spot {
-                Spot::Text(Some(chain)) if self.is_html(slot, leaves[slot.leaf]) => {
+                Spot::Text(Some(chain)) if slot.is_html(leaves[slot.leaf]) => {
                     Some((chain.clone(), leaves[slot.leaf]))
                 }
                 _ => None,
@@ -1094,10 +1093,11 @@ fn fill_html(
                         .find(|(k, _)| *k == n)
                         .map_or("", |(_, v)| v.as_ref())
                 };
-                let key = format!(
-                    "{}>{}",
+                let key = child_key(
                     keys.last().map_or("", String::as_str),
-                    element_key(name, get("class"), get("id"))
+                    name,
+                    get("class"),
+                    get("id"),
                 );
                 let Some(style) = styles.get(key.as_str()) else {
                     return Err(Fill::Unknown);
@@ -1197,10 +1197,11 @@ fn learn_styles(
                 keys.pop();
             }
             (Some(Token::Start(x)), Some(Token::Start(y))) if x.name == y.name => {
-                let key = format!(
-                    "{}>{}",
+                let key = child_key(
                     keys.last().map_or("", String::as_str),
-                    element_key(x.name, &attr(&x, "class")?, &attr(&x, "id")?)
+                    x.name,
+                    &attr(&x, "class")?,
+                    &attr(&x, "id")?,
                 );
                 // An element with a style of its own shows css-inline's merge, not the
                 // stylesheet's style alone.

@@ -383,15 +383,11 @@ fn stencilled_emails_are_css_inlines_emails_byte_for_byte() {
     assert!(filled * 10 >= total * 7, "{filled} of {total} filled");
 }
 
-/// A corpus of `n` pieces whose email template is changed by `edit` and whose guide allows
-/// raw HTML, plus a piece whose body has every Markdown construct, raw HTML the parser
-/// restructures, `&`, `<` and quotes in text and links, and Thai and English mixed.
-fn edited_corpus(n: usize, edit: &dyn Fn(String) -> String) -> tempfile::TempDir {
+/// A generated corpus of `n` pieces whose guide allows raw HTML, and its first piece's
+/// front matter (for pieces of the tests' own).
+fn raw_html_corpus(n: usize) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     crate::corpus::generate(dir.path(), n).unwrap();
-    let template = dir.path().join("templates/email/email.html");
-    let text = std::fs::read_to_string(&template).unwrap();
-    std::fs::write(&template, edit(text)).unwrap();
     let guide = dir.path().join("brand/brand.toml");
     let text = std::fs::read_to_string(&guide).unwrap();
     std::fs::write(
@@ -400,7 +396,18 @@ fn edited_corpus(n: usize, edit: &dyn Fn(String) -> String) -> tempfile::TempDir
     )
     .unwrap();
     let first = std::fs::read_to_string(dir.path().join("content/piece-00000.md")).unwrap();
-    let front = &first[..first.rfind("+++").unwrap() + 3];
+    let front = first[..first.rfind("+++").unwrap() + 3].to_string();
+    (dir, front)
+}
+
+/// A corpus of `n` pieces whose email template is changed by `edit` and whose guide allows
+/// raw HTML, plus a piece whose body has every Markdown construct, raw HTML the parser
+/// restructures, `&`, `<` and quotes in text and links, and Thai and English mixed.
+fn edited_corpus(n: usize, edit: &dyn Fn(String) -> String) -> tempfile::TempDir {
+    let (dir, front) = raw_html_corpus(n);
+    let template = dir.path().join("templates/email/email.html");
+    let text = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(&template, edit(text)).unwrap();
     let front = front
         .replace("piece-00000", "tricky")
         .replace("#0\"", "& <ทดสอบ> \\\"quoted\\\" 'x'\"");
@@ -606,17 +613,7 @@ fn random_bodies_are_css_inlines_emails_byte_for_byte() {
         "\"quotes\" 'single' ",
         "  \n",
     ];
-    let dir = tempfile::tempdir().unwrap();
-    crate::corpus::generate(dir.path(), 2).unwrap();
-    let guide = dir.path().join("brand/brand.toml");
-    let text = std::fs::read_to_string(&guide).unwrap();
-    std::fs::write(
-        &guide,
-        text.replace("allow_raw_html = false", "allow_raw_html = true"),
-    )
-    .unwrap();
-    let first = std::fs::read_to_string(dir.path().join("content/piece-00000.md")).unwrap();
-    let front = &first[..first.rfind("+++").unwrap() + 3];
+    let (dir, front) = raw_html_corpus(2);
     let mut x = 0x9E37_79B9_7F4A_7C15u64;
     let mut next = |n: usize| {
         x ^= x << 13;
