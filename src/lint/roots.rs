@@ -27,11 +27,48 @@ pub struct Roots {
     cwd: Option<PathBuf>,
 }
 
-/// Canonical forms by path (`None`: the path does not exist).
-type Canonical = Mutex<HashMap<PathBuf, Option<PathBuf>>>;
+/// What one run remembers of the file system.
+#[derive(Debug, Default)]
+struct Canonical {
+    /// Canonical forms by path as spelled (`None`: the path does not exist).
+    spelled: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// By a canonical folder joined with a name (`out/web/assets` + `brand.css`): that
+    /// path's canonical form, and whether it is a real folder (an `lstat` said so). Every
+    /// page spells its stylesheet and logo through its own folder
+    /// (`piece-00001/../assets/logo.svg`), and they all lead here: one `lstat` a file.
+    joined: Mutex<HashMap<PathBuf, Option<(PathBuf, bool)>>>,
+}
 
 /// Paths whose canonical form one run remembers before it starts again.
 const REMEMBERED_PATHS: usize = 100_000;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn remember<V>(memory: &Mutex<HashMap<PathBuf, V>>, path: &Path, value: V) {
+    let mut memory = lock(memory);
+    if memory.len() >= REMEMBERED_PATHS {
+        memory.clear();
+    }
+    memory.insert(path.to_path_buf(), value);
+}
+
+/// The canonical form of `full`, a canonical folder joined with a name, and whether it is
+/// a real folder: the name is the file itself unless an `lstat` shows a symbolic link,
+/// which `canonicalize` follows.
+fn joined(memory: &Canonical, full: PathBuf) -> Option<(PathBuf, bool)> {
+    if let Some(known) = lock(&memory.joined).get(&full) {
+        return known.clone();
+    }
+    let found = match std::fs::symlink_metadata(&full) {
+        Ok(meta) if !meta.file_type().is_symlink() => Some((full.clone(), meta.is_dir())),
+        Ok(_) => full.canonicalize().ok().map(|c| (c, false)),
+        Err(_) => None,
+    };
+    remember(&memory.joined, &full, found.clone());
+    found
+}
 
 /// Where a local reference leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,15 +122,11 @@ impl Roots {
         let Some(memory) = self.canonical.as_ref().filter(|_| !trailing) else {
             return path.canonicalize().ok();
         };
-        if let Some(known) = memory.lock().unwrap_or_else(|e| e.into_inner()).get(path) {
+        if let Some(known) = lock(&memory.spelled).get(path) {
             return known.clone();
         }
-        let found = self.resolve(path);
-        let mut memory = memory.lock().unwrap_or_else(|e| e.into_inner());
-        if memory.len() >= REMEMBERED_PATHS {
-            memory.clear();
-        }
-        memory.insert(path.to_path_buf(), found.clone());
+        let found = self.resolve(path, memory);
+        remember(&memory.spelled, path, found.clone());
         found
     }
 
@@ -103,7 +136,7 @@ impl Roots {
     /// once a `stat` shows it is one. The same path `canonicalize` gives, without a
     /// `readlink` for every component of every path (a campaign's pages share their
     /// folders). A relative path is taken from the current folder.
-    fn resolve(&self, path: &Path) -> Option<PathBuf> {
+    fn resolve(&self, path: &Path, memory: &Canonical) -> Option<PathBuf> {
         use std::path::Component;
         let absolute = match &self.cwd {
             _ if path.is_absolute() => path.to_path_buf(),
@@ -114,15 +147,14 @@ impl Roots {
         match (absolute.components().next_back(), parent) {
             (Some(Component::Normal(name)), Some(parent)) => {
                 let full = self.canonical(parent)?.join(name);
-                match std::fs::symlink_metadata(&full) {
-                    Ok(meta) if !meta.file_type().is_symlink() => Some(full),
-                    Ok(_) => full.canonicalize().ok(),
-                    Err(_) => None,
-                }
+                Some(joined(memory, full)?.0)
             }
             (Some(Component::ParentDir), Some(parent)) => {
                 let folder = self.canonical(parent)?;
-                if !std::fs::metadata(&folder).is_ok_and(|m| m.is_dir()) {
+                let known_folder = lock(&memory.joined)
+                    .get(&folder)
+                    .is_some_and(|k| k.as_ref().is_some_and(|(c, dir)| *dir && *c == folder));
+                if !known_folder && !std::fs::metadata(&folder).is_ok_and(|m| m.is_dir()) {
                     return None; // `file/..` does not resolve
                 }
                 Some(

@@ -73,58 +73,109 @@ pub struct Cascade<'a> {
     pub incomplete: bool,
 }
 
-/// Static style rules by the key of their selectors' rightmost compound.
-#[derive(Default)]
+/// One sheet's static style rules that declare a property of [`PROPS`], each selector
+/// filed under the key of its rightmost compound (an id, else a class, else a tag), as
+/// browsers index them. Made once per sheet (`Sheet::style_index`): every page that links
+/// the campaign's stylesheet shares it.
+#[derive(Debug, Clone, Default)]
+pub struct StyleIndex {
+    /// Where the rules kept are in the sheet's rules, in order.
+    rules: Vec<usize>,
+    /// (rule kept, selector of it) by key.
+    by_id: HashMap<String, Vec<(u32, u32)>>,
+    by_class: HashMap<String, Vec<(u32, u32)>>,
+    by_tag: HashMap<String, Vec<(u32, u32)>>,
+    universal: Vec<(u32, u32)>,
+}
+
+impl StyleIndex {
+    fn of(sheet: &Sheet) -> StyleIndex {
+        let mut index = StyleIndex::default();
+        let kept = sheet.rules.iter().enumerate().filter(|(_, rule)| {
+            rule.kind == RuleKind::Style
+                && !rule.selectors.is_empty()
+                && rule.decls.iter().any(|d| prop(&d.name).is_some())
+        });
+        for (at, rule) in kept {
+            let r = index.rules.len() as u32;
+            index.rules.push(at);
+            for (s, sel) in rule.selectors.iter().enumerate() {
+                let Some((c, _)) = sel.compounds.first() else {
+                    continue;
+                };
+                let entry = (r, s as u32);
+                let list = if let Some(id) = c.ids.first() {
+                    index.by_id.entry(id.to_string()).or_default()
+                } else if let Some(class) = c.classes.first() {
+                    index.by_class.entry(class.to_string()).or_default()
+                } else if let Some(tag) = &c.tag {
+                    index.by_tag.entry(tag.to_string()).or_default()
+                } else {
+                    &mut index.universal
+                };
+                list.push(entry);
+            }
+        }
+        index
+    }
+}
+
+/// The style rules of a page's sheets, in order: each sheet's index and where its rules
+/// start in the page's numbering.
 struct RuleIndex<'s> {
-    by_id: HashMap<&'s str, Vec<(usize, &'s Selector)>>,
-    by_class: HashMap<&'s str, Vec<(usize, &'s Selector)>>,
-    by_tag: HashMap<&'s str, Vec<(usize, &'s Selector)>>,
-    universal: Vec<(usize, &'s Selector)>,
+    sheets: Vec<(usize, &'s Sheet, &'s StyleIndex)>,
 }
 
 impl<'s> RuleIndex<'s> {
-    fn add(&mut self, rule: usize, sel: &'s Selector) {
-        let Some((c, _)) = sel.compounds.first() else {
-            return;
-        };
-        let entry = (rule, sel);
-        if let Some(id) = c.ids.first() {
-            self.by_id.entry(id).or_default().push(entry);
-        } else if let Some(class) = c.classes.first() {
-            self.by_class.entry(class).or_default().push(entry);
-        } else if let Some(tag) = &c.tag {
-            self.by_tag.entry(tag).or_default().push(entry);
-        } else {
-            self.universal.push(entry);
+    /// The index of `sheets`, and their rules kept, in order.
+    fn of(sheets: &[&'s Sheet]) -> (RuleIndex<'s>, Vec<&'s super::css::Rule>) {
+        let mut rules = Vec::new();
+        let mut indexed = Vec::with_capacity(sheets.len());
+        for &sheet in sheets {
+            let index = sheet.style_index.get_or_init(|| StyleIndex::of(sheet));
+            indexed.push((rules.len(), sheet, index));
+            rules.extend(index.rules.iter().map(|&at| &sheet.rules[at]));
         }
+        (RuleIndex { sheets: indexed }, rules)
     }
 
-    /// Rules (index, selector) that may match an element, unsorted.
+    /// Rules (page numbering, selector) that may match an element, unsorted.
     fn candidates(&self, e: &super::parse::Element, out: &mut Vec<(usize, &'s Selector)>) {
         out.clear();
-        if let Some(id) = e.attr_value("id")
-            && let Some(v) = self.by_id.get(id)
-        {
-            out.extend(v);
-        }
-        if let Some(classes) = e.attr_value("class") {
+        let id = e.attr_value("id");
+        let mut classes: Vec<&str> = Vec::new();
+        if let Some(list) = e.attr_value("class") {
             let mut seen: Vec<&str> = Vec::new();
-            for class in classes.split_ascii_whitespace() {
+            for class in list.split_ascii_whitespace() {
                 if seen.contains(&class) {
                     continue;
                 }
                 if seen.len() < 64 {
                     seen.push(class);
                 }
-                if let Some(v) = self.by_class.get(class) {
-                    out.extend(v);
-                }
+                classes.push(class);
             }
         }
-        if let Some(v) = self.by_tag.get(e.name.as_str()) {
-            out.extend(v);
+        for &(base, sheet, index) in &self.sheets {
+            let mut add = |entries: &[(u32, u32)]| {
+                out.extend(entries.iter().map(|&(r, s)| {
+                    let rule = &sheet.rules[index.rules[r as usize]];
+                    (base + r as usize, &rule.selectors[s as usize])
+                }))
+            };
+            if let Some(v) = id.and_then(|id| index.by_id.get(id)) {
+                add(v);
+            }
+            for class in &classes {
+                if let Some(v) = index.by_class.get(*class) {
+                    add(v);
+                }
+            }
+            if let Some(v) = index.by_tag.get(e.name.as_str()) {
+                add(v);
+            }
+            add(&index.universal);
         }
-        out.extend(&self.universal);
     }
 }
 
@@ -198,21 +249,7 @@ impl<'a> Cascade<'a> {
             }
         };
         // static rules that declare a property we read, in order
-        let mut rules: Vec<&'a super::css::Rule> = Vec::new();
-        let mut index = RuleIndex::default();
-        for sheet in sheets {
-            for rule in &sheet.rules {
-                if rule.kind == RuleKind::Style
-                    && !rule.selectors.is_empty()
-                    && rule.decls.iter().any(|d| prop(&d.name).is_some())
-                {
-                    for sel in &rule.selectors {
-                        index.add(rules.len(), sel);
-                    }
-                    rules.push(rule);
-                }
-            }
-        }
+        let (index, rules) = RuleIndex::of(sheets);
         let mut work = 0u64;
         let mut incomplete = false;
         let mut candidates = Vec::new();

@@ -11,6 +11,8 @@
 //! [`MAX_COMPOUNDS`] compounds are not matched.
 
 use cssparser::{Delimiter, ParseError, Parser, ParserInput, Token};
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// A declaration: lower-case property name, value (without `!important`) and the byte
@@ -91,6 +93,11 @@ pub struct Sheet {
     /// use by `logo/dark-mode`: a linked stylesheet is parsed once and shared by every
     /// page of a run, so its dark variant is made once too.
     pub dark: OnceLock<Option<Box<Sheet>>>,
+    /// Its custom properties, made on first use ([`Sheet::custom_properties`]).
+    vars: OnceLock<HashMap<String, String>>,
+    /// Its style rules by their selectors' rightmost compound, made on first use by the
+    /// cascade: a linked sheet is indexed once a run, not once a page.
+    pub(super) style_index: OnceLock<super::cascade::StyleIndex>,
 }
 
 type Err<'i> = ParseError<'i, ()>;
@@ -132,8 +139,34 @@ impl Sheet {
                 })
                 .collect(),
             too_deep: self.too_deep.map(|t| t + by),
-            dark: OnceLock::new(),
+            ..Sheet::default()
         }
+    }
+
+    /// A copy of this sheet's rules and at-rules (the caches made from them start empty).
+    pub fn with_rules(&self, rules: Vec<Rule>) -> Sheet {
+        Sheet {
+            rules,
+            at_rules: self.at_rules.clone(),
+            too_deep: self.too_deep,
+            ..Sheet::default()
+        }
+    }
+
+    /// Custom properties of its static style rules (`--name` → value), the last
+    /// definition winning.
+    pub fn custom_properties(&self) -> &HashMap<String, String> {
+        self.vars.get_or_init(|| {
+            let mut vars = HashMap::new();
+            for rule in self.rules.iter().filter(|r| r.kind == RuleKind::Style) {
+                for d in &rule.decls {
+                    if d.name.starts_with("--") {
+                        vars.insert(d.name.clone(), d.value.clone());
+                    }
+                }
+            }
+            vars
+        })
     }
 
     /// Parses CSS found at byte offset `base` of its file.
@@ -490,6 +523,27 @@ pub fn resolve_vars(value: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Opt
         value = format!("{}{}{}", &value[..at], replacement, &value[close + 1..]);
     }
     None
+}
+
+/// Custom properties of `sheets` in order, a later definition winning: the sheet's own
+/// when there is one (most pages link one stylesheet).
+pub fn custom_properties<'s>(sheets: &[&'s Sheet]) -> Cow<'s, HashMap<String, String>> {
+    match sheets {
+        [] => Cow::Owned(HashMap::new()),
+        [one] => Cow::Borrowed(one.custom_properties()),
+        _ => {
+            let mut vars = HashMap::new();
+            for sheet in sheets {
+                vars.extend(
+                    sheet
+                        .custom_properties()
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone())),
+                );
+            }
+            Cow::Owned(vars)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -310,7 +310,7 @@ impl<'a> Page<'a> {
         for linked in first_seen {
             self.check_linked(&linked);
         }
-        let vars = custom_properties(sheets.iter().map(|s| &**s));
+        let vars = css::custom_properties(&sheets.iter().map(|s| &**s).collect::<Vec<_>>());
 
         // declarations of <style> blocks and style attributes
         for (_, sheet) in &own_sheets {
@@ -460,7 +460,7 @@ impl<'a> Page<'a> {
             // read as UTF-8 (lossily: `--fix` leaves files that are not UTF-8 alone)
             editable: true,
         };
-        let vars = custom_properties(std::iter::once(&*linked.sheet));
+        let vars = linked.sheet.custom_properties();
         let dir = linked.path.parent().unwrap_or(Path::new("")).to_path_buf();
         let mut found = Vec::new();
         if let Some(at) = linked.sheet.too_deep {
@@ -472,7 +472,7 @@ impl<'a> Page<'a> {
                 &rule.decls,
                 &src,
                 &|o| o,
-                &vars,
+                vars,
                 Some(&dir),
                 rule.kind != RuleKind::AtRule,
                 self.email,
@@ -925,24 +925,6 @@ fn too_deep_css(location: Location) -> Finding {
             css::MAX_BLOCK_DEPTH
         ),
     )
-}
-
-/// Custom properties defined by static rules, the last definition winning.
-fn custom_properties<'s>(sheets: impl Iterator<Item = &'s Sheet>) -> HashMap<String, String> {
-    let mut vars = HashMap::new();
-    for sheet in sheets {
-        for rule in &sheet.rules {
-            if rule.kind != RuleKind::Style {
-                continue;
-            }
-            for d in &rule.decls {
-                if d.name.starts_with("--") {
-                    vars.insert(d.name.clone(), d.value.clone());
-                }
-            }
-        }
-    }
-    vars
 }
 
 /// Colors, font stacks and `url()`s of declarations. `map` turns an offset in the parsed

@@ -34,7 +34,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use crate::brand::Rgb;
 use crate::lint::html::cascade::Cascade;
-use crate::lint::html::css::{RuleKind, Sheet};
+use crate::lint::html::css::{RuleKind, Sheet, custom_properties};
 use crate::lint::html::parse::{Document, Element, Node};
 use crate::lint::rules::link;
 use crate::lint::{Finding, LintContext, Location};
@@ -258,7 +258,7 @@ pub fn check(ctx: &LintContext, page: &Page, loc: &dyn Fn(usize) -> Location) ->
     let dark_vars = if has_dark {
         custom_properties(&dark_refs)
     } else {
-        HashMap::new()
+        std::borrow::Cow::Owned(HashMap::new())
     };
     // only the logos and their ancestors: nothing else is looked at in dark mode
     let dark = has_dark
@@ -416,12 +416,7 @@ fn dark_sheet(sheet: &Sheet) -> Option<Sheet> {
     if !sheet.rules.iter().any(is_dark) {
         return None;
     }
-    let mut dark = Sheet {
-        rules: sheet.rules.clone(),
-        at_rules: sheet.at_rules.clone(),
-        too_deep: sheet.too_deep,
-        dark: std::sync::OnceLock::new(),
-    };
+    let mut dark = sheet.with_rules(sheet.rules.clone());
     for (rule, original) in dark.rules.iter_mut().zip(&sheet.rules) {
         if is_dark(original) {
             rule.kind = RuleKind::Style;
@@ -442,21 +437,6 @@ pub fn is_dark_query(prelude: &str) -> bool {
             .trim_start_matches("and");
         rest == "(prefers-color-scheme:dark)"
     })
-}
-
-/// Custom properties of the static rules, the last definition winning.
-fn custom_properties(sheets: &[&Sheet]) -> HashMap<String, String> {
-    let mut vars = HashMap::new();
-    for sheet in sheets {
-        for rule in sheet.rules.iter().filter(|r| r.kind == RuleKind::Style) {
-            for d in &rule.decls {
-                if d.name.starts_with("--") {
-                    vars.insert(d.name.clone(), d.value.clone());
-                }
-            }
-        }
-    }
-    vars
 }
 
 /// The logo at `src`, read once per page: a local file inside the linted paths (remote
@@ -480,24 +460,27 @@ fn load(
     decoded.get(src)?.clone()
 }
 
-/// [`raster`] through the process-wide cache, keyed by the file's path and a hash of its
-/// bytes (so an edited logo is decoded again).
+/// [`raster`] through the process-wide cache, keyed by the file's path and its stat
+/// (device, inode, size, modification time: an edited or replaced logo is decoded again,
+/// and the thousand pages that show one logo read it once).
 fn cached_raster(ctx: &LintContext, path: &Path) -> Option<(RasterKey, Arc<Raster>)> {
-    let bytes = read_logo(path)?;
-    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_LOGO_BYTES {
+        return None;
+    }
     // `a/../assets/logo.svg` from every page is one file
     let key = (
         ctx.roots
             .canonical(path)
             .unwrap_or_else(|| path.to_path_buf()),
-        hash,
+        stat_hash(&meta),
     );
     if let Some(hit) = RASTERS.lock().ok()?.get(&key) {
         return hit.clone().map(|r| (key, r));
     }
-    let raster = raster_of(ctx, path, &bytes).map(Arc::new);
+    let raster = read_logo(path)
+        .and_then(|bytes| raster_of(ctx, path, &bytes))
+        .map(Arc::new);
     if let Ok(mut cache) = RASTERS.lock() {
         if cache.len() >= MAX_CACHED {
             cache.clear();
@@ -521,6 +504,20 @@ fn measured(key: &RasterKey, logo: &Raster, bg: Rgb) -> Option<Visibility> {
         cache.insert(k, v);
     }
     v
+}
+
+/// A hash of what says a file changed: device, inode, size and modification time.
+fn stat_hash(meta: &std::fs::Metadata) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    meta.len().hash(&mut h);
+    meta.modified().ok().hash(&mut h);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec()).hash(&mut h);
+    }
+    h.finish()
 }
 
 fn read_logo(path: &Path) -> Option<Vec<u8>> {
