@@ -732,6 +732,72 @@ mod tests {
         );
     }
 
+    /// Several sheets: their rules are numbered in document order across sheets (a later
+    /// sheet wins a tie, `!important` and specificity still beat order), custom properties
+    /// of a later sheet win, and each sheet's index is made once, whatever page uses it.
+    #[test]
+    fn rules_of_several_sheets_keep_their_order_and_each_sheet_is_indexed_once() {
+        let first = Sheet::parse(
+            ":root{--ink:#111111} p{color:#E63946} .promo{color:var(--ink)} #hero{background-color:#FFF8EE !important} span{font-size:20px}",
+            0,
+        );
+        let second = Sheet::parse(
+            ":root{--ink:#1F5C4A} p{color:#1B1B1B} #hero{background-color:#000000} .promo span{font-size:12px}",
+            0,
+        );
+        let pages = [
+            r#"<html><body><p>ข่าว</p><p class="promo">ลด 50% <span>วันนี้</span></p><div id="hero"><span>x</span></div></body></html>"#,
+            r#"<html><body><div id="hero"><p class="promo">สวัสดี <span>ปีใหม่</span></p></div><p>Tonkla</p></body></html>"#,
+        ];
+        for (round, html) in pages.iter().enumerate() {
+            let doc = Document::parse(html);
+            let sheets = [&first, &second];
+            let vars = super::super::css::custom_properties(&sheets);
+            assert_eq!(vars.get("--ink").map(String::as_str), Some("#1F5C4A"));
+            let inline = InlineStyles::new();
+            let cas = Cascade::new(&doc, &sheets, &inline, &vars);
+            let plain = (0..doc.elements.len())
+                .find(|&i| doc.elements[i].name == "p" && doc.elements[i].attr("class").is_none())
+                .unwrap();
+            assert_eq!(
+                cas.color(plain),
+                Some((Rgb(0x1B, 0x1B, 0x1B), 1.0)),
+                "{round}: the later sheet's p"
+            );
+            let promo = (0..doc.elements.len())
+                .find(|&i| doc.elements[i].attr_value("class") == Some("promo"))
+                .unwrap();
+            // the class beats the later tag rule, and its var() is the later sheet's
+            assert_eq!(
+                cas.color(promo),
+                Some((Rgb(0x1F, 0x5C, 0x4A), 1.0)),
+                "{round}"
+            );
+            let hero = doc.find("div").unwrap();
+            assert_eq!(
+                cas.background(hero),
+                Some(Rgb(0xFF, 0xF8, 0xEE)),
+                "{round}: !important"
+            );
+            let span = (0..doc.elements.len())
+                .find(|&i| doc.elements[i].name == "span" && doc.elements[i].parent == Some(promo))
+                .unwrap();
+            assert_eq!(
+                cas.font(span).0,
+                12.0,
+                "{round}: the descendant rule's specificity"
+            );
+            // both sheets were indexed on the first page and kept
+            assert!(first.style_index.get().is_some() && second.style_index.get().is_some());
+        }
+        let kept = first.style_index.get().unwrap();
+        assert_eq!(
+            kept.rules,
+            vec![1, 2, 3, 4],
+            "`:root` declares no property read"
+        );
+    }
+
     #[test]
     fn matching_work_is_capped() {
         // 3,000 rules that match every one of 10,000 elements
