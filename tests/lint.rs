@@ -462,6 +462,52 @@ fn references_out_of_the_linted_folder_are_not_read() {
     }));
 }
 
+/// A linted folder can hold a FIFO where a page names its logo: opening it for reading
+/// blocks until something writes to it, so a planted one hung `logo/dark-mode` forever.
+/// Only regular files are read; the run finishes with the page's other findings.
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_as_the_logo_is_never_opened() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    std::fs::create_dir_all(site.join("assets")).unwrap();
+    let fifo = site.join("assets/logo.svg");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    std::fs::write(
+        site.join("index.html"),
+        "<!DOCTYPE html><html lang=\"th\"><head><meta charset=\"utf-8\"><title>ต้นกล้า</title>\n<style>@media (prefers-color-scheme: dark){body{background:#111111}}</style></head>\n<body><img src=\"assets/logo.svg\" alt=\"Tonkla Coffee logo\" width=\"120\" height=\"40\"><p>กาแฟดี</p></body></html>\n",
+    )
+    .unwrap();
+    let mut child = bin()
+        .args(["lint", "--project", ".", "--format", "json", "--no-cache"])
+        .arg(&site)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // not a timing: a deadline far beyond a run's fraction of a second, for a hang
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("lint did not finish: it opened the FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut stdout).unwrap();
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(status.code(), Some(1), "{stdout}");
+    assert!(
+        rules_of(&v).iter().any(|r| r == "color/near-miss"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn rule_glyph() {
     assert_eq!(lint_page(&page("<p>กาแฟ Cold Brew</p>"), &[]), []);
