@@ -310,7 +310,8 @@ impl<'a> Page<'a> {
         for linked in first_seen {
             self.check_linked(&linked);
         }
-        let vars = css::custom_properties(&sheets.iter().map(|s| &**s).collect::<Vec<_>>());
+        let sheet_refs: Vec<&Sheet> = sheets.iter().map(|s| &**s).collect();
+        let vars = css::custom_properties(&sheet_refs);
 
         // declarations of <style> blocks and style attributes
         for (_, sheet) in &own_sheets {
@@ -374,7 +375,6 @@ impl<'a> Page<'a> {
             }
         }
 
-        let sheet_refs: Vec<&Sheet> = sheets.iter().map(|s| &**s).collect();
         let cascade = Cascade::new(&self.doc, &sheet_refs, &inline, &vars);
         if cascade.incomplete {
             self.out.push(too_complex(

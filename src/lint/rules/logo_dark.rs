@@ -531,11 +531,7 @@ fn read_logo(path: &Path) -> Option<Vec<u8>> {
     (bytes.len() as u64 <= MAX_LOGO_BYTES).then_some(bytes)
 }
 
-/// Decodes a logo file: SVG in its sandbox (within the linted paths), PNG or JPEG.
-pub fn raster(ctx: &LintContext, path: &Path) -> Option<Raster> {
-    raster_of(ctx, path, &read_logo(path)?)
-}
-
+/// Decodes a logo file's bytes: SVG in its sandbox (within the linted paths), PNG or JPEG.
 fn raster_of(ctx: &LintContext, path: &Path, bytes: &[u8]) -> Option<Raster> {
     if let Ok(image) = crate::lint::image::decode::decode(bytes) {
         return Some(Raster {
