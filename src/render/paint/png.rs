@@ -68,18 +68,71 @@ fn covers(rect: [f32; 4], w: u32, h: u32) -> bool {
     rect == [0.0, 0.0, w as f32, h as f32]
 }
 
-/// A `w × h` pixmap of the opaque color `rgb`: the pixels of a new (transparent) pixmap
-/// cleared by [`Pixmap::fill`], written once instead of zeroed and then filled (a card's
-/// background is 3–8 MB of pixels).
+/// A `w × h` pixmap of the opaque color `rgb`, its pixels written once instead of zeroed
+/// and then filled (a card's background is 3–8 MB of pixels): the pixels of a pixmap
+/// given back by [`recycle`] when there is one large enough (no fresh pages to fault in,
+/// no copy), else a new buffer.
 fn filled(w: u32, h: u32, rgb: Rgb) -> Option<Pixmap> {
     let size = tiny_skia::IntSize::from_wh(w, h)?;
-    let c = color(rgb).premultiply().to_color_u8();
-    let pixel = [c.red(), c.green(), c.blue(), c.alpha()];
     // The row length limit of `Pixmap::new`, and no overflow of the byte count.
     i32::try_from(u64::from(w) * 4).ok()?;
     let pixels = usize::try_from(u64::from(w) * u64::from(h)).ok()?;
-    pixels.checked_mul(4)?;
-    Pixmap::from_vec(pixel.repeat(pixels), size)
+    let len = pixels.checked_mul(4)?;
+    let spare = {
+        let mut spares = SPARE_PIXELS.lock().unwrap_or_else(|e| e.into_inner());
+        // the smallest that holds the picture, so a story card's buffer stays for the
+        // next story card
+        let at = (0..spares.len())
+            .filter(|&i| spares[i].capacity() >= len)
+            .min_by_key(|&i| spares[i].capacity());
+        at.map(|i| spares.swap_remove(i))
+    };
+    let Some(mut buffer) = spare else {
+        return Pixmap::from_vec(pixel(rgb).repeat(pixels), size);
+    };
+    buffer.resize(len, 0);
+    fill(&mut buffer, pixel(rgb));
+    Pixmap::from_vec(buffer, size)
+}
+
+/// Pixel buffers kept for [`filled`]: a few per thread that paints cards (each thread
+/// has a card of each preset in flight at most, now and then two).
+const SPARES: usize = 8;
+
+/// Pixel buffers given back by [`recycle`], for any thread.
+static SPARE_PIXELS: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::new(Vec::new());
+
+/// Gives `pixmap`'s pixels back, for the next [`paint_with`] of a scene with a solid
+/// background to paint over instead of allocating (a renderer that paints many pictures
+/// calls this once it has encoded each).
+pub fn recycle(pixmap: Pixmap) {
+    let mut spares = SPARE_PIXELS.lock().unwrap_or_else(|e| e.into_inner());
+    if spares.len() < SPARES {
+        spares.push(pixmap.take());
+    }
+}
+
+/// The premultiplied RGBA bytes of the opaque color `rgb`.
+fn pixel(rgb: Rgb) -> [u8; 4] {
+    let c = color(rgb).premultiply().to_color_u8();
+    [c.red(), c.green(), c.blue(), c.alpha()]
+}
+
+/// Writes `pixel` over every pixel of `bytes` (whole pixels), 64 bytes a store where it
+/// can: `Pixmap::fill` writes one pixel at a time, twice as slow as this on a card.
+fn fill(bytes: &mut [u8], pixel: [u8; 4]) {
+    const BLOCK: usize = 64;
+    let mut block = [0u8; BLOCK];
+    for px in block.chunks_exact_mut(4) {
+        px.copy_from_slice(&pixel);
+    }
+    let mut blocks = bytes.chunks_exact_mut(BLOCK);
+    for b in &mut blocks {
+        b.copy_from_slice(&block);
+    }
+    let rest = blocks.into_remainder();
+    let n = rest.len();
+    rest.copy_from_slice(&block[..n]);
 }
 
 struct Painter<'f> {
@@ -242,4 +295,67 @@ fn solid(rgb: Rgb) -> Paint<'static> {
     paint.set_color(color(rgb));
     paint.anti_alias = true;
     paint
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scene::Ink;
+
+    /// A `w × h` scene: a solid background of `bg`, and a square of `ink` at (2, 3).
+    fn scene(w: f32, h: f32, bg: Rgb, ink: Rgb) -> Scene {
+        let mut scene = Scene::new((w, h));
+        scene.push(Item::Rect {
+            rect: [0.0, 0.0, w, h],
+            fill: Fill::Solid(Ink::rgb(bg)),
+        });
+        scene.push(Item::Rect {
+            rect: [2.0, 3.0, 4.0, 4.0],
+            fill: Fill::Solid(Ink::rgb(ink)),
+        });
+        scene
+    }
+
+    /// What tiny-skia paints for [`scene`] on a new pixmap.
+    fn expected(w: u32, h: u32, bg: Rgb, ink: Rgb) -> Vec<u8> {
+        let mut p = Pixmap::new(w, h).unwrap();
+        p.fill(color(bg));
+        fill_rect(&mut p, [2.0, 3.0, 4.0, 4.0], &Fill::Solid(Ink::rgb(ink)));
+        p.take()
+    }
+
+    #[test]
+    fn a_recycled_pixmap_is_painted_over_whole() {
+        let fonts = FontStore::default();
+        let (green, cream, red) = (Rgb(0x1F, 0x5C, 0x4A), Rgb(0xF5, 0xEE, 0xDC), Rgb(200, 0, 0));
+        // a large picture given back, then smaller ones of other sizes and colors painted
+        // on its pixels (odd widths: rows that end inside a 64-byte block)
+        let big = paint(&scene(97.0, 61.0, red, green), &fonts).unwrap();
+        recycle(big);
+        for (w, h, bg, ink) in [
+            (33, 17, cream, green),
+            (97, 61, green, cream),
+            (5, 9, red, red),
+        ] {
+            let painted = paint(&scene(w as f32, h as f32, bg, ink), &fonts).unwrap();
+            assert_eq!((painted.width(), painted.height()), (w, h));
+            assert!(
+                painted.data() == expected(w, h, bg, ink).as_slice(),
+                "{w}×{h}: not what a new pixmap shows"
+            );
+            recycle(painted);
+        }
+    }
+
+    #[test]
+    fn fill_writes_every_pixel_whatever_the_length() {
+        for pixels in [0, 1, 15, 16, 17, 100] {
+            let mut bytes = vec![7u8; pixels * 4];
+            fill(&mut bytes, [1, 2, 3, 255]);
+            assert!(
+                bytes.chunks_exact(4).all(|p| p == [1, 2, 3, 255]),
+                "{pixels}"
+            );
+        }
+    }
 }

@@ -598,6 +598,7 @@ impl Renderer for SocialRenderer<'_> {
                     links: self.qr_url(piece, preset).into_iter().collect(),
                     preset: Some(preset.name.clone()),
                 });
+                crate::render::paint::png::recycle(card.pixmap);
                 Ok((output, card.layout.missing))
             })
             .collect::<Result<Vec<_>>>()?;
