@@ -694,6 +694,19 @@ impl Stamp {
         Some(tree)
     }
 
+    /// `tree`, taken of a tree since renamed to `out`: the same nodes, the top folder's
+    /// stat taken again (a rename changes the renamed folder's change time only). None
+    /// when `out` cannot be stated or the tree has no top folder.
+    pub fn moved(mut tree: Tree, out: &Path) -> Option<Tree> {
+        let stat = std::fs::symlink_metadata(out)
+            .ok()
+            .as_ref()
+            .and_then(node_stat)?;
+        let (_, top) = tree.iter_mut().find(|(rel, _)| rel.is_empty())?;
+        *top = stat;
+        Some(tree)
+    }
+
     /// Writes the stamp of the output whose nodes are `tree`, with the index as the
     /// cache's [`Cache::finish`] left it (so this comes after it). Nothing is written when
     /// the index cannot be stated.

@@ -228,6 +228,11 @@ pub fn build_locked_cached(
                 .into_iter()
                 .collect(),
         });
+        // the output as the swap left it, for the stamp (the cache's clean-up touches
+        // only blobs no output file is)
+        // (a partial build's kept files are not in its plan: the next build goes the
+        // usual way)
+        let stamped = finishing.is_some() && plan_digest.is_some() && kept.is_empty();
         let result = publish(
             &staging,
             &out,
@@ -235,19 +240,10 @@ pub fn build_locked_cached(
             &rendered.entries,
             &kept,
             (records, thumbs),
-            shard,
+            (shard, stamped),
         );
-        // the output as the swap left it, for the stamp (the cache's clean-up touches
-        // only blobs no output file is)
-        // (a partial build's kept files are not in its plan: the next build goes the
-        // usual way)
-        let stamped = finishing.is_some() && plan_digest.is_some() && kept.is_empty();
-        let tree = match &result {
-            Ok(()) if stamped => cache::Stamp::tree(&out.path),
-            _ => None,
-        };
         let finished = finishing.map(join);
-        result?;
+        let tree = result?;
         drop(staging); // keeps the old tree, which the swap left at the staging name, as the spare
         Ok((finished, tree))
     })?;
@@ -295,7 +291,10 @@ fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
 
 /// Writes the build's manifest, the campaign manifest of `records` and the contact sheet
 /// (with the thumbnails `thumbs` the build already wrote) into the staging tree, flushes
-/// it and swaps it in place of the output.
+/// it and swaps it in place of the output. When `stamped`, returns every node of the
+/// output as the swap left it, for the no-op stamp: walked in the staging tree while it
+/// is flushed, since the swap changes only the stat of the tree's top folder (renaming a
+/// folder changes its own change time, not its files' or subfolders').
 fn publish(
     staging: &Staging,
     out: &OutDir,
@@ -303,8 +302,8 @@ fn publish(
     rendered: &[Entry],
     kept: &[Entry],
     (records, thumbs): (Vec<crate::manifest::Record>, Thumbs),
-    shard: Option<ShardOf>,
-) -> Result<()> {
+    (shard, stamped): (Option<ShardOf>, bool),
+) -> Result<Option<cache::Tree>> {
     let campaign = CampaignManifest::new(records);
     // the manifests are written while the sheet is drawn (the campaign manifest of 1,000
     // pieces is 20 MB of JSON)
@@ -342,8 +341,13 @@ fn publish(
     );
     manifests?;
     sheet?;
-    staging.flush()?;
-    swap::swap_in(out, staging.root())
+    let tree = staging.flush_beside(|| {
+        stamped
+            .then(|| cache::Stamp::tree(staging.root()))
+            .flatten()
+    })?;
+    swap::swap_in(out, staging.root())?;
+    Ok(tree.and_then(|tree| cache::Stamp::moved(tree, &out.path)))
 }
 
 /// Keeps the previous output's files of channels this build does not render (see

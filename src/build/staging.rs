@@ -301,7 +301,26 @@ impl Staging {
     /// file, then every folder deepest first, is flushed.
     /// First removes what is left of the spare tree that no output claimed.
     pub fn flush(&self) -> Result<()> {
+        self.flush_beside(|| ())
+    }
+
+    /// [`Staging::flush`], running `beside` on another thread while the tree is written
+    /// to disk (the build stamps the finished tree then: the flush is mostly waiting on
+    /// the disk, the stamp mostly on the file system's caches).
+    pub fn flush_beside<T: Send>(&self, beside: impl FnOnce() -> T + Send) -> Result<T> {
         self.prune_spare()?;
+        std::thread::scope(|s| {
+            let beside = s.spawn(beside);
+            let flushed = self.sync();
+            let value = beside
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            flushed.map(|()| value)
+        })
+    }
+
+    /// Writes every file and folder of the tree to disk.
+    fn sync(&self) -> Result<()> {
         #[cfg(target_os = "linux")]
         {
             let root = File::open(&self.root).map_err(|e| Error::file(&self.root, e))?;
