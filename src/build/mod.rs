@@ -198,7 +198,8 @@ pub fn build_locked_cached(
             records = kept_records(&out.path, &kept, project);
         }
     }
-    let mut rendered = render_into(&staging, project, &renderers, &plan, cache.as_ref())?;
+    let mut rendered = staging
+        .writing_back(|| render_into(&staging, project, &renderers, &plan, cache.as_ref()))?;
     let job_warnings = rendered.warnings.clone();
     warnings.extend(rendered.warnings);
     records.extend(rendered.records);

@@ -44,6 +44,10 @@ pub const SPARE: &str = "spare";
 /// Nodes of a spare tree walked at most; a larger one is removed, not reused.
 const MAX_SPARE_NODES: usize = 4_000_000;
 
+/// How often a long build's files are written back while it renders
+/// ([`Staging::writing_back`]).
+const WRITE_BACK_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// A file's identity: device and inode.
 pub type FileId = (u64, u64);
 
@@ -304,6 +308,38 @@ impl Staging {
         self.flush_beside(|| ())
     }
 
+    /// Runs `work` (the rendering that fills the tree) while another thread puts what it
+    /// has written so far on disk every [`WRITE_BACK_EVERY`]. The kernel starts writing
+    /// on its own only past a share of memory or after half a minute, so a full build's
+    /// hundreds of megabytes were all written by the final flush, both cores idle while
+    /// the disk caught up; written back as they come, the final flush has only the last
+    /// second's files left. A build shorter than that never writes back early.
+    pub fn writing_back<T>(&self, work: impl FnOnce() -> T) -> T {
+        #[cfg(target_os = "linux")]
+        {
+            use std::sync::mpsc::{RecvTimeoutError, channel};
+            let Ok(root) = File::open(&self.root) else {
+                return work();
+            };
+            let (stop, stopped) = channel::<()>();
+            std::thread::scope(|s| {
+                s.spawn(move || {
+                    while let Err(RecvTimeoutError::Timeout) =
+                        stopped.recv_timeout(WRITE_BACK_EVERY)
+                    {
+                        // best effort: the final flush reports what fails
+                        let _ = rustix::fs::syncfs(&root);
+                    }
+                });
+                let value = work();
+                drop(stop);
+                value
+            })
+        }
+        #[cfg(not(target_os = "linux"))]
+        work()
+    }
+
     /// [`Staging::flush`], running `beside` on another thread while the tree is written
     /// to disk (the build stamps the finished tree then: the flush is mostly waiting on
     /// the disk, the stamp mostly on the file system's caches).
@@ -422,5 +458,33 @@ pub fn remove_tree(path: &Path) -> bool {
         Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path).is_ok(),
         Ok(_) => std::fs::remove_file(path).is_ok(),
         Err(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writing_back_returns_the_work_and_a_panic_in_it_goes_on() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = OutDir::resolve(&tmp.path().join("out"), tmp.path()).unwrap();
+        let staging = Staging::create(&out).unwrap();
+        let rel = Path::new("social/ข่าว-ปีใหม่.txt");
+        let value = staging.writing_back(|| {
+            staging.write(rel, "สวัสดีปีใหม่".as_bytes(), "a test").unwrap();
+            7
+        });
+        assert_eq!(value, 7);
+        // the thread that writes back ends with the work, however it ends
+        let failed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            staging.writing_back(|| panic!("a renderer panicked"))
+        }));
+        assert!(failed.is_err());
+        staging.flush().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(staging.root().join(rel)).unwrap(),
+            "สวัสดีปีใหม่"
+        );
     }
 }
