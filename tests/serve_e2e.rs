@@ -115,6 +115,26 @@ fn eval(tab: &Tab, js: &str) -> Value {
         .unwrap_or(Value::Null)
 }
 
+/// What a tab that timed out was showing, for the failure message: its address, load
+/// state, whether the live-reload script ran and the overlay is there, and the event
+/// streams serve has open (each evaluation can fail on a page mid-reload).
+fn where_tab_is(tab: &Tab) -> String {
+    const STATE: &str = r#"(async () => JSON.stringify({
+  href: location.href,
+  readyState: document.readyState,
+  liveReload: typeof window.__brandpress,
+  overlay: !!document.getElementById("brandpress-overlay"),
+  status: await fetch("/__brandpress/status").then((r) => r.text()).catch((e) => String(e)),
+}))()"#;
+    match tab.evaluate(STATE, true) {
+        Ok(v) => format!("the tab: {}", v.value.unwrap_or(Value::Null)),
+        Err(e) => format!(
+            "the tab's state did not evaluate ({e}); its URL {}",
+            tab.get_url()
+        ),
+    }
+}
+
 /// Polls `js` until it returns something `done` accepts.
 fn until(
     tab: &Tab,
@@ -135,13 +155,15 @@ fn until(
             }
             if Instant::now() > deadline {
                 panic!(
-                    "waited {timeout:?} for {js}; last {v}; serve's stderr:\n{}",
+                    "waited {timeout:?} for {js}; last {v}; {}; serve's stderr:\n{}",
+                    where_tab_is(tab),
                     server.stderr()
                 );
             }
         } else if Instant::now() > deadline {
             panic!(
-                "waited {timeout:?} for {js}; serve's stderr:\n{}",
+                "waited {timeout:?} for {js}; {}; serve's stderr:\n{}",
+                where_tab_is(tab),
                 server.stderr()
             );
         }
