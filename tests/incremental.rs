@@ -149,6 +149,53 @@ fn a_no_op_build_reuses_every_job_and_an_edit_renders_only_its_piece() {
     );
 }
 
+/// A CI job that restores only the cache (`.out.cache`) and builds into a new output
+/// folder: every job comes from the cache, and so do the contact sheet's thumbnails of
+/// the PDFs (links to the blobs the print renderer's previews were stored as), so no PDF
+/// is rasterized again.
+#[cfg(unix)]
+#[test]
+fn a_new_output_folder_takes_every_file_and_pdf_thumbnail_from_the_cache() {
+    use std::os::unix::fs::MetadataExt;
+    let (tmp, project) = example();
+    let out = tmp.path().join("out");
+    let first = build(&project, &out);
+    let before = hashes(&out);
+    assert!(
+        before.keys().any(|p| p.starts_with("_sheet/thumbs/")),
+        "the sheet has thumbnails: {:?}",
+        before.keys().collect::<Vec<_>>()
+    );
+    std::fs::rename(&out, tmp.path().join("first")).unwrap();
+
+    let again = build(&project, &out);
+    assert_eq!(
+        (again.rendered, again.reused),
+        (0, first.rendered),
+        "{}",
+        again.line()
+    );
+    assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+    assert_eq!(hashes(&out), before, "the same output, sheet included");
+    let blob_inodes: BTreeSet<u64> = blobs(tmp.path())
+        .iter()
+        .map(|b| std::fs::metadata(b).unwrap().ino())
+        .collect();
+    let thumbs: Vec<_> = std::fs::read_dir(out.join("_sheet/thumbs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!thumbs.is_empty());
+    for thumb in thumbs {
+        let ino = std::fs::metadata(&thumb).unwrap().ino();
+        assert!(
+            blob_inodes.contains(&ino),
+            "{}: linked from the cache, not drawn again",
+            thumb.display()
+        );
+    }
+}
+
 #[test]
 fn a_deleted_piece_vanishes_and_a_renamed_one_moves() {
     let (tmp, project) = example();

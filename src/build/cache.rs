@@ -17,8 +17,10 @@
 //! hero and of every file it references.
 //!
 //! **Values.** A job's files (its build-manifest entries and campaign-manifest records,
-//! each with the SHA-256 and size of its bytes) and its warnings, in `index.bin`; the
-//! bytes are blobs named by their SHA-256 under `blobs/`. A newly rendered file is
+//! each with the SHA-256 and size of its bytes), its warnings and the contact sheet's
+//! thumbnails of its PDFs (painted by the print renderer; a build into a new output folder
+//! links them instead of rasterizing the PDFs), in `index.bin`; the bytes are blobs named
+//! by their SHA-256 under `blobs/`. A newly rendered file is
 //! hard-linked from the staging tree into the store (nothing is written twice), and a
 //! reused one hard-linked from the store into the staging tree, so a no-op build writes
 //! no file data at all.
@@ -59,8 +61,8 @@ use crate::manifest::{Record, sha256_hex};
 use crate::project::Project;
 
 /// The layout of `index.bin` and of the keys; bumped whenever either changes (1 was
-/// JSON).
-pub const FORMAT: u32 = 2;
+/// JSON; 3 added the jobs' contact-sheet thumbnails).
+pub const FORMAT: u32 = 3;
 /// The sibling folder's kind: `.<out>.cache`.
 pub const CACHE: &str = "cache";
 const INDEX: &str = "index.bin";
@@ -94,6 +96,29 @@ pub struct Job {
     pub channel: String,
     pub files: Vec<File>,
     pub warnings: Vec<String>,
+    /// The contact sheet's thumbnails of the job's PDFs, as the renderer painted them.
+    pub thumbs: Vec<Thumb>,
+}
+
+/// A contact-sheet thumbnail of one of a job's PDFs (`_sheet/thumbs/<name>`, whose name
+/// holds the PDF's SHA-256, the page and its size; see [`crate::sheet::Thumb`]), kept
+/// with the job so that a build into a new output folder (a CI job restoring only the
+/// cache) links it instead of rasterizing the PDF again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thumb {
+    pub name: String,
+    /// The PNG's SHA-256 (its blob) and size.
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+impl Job {
+    /// The blobs the job refers to: its files' and its thumbnails'.
+    fn blobs(&self) -> impl Iterator<Item = &String> {
+        let files = self.files.iter().map(|f| &f.record.sha256);
+        files.chain(self.thumbs.iter().map(|t| &t.sha256))
+    }
 }
 
 /// One file of a job: where it goes and what the campaign manifest says of it (its
@@ -441,6 +466,12 @@ impl Cache {
         }
         let job = self.old.jobs.get(key)?;
         let fits = job.channel == channel.name()
+            && job.thumbs.iter().all(|t| {
+                // a thumbnail of one of the job's PDFs, under a name the sheet makes
+                crate::sheet::Thumb::parse(&t.name)
+                    .is_some_and(|(pdf, _)| job.files.iter().any(|f| f.record.sha256 == pdf))
+                    && is_sha256_hex(&t.sha256)
+            })
             && job.files.iter().all(|f| {
                 let e = &f.entry;
                 let r = &f.record;
@@ -453,7 +484,13 @@ impl Cache {
                     && e.segment.as_deref() == piece.and_then(|p| p.1)
                     && r.piece == e.piece
             });
-        if !fits || !job.files.iter().all(|f| self.verify(&f.record)) {
+        let blobs = job.files.iter().map(|f| (&f.record.sha256, f.record.bytes));
+        let thumbs = job.thumbs.iter().map(|t| (&t.sha256, t.bytes));
+        if !fits
+            || !blobs
+                .chain(thumbs)
+                .all(|(sha, bytes)| self.verify(sha, bytes))
+        {
             self.damaged.fetch_add(1, Ordering::Relaxed);
             return None;
         }
@@ -464,18 +501,17 @@ impl Cache {
         Some(job.clone())
     }
 
-    /// Whether the blob of `record` holds its bytes: its stat as recorded, else its
+    /// Whether the blob `sha` holds its `bytes` bytes: its stat as recorded, else its
     /// bytes hashed again. A damaged blob is removed.
-    fn verify(&self, record: &Record) -> bool {
-        let sha = record.sha256.as_str();
+    fn verify(&self, sha: &str, bytes: u64) -> bool {
         // held throughout, so a blob is never checked while another job stores it
         let mut good = self.lock_good();
         if let Some(known) = good.get(sha) {
-            return known.is_some_and(|s| s.size == record.bytes);
+            return known.is_some_and(|s| s.size == bytes);
         }
         let path = self.blob_path(sha);
         let ok = match std::fs::symlink_metadata(&path) {
-            Ok(meta) if meta.is_file() && meta.len() == record.bytes => {
+            Ok(meta) if meta.is_file() && meta.len() == bytes => {
                 let stat = stat_of(&meta);
                 if stat.is_some() && stat.as_ref() == self.old.blobs.get(sha) {
                     if let Some(id) = file_id(&meta) {
@@ -499,19 +535,27 @@ impl Cache {
         ok.is_some()
     }
 
-    /// Records a rendered job, hard-linking each of its files from `staged` (the
-    /// staging tree) into the store. A file that cannot be stored leaves the job out.
+    /// Records a rendered job, hard-linking each of its files and thumbnails from
+    /// `staged` (the staging tree) into the store. A file that cannot be stored leaves
+    /// the job out.
     pub fn store(&self, key: &str, job: Job, staged: &Path) {
-        for file in &job.files {
-            if !self.store_blob(&file.record, &staged.join(file.entry.relative())) {
+        let files = job
+            .files
+            .iter()
+            .map(|f| (&f.record.sha256, f.entry.relative()));
+        let thumbs = job
+            .thumbs
+            .iter()
+            .map(|t| (&t.sha256, crate::sheet::thumb_path(&t.name)));
+        for (sha, rel) in files.chain(thumbs) {
+            if !self.store_blob(sha, &staged.join(rel)) {
                 return;
             }
         }
         self.lock_jobs().insert(key.to_string(), job);
     }
 
-    fn store_blob(&self, record: &Record, from: &Path) -> bool {
-        let sha = record.sha256.as_str();
+    fn store_blob(&self, sha: &str, from: &Path) -> bool {
         if !is_sha256_hex(sha) {
             return false;
         }
@@ -571,8 +615,7 @@ impl Cache {
             }
         }
         let mut blobs = HashMap::new();
-        for file in jobs.values().flat_map(|j| &j.files) {
-            let sha = &file.record.sha256;
+        for sha in jobs.values().flat_map(Job::blobs) {
             let stat = match good.get(sha) {
                 Some(s) => *s,
                 None => self.old.blobs.get(sha).copied(),
@@ -582,7 +625,7 @@ impl Cache {
             }
         }
         // jobs of other channels whose blobs are unknown are dropped
-        jobs.retain(|_, j| j.files.iter().all(|f| blobs.contains_key(&f.record.sha256)));
+        jobs.retain(|_, j| j.blobs().all(|sha| blobs.contains_key(sha)));
         let index = Index { jobs, blobs };
         if let Err(e) = write_index(&self.dir, &index) {
             warnings.push(format!(

@@ -403,7 +403,10 @@ struct Written {
 }
 
 /// Thumbnails of the contact sheet the build wrote, by PDF SHA-256.
-type Thumbs = Vec<(String, Vec<crate::sheet::Thumb>)>;
+type Thumbs = Vec<Painted>;
+
+/// The thumbnails of one PDF (its SHA-256) on the contact sheet.
+type Painted = (String, Vec<crate::sheet::Thumb>);
 
 /// Campaign manifest records of files kept from the previous build: the previous
 /// manifest's record where the file still has its hash, else one read from its bytes.
@@ -559,17 +562,31 @@ fn render_into(
             if failed.load(Ordering::Relaxed) {
                 return Ok(done);
             }
-            for file in job.files {
-                let blob = cache.blob_path(&file.record.sha256);
-                let id = cache.blob_id(&file.record.sha256);
+            let link = |sha: &str, rel: &Path, owner: &str| {
+                let id = cache.blob_id(sha);
                 staging
-                    .link(&blob, id, &file.entry.relative(), &owner)
+                    .link(&cache.blob_path(sha), id, rel, owner)
                     .inspect_err(|_| {
                         failed.store(true, Ordering::Relaxed);
                         write_failed.store(true, Ordering::Relaxed);
-                    })?;
+                    })
+            };
+            for file in job.files {
+                link(&file.record.sha256, &file.entry.relative(), &owner)?;
                 done.entries.push(file.entry);
                 done.records.push(file.record);
+            }
+            // the PDFs' thumbnails, as the print renderer painted them (checked by
+            // `lookup`: each names one of the job's PDFs)
+            for thumb in job.thumbs {
+                let rel = crate::sheet::thumb_path(&thumb.name);
+                link(&thumb.sha256, &rel, SHEET)?;
+                if let Some((pdf, painted)) = crate::sheet::Thumb::parse(&thumb.name) {
+                    match done.thumbs.iter_mut().find(|(sha, _)| sha == pdf) {
+                        Some((_, pages)) => pages.push(painted),
+                        None => done.thumbs.push((pdf.to_string(), vec![painted])),
+                    }
+                }
             }
             return Ok(done);
         }
@@ -589,6 +606,7 @@ fn render_into(
         if failed.load(Ordering::Relaxed) {
             return Ok(done);
         }
+        let mut thumbs = Vec::new();
         for mut output in rendered.outputs {
             staging
                 .write(&output.path, &output.bytes, &owner)
@@ -601,8 +619,9 @@ fn render_into(
             let record = campaign::record(&entry, &output, piece, &project.root);
             if !output.previews.is_empty() {
                 let previews = std::mem::take(&mut output.previews);
-                done.thumbs
-                    .push(stage_previews(staging, &record.sha256, previews)?);
+                let (painted, stored) = stage_previews(staging, &record.sha256, previews)?;
+                done.thumbs.push(painted);
+                thumbs.extend(stored);
             }
             done.records.push(record);
             done.entries.push(entry);
@@ -618,6 +637,7 @@ fn render_into(
                     })
                     .collect(),
                 warnings: done.warnings.clone(),
+                thumbs,
             };
             cache.store(key, job, staging.root());
         }
@@ -652,29 +672,38 @@ fn render_into(
     Ok(written)
 }
 
-/// Writes the page previews of the output `sha256` as its thumbnails on the contact sheet.
+/// Writes the page previews of the output `sha256` as its thumbnails on the contact
+/// sheet; also returns them as the build cache keeps them.
 fn stage_previews(
     staging: &Staging,
     sha256: &str,
     previews: Vec<render::PagePreview>,
-) -> Result<(String, Vec<crate::sheet::Thumb>)> {
+) -> Result<(Painted, Vec<cache::Thumb>)> {
     let mut thumbs = Vec::with_capacity(previews.len());
+    let mut stored = Vec::with_capacity(previews.len());
     for ((rel, thumb), preview) in crate::sheet::painted(sha256, &previews)
         .into_iter()
         .zip(previews)
     {
+        stored.push(cache::Thumb {
+            name: thumb.name.clone(),
+            sha256: crate::manifest::sha256_hex(&preview.png),
+            bytes: preview.png.len() as u64,
+        });
         stage_sheet_file(staging, &rel, crate::sheet::Content::Bytes(preview.png))?;
         thumbs.push(thumb);
     }
-    Ok((sha256.to_string(), thumbs))
+    Ok(((sha256.to_string(), thumbs), stored))
 }
 
 /// Puts one file of the contact sheet into the staging tree (a thumbnail of an unchanged
 /// PDF is hard-linked from the previous output's sheet).
 fn stage_sheet_file(staging: &Staging, rel: &Path, file: crate::sheet::Content) -> Result<()> {
-    const OWNER: &str = "the contact sheet";
     match file {
-        crate::sheet::Content::Bytes(bytes) => staging.write(rel, &bytes, OWNER),
-        crate::sheet::Content::Link(from) => staging.link(&from, None, rel, OWNER),
+        crate::sheet::Content::Bytes(bytes) => staging.write(rel, &bytes, SHEET),
+        crate::sheet::Content::Link(from) => staging.link(&from, None, rel, SHEET),
     }
 }
+
+/// The owner of the contact sheet's files in the staging tree's claims.
+const SHEET: &str = "the contact sheet";

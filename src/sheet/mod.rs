@@ -195,13 +195,18 @@ impl Sheet {
     /// linked from there, not rasterized again.
     pub fn render(&self, previous: &[PathBuf]) -> Rendered {
         let mut out = Rendered::default();
-        let old = thumbs::previous(previous);
         let pdfs: Vec<&Item> = {
             let mut seen = std::collections::HashSet::new();
             self.items
                 .iter()
                 .filter(|i| i.kind == Kind::Pdf && seen.insert(i.sha256.clone()))
                 .collect()
+        };
+        // (a build's own PDFs all come with their painted thumbnails, fresh or cached)
+        let old = if pdfs.iter().all(|p| self.painted.contains_key(&p.sha256)) {
+            HashMap::new()
+        } else {
+            thumbs::previous(previous)
         };
         let made = thumbs::make(&pdfs, &old, &self.painted);
         let mut pages: HashMap<String, Vec<thumbs::Thumb>> = HashMap::new();
@@ -274,6 +279,11 @@ pub struct Ready<'a> {
     pub others: &'a [PathBuf],
 }
 
+/// Where the thumbnail named `name` goes, relative to the output.
+pub fn thumb_path(name: &str) -> PathBuf {
+    Path::new(DIR).join("thumbs").join(name)
+}
+
 /// The thumbnails of the PDF `sha256` whose pages a renderer painted (`previews`, page by
 /// page), with where each goes, relative to the output: the build writes them there and
 /// hands them to [`for_build`], so the sheet does not rasterize that PDF.
@@ -284,7 +294,7 @@ pub fn painted(sha256: &str, previews: &[crate::render::PagePreview]) -> Vec<(Pa
         .enumerate()
         .map(|(i, p)| {
             let thumb = Thumb::new(sha256, i + 1, p.size);
-            (Path::new(DIR).join("thumbs").join(&thumb.name), thumb)
+            (thumb_path(&thumb.name), thumb)
         })
         .collect()
 }

@@ -53,6 +53,13 @@ impl Thumb {
             height_pt,
         }
     }
+
+    /// The PDF's SHA-256 and the thumbnail a file name under `_sheet/thumbs/` names;
+    /// none unless it is a name [`Thumb::new`] makes (a plain file name, nothing that
+    /// could lead out of the folder).
+    pub fn parse(name: &str) -> Option<(&str, Thumb)> {
+        parse_name(name)
+    }
 }
 
 /// The thumbnails of one PDF.
