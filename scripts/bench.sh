@@ -13,6 +13,8 @@
 #                      (`/usr/bin/time -v`)
 #   no-op rebuild      `brandpress build` again, nothing changed
 #   one-piece edit     one sentence appended to one piece, then `brandpress build`
+#   cache restored     the output moved away, the cache kept (a CI job restoring only
+#                      `.out.cache/`), then `brandpress build`
 #   lint <channel>     `brandpress lint out/<channel> --no-cache`: files of that kind per second
 #   lint out/ again    `brandpress lint out` twice; the second reuses the lint cache
 #   web vs Hugo        `brandpress build --channels web` into a fresh folder, and Hugo (Debian
@@ -133,6 +135,16 @@ for ((i = 0; i < runs; i++)); do
 done
 edit="$(median "${walls[@]}")"
 row "one-piece edit (append a sentence)" "$(fmt "$edit") s" "≤ 0.3 s" "$(verdict "$edit" '<=' 0.3)"
+
+# --- a new output folder, the cache restored ---------------------------------------------
+log "new output folder with the cache restored × $runs"
+walls=()
+for ((i = 0; i < runs; i++)); do
+  aside "$corp/out"
+  walls+=("$(timed "$bp" build)")
+done
+restored="$(median "${walls[@]}")"
+row "new output folder, cache restored (a CI job)" "$(fmt "$restored") s" "—" "—"
 
 # --- lint throughput per channel -------------------------------------------------------
 # a fresh full build, so the edits above do not leave stale channels
