@@ -114,10 +114,13 @@ pub struct Thumb {
 }
 
 impl Job {
-    /// The blobs the job refers to: its files' and its thumbnails'.
-    fn blobs(&self) -> impl Iterator<Item = &String> {
-        let files = self.files.iter().map(|f| &f.record.sha256);
-        files.chain(self.thumbs.iter().map(|t| &t.sha256))
+    /// The blobs the job refers to, with their sizes: its files' and its thumbnails'.
+    fn blobs(&self) -> impl Iterator<Item = (&String, u64)> {
+        let files = self
+            .files
+            .iter()
+            .map(|f| (&f.record.sha256, f.record.bytes));
+        files.chain(self.thumbs.iter().map(|t| (&t.sha256, t.bytes)))
     }
 }
 
@@ -484,13 +487,7 @@ impl Cache {
                     && e.segment.as_deref() == piece.and_then(|p| p.1)
                     && r.piece == e.piece
             });
-        let blobs = job.files.iter().map(|f| (&f.record.sha256, f.record.bytes));
-        let thumbs = job.thumbs.iter().map(|t| (&t.sha256, t.bytes));
-        if !fits
-            || !blobs
-                .chain(thumbs)
-                .all(|(sha, bytes)| self.verify(sha, bytes))
-        {
+        if !fits || !job.blobs().all(|(sha, bytes)| self.verify(sha, bytes)) {
             self.damaged.fetch_add(1, Ordering::Relaxed);
             return None;
         }
@@ -615,7 +612,7 @@ impl Cache {
             }
         }
         let mut blobs = HashMap::new();
-        for sha in jobs.values().flat_map(Job::blobs) {
+        for (sha, _) in jobs.values().flat_map(Job::blobs) {
             let stat = match good.get(sha) {
                 Some(s) => *s,
                 None => self.old.blobs.get(sha).copied(),
@@ -625,7 +622,7 @@ impl Cache {
             }
         }
         // jobs of other channels whose blobs are unknown are dropped
-        jobs.retain(|_, j| j.blobs().all(|sha| blobs.contains_key(sha)));
+        jobs.retain(|_, j| j.blobs().all(|(sha, _)| blobs.contains_key(sha)));
         let index = Index { jobs, blobs };
         if let Err(e) = write_index(&self.dir, &index) {
             warnings.push(format!(
